@@ -1,0 +1,232 @@
+"""`hotdash-roleplay`: opens the app, or does headless work through subcommands.
+
+Every refusal is one clear line on stderr and exit code 1 (2 for a mistyped command line);
+never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from hotdash_roleplay import __version__
+from hotdash_roleplay.errors import InvalidFile, UserError
+
+if TYPE_CHECKING:
+    from hotdash_roleplay.services import Services
+
+
+class StoreArgs(BaseModel):
+    """Where the store is: validated like every other boundary."""
+
+    model_config = ConfigDict(extra="ignore")
+    db: str | None = Field(default=None, min_length=1, max_length=2000)
+    data_dir: Path | None = None
+
+
+class PlanArgs(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    people: list[str]
+    rounds: int | None = Field(default=None, ge=1, le=48)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    json_out: bool = False
+
+
+def _store_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="folder of the SQLite store (default: the user data folder)",
+    )
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="database URL, e.g. postgresql+psycopg://user@host/db (or HOTDASH_DB_URL)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _store_options()
+    parser = argparse.ArgumentParser(
+        prog="hotdash-roleplay",
+        description="Live role-play training for HotDash operators. Without a command: the app.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--demo", action="store_true", help="open the app on a ready demo session")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    scenarios = sub.add_parser("scenarios", help="list or validate scenario files")
+    ssub = scenarios.add_subparsers(dest="action", metavar="ACTION", required=True)
+    ssub.add_parser("list", help="the scenario library", parents=[common])
+    validate = ssub.add_parser("validate", help="check scenario files", parents=[common])
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+
+    plan = sub.add_parser("plan", help="print a rotation for a roster", parents=[common])
+    plan.add_argument("--people", required=True, help='comma-separated names: "Ann,Ben,Cat,Dev"')
+    plan.add_argument("--rounds", type=int, default=None)
+    plan.add_argument("--seed", type=int, default=0)
+    plan.add_argument("--json", dest="json_out", action="store_true", help="JSON output")
+
+    people = sub.add_parser("people", help="people remembered across sessions")
+    psub = people.add_subparsers(dest="action", metavar="ACTION", required=True)
+    psub.add_parser("list", help="everyone in the store", parents=[common])
+
+    sessions = sub.add_parser("sessions", help="stored sessions")
+    sesub = sessions.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sesub.add_parser("list", help="every session, newest first", parents=[common])
+    return parser
+
+
+class AppArgs(StoreArgs):
+    demo: bool = False
+
+
+AppOpener = Callable[[AppArgs], int]
+
+
+def main(argv: Sequence[str] | None = None, open_app: AppOpener | None = None) -> int:
+    """Run a command. `open_app` starts the desktop app; the `ui` package passes it in, since
+    the core never imports the UI."""
+    args = build_parser().parse_args(argv)
+
+    def _open_app(args: argparse.Namespace) -> int:
+        if open_app is None:
+            raise UserError("The desktop app is not available here; use a subcommand (--help).")
+        return open_app(AppArgs.model_validate(vars(args)))
+
+    handlers: dict[str | None, Callable[[argparse.Namespace], int]] = {
+        None: _open_app,
+        "scenarios": _scenarios,
+        "plan": _plan,
+        "people": _people,
+        "sessions": _sessions,
+    }
+    try:
+        return handlers[args.command](args)
+    except InvalidFile as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except UserError as exc:
+        print(f"hotdash-roleplay: {exc}", file=sys.stderr)
+        return 1
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        print(f"hotdash-roleplay: {where}: {first['msg']}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _store_args(args: argparse.Namespace) -> StoreArgs:
+    return StoreArgs.model_validate(vars(args))
+
+
+def _services(args: argparse.Namespace) -> Services:
+    from hotdash_roleplay.services import open_services
+
+    where = _store_args(args)
+    return open_services(where.db, where.data_dir)
+
+
+def _scenarios(args: argparse.Namespace) -> int:
+    from hotdash_roleplay.scenarios import load_library, load_scenarios
+
+    if args.action == "validate":
+        found = load_scenarios(args.paths)
+        for scenario in found:
+            print(f"ok  {scenario.id}  {scenario.title}")
+        return 0
+    for scenario in load_library().scenarios:
+        print(f"{scenario.id:<28} M{scenario.module}  {scenario.difficulty:<9} {scenario.title}")
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from hotdash_roleplay.rotation import Role, generate_rotation
+
+    opts = PlanArgs(
+        people=args.people.split(","), rounds=args.rounds, seed=args.seed, json_out=args.json_out
+    )
+    rounds = generate_rotation(opts.people, rounds=opts.rounds, seed=opts.seed)
+    trainer = "(trainer)"
+    if opts.json_out:
+        payload = {
+            "seed": opts.seed,
+            "rounds": [
+                {
+                    "round": i + 1,
+                    Role.OPERATOR.value: r.operator,
+                    Role.AI_SYSTEM.value: r.ai_system,
+                    Role.FACILITATOR.value: r.facilitator or trainer,
+                    Role.OBSERVER.value: list(r.observers),
+                }
+                for i, r in enumerate(rounds)
+            ],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    header = ["Round", *(role.label for role in Role)]
+    rows = [
+        [str(i + 1), r.operator, r.ai_system, r.facilitator or trainer, ", ".join(r.observers)]
+        for i, r in enumerate(rounds)
+    ]
+    _print_table(header, rows)
+    return 0
+
+
+def _people(args: argparse.Namespace) -> int:
+    services = _services(args)
+    try:
+        people = services.people.list_people()
+    finally:
+        services.close()
+    if not people:
+        print("No people yet: they are remembered when a session is created.")
+        return 0
+    _print_table(["Id", "Name", "Sessions"], [[str(p.id), p.name, str(p.sessions)] for p in people])
+    return 0
+
+
+def _sessions(args: argparse.Namespace) -> int:
+    services = _services(args)
+    try:
+        sessions = services.sessions.list_sessions()
+    finally:
+        services.close()
+    if not sessions:
+        print("No sessions yet.")
+        return 0
+    rows = [
+        [
+            str(s.id),
+            s.created_at.strftime("%Y-%m-%d"),
+            s.status,
+            s.title,
+            f"{min(s.current_round, s.round_count)}/{s.round_count}",
+            ", ".join(s.participants),
+        ]
+        for s in sessions
+    ]
+    _print_table(["Id", "Date", "Status", "Title", "Rounds", "People"], rows)
+    return 0
+
+
+def _print_table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(c) for c in col) for col in zip(header, *rows, strict=False)]
+    for line in [header, *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=False)).rstrip())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

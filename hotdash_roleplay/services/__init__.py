@@ -1,0 +1,59 @@
+"""The use cases: the only door from the UI and the command line to storage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hotdash_roleplay.checklist import Checklist, load_checklist
+from hotdash_roleplay.plans import SessionPlan, load_plans
+from hotdash_roleplay.scenarios import ScenarioLibrary, load_library
+from hotdash_roleplay.services.debrief import DebriefService
+from hotdash_roleplay.services.decisions import DecisionService
+from hotdash_roleplay.services.feedback import FeedbackService
+from hotdash_roleplay.services.history import HistoryService
+from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.people import PeopleService
+from hotdash_roleplay.services.sessions import SessionService
+from hotdash_roleplay.store.engine import Store, open_store, resolve_url
+
+
+@dataclass
+class Services:
+    store: Store
+    library: ScenarioLibrary
+    checklist: Checklist
+    plans: list[SessionPlan]
+    people: PeopleService = field(init=False)
+    sessions: SessionService = field(init=False)
+    decisions: DecisionService = field(init=False)
+    feedback: FeedbackService = field(init=False)
+    debrief: DebriefService = field(init=False)
+    history: HistoryService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.people = PeopleService(self.store)
+        self.sessions = SessionService(self.store, self.library, self.plans)
+        self.decisions = DecisionService(self.store)
+        self.feedback = FeedbackService(self.store, self.checklist)
+        self.debrief = DebriefService(self.store)
+        self.history = HistoryService(self.store)
+
+    def live(self, session_id: int) -> LiveSession:
+        return LiveSession(self.store, session_id)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_services(
+    db_url: str | None = None,
+    data_dir: str | Path | None = None,
+    scenario_dirs: Sequence[Path] = (),
+) -> Services:
+    """Load the bundled library and plans, open and migrate the store."""
+    library = load_library(scenario_dirs)
+    plans = load_plans(library)
+    store = open_store(resolve_url(db_url, data_dir))
+    return Services(store, library, load_checklist(), plans)

@@ -1,0 +1,116 @@
+"""The operator's decision on the AI draft, with its note, time, and match with the expert."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.notes import EscalationNote, RejectionNote
+from hotdash_roleplay.services.convert import decision_view
+from hotdash_roleplay.services.views import DecisionView
+from hotdash_roleplay.store.engine import Store
+from hotdash_roleplay.store.models import OperatorDecision, Round, utcnow
+
+MAX_REPLY = 20_000
+
+
+def expert_decisions(scenario: dict[str, Any]) -> list[str]:
+    """The program's expert decision(s) for a stored scenario snapshot; empty when it has none."""
+    expert = scenario.get("expert") or {}
+    return [str(d) for d in expert.get("decisions", [])]
+
+
+class DecisionService:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def record(
+        self,
+        round_id: int,
+        decision: Decision | str,
+        *,
+        final_reply: str = "",
+        rejection_note: RejectionNote | None = None,
+        escalation_note: EscalationNote | None = None,
+        seconds_to_decide: float | None = None,
+    ) -> DecisionView:
+        """Record (or replace) the decision of a round; refuses an incomplete note."""
+        try:
+            choice = Decision(decision)
+        except ValueError:
+            allowed = ", ".join(d.value for d in Decision)
+            raise UserError(f"Unknown decision {decision!r} (one of: {allowed}).") from None
+        if len(final_reply) > MAX_REPLY:
+            raise UserError(f"The reply can be at most {MAX_REPLY} characters long.")
+        if choice is Decision.EDIT_APPROVE and not final_reply.strip():
+            raise UserError("Edit & approve needs the edited reply.")
+        if choice is Decision.REJECT:
+            _require_note(rejection_note, "rejection note")
+        if choice is Decision.ESCALATE:
+            _require_note(escalation_note, "escalation note")
+        with self._store.session() as db:
+            rnd = db.get(Round, round_id)
+            if rnd is None:
+                raise UserError(f"There is no round {round_id}.")
+            operator = next((a.person for a in rnd.roles if a.role == "operator"), None)
+            if operator is None:
+                raise UserError("This round has no operator to record a decision for.")
+            experts = expert_decisions(rnd.scenario)
+            matched = (choice.value in experts) if experts else None
+            row = rnd.decision or OperatorDecision(round=rnd, operator=operator)
+            row.operator = operator
+            row.decision = choice.value
+            row.final_reply = final_reply if choice is Decision.EDIT_APPROVE else ""
+            row.rejection_note = (
+                rejection_note.model_dump(mode="json")
+                if choice is Decision.REJECT and rejection_note
+                else None
+            )
+            row.escalation_note = (
+                escalation_note.model_dump(mode="json")
+                if choice is Decision.ESCALATE and escalation_note
+                else None
+            )
+            row.seconds_to_decide = seconds_to_decide
+            row.matched_expert = matched
+            if row.assessed_correct is None or not row.assessment_reason:
+                row.assessed_correct = matched  # the assessor's default, overridable
+            row.recorded_at = utcnow()
+            db.add(row)
+            db.commit()
+            return decision_view(row)
+
+    def get(self, round_id: int) -> DecisionView | None:
+        with self._store.session() as db:
+            rnd = db.get(Round, round_id)
+            return decision_view(rnd.decision) if rnd and rnd.decision else None
+
+    def assess(self, round_id: int, correct: bool, reason: str = "") -> DecisionView:
+        """Certification: the assessor's mark. Overriding the expert match needs a reason."""
+        with self._store.session() as db:
+            rnd = db.get(Round, round_id)
+            if rnd is None or rnd.decision is None:
+                raise UserError("Record the operator's decision before assessing it.")
+            row = rnd.decision
+            reason = reason.strip()
+            if row.matched_expert is not None and correct != row.matched_expert and not reason:
+                raise UserError("Give a reason when overriding the expert decision's verdict.")
+            row.assessed_correct = correct
+            row.assessment_reason = reason[:2000]
+            db.commit()
+            return decision_view(row)
+
+
+def _require_note(note: RejectionNote | EscalationNote | None, what: str) -> None:
+    if note is None:
+        raise UserError(f"This decision needs a {what}.")
+    try:
+        type(note).model_validate(note.model_dump())
+    except ValidationError as exc:
+        raise UserError(f"The {what} is not valid: {exc.errors()[0]['msg']}") from None
+    missing = note.missing()
+    if missing:
+        raise UserError(f"The {what} still needs: {', '.join(missing)}.")

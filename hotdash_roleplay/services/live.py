@@ -1,0 +1,219 @@
+"""Running a session: the current round's phase clock, saved at every transition.
+
+The console asks `view()` on every repaint (no storage touched); every action commits the
+clock state and its new events at once, so a killed app resumes in the same phase and time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from hotdash_roleplay.clock import ClockState, ClockView, PhaseClock, PhaseSpec, PhaseSummary
+from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.services.convert import session_detail
+from hotdash_roleplay.services.sessions import load_session
+from hotdash_roleplay.services.views import RoundView, SessionDetail
+from hotdash_roleplay.store.engine import Store
+from hotdash_roleplay.store.models import PhaseEventRow, Round, TrainingSession, utcnow
+
+FEEDBACK_PHASE = "feedback"
+DECISION_PHASES = ("roleplay", "decision")
+
+Clock = Callable[[], float]
+
+
+class LiveSession:
+    """The trainer's hold on one session while it runs. Not thread-safe: the UI thread owns it."""
+
+    def __init__(
+        self,
+        store: Store,
+        session_id: int,
+        now: Clock = time.monotonic,
+        wall: Clock = time.time,
+    ) -> None:
+        self._store = store
+        self._session_id = session_id
+        self._now = now
+        self._wall = wall
+        self._listeners: list[Callable[[], None]] = []
+        self._load()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    @property
+    def session_id(self) -> int:
+        return self._session_id
+
+    @property
+    def detail(self) -> SessionDetail:
+        return self._detail
+
+    @property
+    def round(self) -> RoundView | None:
+        return self._detail.current
+
+    @property
+    def finished(self) -> bool:
+        return self._detail.status == "finished"
+
+    def view(self) -> ClockView:
+        return self._clock.view()
+
+    def summary(self) -> list[PhaseSummary]:
+        return self._clock.summary()
+
+    def decision_seconds(self) -> float:
+        """Running time from the start of the role-play to now: the operator's time to decide."""
+        return sum(
+            self._clock.phase_elapsed(i)
+            for i, p in enumerate(self._clock.phases)
+            if p.key in DECISION_PHASES
+        )
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """Called after every change (clock or round), e.g. to refresh the projector."""
+        self._listeners.append(listener)
+
+    # -- clock actions ------------------------------------------------------------------------
+
+    def toggle(self) -> ClockView:
+        return self._act(self._clock.toggle)
+
+    def next_phase(self) -> ClockView:
+        return self._act(self._clock.next)
+
+    def previous_phase(self) -> ClockView:
+        return self._act(self._clock.back)
+
+    def adjust(self, seconds: int) -> ClockView:
+        return self._act(lambda: self._clock.adjust(seconds))
+
+    def finish_phase_clock(self) -> ClockView:
+        return self._act(self._clock.finish)
+
+    def _act(self, action: Callable[[], object]) -> ClockView:
+        if self.round is None:
+            raise UserError("This session has no round left to run.")
+        action()
+        self._save_clock()
+        return self._clock.view()
+
+    # -- rounds -------------------------------------------------------------------------------
+
+    def next_round(self) -> RoundView | None:
+        """Close this round (feedback closes with it) and move to the next; None when done."""
+        with self._store.session() as db:
+            row = load_session(db, self._session_id)
+            rnd = self._round_row(row)
+            if rnd is not None:
+                if self._clock.status != "finished":
+                    self._clock.finish()
+                    self._write_clock(db, rnd)
+                rnd.status = "done"
+                rnd.feedback_open = False
+            row.current_round += 1
+            if row.current_round >= len(row.rounds):
+                row.status = "finished"
+                row.finished_at = utcnow()
+            db.commit()
+        self._load()
+        self._notify()
+        return self.round
+
+    def set_feedback_open(self, is_open: bool) -> None:
+        """Open or close observer feedback for the current round by hand."""
+        with self._store.session() as db:
+            rnd = self._round_row(load_session(db, self._session_id))
+            if rnd is None:
+                raise UserError("This session has no round left to run.")
+            rnd.feedback_open = is_open
+            db.commit()
+        self._load(keep_clock=True)
+        self._notify()
+
+    def set_debrief_question(self, index: int) -> None:
+        with self._store.session() as db:
+            rnd = self._round_row(load_session(db, self._session_id))
+            if rnd is None:
+                raise UserError("This session has no round left to run.")
+            count = len(rnd.scenario.get("debrief_questions", []))
+            rnd.debrief_question = max(0, min(index, max(0, count - 1)))
+            db.commit()
+        self._load(keep_clock=True)
+        self._notify()
+
+    def reveal_expert(self, revealed: bool = True) -> None:
+        with self._store.session() as db:
+            rnd = self._round_row(load_session(db, self._session_id))
+            if rnd is None:
+                raise UserError("This session has no round left to run.")
+            rnd.expert_revealed = revealed
+            db.commit()
+        self._load(keep_clock=True)
+        self._notify()
+
+    def reload(self) -> None:
+        """Re-read after another service changed the session (swap, leave, arrive)."""
+        self._load(keep_clock=True)
+        self._notify()
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _load(self, keep_clock: bool = False) -> None:
+        with self._store.session() as db:
+            row = load_session(db, self._session_id)
+            self._detail = session_detail(row)
+            if keep_clock and hasattr(self, "_clock"):
+                return
+            rnd = self._round_row(row)
+            phases = [PhaseSpec(p.key, p.title, p.seconds) for p in self._detail.phases]
+            if rnd is not None and rnd.clock_state:
+                state = ClockState.model_validate(rnd.clock_state)
+                self._clock = PhaseClock.from_state(state, phases, now=self._now, wall=self._wall)
+            else:
+                self._clock = PhaseClock(phases, now=self._now, wall=self._wall)
+
+    def _round_row(self, row: TrainingSession) -> Round | None:
+        if 0 <= row.current_round < len(row.rounds):
+            return row.rounds[row.current_round]
+        return None
+
+    def _save_clock(self) -> None:
+        with self._store.session() as db:
+            row = load_session(db, self._session_id)
+            rnd = self._round_row(row)
+            if rnd is None:
+                return
+            self._write_clock(db, rnd)
+            if rnd.status == "pending":
+                rnd.status = "live"
+            if row.status == "planned":
+                row.status = "live"
+            # The Observer feedback phase opens feedback; it stays open until the round ends.
+            if self._clock.view().phase_key == FEEDBACK_PHASE and not rnd.feedback_open:
+                rnd.feedback_open = True
+            db.commit()
+        self._load(keep_clock=True)
+        self._notify()
+
+    def _write_clock(self, db: Session, rnd: Round) -> None:
+        state = self._clock.to_state()
+        rnd.clock_state = state.model_dump(mode="json")
+        stored = len(rnd.events)
+        for seq, ev in enumerate(state.events[stored:], start=stored):
+            rnd.events.append(
+                PhaseEventRow(
+                    seq=seq,
+                    kind=ev.kind,
+                    phase_index=ev.phase_index,
+                    at_wall=ev.at_wall,
+                    delta_seconds=ev.delta_seconds,
+                )
+            )
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()

@@ -1,0 +1,332 @@
+"""Session set-up and changes: create from a plan and a roster, swap, someone leaves or arrives."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.plans import SessionPlan
+from hotdash_roleplay.rotation import (
+    Role,
+    RoundRoles,
+    Violation,
+    check_rotation,
+    generate_rotation,
+    replan,
+    swap,
+    validate_roster,
+)
+from hotdash_roleplay.scenarios import ScenarioLibrary
+from hotdash_roleplay.services.convert import round_roles, session_detail, session_summary
+from hotdash_roleplay.services.people import find_person, get_or_create_person
+from hotdash_roleplay.services.views import SessionDetail, SessionSummary
+from hotdash_roleplay.store.engine import Store
+from hotdash_roleplay.store.models import (
+    Participant,
+    RoleAssignment,
+    Round,
+    TrainingSession,
+)
+
+MAX_TITLE = 200
+
+
+@dataclass(frozen=True)
+class SessionChange:
+    """The outcome of a change to a live plan: the session now, and rules it breaks."""
+
+    session: SessionDetail
+    violations: tuple[Violation, ...]
+
+
+def plan_snapshot(plan: SessionPlan) -> dict[str, object]:
+    """What a session keeps of its plan, so later edits of the plan file do not rewrite history."""
+    return {
+        "id": plan.id,
+        "title": plan.title,
+        "mode": str(plan.mode),
+        "drill": plan.drill,
+        "phases": [
+            {"key": str(p.key), "title": p.title, "seconds": round(p.minutes * 60)}
+            for p in plan.phases
+        ],
+    }
+
+
+def new_join_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def load_session(db: Session, session_id: int) -> TrainingSession:
+    row = db.scalar(
+        select(TrainingSession)
+        .where(TrainingSession.id == session_id)
+        .options(
+            selectinload(TrainingSession.participants).selectinload(Participant.person),
+            selectinload(TrainingSession.rounds)
+            .selectinload(Round.roles)
+            .selectinload(RoleAssignment.person),
+        )
+    )
+    if row is None:
+        raise UserError(f"There is no session {session_id}.")
+    return row
+
+
+def set_roles(db: Session, row: Round, roles: RoundRoles) -> None:
+    row.roles.clear()
+    db.flush()
+    pairs: list[tuple[str | None, Role]] = [
+        (roles.operator or None, Role.OPERATOR),
+        (roles.ai_system or None, Role.AI_SYSTEM),
+        (roles.facilitator, Role.FACILITATOR),
+        *((name, Role.OBSERVER) for name in roles.observers),
+    ]
+    for name, role in pairs:
+        if name:
+            row.roles.append(RoleAssignment(person=get_or_create_person(db, name), role=role))
+
+
+class SessionService:
+    def __init__(self, store: Store, library: ScenarioLibrary, plans: Sequence[SessionPlan]):
+        self._store = store
+        self._library = library
+        self._plans = {p.id: p for p in plans}
+
+    @property
+    def plans(self) -> list[SessionPlan]:
+        return list(self._plans.values())
+
+    def plan(self, plan_id: str) -> SessionPlan:
+        try:
+            return self._plans[plan_id]
+        except KeyError:
+            known = ", ".join(self._plans) or "none"
+            raise UserError(f"Unknown session plan {plan_id!r} (known: {known}).") from None
+
+    # -- creating -----------------------------------------------------------------------------
+
+    def preview(
+        self, plan_id: str, people: Sequence[str], rounds: int | None = None, seed: int = 0
+    ) -> list[RoundRoles]:
+        """The rotation a new session would get, without storing anything."""
+        plan = self.plan(plan_id)
+        names = self._roster(plan, people)
+        if str(plan.mode) == "certification":
+            return [_candidate_round(names[0])] * (rounds or len(plan.scenarios))
+        return generate_rotation(names, rounds=rounds or plan.rounds, seed=seed)
+
+    def create_session(
+        self,
+        plan_id: str,
+        people: Sequence[str],
+        *,
+        trainer: str = "",
+        title: str = "",
+        seed: int = 0,
+        rotation: Sequence[RoundRoles] | None = None,
+        scenario_ids: Sequence[str] | None = None,
+        anonymous_feedback: bool = False,
+    ) -> SessionDetail:
+        """Store a new session. `rotation` may be a hand-edited preview; `scenario_ids` one
+        scenario per round overriding the plan's (cycled when shorter)."""
+        plan = self.plan(plan_id)
+        names = self._roster(plan, people)
+        plan_rounds = list(rotation) if rotation else self.preview(plan_id, names, seed=seed)
+        ids = list(scenario_ids or plan.scenarios)
+        for sid in ids:
+            self._library.get(sid)  # raises UserError for an unknown id
+        title = " ".join(title.split()) or plan.title
+        if len(title) > MAX_TITLE:
+            raise UserError(f"A session title can be at most {MAX_TITLE} characters long.")
+        with self._store.session() as db:
+            row = TrainingSession(
+                uid=str(uuid.uuid4()),
+                title=title,
+                trainer=" ".join(trainer.split())[:120],
+                plan_id=plan.id,
+                plan=plan_snapshot(plan),
+                mode=str(plan.mode),
+                seed=seed,
+                anonymous_feedback=anonymous_feedback,
+                join_code=new_join_code(),
+            )
+            db.add(row)
+            for pos, name in enumerate(names):
+                row.participants.append(
+                    Participant(person=get_or_create_person(db, name), position=pos)
+                )
+            for index, roles in enumerate(plan_rounds):
+                self._add_round(db, row, index, ids[index % len(ids)], roles)
+            db.commit()
+            return self.get(row.id)
+
+    def _roster(self, plan: SessionPlan, people: Sequence[str]) -> list[str]:
+        if str(plan.mode) == "certification":
+            names = [n for n in (" ".join(p.split()) for p in people) if n]
+            if len(names) != 1:
+                raise UserError("A certification assessment has exactly one candidate.")
+            return names
+        return validate_roster(people)
+
+    def _add_round(
+        self, db: Session, row: TrainingSession, index: int, scenario_id: str, roles: RoundRoles
+    ) -> Round:
+        scenario = self._library.get(scenario_id)
+        rnd = Round(index=index, scenario_id=scenario.id, scenario=scenario.model_dump(mode="json"))
+        row.rounds.append(rnd)
+        set_roles(db, rnd, roles)
+        return rnd
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def list_sessions(self, status: str | None = None) -> list[SessionSummary]:
+        with self._store.session() as db:
+            query = (
+                select(TrainingSession)
+                .options(
+                    selectinload(TrainingSession.participants).selectinload(Participant.person),
+                    selectinload(TrainingSession.rounds).load_only(Round.id),
+                )
+                .order_by(TrainingSession.created_at.desc(), TrainingSession.id.desc())
+            )
+            if status:
+                query = query.where(TrainingSession.status == status)
+            return [session_summary(r) for r in db.scalars(query)]
+
+    def get(self, session_id: int) -> SessionDetail:
+        with self._store.session() as db:
+            return session_detail(load_session(db, session_id))
+
+    def find(self, ref: str) -> SessionDetail:
+        """A session by id (as `sessions list` prints it), uid or exact title."""
+        ref = ref.strip()
+        with self._store.session() as db:
+            if ref.isdigit() and db.get(TrainingSession, int(ref)):
+                return self.get(int(ref))
+            found = db.scalars(
+                select(TrainingSession.id).where(
+                    (TrainingSession.uid == ref)
+                    | (func.lower(TrainingSession.title) == ref.lower())
+                )
+            ).all()
+        if len(found) == 1:
+            return self.get(found[0])
+        if len(found) > 1:
+            raise UserError(f"Several sessions are called {ref!r}; give its number instead.")
+        raise UserError(f"No session {ref!r}. `hotdash-roleplay sessions list` shows them.")
+
+    def set_anonymous_feedback(self, session_id: int, anonymous: bool) -> SessionDetail:
+        with self._store.session() as db:
+            load_session(db, session_id).anonymous_feedback = anonymous
+            db.commit()
+        return self.get(session_id)
+
+    # -- changing the rotation ----------------------------------------------------------------
+
+    def swap_people(self, session_id: int, round_index: int, a: str, b: str) -> SessionChange:
+        """Exchange two people's roles in a round not yet played; returns the rules now broken."""
+        with self._store.session() as db:
+            row = load_session(db, session_id)
+            rnd = self._editable_round(row, round_index)
+            names = _active_names(row)
+            current = [round_roles(r) for r in row.rounds]
+            new_plan, _ = swap(current, round_index, a, b, names)
+            set_roles(db, rnd, new_plan[round_index])
+            db.commit()
+        return self._change(session_id)
+
+    def person_leaves(self, session_id: int, name: str) -> SessionChange:
+        with self._store.session() as db:
+            row = load_session(db, session_id)
+            person = find_person(db, name)
+            part = next((p for p in row.participants if p.person_id == person.id), None)
+            if part is None or not part.active:
+                raise UserError(f"{person.name} is not taking part in this session.")
+            part.active = False
+            self._replan(db, row)
+            db.commit()
+        return self._change(session_id)
+
+    def person_arrives(self, session_id: int, name: str) -> SessionChange:
+        with self._store.session() as db:
+            row = load_session(db, session_id)
+            person = get_or_create_person(db, name)
+            part = next((p for p in row.participants if p.person_id == person.id), None)
+            if part is not None and part.active:
+                raise UserError(f"{person.name} is already taking part in this session.")
+            if part is None:
+                row.participants.append(Participant(person=person, position=len(row.participants)))
+            else:
+                part.active = True
+            self._replan(db, row)
+            db.commit()
+        return self._change(session_id)
+
+    def _replan(self, db: Session, row: TrainingSession) -> None:
+        """Rounds already played stay as played; the rest are planned again for who is here."""
+        if row.mode == "certification":
+            raise UserError("A certification assessment has one candidate; it is not re-planned.")
+        names = _active_names(row)
+        validate_roster(names)
+        played = [r for r in row.rounds if r.status == "done"]
+        kept = [round_roles(r) for r in played]
+        new_plan = replan(kept, names, total_rounds=len(row.rounds), seed=row.seed)
+        ids = [r.scenario_id for r in row.rounds] or [row.rounds[0].scenario_id]
+        for index, roles in enumerate(new_plan):
+            if index < len(played):
+                continue
+            if index < len(row.rounds):
+                set_roles(db, row.rounds[index], roles)
+            else:
+                self._add_round(db, row, index, ids[index % len(ids)], roles)
+        for extra in [r for r in row.rounds if r.index >= len(new_plan) and r.status == "pending"]:
+            row.rounds.remove(extra)
+        db.flush()
+
+    def _editable_round(self, row: TrainingSession, round_index: int) -> Round:
+        if not 0 <= round_index < len(row.rounds):
+            raise UserError(f"This session has no round {round_index + 1}.")
+        rnd = row.rounds[round_index]
+        if rnd.status == "done":
+            raise UserError(f"Round {round_index + 1} has been played; it stays as played.")
+        return rnd
+
+    def _change(self, session_id: int) -> SessionChange:
+        detail = self.get(session_id)
+        if detail.mode == "certification":
+            return SessionChange(detail, ())
+        plan = [
+            RoundRoles(r.operator or "", r.ai_system or "", r.facilitator, r.observers)
+            for r in detail.rounds
+        ]
+        pending = [i for i, r in enumerate(detail.rounds) if r.status != "done"]
+        people = list(detail.participants)
+        issues = (
+            [
+                v
+                for v in check_rotation(plan, people)
+                if v.round_index is None or v.round_index in pending
+            ]
+            if len(people) >= 3
+            else []
+        )
+        return SessionChange(detail, tuple(issues))
+
+
+def _active_names(row: TrainingSession) -> list[str]:
+    return [p.person.name for p in row.participants if p.active]
+
+
+def _candidate_round(name: str) -> RoundRoles:
+    """Certification: the candidate operates; the assessor (trainer) plays everything else."""
+    return RoundRoles(operator=name, ai_system="", facilitator=None, observers=())
+
+
+__all__ = ["SessionChange", "SessionService", "load_session", "plan_snapshot", "set_roles"]

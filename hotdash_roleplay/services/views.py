@@ -1,0 +1,94 @@
+"""Plain data the services hand out: never ORM objects, safe to keep in a widget."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class PersonView(View):
+    id: int
+    name: str
+    sessions: int = 0
+
+
+class PhasePlan(View):
+    key: str
+    title: str
+    seconds: int
+
+
+class RoundView(View):
+    id: int
+    index: int  # 0-based
+    scenario_id: str
+    scenario_title: str
+    status: str  # pending | live | done
+    operator: str | None
+    ai_system: str | None  # None: the trainer plays it
+    facilitator: str | None  # None: the trainer facilitates
+    observers: tuple[str, ...]
+    feedback_open: bool
+    debrief_question: int
+    expert_revealed: bool
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+
+class SessionSummary(View):
+    id: int
+    uid: str
+    title: str
+    plan_id: str
+    plan_title: str
+    mode: str
+    status: str  # planned | live | finished
+    created_at: datetime
+    participants: tuple[str, ...]
+    round_count: int
+    current_round: int  # 0-based index of the round being played (or next to play)
+
+
+class SessionDetail(SessionSummary):
+    trainer: str
+    seed: int
+    anonymous_feedback: bool
+    join_code: str
+    drill: bool
+    phases: tuple[PhasePlan, ...]
+    rounds: tuple[RoundView, ...]
+    departed: tuple[str, ...]  # people who left mid-session
+
+    @property
+    def current(self) -> RoundView | None:
+        if 0 <= self.current_round < len(self.rounds):
+            return self.rounds[self.current_round]
+        return None
+
+
+class DecisionView(View):
+    round_id: int
+    operator: str
+    decision: str
+    final_reply: str
+    rejection_note: dict[str, Any] | None
+    escalation_note: dict[str, Any] | None
+    seconds_to_decide: float | None
+    matched_expert: bool | None
+    assessed_correct: bool | None
+    assessment_reason: str
+    recorded_at: datetime
+
+
+class DebriefView(View):
+    question_notes: dict[int, str]
+    takeaways: tuple[str, ...]
+    actions: tuple[str, ...]

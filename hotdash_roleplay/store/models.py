@@ -1,0 +1,220 @@
+"""The ORM tables. Only services import this module; views never see ORM objects."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names: Alembic batch migrations on SQLite need them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, Any]: JSON,
+        datetime: DateTime(timezone=True),
+    }
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TrainingSession(Base):
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)  # stable across stores (import)
+    title: Mapped[str] = mapped_column(String(200))
+    trainer: Mapped[str] = mapped_column(String(120), default="")
+    plan_id: Mapped[str] = mapped_column(String(80))
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)  # snapshot: phases, mode, drill
+    mode: Mapped[str] = mapped_column(String(20), default="practice")
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="planned")  # planned|live|finished
+    current_round: Mapped[int] = mapped_column(Integer, default=0)
+    anonymous_feedback: Mapped[bool] = mapped_column(Boolean, default=False)
+    join_code: Mapped[str] = mapped_column(String(12), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="Participant.position"
+    )
+    rounds: Mapped[list[Round]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="Round.index"
+    )
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False once they left
+
+    session: Mapped[TrainingSession] = relationship(back_populates="participants")
+    person: Mapped[Person] = relationship()
+
+
+class Round(Base):
+    __tablename__ = "rounds"
+    __table_args__ = (UniqueConstraint("session_id", "index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    index: Mapped[int] = mapped_column(Integer)
+    scenario_id: Mapped[str] = mapped_column(String(80))
+    scenario: Mapped[dict[str, Any]] = mapped_column(JSON)  # snapshot as played
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|live|done
+    clock_state: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    feedback_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    debrief_question: Mapped[int] = mapped_column(Integer, default=0)
+    expert_revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    session: Mapped[TrainingSession] = relationship(back_populates="rounds")
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="round", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[PhaseEventRow]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="PhaseEventRow.seq"
+    )
+    decision: Mapped[OperatorDecision | None] = relationship(
+        back_populates="round", cascade="all, delete-orphan"
+    )
+    submissions: Mapped[list[ChecklistSubmission]] = relationship(
+        back_populates="round", cascade="all, delete-orphan"
+    )
+    notes: Mapped[list[DebriefItem]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="DebriefItem.position"
+    )
+
+
+class RoleAssignment(Base):
+    __tablename__ = "role_assignments"
+    __table_args__ = (UniqueConstraint("round_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    round: Mapped[Round] = relationship(back_populates="roles")
+    person: Mapped[Person] = relationship()
+
+
+class PhaseEventRow(Base):
+    __tablename__ = "phase_events"
+    __table_args__ = (UniqueConstraint("round_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    phase_index: Mapped[int] = mapped_column(Integer)
+    at_wall: Mapped[float] = mapped_column(Float)
+    delta_seconds: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    round: Mapped[Round] = relationship(back_populates="events")
+
+
+class OperatorDecision(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), unique=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(20))
+    final_reply: Mapped[str] = mapped_column(Text, default="")
+    rejection_note: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    escalation_note: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    seconds_to_decide: Mapped[float | None] = mapped_column(Float, default=None)
+    matched_expert: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    # Certification assessment: the assessor's mark, pre-filled from matched_expert.
+    assessed_correct: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    assessment_reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    round: Mapped[Round] = relationship(back_populates="decision")
+    operator: Mapped[Person] = relationship()
+
+
+class ChecklistSubmission(Base):
+    __tablename__ = "checklist_submissions"
+    __table_args__ = (UniqueConstraint("round_id", "observer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    observer_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft|submitted
+    went_well: Mapped[list[str]] = mapped_column(JSON, default=list)
+    could_improve: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    round: Mapped[Round] = relationship(back_populates="submissions")
+    observer: Mapped[Person] = relationship()
+    answers: Mapped[list[CriterionAnswer]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan"
+    )
+
+
+class CriterionAnswer(Base):
+    __tablename__ = "criterion_answers"
+    __table_args__ = (UniqueConstraint("submission_id", "criterion"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("checklist_submissions.id", ondelete="CASCADE")
+    )
+    criterion: Mapped[str] = mapped_column(String(40))
+    mark: Mapped[str | None] = mapped_column(String(20), default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    submission: Mapped[ChecklistSubmission] = relationship(back_populates="answers")
+
+
+class DebriefItem(Base):
+    """Trainer's debrief notes (per question), takeaways and action items of a round."""
+
+    __tablename__ = "debrief_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # question_note|takeaway|action
+    position: Mapped[int] = mapped_column(Integer)  # question index, or list order
+    text: Mapped[str] = mapped_column(Text, default="")
+
+    round: Mapped[Round] = relationship(back_populates="notes")
