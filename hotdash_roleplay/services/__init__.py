@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,9 @@ class Services:
     library: ScenarioLibrary
     checklist: Checklist
     plans: list[SessionPlan]
+    # The clocks live sessions run on; tests inject fake ones instead of sleeping.
+    now: Callable[[], float] = time.monotonic
+    wall: Callable[[], float] = time.time
     people: PeopleService = field(init=False)
     sessions: SessionService = field(init=False)
     decisions: DecisionService = field(init=False)
@@ -41,7 +45,7 @@ class Services:
         self.history = HistoryService(self.store)
 
     def live(self, session_id: int) -> LiveSession:
-        return LiveSession(self.store, session_id)
+        return LiveSession(self.store, session_id, now=self.now, wall=self.wall)
 
     def close(self) -> None:
         self.store.close()

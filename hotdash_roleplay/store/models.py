@@ -64,6 +64,7 @@ class TrainingSession(Base):
     current_round: Mapped[int] = mapped_column(Integer, default=0)
     anonymous_feedback: Mapped[bool] = mapped_column(Boolean, default=False)
     join_code: Mapped[str] = mapped_column(String(12), default="")
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")  # trainer's notes
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
 
@@ -218,3 +219,15 @@ class DebriefItem(Base):
     text: Mapped[str] = mapped_column(Text, default="")
 
     round: Mapped[Round] = relationship(back_populates="notes")
+
+
+class ObserverToken(Base):
+    """An observer's browser, bound to one person in one session (only a hash is kept)."""
+
+    __tablename__ = "observer_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,54 @@
+"""Shared fixtures: an offscreen Qt platform, a fresh store per test, the artifacts folder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("HOTDASH_DB_URL", None)  # tests choose their store explicitly
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where tests save screenshots and PDFs for people to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def services(tmp_path: Path) -> Iterator[object]:
+    """Services on a fresh SQLite store in a temporary data folder."""
+    from hotdash_roleplay.services import open_services
+
+    svc = open_services(data_dir=tmp_path / "data")
+    yield svc
+    svc.close()
+
+
+class FakeClock:
+    """Monotonic and wall clocks a test moves by hand (no sleeping)."""
+
+    def __init__(self, mono: float = 1000.0, wall: float = 1_790_000_000.0) -> None:
+        self.mono = mono
+        self.wall_time = wall
+
+    def now(self) -> float:
+        return self.mono
+
+    def wall(self) -> float:
+        return self.wall_time
+
+    def advance(self, seconds: float) -> None:
+        self.mono += seconds
+        self.wall_time += seconds
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    return FakeClock()
