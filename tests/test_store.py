@@ -36,7 +36,7 @@ def test_reopening_keeps_data_and_takes_no_backup(tmp_path: Path) -> None:
     url = resolve_url(None, tmp_path)
     store = open_store(url)
     with store.session() as db:
-        db.add(Person(name="Zoë Ødegård"))
+        db.add(Person(name="Zoë Ødegård", name_key="zoë ødegård"))
         db.commit()
     store.close()
     store = open_store(url)
@@ -54,7 +54,9 @@ def test_older_database_is_backed_up_and_migrated_without_loss(tmp_path: Path) -
     upgrade(store, "0001")
     with store.engine.begin() as conn:
         conn.execute(
-            text("INSERT INTO people (id, name, created_at) VALUES (1, 'Юлия', '2026-01-01')")
+            text(
+                "INSERT INTO people (id, name, name_key, created_at) VALUES (1, 'Юлия', 'юлия', '2026-01-01')"
+            )
         )
         conn.execute(
             text(

@@ -25,9 +25,9 @@ def clean_name(name: str) -> str:
 def get_or_create_person(db: Session, name: str) -> Person:
     """The person of that name (case-insensitive), created on first use."""
     name = clean_name(name)
-    person = db.scalar(select(Person).where(func.lower(Person.name) == name.lower()))
+    person = db.scalar(select(Person).where(Person.name_key == name.casefold()))
     if person is None:
-        person = Person(name=name)
+        person = Person(name=name, name_key=name.casefold())
         db.add(person)
         db.flush()
     return person
@@ -38,7 +38,9 @@ def find_person(db: Session, ref: str) -> Person:
     ref = ref.strip()
     person = db.get(Person, int(ref)) if ref.isdigit() else None
     if person is None:
-        person = db.scalar(select(Person).where(func.lower(Person.name) == ref.lower()))
+        person = db.scalar(
+            select(Person).where(Person.name_key == " ".join(ref.split()).casefold())
+        )
     if person is None:
         raise UserError(f"No person named {ref!r}. `hotdash-roleplay people list` shows them.")
     return person
@@ -58,7 +60,7 @@ class PeopleService:
             rows = db.execute(
                 select(Person.id, Person.name, func.coalesce(counts.c.n, 0))
                 .outerjoin(counts, counts.c.person_id == Person.id)
-                .order_by(func.lower(Person.name))
+                .order_by(Person.name_key)
             ).all()
             return [PersonView(id=i, name=n, sessions=c) for i, n, c in rows]
 

@@ -22,7 +22,7 @@ from hotdash_roleplay.rotation import (
     swap,
     validate_roster,
 )
-from hotdash_roleplay.scenarios import ScenarioLibrary
+from hotdash_roleplay.scenarios import Scenario, ScenarioLibrary
 from hotdash_roleplay.services.convert import round_roles, session_detail, session_summary
 from hotdash_roleplay.services.people import find_person, get_or_create_person
 from hotdash_roleplay.services.views import SessionDetail, SessionSummary
@@ -141,7 +141,7 @@ class SessionService:
         plan_rounds = list(rotation) if rotation else self.preview(plan_id, names, seed=seed)
         ids = list(scenario_ids or plan.scenarios)
         for sid in ids:
-            self._library.get(sid)  # raises UserError for an unknown id
+            self._scenario(sid)  # refuse an unknown id before storing anything
         title = " ".join(title.split()) or plan.title
         if len(title) > MAX_TITLE:
             raise UserError(f"A session title can be at most {MAX_TITLE} characters long.")
@@ -178,11 +178,17 @@ class SessionService:
     def _add_round(
         self, db: Session, row: TrainingSession, index: int, scenario_id: str, roles: RoundRoles
     ) -> Round:
-        scenario = self._library.get(scenario_id)
+        scenario = self._scenario(scenario_id)
         rnd = Round(index=index, scenario_id=scenario.id, scenario=scenario.model_dump(mode="json"))
         row.rounds.append(rnd)
         set_roles(db, rnd, roles)
         return rnd
+
+    def _scenario(self, scenario_id: str) -> Scenario:
+        scenario = self._library.get(scenario_id)
+        if scenario is None:
+            raise UserError(f"Unknown scenario {scenario_id!r}.")
+        return scenario
 
     # -- reading ------------------------------------------------------------------------------
 

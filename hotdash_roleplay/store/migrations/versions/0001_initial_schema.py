@@ -22,9 +22,10 @@ def upgrade() -> None:
         "people",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("name_key", sa.String(length=120), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
-        sa.UniqueConstraint("name", name=op.f("uq_people_name")),
+        sa.UniqueConstraint("name_key", name=op.f("uq_people_name_key")),
     )
     op.create_table(
         "sessions",
