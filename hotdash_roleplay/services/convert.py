@@ -32,7 +32,7 @@ def round_view(row: Round) -> RoundView:
         id=row.id,
         index=row.index,
         scenario_id=row.scenario_id,
-        scenario_title=str(row.scenario.get("title", row.scenario_id)),
+        scenario_title=row.scenario_title or row.scenario_id,
         status=row.status,
         operator=roles.operator or None,
         ai_system=roles.ai_system or None,

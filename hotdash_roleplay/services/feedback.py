@@ -49,7 +49,7 @@ class FeedbackService:
 
     def get(self, round_id: int, observer: str) -> SubmissionView:
         with self._store.session() as db:
-            rnd, person_id, name = self._observer_of(db, round_id, observer)
+            _, person_id, name = self._observer_of(db, round_id, observer)
             row = self._row(db, round_id, person_id)
             if row is None:
                 return SubmissionView(

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Row, Select, func, select
+from sqlalchemy.orm import Session, aliased
 
 from hotdash_roleplay.services.people import find_person
 from hotdash_roleplay.services.views import View
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
+    CriterionAnswer,
     OperatorDecision,
+    Person,
     RoleAssignment,
     Round,
     TrainingSession,
@@ -55,6 +58,9 @@ class PersonHistory(View):
 
 
 class HistoryService:
+    """Column queries, not ORM objects: a person with hundreds of rounds in a store of 10 000
+    sessions must open in well under 150 ms (DESIGN §4)."""
+
     def __init__(self, store: Store) -> None:
         self._store = store
 
@@ -66,79 +72,116 @@ class HistoryService:
                 .join(Round, Round.id == RoleAssignment.round_id)
                 .where(RoleAssignment.person_id == person.id, Round.status == "done")
             ).all()
-            decisions = db.scalars(
-                select(OperatorDecision)
+            decisions = db.execute(
+                select(
+                    *_ROUND_COLUMNS,
+                    OperatorDecision.decision,
+                    OperatorDecision.seconds_to_decide,
+                    OperatorDecision.matched_expert,
+                )
+                .join(Round, Round.id == OperatorDecision.round_id)
+                .join(TrainingSession, TrainingSession.id == Round.session_id)
                 .where(OperatorDecision.operator_id == person.id)
-                .options(selectinload(OperatorDecision.round).selectinload(Round.session))
+                .order_by(TrainingSession.created_at, Round.index)
             ).all()
             operated = select(RoleAssignment.round_id).where(
                 RoleAssignment.person_id == person.id, RoleAssignment.role == "operator"
             )
-            received = db.scalars(
-                select(ChecklistSubmission)
-                .where(ChecklistSubmission.round_id.in_(operated))
-                .options(*_submission_loads())
-            ).all()
-            given = db.scalars(
-                select(ChecklistSubmission)
-                .where(ChecklistSubmission.observer_id == person.id)
-                .options(*_submission_loads())
-            ).all()
+            observer = aliased(Person)
+            received = _feedback_rows(
+                db,
+                select(
+                    *_ROUND_COLUMNS,
+                    ChecklistSubmission.id,
+                    ChecklistSubmission.status,
+                    observer.name,
+                )
+                .join(observer, observer.id == ChecklistSubmission.observer_id)
+                .where(ChecklistSubmission.round_id.in_(operated)),
+            )
+            operator_role = aliased(RoleAssignment)
+            operator = aliased(Person)
+            given = _feedback_rows(
+                db,
+                select(
+                    *_ROUND_COLUMNS,
+                    ChecklistSubmission.id,
+                    ChecklistSubmission.status,
+                    operator.name,
+                )
+                .join(
+                    operator_role,
+                    (operator_role.round_id == ChecklistSubmission.round_id)
+                    & (operator_role.role == "operator"),
+                )
+                .join(operator, operator.id == operator_role.person_id)
+                .where(ChecklistSubmission.observer_id == person.id),
+            )
             return PersonHistory(
                 person_id=person.id,
                 name=person.name,
                 sessions=len({s for _, s in roles}),
                 rounds_by_role=dict(Counter(r for r, _ in roles)),
                 decisions=tuple(
-                    sorted((_decision(d) for d in decisions), key=lambda d: d.played_at)
+                    DecisionRecord(
+                        **_round_fields(row),
+                        decision=row.decision,
+                        seconds_to_decide=row.seconds_to_decide,
+                        matched_expert=row.matched_expert,
+                    )
+                    for row in decisions
                 ),
-                feedback_received=tuple(_feedback(s, s.observer.name) for s in received),
-                feedback_given=tuple(_feedback(s, _operator_of(s.round)) for s in given),
+                feedback_received=received,
+                feedback_given=given,
             )
 
 
-def _submission_loads() -> tuple[object, ...]:
-    return (
-        selectinload(ChecklistSubmission.answers),
-        selectinload(ChecklistSubmission.observer),
-        selectinload(ChecklistSubmission.round).selectinload(Round.session),
-        selectinload(ChecklistSubmission.round)
-        .selectinload(Round.roles)
-        .selectinload(RoleAssignment.person),
-    )
+_ROUND_COLUMNS = (
+    TrainingSession.id.label("session_id"),
+    TrainingSession.title.label("session_title"),
+    TrainingSession.created_at.label("played_at"),
+    Round.index.label("round_index"),
+    Round.scenario_id,
+    Round.scenario_title,
+)
 
 
-def _operator_of(rnd: Round) -> str:
-    return next((a.person.name for a in rnd.roles if a.role == "operator"), "")
-
-
-def _session_fields(rnd: Round) -> dict[str, object]:
-    session: TrainingSession = rnd.session
+def _round_fields(row: Row[Any]) -> dict[str, Any]:
     return {
-        "session_id": session.id,
-        "session_title": session.title,
-        "played_at": session.created_at,
-        "round_number": rnd.index + 1,
-        "scenario_title": str(rnd.scenario.get("title", rnd.scenario_id)),
+        "session_id": row.session_id,
+        "session_title": row.session_title,
+        "played_at": row.played_at,
+        "round_number": row.round_index + 1,
+        "scenario_title": row.scenario_title or row.scenario_id,
     }
 
 
-def _decision(d: OperatorDecision) -> DecisionRecord:
-    return DecisionRecord(
-        **_session_fields(d.round),
-        decision=d.decision,
-        seconds_to_decide=d.seconds_to_decide,
-        matched_expert=d.matched_expert,
-    )
-
-
-def _feedback(s: ChecklistSubmission, other: str) -> FeedbackRecord:
-    marks = Counter(a.mark for a in s.answers)
-    return FeedbackRecord(
-        **_session_fields(s.round),
-        other=other,
-        status=s.status,
-        met=marks["met"],
-        not_met=marks["not_met"],
-        not_observed=marks["not_observed"],
-    )
+def _feedback_rows(db: Session, query: Select[Any]) -> tuple[FeedbackRecord, ...]:
+    """Submissions (with the other person's name last) and their mark counts, in two queries."""
+    rows = db.execute(
+        query.join(Round, Round.id == ChecklistSubmission.round_id)
+        .join(TrainingSession, TrainingSession.id == Round.session_id)
+        .order_by(TrainingSession.created_at, Round.index)
+    ).all()
+    ids = [row[len(_ROUND_COLUMNS)] for row in rows]
+    counts: dict[int, Counter[str]] = {i: Counter() for i in ids}
+    for sub_id, mark, n in db.execute(
+        select(CriterionAnswer.submission_id, CriterionAnswer.mark, func.count())
+        .where(CriterionAnswer.submission_id.in_(ids))
+        .group_by(CriterionAnswer.submission_id, CriterionAnswer.mark)
+    ):
+        counts[sub_id][mark] = n
+    records = []
+    for row, sub_id in zip(rows, ids, strict=True):
+        marks = counts[sub_id]
+        records.append(
+            FeedbackRecord(
+                **_round_fields(row),
+                other=row[-1],
+                status=row[-2],
+                met=marks["met"],
+                not_met=marks["not_met"],
+                not_observed=marks["not_observed"],
+            )
+        )
+    return tuple(records)

@@ -179,7 +179,12 @@ class SessionService:
         self, db: Session, row: TrainingSession, index: int, scenario_id: str, roles: RoundRoles
     ) -> Round:
         scenario = self._scenario(scenario_id)
-        rnd = Round(index=index, scenario_id=scenario.id, scenario=scenario.model_dump(mode="json"))
+        rnd = Round(
+            index=index,
+            scenario_id=scenario.id,
+            scenario_title=scenario.title,
+            scenario=scenario.model_dump(mode="json"),
+        )
         row.rounds.append(rnd)
         set_roles(db, rnd, roles)
         return rnd

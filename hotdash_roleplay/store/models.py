@@ -114,6 +114,7 @@ class Round(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
     index: Mapped[int] = mapped_column(Integer)
     scenario_id: Mapped[str] = mapped_column(String(80))
+    scenario_title: Mapped[str] = mapped_column(String(200), default="")
     scenario: Mapped[dict[str, Any]] = mapped_column(JSON)  # snapshot as played
     status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|live|done
     clock_state: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)

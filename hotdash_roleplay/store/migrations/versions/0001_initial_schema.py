@@ -74,6 +74,7 @@ def upgrade() -> None:
         sa.Column("session_id", sa.Integer(), nullable=False),
         sa.Column("index", sa.Integer(), nullable=False),
         sa.Column("scenario_id", sa.String(length=80), nullable=False),
+        sa.Column("scenario_title", sa.String(length=200), nullable=False),
         sa.Column("scenario", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("clock_state", sa.JSON(), nullable=True),
