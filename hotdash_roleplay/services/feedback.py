@@ -93,7 +93,7 @@ class FeedbackService:
             current = _answers(row) if row else ChecklistAnswers()
             problems = rule_problems(current, self.checklist)
             if row is None or problems:
-                raise UserError("Not submitted yet: " + " ".join(problems))
+                raise UserError("Not submitted yet: " + "; ".join(problems) + ".")
             row.status, row.submitted_at = SUBMITTED, utcnow()
             db.commit()
             return _view(row, name)
