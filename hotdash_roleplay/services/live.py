@@ -77,6 +77,11 @@ class LiveSession:
         """Called after every change (clock or round), e.g. to refresh the projector."""
         self._listeners.append(listener)
 
+    def unsubscribe(self, listener: Callable[[], None]) -> None:
+        """Stop notifying a listener (a closed widget); unknown listeners are ignored."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     # -- clock actions ------------------------------------------------------------------------
 
     def toggle(self) -> ClockView:

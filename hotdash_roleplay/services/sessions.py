@@ -98,6 +98,7 @@ class SessionService:
         self._store = store
         self._library = library
         self._plans = {p.id: p for p in plans}
+        self._snapshots: dict[int, Scenario] = {}
 
     @property
     def plans(self) -> list[SessionPlan]:
@@ -232,6 +233,17 @@ class SessionService:
         if len(found) > 1:
             raise UserError(f"Several sessions are called {ref!r}; give its number instead.")
         raise UserError(f"No session {ref!r}. `hotdash-roleplay sessions list` shows them.")
+
+    def round_scenario(self, round_id: int) -> Scenario:
+        """The scenario as it was when the round was planned (later file edits don't change it).
+        Snapshots never change once stored, so they are cached for repaints."""
+        if round_id not in self._snapshots:
+            with self._store.session() as db:
+                rnd = db.get(Round, round_id)
+                if rnd is None:
+                    raise UserError(f"There is no round {round_id}.")
+                self._snapshots[round_id] = Scenario.model_validate(rnd.scenario)
+        return self._snapshots[round_id]
 
     def set_anonymous_feedback(self, session_id: int, anonymous: bool) -> SessionDetail:
         with self._store.session() as db:

@@ -281,7 +281,7 @@ class DebriefPanel(QWidget):
         if changed:
             self._show_message("")
             self._question = -1  # another round: its notes replace whatever the box held
-        self._scenario = self._services.library.get(rnd.scenario_id)
+        self._scenario = self._services.sessions.round_scenario(rnd.id)
         title = self._scenario.title if self._scenario else rnd.scenario_id
         self.heading.setText(f"Debrief — round {rnd.number}: {title}")
         self.agenda.setText(agenda_hint(self._services.feedback.summary(rnd.id)))

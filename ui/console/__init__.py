@@ -1,0 +1,38 @@
+"""The trainer's live console: timer, phases, scenario card, roles, decision, panels."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+
+import shiboken6
+from PySide6.QtWidgets import QWidget
+
+from hotdash_roleplay.services.live import LiveSession
+
+
+def follow(live: LiveSession, widget: QWidget, method: Callable[[], None]) -> None:
+    """Subscribe a widget's bound method to the live session without keeping the widget alive.
+
+    The listener holds only weak references and unsubscribes itself once Qt has deleted the
+    widget, so a closed window is never called back and is not kept in the listener list."""
+    ref = weakref.WeakMethod(method)
+    alive = weakref.ref(widget)
+
+    def listener() -> None:
+        target, owner = ref(), alive()
+        if target is not None and owner is not None and shiboken6.isValid(owner):
+            target()
+        else:
+            live.unsubscribe(listener)
+
+    live.subscribe(listener)
+
+
+def set_style_property(widget: QWidget, name: str, value: str) -> None:
+    """Set a dynamic property the theme matches on and re-polish only when it changed."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)

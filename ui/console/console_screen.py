@@ -1,0 +1,439 @@
+"""The trainer's live console: one round at a time, phase by phase, keyboard first.
+
+Time always comes from ``live.view()``; the QTimer here only asks for a repaint. Every action
+goes through ``LiveSession`` (which saves it at once), and every refusal is shown in the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hotdash_roleplay.clock import (
+    ClockView,
+    Status,
+    current_drill_stage,
+    format_duration,
+)
+from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.live import LiveSession
+from ui.console import follow, set_style_property
+from ui.console.decision_panel import DecisionPanel
+from ui.console.roles_strip import PeoplePanel, RolesStrip
+from ui.console.scenario_card import ScenarioCard, round_scenario
+from ui.console.timeline import Timeline
+from ui.console.timer_widget import TimerWidget
+from ui.projector import ProjectorWindow
+
+REPAINT_MS = 200
+MINUTE = 60
+# The tab that fits each phase; the console switches to it when the phase begins.
+PHASE_TABS = {"decision": "decision", "feedback": "checklists", "debrief": "debrief"}
+TOGGLE_TEXT = {
+    Status.READY: "Start",
+    Status.RUNNING: "Pause",
+    Status.PAUSED: "Resume",
+    Status.FINISHED: "Start",
+}
+
+
+def _panel(name: str, services: Services, live: LiveSession, parent: QWidget) -> QWidget:
+    """The checklist and debrief panels, written alongside this console."""
+    if name == "checklists":
+        from ui.console.checklist_panel import ChecklistPanel
+
+        return ChecklistPanel(services, live, parent)
+    from ui.console.debrief_panel import DebriefPanel
+
+    return DebriefPanel(services, live, parent)
+
+
+def _scrolled(page: QWidget, parent: QWidget) -> QScrollArea:
+    """A tab page in a scroll area, so a tall panel cannot stretch the console off the screen."""
+    area = QScrollArea(parent)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(page)
+    return area
+
+
+class ConsoleScreen(QWidget):
+    back_requested = Signal()
+
+    def __init__(self, services: Services, live: LiveSession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("console")
+        self._services = services
+        self._live = live
+        self._round_id: int | None = None
+        self._phase_key: str | None = None
+        self._confirm_round: int | None = None  # round whose early close was warned about
+        self.projector: ProjectorWindow | None = None
+
+        self._build()
+        follow(live, self, self._on_live)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.screenAdded.connect(self._fill_screens)
+            app.screenRemoved.connect(self._fill_screens)
+        self._timer = QTimer(self)
+        self._timer.setInterval(REPAINT_MS)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+        self._on_live()
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.heading = QLabel(self)
+        self.heading.setObjectName("consoleHeading")
+        self.heading.setProperty("role", "title")
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading.setWordWrap(True)  # a long session title wraps instead of widening the window
+        self.screen_box = QComboBox(self)
+        self.screen_box.setObjectName("projectorScreen")
+        self.screen_box.setAccessibleName("Projector screen")
+        self.screen_box.currentIndexChanged.connect(self._screen_chosen)
+        screen_label = QLabel("Projector on:", self)
+        screen_label.setBuddy(self.screen_box)
+        self.projector_button = self._button("Projector (F11)", "Show the projector full-screen")
+        self.projector_button.clicked.connect(self.toggle_projector)
+        self.hide_projector_button = self._button("Hide projector", "Close the projector window")
+        self.hide_projector_button.clicked.connect(self.hide_projector)
+        self.exit_button = self._button("Sessions", "Back to the list of sessions")
+        self.exit_button.clicked.connect(self.back_requested.emit)
+        head = QHBoxLayout()
+        head.addWidget(self.heading, 1)
+        head.addWidget(screen_label)
+        head.addWidget(self.screen_box)
+        head.addWidget(self.projector_button)
+        head.addWidget(self.hide_projector_button)
+        head.addWidget(self.exit_button)
+
+        self.message = QLabel(self)
+        self.message.setObjectName("consoleMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.hide()
+
+        self.timer = TimerWidget(self)
+        self.drill_label = QLabel(self)
+        self.drill_label.setObjectName("drillStage")
+        self.drill_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.drill_label.setVisible(self._live.detail.drill)
+        controls = self._build_controls()
+        left = QVBoxLayout()
+        left.addWidget(self.timer)
+        left.addWidget(self.drill_label)
+        left.addLayout(controls)
+        self.roles = RolesStrip(self)
+        self.timeline = Timeline(self)
+        right = QVBoxLayout()
+        right.addWidget(self.roles)
+        right.addWidget(self.timeline)
+        right.addStretch(1)
+        top = QHBoxLayout()
+        top.addLayout(left, 2)
+        top.addLayout(right, 3)
+
+        self.card = ScenarioCard(self)
+        self.decision = DecisionPanel(self._services, self._live, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("consoleTabs")
+        self.tabs.setAccessibleName("Decision, checklists, debrief and people")
+        self.checklists = _panel("checklists", self._services, self._live, self)
+        self.debrief = _panel("debrief", self._services, self._live, self)
+        self.people = PeoplePanel(self._services, self._live, self)
+        self._tab_index: dict[str, int] = {}
+        for key, title, page in (
+            ("decision", "Decision", self.decision),
+            ("checklists", "Checklists", self.checklists),
+            ("debrief", "Debrief", self.debrief),
+            ("people", "People", self.people),
+        ):
+            self._tab_index[key] = self.tabs.addTab(_scrolled(page, self), title)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.card)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        self.card.setMinimumWidth(300)
+        self.splitter.setSizes([420, 780])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.message)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
+        self._fill_screens()
+
+    def _button(self, text: str, accessible: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setAccessibleName(accessible)
+        button.setToolTip(accessible)
+        return button
+
+    def _build_controls(self) -> QGridLayout:
+        def command(
+            text: str, accessible: str, keys: list[str], slot: Callable[[], None]
+        ) -> QPushButton:
+            action = QAction(accessible, self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            # Only while the console (or a child) has focus, so other screens keep their keys.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            hint = f" ({keys[0]})" if keys else ""
+            button = self._button(text, accessible + hint)
+            button.clicked.connect(action.trigger)
+            return button
+
+        self.toggle_button = command("Start", "Start or pause the timer", ["Space"], self.toggle)
+        self.toggle_button.setProperty("role", "primary")
+        self.minus_button = command(
+            "−1 min", "One minute less", ["-"], lambda: self.adjust(-MINUTE)
+        )
+        self.plus_button = command(
+            "+1 min", "One minute more", ["+", "="], lambda: self.adjust(MINUTE)
+        )
+        self.back_button = command("◀ Back", "Back to the previous phase", [], self.previous_phase)
+        self.skip_button = command("Skip ▶", "Skip to the next phase", ["N"], self.next_phase)
+        self.next_round_button = command(
+            "Next round", "Close this round, go to the next", [], self.next_round
+        )
+        fullscreen = QAction("Projector full-screen", self)
+        fullscreen.setShortcut(QKeySequence("F11"))
+        fullscreen.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        fullscreen.triggered.connect(self.toggle_projector)
+        self.addAction(fullscreen)
+        grid = QGridLayout()
+        grid.addWidget(self.toggle_button, 0, 0, 1, 2)
+        grid.addWidget(self.minus_button, 0, 2)
+        grid.addWidget(self.plus_button, 0, 3)
+        grid.addWidget(self.back_button, 1, 0)
+        grid.addWidget(self.skip_button, 1, 1)
+        grid.addWidget(self.next_round_button, 1, 2, 1, 2)
+        return grid
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def _run(self, action: Callable[[], object], keep_confirm: bool = False) -> bool:
+        """Run a live action; a refusal is shown in the window, never raised."""
+        if not keep_confirm:
+            self._confirm_round = None
+        try:
+            action()
+        except UserError as exc:
+            self.show_message(str(exc), "error")
+            return False
+        self.message.hide()
+        return True
+
+    def toggle(self) -> None:
+        self._run(self._live.toggle)
+
+    def adjust(self, seconds: int) -> None:
+        before = self._live.view().planned_seconds
+        if (
+            self._run(lambda: self._live.adjust(seconds))
+            and self._live.view().planned_seconds == before
+        ):
+            self.show_message(
+                "The phase cannot be shorter than the time already spent in it.", "notice"
+            )
+
+    def next_phase(self) -> None:
+        self._run(self._live.next_phase)
+
+    def previous_phase(self) -> None:
+        self._run(self._live.previous_phase)
+
+    def next_round(self) -> None:
+        rnd = self._live.round
+        if rnd is None:
+            self.show_message("The session is complete: there is no round left.", "notice")
+            return
+        view = self._live.view()
+        if view.status is not Status.FINISHED and self._confirm_round != rnd.id:
+            # One stray click must not end a round mid-phase: ask for a second one.
+            self._confirm_round = rnd.id
+            self.show_message(
+                f"Round {rnd.number} is still in {view.phase_title}. "
+                "Press Next round again to close it.",
+                "notice",
+            )
+            return
+        self._run(self._live.next_round)
+
+    def current_tab(self) -> str:
+        index = self.tabs.currentIndex()
+        return next(key for key, i in self._tab_index.items() if i == index)
+
+    def show_message(self, text: str, role: str = "error") -> None:
+        self.message.setText(text)
+        set_style_property(self.message, "role", role)
+        self.message.show()
+
+    # -- projector ----------------------------------------------------------------------------
+
+    def chosen_screen(self) -> QScreen | None:
+        screen = self.screen_box.currentData()
+        return screen if isinstance(screen, QScreen) else QGuiApplication.primaryScreen()
+
+    def _fill_screens(self, *_: object) -> None:
+        current = self.screen_box.currentData()
+        screens = QGuiApplication.screens()
+        primary = QGuiApplication.primaryScreen()
+        self.screen_box.blockSignals(True)
+        self.screen_box.clear()
+        for screen in screens:
+            size = screen.geometry().size()
+            main = " (main)" if screen is primary else ""
+            self.screen_box.addItem(f"{screen.name()} {size.width()}×{size.height()}{main}", screen)
+        # Keep the choice if that screen is still here, else prefer a screen that is not the main.
+        keep = screens.index(current) if current in screens else None
+        others = [i for i, s in enumerate(screens) if s is not primary]
+        self.screen_box.setCurrentIndex(keep if keep is not None else (others or [0])[0])
+        self.screen_box.blockSignals(False)
+
+    def _screen_chosen(self, _index: int) -> None:
+        if self.projector is not None and self.projector.isVisible():
+            self.projector.show_on(self.chosen_screen(), self.projector.isFullScreen())
+
+    def ensure_projector(self) -> ProjectorWindow:
+        if self.projector is None:
+            self.projector = ProjectorWindow(self._services, self._live)
+            self.projector.command.connect(self._projector_command)
+        return self.projector
+
+    def toggle_projector(self) -> None:
+        """F11: show the projector full-screen on the chosen screen; again: windowed and back."""
+        projector = self.ensure_projector()
+        if not projector.isVisible():
+            projector.show_on(self.chosen_screen(), full_screen=True)
+        else:
+            projector.toggle_full_screen()
+
+    def hide_projector(self) -> None:
+        if self.projector is not None:
+            self.projector.close()
+
+    def _projector_command(self, name: str) -> None:
+        commands: dict[str, Callable[[], None]] = {
+            "toggle": self.toggle,
+            "next": self.next_phase,
+            "plus": lambda: self.adjust(MINUTE),
+            "minus": lambda: self.adjust(-MINUTE),
+        }
+        commands[name]()
+
+    # -- following the session ----------------------------------------------------------------
+
+    def _on_live(self) -> None:
+        detail = self._live.detail
+        rnd = self._live.round
+        if rnd is None:
+            self.heading.setText(
+                f"{detail.title} — complete: all {detail.round_count} rounds played"
+            )
+        else:
+            self.heading.setText(
+                f"Round {rnd.number} of {detail.round_count} · {rnd.scenario_title}"
+            )
+        if rnd is None or rnd.id != self._round_id:
+            self._round_id = rnd.id if rnd else None
+            self._phase_key = None
+            self.card.set_scenario(round_scenario(self._services, rnd))
+        self.roles.set_round(rnd)
+        self.decision.refresh()
+        self.people.refresh()
+        for button in (
+            self.toggle_button,
+            self.minus_button,
+            self.plus_button,
+            self.back_button,
+            self.skip_button,
+            self.next_round_button,
+        ):
+            button.setEnabled(rnd is not None)
+        last = rnd is not None and rnd.index == detail.round_count - 1
+        self.next_round_button.setText("Finish session" if last else "Next round")
+        self._tick()
+
+    def _tick(self) -> None:
+        if self._live.round is None:
+            self.timer.set_done("Session complete")
+            self.timeline.hide()
+            return
+        self.timeline.show()
+        view = self._live.view()
+        self.timer.set_view(view)
+        self.timeline.set_state(view, self._live.summary())
+        self.decision.refresh_time()
+        self.toggle_button.setText(TOGGLE_TEXT[view.status] + " (Space)")
+        last_phase = view.phase_index == view.phase_count - 1
+        self.skip_button.setText(("Finish round" if last_phase else "Skip ▶") + " (N)")
+        self._show_drill(view)
+        if view.phase_key != self._phase_key and self._live.round is not None:
+            self._phase_key = view.phase_key
+            if view.status is not Status.READY and view.phase_key in PHASE_TABS:
+                self._switch_tab(PHASE_TABS[view.phase_key])
+
+    def _switch_tab(self, key: str) -> None:
+        focus = QApplication.focusWidget()
+        self.tabs.setCurrentIndex(self._tab_index[key])
+        if focus is not None and not focus.isVisible():
+            # Qt would hand focus to a field of the new page, where Space types a blank
+            # instead of pausing: keep the keyboard on the timer.
+            self.toggle_button.setFocus()
+
+    def _show_drill(self, view: ClockView) -> None:
+        if not self._live.detail.drill:
+            return
+        elapsed = self._live.decision_seconds()
+        stage = current_drill_stage(elapsed)
+        if view.phase_key not in ("roleplay", "decision") or view.status is Status.READY:
+            text = "90-second drill: marks at 0:10, 0:30, 0:50 and 1:30 of the role-play"
+        elif stage is None:
+            text = f"90-second drill: benchmark passed ({format_duration(elapsed)})"
+        else:
+            text = (
+                f"Drill stage {stage.index + 1} of 4: {stage.label} "
+                f"(until {format_duration(stage.end_seconds)})"
+            )
+        self.drill_label.setText(text)
+
+    # -- Qt events ----------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The shortcuts work while focus is inside the console: start there.
+        focus = QApplication.focusWidget()
+        if focus is None or not self.isAncestorOf(focus):
+            self.toggle_button.setFocus()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._timer.stop()
+        if self.projector is not None:
+            self.projector.close()
+            self.projector.deleteLater()
+            self.projector = None
+        super().closeEvent(event)

@@ -1,0 +1,168 @@
+"""Who plays which role: this round's strip, and the People tab (someone leaves or arrives)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.sessions import SessionChange
+from hotdash_roleplay.services.views import RoundView
+
+TRAINER = "Trainer"
+ROLE_TITLES = ("Operator", "AI System", "Facilitator", "Observers")
+
+
+def role_names(rnd: RoundView) -> list[tuple[str, str]]:
+    """(role, who) for a round; an empty seat is taken by the trainer."""
+    return [
+        ("Operator", rnd.operator or TRAINER),
+        ("AI System", rnd.ai_system or TRAINER),
+        ("Facilitator", rnd.facilitator or TRAINER),
+        ("Observers", ", ".join(rnd.observers) or "—"),
+    ]
+
+
+class RolesStrip(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("rolesStrip")
+        self.setProperty("role", "card")
+        self.setAccessibleName("Roles this round")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        self.labels: dict[str, QLabel] = {}
+        for role in ROLE_TITLES:
+            head = QLabel(role, self)
+            head.setProperty("role", "muted")
+            name = QLabel("—", self)
+            name.setObjectName(f"role{role.replace(' ', '')}")
+            name.setProperty("role", "heading")
+            name.setTextFormat(Qt.TextFormat.PlainText)
+            name.setWordWrap(True)
+            cell = QVBoxLayout()
+            cell.setSpacing(0)
+            cell.addWidget(head)
+            cell.addWidget(name)
+            layout.addLayout(cell, 2 if role == "Observers" else 1)
+            self.labels[role] = name
+
+    def set_round(self, rnd: RoundView | None) -> None:
+        pairs = role_names(rnd) if rnd else [(role, "—") for role in ROLE_TITLES]
+        for role, who in pairs:
+            self.labels[role].setText(who)
+        if rnd:
+            self.setAccessibleDescription("; ".join(f"{r}: {w}" for r, w in pairs))
+
+
+class PeoplePanel(QWidget):
+    """Someone leaves or arrives mid-session: the rounds not yet played are re-planned."""
+
+    def __init__(self, services: Services, live: LiveSession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._services = services
+        self._live = live
+        intro = QLabel(
+            "Someone leaves or arrives: rounds already played stay as played, "
+            "the rest are planned again for who is here.",
+            self,
+        )
+        intro.setWordWrap(True)
+        intro.setProperty("role", "muted")
+        self.name_box = QComboBox(self)
+        self.name_box.setEditable(True)
+        self.name_box.setAccessibleName("Person's name")
+        self.name_box.setMinimumWidth(200)
+        self.name_box.lineEdit().setPlaceholderText("Name")
+        self.leave_button = QPushButton("Leaves", self)
+        self.leave_button.setAccessibleName("Person leaves the session")
+        self.arrive_button = QPushButton("Arrives", self)
+        self.arrive_button.setAccessibleName("Person arrives in the session")
+        self.leave_button.clicked.connect(self._leave)
+        self.arrive_button.clicked.connect(self._arrive)
+        row = QHBoxLayout()
+        who = QLabel("&Who:", self)
+        who.setBuddy(self.name_box)
+        row.addWidget(who)
+        row.addWidget(self.name_box, 1)
+        row.addWidget(self.leave_button)
+        row.addWidget(self.arrive_button)
+        self.message = QLabel(self)
+        self.message.setObjectName("peopleMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.hide()
+        self.table = QTableWidget(0, len(ROLE_TITLES) + 1, self)
+        self.table.setObjectName("rotationTable")
+        self.table.setAccessibleName("Rotation: rounds and roles")
+        self.table.setHorizontalHeaderLabels(["Round", *ROLE_TITLES])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        detail = self._live.detail
+        typed = self.name_box.currentText()
+        self.name_box.clear()
+        self.name_box.addItems([*detail.participants, *detail.departed])
+        self.name_box.setEditText(typed)
+        self.table.setRowCount(len(detail.rounds))
+        for i, rnd in enumerate(detail.rounds):
+            status = {"done": "played", "live": "now"}.get(rnd.status, "")
+            cells = [f"{rnd.number} {status}".strip(), *(who for _, who in role_names(rnd))]
+            for col, text in enumerate(cells):
+                self.table.setItem(i, col, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+
+    def _leave(self) -> None:
+        self._change(self._services.sessions.person_leaves, "left")
+
+    def _arrive(self) -> None:
+        self._change(self._services.sessions.person_arrives, "joined")
+
+    def _change(self, action: Callable[[int, str], SessionChange], verb: str) -> None:
+        name = " ".join(self.name_box.currentText().split())
+        if not name:
+            self._show("Type or pick a name first.", "error")
+            return
+        try:
+            change = action(self._live.session_id, name)
+        except UserError as exc:
+            self._show(str(exc), "error")
+            return
+        self.name_box.setEditText("")
+        self._live.reload()
+        lines = [f"{name} {verb}; the rounds not yet played were planned again."]
+        if change.violations:
+            lines.append("Rules this plan breaks:")
+            lines += [f"• {v}" for v in change.violations]
+        self._show("\n".join(lines), "notice" if change.violations else "ok")
+        self.refresh()
+
+    def _show(self, text: str, role: str) -> None:
+        self.message.setText(text)
+        self.message.setProperty("role", role)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.show()

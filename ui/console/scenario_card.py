@@ -1,0 +1,115 @@
+"""The trainer's scenario card: everything about the round's scenario, the expert part marked
+as hidden from the room. All scenario text is shown as plain text (trainers write their own)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from hotdash_roleplay.scenarios import Scenario
+from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.views import RoundView
+
+
+def round_scenario(services: Services, rnd: RoundView | None) -> Scenario | None:
+    # The round's stored snapshot: later edits of the scenario file don't rewrite history.
+    return services.sessions.round_scenario(rnd.id) if rnd is not None else None
+
+
+def confidence_text(scenario: Scenario) -> str:
+    confidence = scenario.ai_draft.confidence
+    return (
+        f"AI confidence: {confidence}%" if confidence is not None else "AI confidence: not stated"
+    )
+
+
+def expert_text(scenario: Scenario) -> str:
+    """The expert decision as one block of text (the console, and the projector after reveal)."""
+    if scenario.expert is None:
+        return "The program gives no expert decision for this scenario."
+    decisions = " → ".join(d.label for d in scenario.expert.decisions)
+    return (
+        f"Expert decision: {decisions}\n\nWhy: {scenario.expert.rationale}\n\n"
+        f"Approach: {scenario.expert.approach}"
+    )
+
+
+def bullets(items: list[str]) -> str:
+    return "\n".join(f"• {item}" for item in items)
+
+
+def _label(text: str, parent: QWidget, role: str = "", name: str = "") -> QLabel:
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if role:
+        label.setProperty("role", role)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class ScenarioCard(QScrollArea):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("scenarioCard")
+        self.setAccessibleName("Scenario card (trainer)")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._body = QWidget(self)
+        self._layout = QVBoxLayout(self._body)
+        self.expert_frame: QFrame | None = None
+        self.expert_label: QLabel | None = None
+        self._scenario_id: str | None = "(none yet)"
+
+    def set_scenario(self, scenario: Scenario | None) -> None:
+        scenario_id = scenario.id if scenario else None
+        if scenario_id == self._scenario_id:
+            return
+        self._scenario_id = scenario_id
+        # A fresh body: setWidget deletes the old one at once, so two scenarios never overlap.
+        self._body = QWidget(self)
+        self._layout = QVBoxLayout(self._body)
+        self._layout.setContentsMargins(4, 4, 8, 4)
+        self.setWidget(self._body)
+        self.expert_frame = self.expert_label = None
+        if scenario is None:
+            self._add("No round in progress.", "muted")
+            self._layout.addStretch(1)
+            return
+        self._add(scenario.title, "title", "scenarioTitle")
+        meta = f"Module {scenario.module} · {scenario.difficulty.label}"
+        if scenario.program_section:
+            meta += f" · {scenario.program_section}"
+        self._add(meta, "muted")
+        self._section("Setup", bullets(scenario.setup))
+        self._section("Customer message", f"“{scenario.customer_message}”", "scenarioCustomer")
+        self._section("AI draft", scenario.ai_draft.text, "scenarioDraft")
+        self._add(confidence_text(scenario), "", "scenarioConfidence")
+        self._section("Operator challenges", bullets(scenario.operator_challenges))
+        self._add_expert(scenario)
+        self._layout.addStretch(1)
+
+    def _add(self, text: str, role: str = "", name: str = "") -> QLabel:
+        label = _label(text, self._body, role, name)
+        self._layout.addWidget(label)
+        return label
+
+    def _section(self, heading: str, text: str, name: str = "") -> None:
+        self._add(heading, "heading")
+        self._add(text, "", name)
+
+    def _add_expert(self, scenario: Scenario) -> None:
+        frame = QFrame(self._body)
+        frame.setObjectName("expertHidden")
+        frame.setProperty("role", "card")
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        box = QVBoxLayout(frame)
+        # Said in words (not only a colour or an icon) so the trainer never reads it aloud early.
+        box.addWidget(_label("Hidden from the room — trainer only", frame, "notice"))
+        self.expert_label = _label(expert_text(scenario), frame, "", "expertText")
+        box.addWidget(self.expert_label)
+        self._layout.addWidget(frame)
+        self.expert_frame = frame

@@ -1,0 +1,370 @@
+"""The projector: a second top-level window the room reads from the back (DESIGN §2.3, §2.4).
+
+It shows only what the room may see in each phase: never observers' feedback (only how many
+checklists are in) and never the expert decision before the trainer reveals it in the debrief.
+Text sizes follow the window's height, so full-screen on a projector they follow the screen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+    QScreen,
+)
+from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
+
+from hotdash_roleplay.clock import Status, Tone
+from hotdash_roleplay.scenarios import Scenario
+from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.views import RoundView
+from ui.console import follow, set_style_property
+from ui.console.roles_strip import role_names
+from ui.console.scenario_card import bullets, round_scenario
+
+REPAINT_MS = 200
+POLL_MS = 2000  # checklists arrive from other laptops without a live notification
+TIMER_PHASES = ("roleplay", "decision")
+JOIN_PLACEHOLDER = (
+    "Observers: fill in the peer-feedback checklist.\n"
+    "The join address and code for your own laptop will appear here."
+)
+# High contrast whatever the app theme: white on black, tones with words as well as colour.
+STYLE = """
+#projector { background: #000000; }
+#projector QLabel { color: #ffffff; background: transparent; }
+#projector QLabel[muted="true"] { color: #d8d8d8; }
+#projector QLabel#projectorTimer[tone="warning"],
+#projector QLabel#projectorState[tone="warning"] { color: #ffd54f; }
+#projector QLabel#projectorTimer[tone="overtime"],
+#projector QLabel#projectorState[tone="overtime"] { color: #ff8a80; }
+"""
+STATE_MARKS = {Tone.NORMAL: "", Tone.WARNING: "⚠ ", Tone.OVERTIME: ""}
+
+
+def _text_height(text: str, pixels: int, width: int) -> int:
+    font = QFont()
+    font.setPixelSize(max(12, pixels))
+    flags = int(Qt.TextFlag.TextWordWrap)
+    return QFontMetrics(font).boundingRect(QRect(0, 0, width, 100_000), flags, text).height()
+
+
+def _label(parent: QWidget, name: str, muted: bool = False) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # scenario text is trainers' own: never markup
+    label.setWordWrap(True)
+    if muted:
+        label.setProperty("muted", "true")
+    return label
+
+
+class ProjectorWindow(QWidget):
+    command = Signal(str)  # toggle / next / plus / minus: the console runs them
+
+    def __init__(self, services: Services, live: LiveSession, parent: QWidget | None = None):
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("projector")
+        self.setWindowTitle("HotDash Role-Play — projector")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(STYLE)
+        self._services = services
+        self._live = live
+        self._target: QScreen | None = None
+        self._count_text = ""
+        self._show_timer = False
+        self.sizes: dict[str, int] = {}
+
+        self.header_label = _label(self, "projectorHeader", muted=True)
+        self.title_label = _label(self, "projectorTitle")
+        self.body_label = _label(self, "projectorBody")
+        self.extra_label = _label(self, "projectorExtra")
+        self.timer_label = _label(self, "projectorTimer")
+        self.timer_label.setWordWrap(False)
+        self.timer_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.state_label = _label(self, "projectorState")
+        self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        # Long text shrinks to fit (see _shrink_to_fit); it must never grow the window.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self._layout = layout
+        for label in (self.header_label, self.title_label, self.body_label, self.extra_label):
+            layout.addWidget(label)
+        layout.addStretch(1)
+        layout.addWidget(self.timer_label)
+        layout.addWidget(self.state_label)
+        self._add_keys()
+
+        follow(live, self, self.refresh)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.screenRemoved.connect(self._on_screen_removed)
+        self._repaint = QTimer(self)
+        self._repaint.setInterval(REPAINT_MS)
+        self._repaint.timeout.connect(self._tick)
+        self._repaint.start()
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._poll_checklists)
+        self._poll.start()
+        self.resize(1280, 720)
+        self.refresh()
+
+    def _add_keys(self) -> None:
+        keys: list[tuple[list[str], object]] = [
+            (["F11"], self.toggle_full_screen),
+            (["Escape"], self.showNormal),
+            (["Space"], lambda: self.command.emit("toggle")),
+            (["N"], lambda: self.command.emit("next")),
+            (["+", "="], lambda: self.command.emit("plus")),
+            (["-"], lambda: self.command.emit("minus")),
+        ]
+        for sequences, slot in keys:
+            action = QAction(self)
+            action.setShortcuts([QKeySequence(s) for s in sequences])
+            action.triggered.connect(slot)
+            self.addAction(action)
+
+    # -- placement ----------------------------------------------------------------------------
+
+    @property
+    def target_screen(self) -> QScreen | None:
+        return self._target
+
+    def show_on(self, screen: QScreen | None = None, full_screen: bool = True) -> None:
+        """Put the window on a screen (default: the main one), full-screen there or windowed."""
+        screen = screen or QGuiApplication.primaryScreen()
+        self._target = screen
+        if self.isFullScreen():
+            self.showNormal()  # a full-screen window only moves once it is normal again
+        self.setScreen(screen)
+        geometry = screen.geometry()
+        if full_screen:
+            self.setGeometry(geometry)
+            self.showFullScreen()
+        else:
+            size = geometry.size() * 0.6
+            self.setGeometry(geometry.x() + 40, geometry.y() + 40, size.width(), size.height())
+            self.show()
+        self.raise_()
+        self._repaint.start()
+        self._poll.start()
+        self._apply_sizes()
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.show_on(self._target, full_screen=False)
+        else:
+            self.show_on(self._target or self.screen(), full_screen=True)
+
+    def _on_screen_removed(self, screen: QScreen) -> None:
+        """The projector was unplugged: come back to the main screen, as we were."""
+        if screen is not self._target and screen is not self.screen():
+            return
+        primary = QGuiApplication.primaryScreen()
+        fallback = primary if primary is not screen else None
+        if fallback is None:
+            others = [s for s in QGuiApplication.screens() if s is not screen]
+            fallback = others[0] if others else None
+        if fallback is None:
+            return
+        if self.isVisible():
+            self.show_on(fallback, full_screen=self.isFullScreen())
+        else:
+            self._target = fallback
+
+    # -- content ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """After every live change: what the room may see in this phase."""
+        rnd = self._live.round
+        view = self._live.view()
+        detail = self._live.detail
+        texts = {"header": "", "title": "", "body": "", "extra": ""}
+        show_timer = False
+        if rnd is None:
+            texts["title"] = "Session complete"
+            texts["body"] = f"All {detail.round_count} rounds played. Thank you!"
+        elif view.status is Status.FINISHED:
+            texts["header"] = f"Round {rnd.number} of {detail.round_count}"
+            texts["title"] = f"Round {rnd.number} complete"
+            texts["body"] = self._next_round_text(rnd)
+        else:
+            texts["header"] = f"Round {rnd.number} of {detail.round_count} · {view.phase_title}"
+            texts.update(self._phase_texts(rnd, view.phase_key))
+            show_timer = view.phase_key in TIMER_PHASES
+        for key, label in (
+            ("header", self.header_label),
+            ("title", self.title_label),
+            ("body", self.body_label),
+            ("extra", self.extra_label),
+        ):
+            label.setText(texts[key])
+            label.setVisible(bool(texts[key]))
+        self._show_timer = show_timer
+        self.timer_label.setVisible(show_timer)
+        self.state_label.setVisible(show_timer)
+        self.timer_label.clear()
+        self.state_label.clear()
+        self._tick()
+        self._apply_sizes()
+
+    def _phase_texts(self, rnd: RoundView, phase: str) -> dict[str, str]:
+        scenario = round_scenario(self._services, rnd)
+        title = scenario.title if scenario else rnd.scenario_title
+        if phase == "brief":
+            setup = bullets(scenario.setup) if scenario else ""
+            roles = "\n".join(f"{role}: {who}" for role, who in role_names(rnd))
+            return {"title": title, "body": setup, "extra": roles}
+        if phase == "roleplay":
+            if scenario is None:
+                return {"title": title}
+            confidence = scenario.ai_draft.confidence
+            stated = f"{confidence}%" if confidence is not None else "not stated"
+            return {
+                "title": "The customer writes",
+                "body": f"“{scenario.customer_message}”",
+                "extra": f"AI draft (confidence {stated}):\n{scenario.ai_draft.text}",
+            }
+        if phase == "decision":
+            operator = rnd.operator or "The trainer"
+            return {
+                "title": "Decision",
+                "body": f"{operator} decides: approve, edit & approve, reject or escalate?",
+            }
+        if phase == "feedback":
+            return {
+                "title": "Observer feedback",
+                "body": JOIN_PLACEHOLDER,
+                "extra": self._checklist_count(rnd),
+            }
+        if phase == "debrief":
+            return self._debrief_texts(rnd, scenario)
+        return {"title": title}
+
+    def _debrief_texts(self, rnd: RoundView, scenario: Scenario | None) -> dict[str, str]:
+        questions = list(scenario.debrief_questions) if scenario else []
+        texts = {"title": "Debrief"}
+        if questions:
+            index = max(0, min(rnd.debrief_question, len(questions) - 1))
+            texts["body"] = f"Question {index + 1} of {len(questions)}\n{questions[index]}"
+        if not rnd.expert_revealed or scenario is None:
+            return texts
+        # The expert decision is the debrief's last word: only once the trainer revealed it.
+        expert = scenario.expert
+        if expert is None:
+            texts["extra"] = "The program gives no expert decision for this scenario."
+            return texts
+        return {
+            "title": "Expert decision: " + " → ".join(d.label for d in expert.decisions),
+            "body": f"Approach: {expert.approach}",
+            "extra": f"Why: {expert.rationale}",
+        }
+
+    def _next_round_text(self, rnd: RoundView) -> str:
+        rounds = self._live.detail.rounds
+        if rnd.index + 1 >= len(rounds):
+            return "That was the last round."
+        upcoming = rounds[rnd.index + 1]
+        roles = " · ".join(f"{role}: {who}" for role, who in role_names(upcoming))
+        return f"Next: round {upcoming.number}\n{roles}"
+
+    def _checklist_count(self, rnd: RoundView) -> str:
+        # Counts only: the content of the checklists is never shown to the room.
+        statuses = self._services.feedback.statuses(rnd.id)
+        done = sum(1 for s in statuses if s.status == "submitted")
+        self._count_text = f"Checklists in: {done} of {len(statuses)}"
+        return self._count_text
+
+    def _poll_checklists(self) -> None:
+        rnd = self._live.round
+        if rnd is None or not self.isVisible() or self._live.view().phase_key != "feedback":
+            return
+        before = self._count_text
+        if self._checklist_count(rnd) != before:
+            self.refresh()
+
+    def _tick(self) -> None:
+        if not self._show_timer:
+            return
+        view = self._live.view()
+        self.timer_label.setText(view.text)
+        self.state_label.setText(STATE_MARKS[view.tone] + view.state_label)
+        for label in (self.timer_label, self.state_label):
+            set_style_property(label, "tone", view.tone.value)
+
+    # -- sizes --------------------------------------------------------------------------------
+
+    def _apply_sizes(self) -> None:
+        """Font sizes from the height: the timer takes at least a fifth of it.
+
+        Sizes go into this window's style sheet: an app theme's `QWidget { font-size }` rule
+        would override fonts set with setFont."""
+        height = max(self.height(), 360)
+        margin = height // 24
+        self._layout.setContentsMargins(margin, margin, margin, margin)
+        sizes = {
+            "projectorHeader": height // 26,
+            "projectorTitle": height // 13,
+            "projectorBody": height // 20,
+            "projectorExtra": height // 20,
+            "projectorTimer": int(height * 0.22),
+            "projectorState": height // 18,
+        }
+        self._shrink_to_fit(sizes, height, self.width() - 2 * margin)
+        rules = [STYLE]
+        for name, pixels in sizes.items():
+            weight = 700 if name in ("projectorTitle", "projectorTimer") else 400
+            size = max(12, pixels)
+            rules.append(
+                f"#projector QLabel#{name} {{ font-size: {size}px; font-weight: {weight}; }}"
+            )
+        sheet = "\n".join(rules)
+        if sheet != self.styleSheet():
+            self.setStyleSheet(sheet)
+        self.sizes = sizes
+
+    def _shrink_to_fit(self, sizes: dict[str, int], height: int, width: int) -> None:
+        """Long scenario text must not push the timer off screen: shrink the text, not the timer."""
+        width = max(200, width)
+        spacing = max(0, self._layout.spacing())
+        fixed = self._layout.contentsMargins().top() * 2
+        if self._show_timer:
+            fixed += _text_height("00:00", sizes["projectorTimer"], width)
+            fixed += _text_height("Running", sizes["projectorState"], width)
+        texts = {
+            "projectorHeader": self.header_label.text(),
+            "projectorTitle": self.title_label.text(),
+            "projectorBody": self.body_label.text(),
+            "projectorExtra": self.extra_label.text(),
+        }
+        for _ in range(15):
+            used = fixed + sum(
+                _text_height(text, sizes[name], width) + spacing
+                for name, text in texts.items()
+                if text
+            )
+            if used <= height:
+                return
+            for name in ("projectorTitle", "projectorBody", "projectorExtra"):
+                sizes[name] = max(12, int(sizes[name] * 0.88))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_sizes()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._repaint.stop()
+        self._poll.stop()
+        super().closeEvent(event)
+
+    def visible_texts(self) -> list[str]:
+        """Every text the room can see now (tests check nothing secret is among them)."""
+        return [lbl.text() for lbl in self.findChildren(QLabel) if lbl.isVisible() and lbl.text()]
