@@ -46,7 +46,8 @@ def test_cli_start_up_does_not_load_heavy_modules() -> None:
         "import sys\n"
         "from hotdash_roleplay import cli\n"
         "cli.build_parser()\n"
-        "heavy = [m for m in ('reportlab', 'aiohttp', 'sqlalchemy', 'PySide6') if m in sys.modules]\n"
+        "heavy = ('reportlab', 'aiohttp', 'sqlalchemy', 'PySide6')\n"
+        "heavy = [m for m in heavy if m in sys.modules]\n"
         "print(heavy); sys.exit(1 if heavy else 0)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -82,7 +82,7 @@ def test_live_clock_is_saved_at_every_transition_and_resumes(
 def test_feedback_opens_with_its_phase_and_closes_with_the_round(
     services: Services, fake_clock: FakeClock
 ) -> None:
-    sid = services.sessions.create_session(PLAN, FOUR + ["Eve"]).id
+    sid = services.sessions.create_session(PLAN, [*FOUR, "Eve"]).id
     live = _live(services, fake_clock, sid)
     live.toggle()
     for _ in range(3):

@@ -55,7 +55,8 @@ def test_older_database_is_backed_up_and_migrated_without_loss(tmp_path: Path) -
     with store.engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO people (id, name, name_key, created_at) VALUES (1, 'Юлия', 'юлия', '2026-01-01')"
+                "INSERT INTO people (id, name, name_key, created_at)"
+                " VALUES (1, 'Юлия', 'юлия', '2026-01-01')"
             )
         )
         conn.execute(
@@ -67,7 +68,8 @@ def test_older_database_is_backed_up_and_migrated_without_loss(tmp_path: Path) -
         )
         conn.execute(
             text(
-                "INSERT INTO participants (session_id, person_id, position, active) VALUES (1,1,0,1)"
+                "INSERT INTO participants (session_id, person_id, position, active)"
+                " VALUES (1, 1, 0, 1)"
             )
         )
     store.close()

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hotdash_roleplay.checklist import Checklist, load_checklist
+from hotdash_roleplay.exports.report_data import ReportService
+from hotdash_roleplay.exports.session_data import SessionDataService
 from hotdash_roleplay.plans import SessionPlan, load_plans
 from hotdash_roleplay.scenarios import ScenarioLibrary, load_library
 from hotdash_roleplay.services.debrief import DebriefService
@@ -15,6 +17,7 @@ from hotdash_roleplay.services.decisions import DecisionService
 from hotdash_roleplay.services.feedback import FeedbackService
 from hotdash_roleplay.services.history import HistoryService
 from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.observer_access import ObserverAccessService
 from hotdash_roleplay.services.people import PeopleService
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.store.engine import Store, open_store, resolve_url
@@ -35,6 +38,9 @@ class Services:
     feedback: FeedbackService = field(init=False)
     debrief: DebriefService = field(init=False)
     history: HistoryService = field(init=False)
+    reports: ReportService = field(init=False)
+    session_data: SessionDataService = field(init=False)
+    observer_access: ObserverAccessService = field(init=False)
 
     def __post_init__(self) -> None:
         self.people = PeopleService(self.store)
@@ -43,6 +49,9 @@ class Services:
         self.feedback = FeedbackService(self.store, self.checklist)
         self.debrief = DebriefService(self.store)
         self.history = HistoryService(self.store)
+        self.reports = ReportService(self.store, self.checklist)
+        self.session_data = SessionDataService(self.store, self.checklist.keys)
+        self.observer_access = ObserverAccessService(self.store)
 
     def live(self, session_id: int) -> LiveSession:
         return LiveSession(self.store, session_id, now=self.now, wall=self.wall)

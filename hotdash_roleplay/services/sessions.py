@@ -161,7 +161,7 @@ class SessionService:
             db.add(row)
             for pos, name in enumerate(names):
                 row.participants.append(
-                    Participant(person=get_or_create_person(db, name), position=pos)
+                    Participant(person=get_or_create_person(db, name), position=pos, active=True)
                 )
             for index, roles in enumerate(plan_rounds):
                 self._add_round(db, row, index, ids[index % len(ids)], roles)
@@ -260,7 +260,8 @@ class SessionService:
             rnd = self._editable_round(row, round_index)
             names = _active_names(row)
             current = [round_roles(r) for r in row.rounds]
-            new_plan, _ = swap(current, round_index, a, b, names)
+            played = sum(1 for r in row.rounds if r.status == "done")
+            new_plan, _ = swap(current, round_index, a, b, names, played=played)
             set_roles(db, rnd, new_plan[round_index])
             db.commit()
         return self._change(session_id)
@@ -285,7 +286,10 @@ class SessionService:
             if part is not None and part.active:
                 raise UserError(f"{person.name} is already taking part in this session.")
             if part is None:
-                row.participants.append(Participant(person=person, position=len(row.participants)))
+                # active set explicitly: column defaults apply only at flush
+                row.participants.append(
+                    Participant(person=person, position=len(row.participants), active=True)
+                )
             else:
                 part.active = True
             self._replan(db, row)
@@ -329,17 +333,8 @@ class SessionService:
             RoundRoles(r.operator or "", r.ai_system or "", r.facilitator, r.observers)
             for r in detail.rounds
         ]
-        pending = [i for i, r in enumerate(detail.rounds) if r.status != "done"]
-        people = list(detail.participants)
-        issues = (
-            [
-                v
-                for v in check_rotation(plan, people)
-                if v.round_index is None or v.round_index in pending
-            ]
-            if len(people) >= 3
-            else []
-        )
+        played = sum(1 for r in detail.rounds if r.status == "done")
+        issues = check_rotation(plan, list(detail.participants), played=played)
         return SessionChange(detail, tuple(issues))
 
 

@@ -1,0 +1,105 @@
+"""Request and response bodies of the observer API. Every request model refuses unknown fields
+and bounds every string, so nothing unexpected reaches the services."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from hotdash_roleplay.checklist import MAX_ITEM_CHARS, ChecklistAnswers
+
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=12)]
+PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Response(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# -- requests ---------------------------------------------------------------------------------
+
+
+class JoinRequest(_Request):
+    code: Code
+
+
+class ClaimRequest(_Request):
+    code: Code
+    name: PersonName
+
+
+class DraftRequest(_Request):
+    answers: ChecklistAnswers  # itself extra="forbid", with count and length limits
+
+
+class SubmitRequest(_Request):
+    answers: ChecklistAnswers | None = None  # None: submit what is saved
+
+
+# -- responses --------------------------------------------------------------------------------
+
+
+class ErrorBody(_Response):
+    error: str
+    missing: list[str] = Field(default_factory=list)  # submit: what the rules still need
+    retry_after: int | None = None  # lock-out: seconds to wait
+
+
+class StateBody(_Response):
+    feedback_open: bool
+    round: int | None
+    joined: bool  # the browser holds a valid token for this session
+
+
+class JoinBody(_Response):
+    round: int
+    observers: list[str]
+
+
+class ClaimBody(_Response):
+    name: str
+
+
+class CriterionBody(_Response):
+    key: str
+    name: str
+    question: str
+
+
+class ListRuleBody(_Response):
+    label: str
+    name: str
+    item_noun: str
+    min_items: int
+    max_items: int
+
+
+class ChecklistBody(_Response):
+    criteria: list[CriterionBody]
+    went_well: ListRuleBody
+    could_improve: ListRuleBody
+    marks: list[dict[str, str]]  # [{value: "met", label: "Met"}, ...]
+    max_chars: int = MAX_ITEM_CHARS
+
+
+class SubmissionBody(_Response):
+    status: str  # none | draft | submitted
+    answers: ChecklistAnswers
+    updated_at: str | None
+    submitted_at: str | None
+    problems: list[str]  # what stops a submission now; [] = may be submitted
+
+
+class MeBody(_Response):
+    name: str
+    round: int
+    scenario_title: str
+    operator: str | None
+    feedback_open: bool
+    checklist: ChecklistBody
+    submission: SubmissionBody

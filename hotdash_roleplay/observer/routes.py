@@ -1,0 +1,341 @@
+"""The observer API's handlers. Each request is checked in the same order: who (token), which
+round (open, and they observe it), then the body; a refusal is a 4xx with a short `error`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from hotdash_roleplay.checklist import Mark, submission_problems
+from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.observer import security
+from hotdash_roleplay.observer.api_models import (
+    ChecklistBody,
+    ClaimBody,
+    ClaimRequest,
+    CriterionBody,
+    DraftRequest,
+    ErrorBody,
+    JoinBody,
+    JoinRequest,
+    ListRuleBody,
+    MeBody,
+    StateBody,
+    SubmissionBody,
+    SubmitRequest,
+)
+from hotdash_roleplay.services.observer_access import ObserverRound
+
+if TYPE_CHECKING:
+    from hotdash_roleplay.services import Services
+    from hotdash_roleplay.services.feedback import SubmissionView
+
+log = logging.getLogger(__name__)
+
+CLOSED = "Feedback for this round is closed."
+NOT_JOINED = "Join first: enter the code shown on the projector."
+NOT_OBSERVER = "You are not an observer in this round."
+WRONG_CODE = "That code is not right. Check the code on the projector."
+LOCKED = "Too many wrong codes. Wait a minute, then try again."
+COOKIE_MAX_AGE = 12 * 3600  # a training day; the token itself never expires in the store
+# The round as observers see it is cached this long (the host also invalidates it on every
+# change of the live session). Writes are checked against the store by the feedback service,
+# so a stale "open" can never let a write in after feedback closed.
+ROUND_TTL = 1.0
+MAX_CACHED_TOKENS = 1000
+
+# kind ("joined" | "draft" | "submitted"), observer name: after each change, for the console.
+ChangeListener = Callable[[str, str], None]
+M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
+
+
+def refuse(status: int, error: str, **extra: object) -> web.Response:
+    body = ErrorBody(error=error, **extra)  # type: ignore[arg-type]
+    return web.json_response(body.model_dump(exclude_defaults=True), status=status)
+
+
+class Refusal(Exception):
+    """Raised by the checks below; the handler wrapper turns it into its 4xx answer."""
+
+    def __init__(self, response: web.Response) -> None:
+        self.response = response
+
+
+async def parse(request: web.Request, model: type[M]) -> M:
+    raw = await request.read()  # beyond client_max_size aiohttp raises 413 here
+    try:
+        return model.model_validate_json(raw or b"{}")
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        if first["type"] == "json_invalid":
+            raise Refusal(refuse(400, "The request body is not valid JSON.")) from None
+        where = ".".join(str(p) for p in first["loc"])[:80] or "body"
+        reason = f"Invalid request: {where}: {first['msg']}"[:200]
+        raise Refusal(refuse(422, reason)) from None
+
+
+class ObserverApi:
+    def __init__(
+        self,
+        services: Services,
+        session_id: int,
+        throttle: security.Throttle,
+        on_change: ChangeListener | None = None,
+    ) -> None:
+        self._services = services
+        self._session_id = session_id
+        self._access = services.observer_access
+        self._code = self._access.join_code(session_id)
+        self._throttle = throttle
+        self._on_change = on_change
+        self._checklist = self._checklist_body()
+        self._round: tuple[float, ObserverRound | None] | None = None
+        self._tokens: dict[str, str] = {}  # token hash -> name; a binding never changes
+        # Storage work runs on one worker thread, in arrival order, so a burst of observers
+        # never stalls the Qt loop the server shares; handlers stay on the loop.
+        self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="observer-db")
+
+    def close(self, wait: bool = True) -> None:
+        self._db_thread.shutdown(wait=wait)
+
+    def invalidate(self) -> None:
+        """Forget the cached round: the live session changed."""
+        self._round = None
+
+    async def _db(self, fn: Callable[..., R], *args: object) -> R:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._db_thread, partial(fn, *args))
+
+    @property
+    def join_code(self) -> str:
+        return self._code
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/api/state", self.state),
+            web.post("/api/join", self.join),
+            web.post("/api/claim", self.claim),
+            web.get("/api/me", self.me),
+            web.put("/api/draft", self.draft),
+            web.post("/api/submit", self.submit),
+        ]
+
+    # -- handlers -----------------------------------------------------------------------------
+
+    async def state(self, request: web.Request) -> web.Response:
+        rnd = await self._current_round()
+        body = StateBody(
+            feedback_open=bool(rnd and rnd.feedback_open),
+            round=rnd.number if rnd else None,
+            joined=await self._who(request) is not None,
+        )
+        return web.json_response(body.model_dump())
+
+    async def join(self, request: web.Request) -> web.Response:
+        try:
+            data = await parse(request, JoinRequest)
+            self._check_code(request, data.code)
+            rnd = await self._open_round()
+        except Refusal as refusal:
+            return refusal.response
+        body = JoinBody(round=rnd.number, observers=list(rnd.observers))
+        return web.json_response(body.model_dump())
+
+    async def claim(self, request: web.Request) -> web.Response:
+        try:
+            data = await parse(request, ClaimRequest)
+            self._check_code(request, data.code)
+            rnd = await self._open_round()
+            name = _member(data.name, rnd.observers)
+            if name is None:
+                raise Refusal(refuse(403, NOT_OBSERVER))
+        except Refusal as refusal:
+            return refusal.response
+        token, token_hash = security.new_token()
+        name = await self._db(self._access.store_token, self._session_id, name, token_hash)
+        self._remember(token_hash, name)
+        response = web.json_response(ClaimBody(name=name).model_dump())
+        response.set_cookie(
+            security.COOKIE_NAME,
+            token,
+            max_age=COOKIE_MAX_AGE,
+            path="/",
+            httponly=True,
+            samesite="Strict",
+        )
+        self._changed("joined", name)
+        return response
+
+    async def me(self, request: web.Request) -> web.Response:
+        try:
+            name, rnd = await self._observer(request)
+        except Refusal as refusal:
+            return refusal.response
+        view = await self._db(self._services.feedback.get, rnd.round_id, name)
+        body = MeBody(
+            name=name,
+            round=rnd.number,
+            scenario_title=rnd.scenario_title,
+            operator=rnd.operator,
+            feedback_open=rnd.feedback_open,
+            checklist=self._checklist,
+            submission=self._submission(view),
+        )
+        return web.json_response(body.model_dump(mode="json"))
+
+    async def draft(self, request: web.Request) -> web.Response:
+        feedback = self._services.feedback
+        try:
+            name, rnd = await self._observer(request)
+            data = await parse(request, DraftRequest)
+            view = await self._guarded(feedback.save_draft, rnd.round_id, name, data.answers)
+        except Refusal as refusal:
+            return refusal.response
+        self._changed(view.status, name)
+        return web.json_response(self._submission(view).model_dump(mode="json"))
+
+    async def submit(self, request: web.Request) -> web.Response:
+        feedback = self._services.feedback
+        try:
+            name, rnd = await self._observer(request)
+            data = await parse(request, SubmitRequest)
+            current = (
+                await self._guarded(feedback.save_draft, rnd.round_id, name, data.answers)
+                if data.answers is not None
+                else await self._db(feedback.get, rnd.round_id, name)
+            )
+            missing = submission_problems(current.answers, feedback.checklist)
+            if missing:
+                self._changed(current.status, name)
+                return refuse(422, "Not submitted yet: some items are missing.", missing=missing)
+            view = (
+                current
+                if current.status == "submitted"  # a revision that still meets the rules
+                else await self._guarded(feedback.submit, rnd.round_id, name)
+            )
+        except Refusal as refusal:
+            return refusal.response
+        self._changed(view.status, name)
+        return web.json_response(self._submission(view).model_dump(mode="json"))
+
+    # -- checks -------------------------------------------------------------------------------
+
+    def _check_code(self, request: web.Request, code: str) -> None:
+        client = request.remote or "?"
+        wait = self._throttle.retry_after(client)
+        if wait > 0:
+            raise Refusal(_locked(wait))
+        if not security.code_matches(code, self._code):
+            wait = self._throttle.failed(client)
+            raise Refusal(_locked(wait) if wait > 0 else refuse(403, WRONG_CODE))
+        self._throttle.succeeded(client)
+
+    async def _who(self, request: web.Request) -> str | None:
+        token = request.cookies.get(security.COOKIE_NAME)
+        if token is None or not security.plausible_token(token):
+            return None
+        token_hash = security.hash_token(token)
+        name = self._tokens.get(token_hash)
+        if name is None:
+            name = await self._db(self._access.person_for_token, self._session_id, token_hash)
+            if name is not None:
+                self._remember(token_hash, name)
+        return name
+
+    def _remember(self, token_hash: str, name: str) -> None:
+        if len(self._tokens) >= MAX_CACHED_TOKENS:
+            self._tokens.clear()
+        self._tokens[token_hash] = name
+
+    async def _current_round(self) -> ObserverRound | None:
+        now = time.monotonic()
+        if self._round is not None and now - self._round[0] < ROUND_TTL:
+            return self._round[1]
+        rnd = await self._db(self._access.current_round, self._session_id)
+        self._round = (now, rnd)
+        return rnd
+
+    async def _open_round(self) -> ObserverRound:
+        rnd = await self._current_round()
+        if rnd is None or not rnd.feedback_open:
+            raise Refusal(refuse(409, CLOSED))
+        return rnd
+
+    async def _observer(self, request: web.Request) -> tuple[str, ObserverRound]:
+        """The token's person and the open round they observe, or the right refusal."""
+        name = await self._who(request)
+        if name is None:
+            raise Refusal(refuse(401, NOT_JOINED))
+        rnd = await self._open_round()
+        if _member(name, rnd.observers) is None:
+            raise Refusal(refuse(403, NOT_OBSERVER))
+        return name, rnd
+
+    async def _guarded(
+        self, action: Callable[..., SubmissionView], *args: object
+    ) -> SubmissionView:
+        """Run a feedback action; its refusals become 409 (closed meanwhile) or 422."""
+        try:
+            return await self._db(action, *args)
+        except UserError as exc:
+            self.invalidate()
+            rnd = await self._current_round()
+            if rnd is None or not rnd.feedback_open:
+                raise Refusal(refuse(409, CLOSED)) from None
+            raise Refusal(refuse(422, str(exc)[:300])) from None
+
+    # -- bodies -------------------------------------------------------------------------------
+
+    def _checklist_body(self) -> ChecklistBody:
+        checklist = self._services.checklist
+
+        def rule(r: object) -> ListRuleBody:
+            return ListRuleBody.model_validate(r, from_attributes=True)
+
+        return ChecklistBody(
+            criteria=[
+                CriterionBody(key=c.key, name=c.name, question=c.question)
+                for c in checklist.criteria
+            ],
+            went_well=rule(checklist.went_well),
+            could_improve=rule(checklist.could_improve),
+            marks=[{"value": m.value, "label": m.label} for m in Mark],
+        )
+
+    def _submission(self, view: SubmissionView) -> SubmissionBody:
+        return SubmissionBody(
+            status=view.status,
+            answers=view.answers,
+            updated_at=view.updated_at.isoformat() if view.updated_at else None,
+            submitted_at=view.submitted_at.isoformat() if view.submitted_at else None,
+            problems=submission_problems(view.answers, self._services.checklist),
+        )
+
+    def _changed(self, kind: str, name: str) -> None:
+        if self._on_change is None:
+            return
+        try:
+            self._on_change(kind, name)
+        except Exception:  # a broken listener must not fail the observer's request
+            log.exception("Observer change listener failed")
+
+
+def _member(name: str, observers: tuple[str, ...]) -> str | None:
+    key = " ".join(name.split()).casefold()
+    return next((o for o in observers if o.casefold() == key), None)
+
+
+def _locked(wait: float) -> web.Response:
+    seconds = max(1, round(wait))
+    response = refuse(429, LOCKED, retry_after=seconds)
+    response.headers["Retry-After"] = str(seconds)
+    return response

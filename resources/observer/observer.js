@@ -1,0 +1,421 @@
+// The observer page: join with the code, pick your name, fill the checklist. Every change is
+// saved on the trainer's computer (debounced); a reload asks the host for the saved draft.
+// All text goes in through textContent: names and notes are never parsed as HTML.
+"use strict";
+
+(() => {
+  const SAVE_DELAY_MS = 400;
+  const POLL_MS = 4000;
+  const RETRY_MS = 2000;
+
+  const $ = (id) => document.getElementById(id);
+  const steps = ["step-loading", "step-code", "step-name", "step-checklist", "step-closed"];
+
+  const state = {
+    code: "",
+    me: null, // the /api/me answer
+    step: "step-loading",
+    dirty: false, // changes not yet saved on the host
+    saving: false,
+    saveTimer: 0,
+    retryTimer: 0,
+    online: true,
+  };
+
+  // -- talking to the host ----------------------------------------------------------------
+
+  async function api(method, path, body) {
+    const options = { method, credentials: "same-origin", headers: {}, cache: "no-store" };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(path, options);
+    } catch (err) {
+      setOnline(false);
+      return { status: 0, data: { error: "Cannot reach the trainer's app." } };
+    }
+    setOnline(true);
+    let data = {};
+    try {
+      data = await response.json();
+    } catch (err) {
+      data = { error: "Unexpected answer from the trainer's app." };
+    }
+    return { status: response.status, data };
+  }
+
+  function setOnline(online) {
+    if (state.online === online) return;
+    state.online = online;
+    const banner = $("connection");
+    if (online) {
+      banner.hidden = true;
+      banner.textContent = "";
+    } else {
+      banner.hidden = false;
+      banner.textContent = state.dirty
+        ? "Connection lost. Your latest changes are not saved yet; retrying…"
+        : "Connection lost. Everything shown as saved is kept; retrying…";
+    }
+  }
+
+  // -- steps ------------------------------------------------------------------------------
+
+  function show(step) {
+    state.step = step;
+    for (const id of steps) $(id).hidden = id !== step;
+  }
+
+  function showCode(message) {
+    $("context").textContent = "";
+    $("code-error").textContent = message || "";
+    show("step-code");
+    $("code").focus();
+  }
+
+  function showClosed(text) {
+    clearTimeout(state.saveTimer);
+    state.dirty = false;
+    state.me = null;
+    if (text) $("closed-text").textContent = text;
+    show("step-closed");
+    $("closed-title").focus?.();
+  }
+
+  async function start() {
+    const { status, data } = await api("GET", "/api/me");
+    if (status === 200) return showChecklist(data);
+    if (status === 401) return showCode();
+    if (status === 409) return showClosed();
+    if (status === 403) return showCode(data.error + " Join with the code to pick your name.");
+    if (status === 0) {
+      // Host unreachable: keep trying in the background.
+      setTimeout(start, RETRY_MS);
+      return;
+    }
+    showCode(data.error);
+  }
+
+  // -- join -------------------------------------------------------------------------------
+
+  $("code-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const code = $("code").value.replace(/\s+/g, "");
+    if (!code) {
+      $("code-error").textContent = "Type the code shown on the projector.";
+      return;
+    }
+    const { status, data } = await api("POST", "/api/join", { code });
+    if (status === 200) {
+      state.code = code;
+      return showNames(data);
+    }
+    if (status === 409) return showClosed();
+    $("code-error").textContent =
+      status === 429 ? `${data.error} (about ${data.retry_after} s)` : data.error;
+    $("code").select();
+  });
+
+  function showNames(data) {
+    const box = $("names");
+    box.replaceChildren();
+    $("names-legend").textContent = `Pick your name (observers in round ${data.round})`;
+    data.observers.forEach((name, index) => {
+      const id = `name-${index}`;
+      const wrap = document.createElement("div");
+      wrap.className = "choice";
+      const input = document.createElement("input");
+      input.type = "radio";
+      input.name = "observer";
+      input.id = id;
+      input.value = name;
+      const label = document.createElement("label");
+      label.htmlFor = id;
+      label.textContent = name;
+      wrap.append(input, label);
+      box.append(wrap);
+    });
+    $("name-error").textContent = "";
+    show("step-name");
+    box.querySelector("input")?.focus();
+  }
+
+  $("name-back").addEventListener("click", () => showCode());
+
+  $("name-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const picked = document.querySelector('input[name="observer"]:checked');
+    if (!picked) {
+      $("name-error").textContent = "Pick your name first.";
+      return;
+    }
+    const { status, data } = await api("POST", "/api/claim", {
+      code: state.code,
+      name: picked.value,
+    });
+    if (status === 200) return start();
+    if (status === 409) return showClosed();
+    if (status === 403 && data.error.startsWith("That code")) return showCode(data.error);
+    $("name-error").textContent = data.error;
+  });
+
+  // -- the checklist ----------------------------------------------------------------------
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function showChecklist(me) {
+    state.me = me;
+    const { checklist, submission } = me;
+    $("context").textContent =
+      `Round ${me.round} · ${me.scenario_title} · You are ${me.name}`;
+    $("checklist-title").textContent = me.operator
+      ? `Your checklist for ${me.operator} (Operator)`
+      : "Your checklist for the operator";
+    $("rule-went-well").textContent = ruleText(checklist.went_well);
+    $("rule-could-improve").textContent = ruleText(checklist.could_improve);
+    buildCriteria(checklist, submission.answers);
+    buildList("went-well", checklist.went_well, submission.answers.went_well, checklist.max_chars);
+    buildList(
+      "could-improve",
+      checklist.could_improve,
+      submission.answers.could_improve,
+      checklist.max_chars,
+    );
+    state.dirty = false;
+    renderSubmission(submission);
+    $("save-status").textContent = submission.updated_at ? "All changes saved." : "";
+    $("submit-status").textContent = "";
+    show("step-checklist");
+  }
+
+  function ruleText(rule) {
+    const range =
+      rule.min_items === rule.max_items
+        ? `${rule.min_items}`
+        : `${rule.min_items} to ${rule.max_items}`;
+    return `${rule.name}: ${range} specific ${rule.item_noun}s, one per box.`;
+  }
+
+  function buildCriteria(checklist, answers) {
+    const box = $("criteria");
+    box.replaceChildren();
+    checklist.criteria.forEach((criterion, index) => {
+      const set = el("fieldset", "card criterion");
+      set.dataset.key = criterion.key;
+      const legend = el("legend");
+      legend.append(
+        el("span", "num", `${index + 1}.`),
+        " ",
+        el("span", "name", criterion.name),
+        el("span", "question", criterion.question),
+      );
+      set.append(legend);
+      const marks = el("div", "marks");
+      for (const mark of checklist.marks) {
+        const id = `mark-${criterion.key}-${mark.value}`;
+        const input = document.createElement("input");
+        input.type = "radio";
+        input.name = `mark-${criterion.key}`;
+        input.id = id;
+        input.value = mark.value;
+        input.checked = answers.marks[criterion.key] === mark.value;
+        const label = el("label", `mark mark-${mark.value}`, mark.label);
+        label.htmlFor = id;
+        marks.append(input, label);
+      }
+      set.append(marks);
+      const noteId = `note-${criterion.key}`;
+      const noteLabel = el("label", "note-label", `Note on ${criterion.name} (optional)`);
+      noteLabel.htmlFor = noteId;
+      const note = el("textarea", "note");
+      note.id = noteId;
+      note.rows = 2;
+      note.maxLength = checklist.max_chars;
+      note.value = answers.notes[criterion.key] || "";
+      set.append(noteLabel, note);
+      box.append(set);
+    });
+  }
+
+  function buildList(id, rule, items, maxChars) {
+    const set = $(id);
+    $(`${id}-legend`).textContent = rule.label;
+    $(`${id}-hint`).textContent =
+      `Give at least ${rule.min_items} and at most ${rule.max_items}. Blank boxes do not count.`;
+    const box = set.querySelector(".items");
+    box.replaceChildren();
+    const rows = Math.max(rule.max_items, items.length);
+    for (let i = 0; i < rows; i += 1) {
+      const inputId = `${id}-${i}`;
+      const noun = rule.item_noun.charAt(0).toUpperCase() + rule.item_noun.slice(1);
+      const label = el(
+        "label",
+        "item-label",
+        i < rule.min_items ? `${noun} ${i + 1}` : `${noun} ${i + 1} (optional)`,
+      );
+      label.htmlFor = inputId;
+      const area = el("textarea", "item");
+      area.id = inputId;
+      area.rows = 2;
+      area.maxLength = maxChars;
+      area.value = items[i] || "";
+      box.append(label, area);
+    }
+  }
+
+  function collect() {
+    const answers = { marks: {}, notes: {}, went_well: [], could_improve: [] };
+    for (const set of document.querySelectorAll("#criteria .criterion")) {
+      const key = set.dataset.key;
+      const picked = set.querySelector("input[type=radio]:checked");
+      if (picked) answers.marks[key] = picked.value;
+      const note = set.querySelector("textarea").value;
+      if (note.trim()) answers.notes[key] = note;
+    }
+    for (const [id, field] of [["went-well", "went_well"], ["could-improve", "could_improve"]]) {
+      const values = [...document.querySelectorAll(`#${id} textarea`)].map((a) => a.value);
+      while (values.length && !values[values.length - 1].trim()) values.pop();
+      answers[field] = values;
+    }
+    return answers;
+  }
+
+  function renderSubmission(submission) {
+    const badge = $("status-badge");
+    const text = $("status-text");
+    if (submission.status === "submitted") {
+      badge.textContent = "Submitted";
+      badge.className = "badge submitted";
+      text.textContent = "You can still revise it until the trainer closes feedback.";
+    } else {
+      badge.textContent = "Draft";
+      badge.className = "badge draft";
+      text.textContent = "Not submitted yet.";
+    }
+    renderProblems(submission.problems, "To submit, still needed:");
+  }
+
+  function renderProblems(problems, title) {
+    const box = $("problems");
+    box.replaceChildren();
+    if (!problems || !problems.length) return;
+    box.append(el("p", "problems-title", title));
+    const list = el("ul");
+    for (const problem of problems) list.append(el("li", "", problem));
+    box.append(list);
+  }
+
+  // -- autosave ---------------------------------------------------------------------------
+
+  function changed() {
+    if (state.step !== "step-checklist") return;
+    state.dirty = true;
+    $("save-status").textContent = "Saving…";
+    clearTimeout(state.saveTimer);
+    state.saveTimer = setTimeout(save, SAVE_DELAY_MS);
+  }
+
+  async function save() {
+    clearTimeout(state.saveTimer);
+    if (state.saving) {
+      state.saveTimer = setTimeout(save, SAVE_DELAY_MS); // one request at a time, in order
+      return;
+    }
+    if (!state.dirty) return true;
+    state.saving = true;
+    state.dirty = false;
+    const wasSubmitted = $("status-badge").textContent === "Submitted";
+    const { status, data } = await api("PUT", "/api/draft", { answers: collect() });
+    state.saving = false;
+    if (status === 200) {
+      if (!state.dirty) $("save-status").textContent = `Saved ${clock()}`;
+      renderSubmission(data);
+      if (wasSubmitted && data.status !== "submitted") {
+        $("submit-status").textContent =
+          "Your changes no longer meet the rules, so the checklist is back to draft. Submit again when it is complete.";
+      }
+      return true;
+    }
+    state.dirty = true;
+    if (status === 409) return showClosed();
+    if (status === 401) return showCode("Join again to keep going: the host no longer knows this browser.");
+    if (status === 0) {
+      $("save-status").textContent = "Not saved yet: retrying…";
+      clearTimeout(state.retryTimer);
+      state.retryTimer = setTimeout(save, RETRY_MS);
+      return false;
+    }
+    $("save-status").textContent = `Not saved: ${data.error}`;
+    return false;
+  }
+
+  function clock() {
+    return new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  }
+
+  $("checklist-form").addEventListener("input", changed);
+  $("checklist-form").addEventListener("change", changed);
+
+  $("checklist-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearTimeout(state.saveTimer);
+    while (state.saving) await new Promise((r) => setTimeout(r, 50));
+    state.dirty = false;
+    $("submit-status").textContent = "Submitting…";
+    const { status, data } = await api("POST", "/api/submit", { answers: collect() });
+    if (status === 200) {
+      renderSubmission(data);
+      $("save-status").textContent = `Saved ${clock()}`;
+      $("submit-status").textContent =
+        "Submitted. Thank you! You can still revise it until feedback closes.";
+      return;
+    }
+    if (status === 409) return showClosed();
+    if (status === 401) return showCode("Join again to keep going.");
+    if (status === 422) {
+      $("submit-status").textContent = "Not submitted yet: see what is still needed above.";
+      renderProblems(data.missing, "Not submitted yet. Still needed:");
+      $("save-status").textContent = `Saved ${clock()}`;
+      $("problems").scrollIntoView({ block: "nearest" });
+      return;
+    }
+    state.dirty = true;
+    $("submit-status").textContent =
+      status === 0 ? "Not submitted: the trainer's app cannot be reached. Try again." : data.error;
+  });
+
+  window.addEventListener("beforeunload", (event) => {
+    if (state.dirty || state.saving) event.preventDefault();
+  });
+
+  // -- watching the round -----------------------------------------------------------------
+
+  async function poll() {
+    const { status, data } = await api("GET", "/api/state");
+    if (status === 200) {
+      if (!data.feedback_open && state.step !== "step-closed" && state.step !== "step-loading") {
+        showClosed();
+      } else if (data.feedback_open && state.step === "step-closed") {
+        start(); // feedback opened again (or the next round's did)
+      } else if (state.step === "step-checklist" && !data.joined) {
+        showCode("Join again to keep going.");
+      } else if (state.step === "step-checklist" && state.me && data.round !== state.me.round) {
+        start(); // a new round: its own checklist
+      } else if (state.dirty && !state.saving) {
+        save(); // back online with unsaved changes
+      }
+    }
+    setTimeout(poll, POLL_MS);
+  }
+
+  start();
+  setTimeout(poll, POLL_MS);
+})();

@@ -1,0 +1,230 @@
+"""50 observers joining and submitting at once (DESIGN §4: all stored, p95 <= 100 ms, the Qt
+loop never stalls > 50 ms).
+
+    python3 tests/benchmarks/bench_observers.py
+
+The app side runs as in the desktop app: a QApplication (offscreen) on a qasync loop, the
+ObserverHost serving on loopback and the console's ObserverStatusWidget updating live. A QTimer
+ticking every 5 ms records the longest gap between ticks during the burst.
+
+The observers are other machines in a real room, so they run in a child process (this file
+with --clients): 50 aiohttp ClientSessions, each its own cookie jar, released together; each
+joins (code), claims its name, then submits a complete checklist. Latency is per request.
+
+Rosters are limited to 12, so the session is created through the service with four people and
+46 more observers are added to round 1 through the ORM, here in the benchmark only."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+OBSERVERS = 50
+P95_BAR_MS = 100.0
+STALL_BAR_MS = 50.0
+TICK_MS = 5
+CRITERIA = (
+    "accuracy",
+    "completeness",
+    "tone",
+    "clarity",
+    "risk_management",
+    "creativity",
+    "efficiency",
+    "policy_application",
+)
+ANSWERS = {
+    "marks": dict.fromkeys(CRITERIA, "met"),
+    "notes": {"tone": "Warm and calm throughout.", "accuracy": "Checked the order date."},
+    "went_well": ["Verified the purchase date first.", "Offered a repair as an alternative."],
+    "could_improve": ["Escalate the goodwill exception sooner."],
+}
+
+
+# -- the observers (child process) --------------------------------------------------------
+
+
+async def _observer(url: str, code: str, name: str, start: float) -> list[tuple[str, float, int]]:
+    import aiohttp
+
+    timings: list[tuple[str, float, int]] = []
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        await asyncio.sleep(max(0.0, start - time.time()))  # everyone at once
+        steps = (
+            ("join", "api/join", {"code": code}),
+            ("claim", "api/claim", {"code": code, "name": name}),
+            ("submit", "api/submit", {"answers": ANSWERS}),
+        )
+        for step, path, body in steps:
+            began = time.perf_counter()
+            async with http.post(url + path, json=body) as response:
+                await response.read()
+                timings.append((step, time.perf_counter() - began, response.status))
+    return timings
+
+
+async def _observers(url: str, code: str, names: list[str], start: float) -> None:
+    results = await asyncio.gather(*(_observer(url, code, n, start) for n in names))
+    print(json.dumps([t for r in results for t in r]))
+
+
+# -- the app (this process) ---------------------------------------------------------------
+
+
+def _session(services: object) -> int:
+    from sqlalchemy import select
+
+    from hotdash_roleplay.services.people import get_or_create_person
+    from hotdash_roleplay.store.models import RoleAssignment, Round
+
+    detail = services.sessions.create_session("module4-practice", ["Ann", "Ben", "Cat", "Dev"])  # type: ignore[attr-defined]
+    with services.store.session() as db:  # type: ignore[attr-defined]
+        rnd = db.scalar(select(Round).where(Round.session_id == detail.id, Round.index == 0))
+        assert rnd is not None
+        have = sum(a.role == "observer" for a in rnd.roles)
+        for i in range(OBSERVERS - have):
+            person = get_or_create_person(db, f"Observer {i + 1:02d}")
+            rnd.roles.append(RoleAssignment(person=person, role="observer"))
+        db.commit()
+    return detail.id
+
+
+async def _burst(host: object, live: object, services: object, gaps: list[float]) -> dict:
+    from ui.observer_host import ObserverHost
+
+    assert isinstance(host, ObserverHost)
+    served = asyncio.get_running_loop().create_future()
+    host.serving_changed.connect(lambda on: on and not served.done() and served.set_result(None))
+    live.set_feedback_open(True)  # type: ignore[attr-defined]
+    await served
+    rnd = live.round  # type: ignore[attr-defined]
+    names = list(rnd.observers)
+    assert len(names) == OBSERVERS, len(names)
+    start = time.time() + 1.5  # the child's imports are done by then
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        __file__,
+        "--clients",
+        host.url or "",
+        host.join_code,
+        json.dumps(names),
+        str(start),
+        stdout=subprocess.PIPE,
+    )
+    await asyncio.sleep(max(0.0, start - time.time()))
+    gaps.clear()  # measure the burst only
+    out, _ = await child.communicate()
+    await asyncio.sleep(0.3)  # the console's debounced refresh
+    timings = json.loads(out)
+    statuses = services.feedback.statuses(rnd.id)  # type: ignore[attr-defined]
+    return {
+        "timings": timings,
+        "stored": sum(s.status == "submitted" for s in statuses),
+        "stall_ms": max(gaps) * 1000 if gaps else 0.0,
+        "console": host.counts(),
+    }
+
+
+def _app_side() -> dict:
+    import qasync
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from hotdash_roleplay.services import open_services
+    from ui import theme
+    from ui.observer_host import INTERFACE_KEY, ObserverHost
+    from ui.observer_status import ObserverStatusWidget
+
+    app = QApplication.instance() or QApplication([])
+    scratch = tempfile.TemporaryDirectory(prefix="hotdash-bench-")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, scratch.name)
+    theme.settings().setValue(INTERFACE_KEY, "127.0.0.1")
+    services = open_services(data_dir=Path(scratch.name) / "data")
+    try:
+        live = services.live(_session(services))
+        host = ObserverHost(services, live)
+        console = ObserverStatusWidget(host)
+        console.resize(520, 900)
+        console.show()
+        gaps: list[float] = []
+        last = [time.perf_counter()]
+
+        def tick() -> None:
+            now = time.perf_counter()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(TICK_MS)
+        timer.timeout.connect(tick)
+        timer.start()
+
+        async def main() -> dict:
+            try:
+                return await _burst(host, live, services, gaps)
+            finally:
+                timer.stop()
+                await host.aclose()
+
+        with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+            result = runner.run(main())
+        result["console_rows"] = sum(r.text == "submitted" for r in host.rows())
+        console.close()
+        del app
+        return result
+    finally:
+        services.close()
+        scratch.cleanup()
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * len(ordered)) - 1)]
+
+
+def main() -> None:
+    result = _app_side()
+    timings = result["timings"]
+    latencies = [t * 1000 for _, t, _ in timings]
+    failed = [(step, status) for step, _, status in timings if status != 200]
+    p95 = _p95(latencies)
+    by_step = {
+        step: _p95([t * 1000 for s, t, _ in timings if s == step])
+        for step in ("join", "claim", "submit")
+    }
+    stored = result["stored"]
+    ok = "OK" if stored == OBSERVERS and not failed and p95 <= P95_BAR_MS else "OVER"
+    print(
+        f"{OBSERVERS} observers: {stored}/{OBSERVERS} stored; p95 {p95:.0f} ms "
+        f"(bar <= {P95_BAR_MS:.0f} ms) {ok}"
+    )
+    print(
+        f"  {len(latencies)} requests, median {statistics.median(latencies):.0f} ms, "
+        f"max {max(latencies):.0f} ms; p95 join {by_step['join']:.0f} ms, "
+        f"claim {by_step['claim']:.0f} ms, submit {by_step['submit']:.0f} ms; "
+        f"refused {len(failed)}; console shows {result['console_rows']} submitted"
+    )
+    stall = result["stall_ms"]
+    verdict = "OK" if stall <= STALL_BAR_MS else "OVER"
+    print(
+        f"longest Qt loop stall during the burst: {stall:.0f} ms "
+        f"(bar <= {STALL_BAR_MS:.0f} ms) {verdict}"
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 6 and sys.argv[1] == "--clients":
+        url, code, names, start = sys.argv[2], sys.argv[3], json.loads(sys.argv[4]), sys.argv[5]
+        asyncio.run(_observers(url, code, names, float(start)))
+    else:
+        main()

@@ -1,0 +1,181 @@
+"""The observer page in a real headless Chromium (Debian's, driven by playwright's Python
+package): join, tick, reload and find the draft again, submit; screenshots at laptop and phone
+widths go to artifacts/screens/observer-*.png."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hotdash_roleplay.observer.server import ObserverServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HOSTILE = "Zoë <b>Ødegård</b>"  # a name that must show literally, never as markup
+PEOPLE = ["Ann Lee", "Ben Ortiz", "Юлия Смирнова", "Dev Rao", HOSTILE, "Priya Nair"]
+CRITERIA = [
+    "accuracy",
+    "completeness",
+    "tone",
+    "clarity",
+    "risk_management",
+    "creativity",
+    "efficiency",
+    "policy_application",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.asyncio(loop_scope="function"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium (/usr/bin/chromium) absent"),
+]
+
+
+def _session_with_hostile_observer(services: Any) -> Any:
+    """A session whose first round has HOSTILE among its observers (the seed decides roles)."""
+    for seed in range(20):
+        detail = services.sessions.create_session("module4-practice", PEOPLE, seed=seed)
+        if HOSTILE in detail.rounds[0].observers:
+            return detail
+    raise AssertionError("no seed puts the test name among round 1's observers")
+
+
+async def _join(page: Any, url: str, code: str, name: str) -> None:
+    await page.goto(url)
+    await page.get_by_role("textbox", name="Join code").fill(code)
+    await page.get_by_role("button", name="Continue").click()
+    await page.get_by_role("radio", name=name, exact=True).check()
+    await page.get_by_role("button", name="This is me").click()
+    await page.locator("#step-checklist").wait_for(state="visible")
+
+
+async def _saved(page: Any) -> None:
+    await page.locator("#save-status", has_text="Saved").wait_for()
+
+
+async def test_an_observer_joins_ticks_reloads_and_submits(services: Any, artifacts: Path) -> None:
+    from playwright.async_api import async_playwright
+
+    screens = artifacts / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    detail = _session_with_hostile_observer(services)
+    live = services.live(detail.id)
+    live.set_feedback_open(True)
+    rnd = live.round
+    server = ObserverServer(services, detail.id)
+    url = await server.start("127.0.0.1")
+    try:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            laptop = await browser.new_page(viewport={"width": 1280, "height": 800})
+            errors: list[str] = []
+            laptop.on("pageerror", lambda exc: errors.append(str(exc)))
+
+            # Join: the code, then the name (shown literally, markup and all).
+            await laptop.goto(url)
+            await laptop.screenshot(path=str(screens / "observer-join-laptop.png"))
+            await laptop.get_by_role("textbox", name="Join code").fill(
+                "000000" if detail.join_code != "000000" else "111111"
+            )
+            await laptop.get_by_role("button", name="Continue").click()
+            await laptop.locator("#code-error", has_text="not right").wait_for()
+            await laptop.get_by_role("textbox", name="Join code").fill(detail.join_code)
+            await laptop.get_by_role("button", name="Continue").click()
+            names = laptop.locator("#names label")
+            await names.first.wait_for()
+            assert await names.all_inner_texts() == list(rnd.observers)
+            assert await laptop.locator("#names b").count() == 0
+            await laptop.screenshot(path=str(screens / "observer-names-laptop.png"))
+            await laptop.get_by_role("radio", name=HOSTILE, exact=True).check()
+            await laptop.get_by_role("button", name="This is me").click()
+            await laptop.locator("#step-checklist").wait_for(state="visible")
+            assert HOSTILE in await laptop.locator("#context").inner_text()
+
+            # Tick three criteria and write a note: autosaved.
+            for key, mark in (
+                ("accuracy", "met"),
+                ("tone", "not_met"),
+                ("efficiency", "not_observed"),
+            ):
+                await laptop.locator(f"label[for='mark-{key}-{mark}']").click()
+            await laptop.get_by_label("Note on Tone (optional)").fill("<i>Curt</i> at the start.")
+            await _saved(laptop)
+            saved = services.feedback.get(rnd.id, HOSTILE)
+            assert saved.status == "draft"
+            assert saved.answers.marks["tone"].value == "not_met"
+            assert saved.answers.notes["tone"] == "<i>Curt</i> at the start."
+            await laptop.screenshot(path=str(screens / "observer-checklist-laptop.png"))
+
+            # A reload resumes the draft from the host.
+            await laptop.reload()
+            await laptop.locator("#step-checklist").wait_for(state="visible")
+            assert await laptop.locator("#mark-tone-not_met").is_checked()
+            assert await laptop.locator("#mark-accuracy-met").is_checked()
+            assert not await laptop.locator("#mark-clarity-met").is_checked()
+            assert await laptop.get_by_label("Note on Tone (optional)").input_value() == (
+                "<i>Curt</i> at the start."
+            )
+
+            # Submitting too early says what is missing; then complete it and submit.
+            await laptop.get_by_role("button", name="Submit checklist").click()
+            await laptop.locator("#problems", has_text="Not submitted yet").wait_for()
+            assert "5 criteria are not marked" in await laptop.locator("#problems").inner_text()
+            for key in CRITERIA:
+                if not await laptop.locator(f"input[name='mark-{key}']:checked").count():
+                    await laptop.locator(f"label[for='mark-{key}-met']").click()
+            await laptop.get_by_label("Example 1", exact=True).fill(
+                "Verified the order date first."
+            )
+            await laptop.get_by_label("Example 2", exact=True).fill(
+                "Offered a repair as an option."
+            )
+            await laptop.get_by_label("Suggestion 1", exact=True).fill(
+                "Escalate the refund sooner."
+            )
+            await _saved(laptop)
+            await laptop.get_by_role("button", name="Submit checklist").click()
+            await laptop.locator("#status-badge", has_text="Submitted").wait_for()
+            statuses = {s.observer: s.status for s in services.feedback.statuses(rnd.id)}
+            assert statuses[HOSTILE] == "submitted"
+            await laptop.screenshot(
+                path=str(screens / "observer-submitted-laptop.png"), full_page=True
+            )
+
+            # Another observer on a phone.
+            phone_context = await browser.new_context(
+                viewport={"width": 390, "height": 844},
+                device_scale_factor=2,
+                is_mobile=True,
+                has_touch=True,
+            )
+            phone = await phone_context.new_page()
+            other = next(n for n in rnd.observers if n != HOSTILE)
+            await _join(phone, url, detail.join_code, other)
+            await phone.locator("label[for='mark-accuracy-met']").click()
+            await phone.locator("label[for='mark-clarity-not_met']").click()
+            await _saved(phone)
+            await phone.screenshot(path=str(screens / "observer-checklist-phone.png"))
+            await phone.screenshot(
+                path=str(screens / "observer-checklist-phone-full.png"), full_page=True
+            )
+            assert services.feedback.get(rnd.id, other).status == "draft"
+
+            # Feedback closes: the page says so (it polls the host).
+            live.set_feedback_open(False)
+            server.invalidate()
+            await phone.get_by_role("heading", name="Feedback is closed").wait_for(timeout=15_000)
+            await phone.screenshot(path=str(screens / "observer-closed-phone.png"))
+            assert errors == []
+            await browser.close()
+    finally:
+        await server.stop()

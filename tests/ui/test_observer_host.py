@@ -1,0 +1,215 @@
+"""The observer server on the app's qasync loop while the Qt widgets update live.
+
+Each test runs its scenario with asyncio.Runner(loop_factory=qasync.QEventLoop), as the app
+does; signals are awaited through futures (never qtbot.waitSignal inside the loop)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+import qasync
+from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from ui import theme
+from ui.join_panel import JoinPanel
+from ui.observer_host import INTERFACE_KEY, ObserverHost
+from ui.observer_status import ObserverStatusWidget
+
+PEOPLE = ["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"]
+COMPLETE = {
+    "marks": {
+        key: "met"
+        for key in (
+            "accuracy",
+            "completeness",
+            "tone",
+            "clarity",
+            "risk_management",
+            "creativity",
+            "efficiency",
+            "policy_application",
+        )
+    },
+    "went_well": ["Checked the order date.", "Offered a repair."],
+    "could_improve": ["Escalate sooner."],
+}
+
+
+def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+        runner.run(asyncio.wait_for(scenario(), 30))
+
+
+def until(signal: SignalInstance, check: Callable[[], bool] = lambda: True) -> asyncio.Future[None]:
+    """A future resolved the first time `signal` fires with `check()` true."""
+    future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def slot(*_: object) -> None:
+        if not future.done() and check():
+            future.set_result(None)
+
+    signal.connect(slot)
+    future.add_done_callback(lambda _: signal.disconnect(slot))
+    return future
+
+
+def http() -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+
+def loopback_host(services: Any, live: Any, **kwargs: Any) -> ObserverHost:
+    store = theme.settings()
+    store.setValue(INTERFACE_KEY, "127.0.0.1")
+    store.sync()
+    return ObserverHost(services, live, **kwargs)
+
+
+def test_the_page_is_served_while_feedback_is_open_and_the_console_follows_live(
+    qtbot: QtBot, services: Any, screens: Path
+) -> None:
+    detail = services.sessions.create_session("module4-practice", PEOPLE)
+    live = services.live(detail.id)
+    host = loopback_host(services, live, grace_seconds=0.3)
+    status = ObserverStatusWidget(host)
+    panel = JoinPanel(host)
+    for widget in (status, panel):
+        qtbot.addWidget(widget)
+    status.resize(520, 420)
+    panel.resize(1280, 720)
+    status.show()
+    panel.show()
+    observers = live.round.observers
+    assert not host.serving
+    assert "Not serving" in status.serving_label.text()
+    assert status.row_texts() == [(name, "not joined") for name in observers]
+    shot_before = panel.grab()
+
+    async def scenario() -> None:
+        served = until(host.serving_changed, lambda: host.serving)
+        live.set_feedback_open(True)  # the Observer feedback phase, or by hand
+        await served
+        url = host.url
+        assert url and url.startswith("http://127.0.0.1:")
+        assert url in status.serving_label.text()
+        assert panel.address_label.text() == url.removeprefix("http://").rstrip("/")
+        assert panel.code_label.text().replace(" ", "") == detail.join_code
+        assert not host.qr_image().isNull() and panel.qr_label.pixmap() is not None
+
+        async with http() as a, http() as b:
+            joined = until(host.statuses_changed, lambda: host.rows()[0].joined)
+            claim = {"code": detail.join_code, "name": observers[0]}
+            async with a.post(url + "api/claim", json=claim) as response:
+                assert response.status == 200
+            await joined
+            assert status.row_texts()[0] == (observers[0], "joined")
+
+            drafted = until(host.statuses_changed, lambda: host.rows()[1].status == "draft")
+            claim = {"code": detail.join_code, "name": observers[1]}
+            async with b.post(url + "api/claim", json=claim) as response:
+                assert response.status == 200
+            draft = {"answers": {"marks": {"tone": "met"}}}
+            async with b.put(url + "api/draft", json=draft) as response:
+                assert response.status == 200
+            await drafted
+            assert status.row_texts()[1] == (observers[1], "draft")
+
+            submitted = until(host.statuses_changed, lambda: host.counts()[0] == 1)
+            async with a.post(url + "api/submit", json={"answers": COMPLETE}) as response:
+                assert response.status == 200
+            await submitted
+            assert status.row_texts()[0] == (observers[0], "submitted")
+            assert panel.count_label.text() == f"Checklists in: 1 of {len(observers)}"
+            assert "1 of 3 submitted" in status.count_label.text()
+            QApplication.processEvents()
+            assert panel.grab().save(str(screens / "projector-observer-join.png"))
+            assert status.grab().save(str(screens / "console-observer-status.png"))
+
+            # Feedback closes: open pages hear "closed" for the grace period, then it stops.
+            stopped = until(host.serving_changed, lambda: not host.serving)
+            live.set_feedback_open(False)
+            async with a.get(url + "api/me") as response:
+                assert response.status == 409
+            await stopped
+            assert host.url is None and "Not serving" in status.serving_label.text()
+            with pytest.raises(aiohttp.ClientConnectionError):
+                async with a.get(url):
+                    pass
+        await host.aclose()
+
+    run(scenario)
+    assert not shot_before.isNull()
+
+
+def test_a_restarted_app_serves_again_and_the_observer_resumes_with_their_token(
+    qtbot: QtBot, services: Any
+) -> None:
+    detail = services.sessions.create_session("module4-practice", PEOPLE)
+    live = services.live(detail.id)
+    live.set_feedback_open(True)
+    name = live.round.observers[0]
+
+    async def scenario() -> None:
+        first = loopback_host(services, live)
+        await until(first.serving_changed, lambda: first.serving)
+        async with http() as browser:
+            claim = {"code": detail.join_code, "name": name}
+            async with browser.post(first.url + "api/claim", json=claim) as response:
+                assert response.status == 200
+            draft = {"answers": {"notes": {"tone": "Kept."}}}
+            async with browser.put(first.url + "api/draft", json=draft) as response:
+                assert response.status == 200
+            await first.aclose()  # the app quits
+
+            again = services.live(detail.id)  # the app starts again, feedback still open
+            second = loopback_host(services, again)
+            await until(second.serving_changed, lambda: second.serving)
+            assert second.rows()[0].joined  # tokens are kept in the store
+            # The same browser, its cookie kept (cookies ignore the new port).
+            async with browser.get(second.url + "api/me") as response:
+                assert response.status == 200
+                body = await response.json()
+            assert body["name"] == name
+            assert body["submission"]["answers"]["notes"] == {"tone": "Kept."}
+            await second.aclose()
+
+    run(scenario)
+
+
+def test_without_the_apps_event_loop_nothing_is_served_and_the_trainer_is_told(
+    qtbot: QtBot, services: Any
+) -> None:
+    detail = services.sessions.create_session("module4-practice", PEOPLE)
+    live = services.live(detail.id)
+    host = loopback_host(services, live)
+    messages: list[str] = []
+    host.error.connect(messages.append)
+    status = ObserverStatusWidget(host)
+    qtbot.addWidget(status)
+    live.set_feedback_open(True)
+    assert not host.serving
+    assert messages and "event loop" in messages[0]
+    assert status.error_label.text() == messages[0]
+
+
+def test_the_network_setting_is_kept_and_a_vanished_address_falls_back(
+    qtbot: QtBot, services: Any
+) -> None:
+    detail = services.sessions.create_session("module4-practice", PEOPLE)
+    host = ObserverHost(services, services.live(detail.id))
+    addresses = [i.address for i in host.interfaces()]
+    assert addresses[-1] == "127.0.0.1"
+    host.set_interface("127.0.0.1")
+    assert ObserverHost(services, services.live(detail.id)).interface == "127.0.0.1"
+    host.set_interface("203.0.113.99")  # e.g. the Wi-Fi the laptop used yesterday
+    assert host.interface in addresses and host.interface != "203.0.113.99"
+    status = ObserverStatusWidget(host)
+    qtbot.addWidget(status)
+    assert status.interface_box.count() == len(addresses)
+    assert status.interface_box.currentData() == host.interface

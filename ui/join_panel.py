@@ -1,0 +1,137 @@
+"""The projector's join screen for observers: the address, its QR code and the join code, large
+enough to read from the back of the room, and how many checklists are in (never their content).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ui.observer_host import ObserverHost
+
+STYLE = """
+#joinPanel { background: #000000; }
+#joinPanel QLabel { color: #ffffff; background: transparent; }
+#joinPanel QLabel[muted="true"] { color: #d8d8d8; }
+#joinPanel QLabel#joinQr { background: #ffffff; }
+"""
+NOT_SERVING = "The join address appears here when feedback opens."
+
+
+def _label(name: str, muted: bool = False) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    if muted:
+        label.setProperty("muted", "true")
+    return label
+
+
+def spaced_code(code: str) -> str:
+    """482913 -> "482 913": easier to read out and to type."""
+    return f"{code[:3]} {code[3:]}" if len(code) == 6 else code
+
+
+class JoinPanel(QWidget):
+    def __init__(self, host: ObserverHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("joinPanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._host = host
+        self.heading_label = _label("joinHeading", muted=True)
+        self.heading_label.setText("Observers: fill in your checklist on your laptop or phone")
+        self.address_caption = _label("joinAddressCaption", muted=True)
+        self.address_caption.setText("Open this address")
+        self.address_label = _label("joinAddress")
+        self.code_caption = _label("joinCodeCaption", muted=True)
+        self.code_caption.setText("Join code")
+        self.code_label = _label("joinCode")
+        self.count_label = _label("joinCount")
+        self.qr_label = QLabel()
+        self.qr_label.setObjectName("joinQr")
+        self.qr_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_label.setAccessibleName("QR code of the join address")
+
+        texts = QVBoxLayout()
+        for label in (
+            self.heading_label,
+            self.address_caption,
+            self.address_label,
+            self.code_caption,
+            self.code_label,
+        ):
+            texts.addWidget(label)
+        texts.addStretch(1)
+        texts.addWidget(self.count_label)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(48, 40, 48, 40)
+        row.setSpacing(48)
+        row.addLayout(texts, 3)
+        row.addWidget(self.qr_label, 2, Qt.AlignmentFlag.AlignVCenter)
+
+        host.serving_changed.connect(self.refresh)
+        host.statuses_changed.connect(self.refresh)
+        host.error.connect(self._show_error)
+        self.resize(1280, 720)
+        self.refresh()
+
+    def refresh(self) -> None:
+        url = self._host.url
+        serving = url is not None
+        self.address_caption.setVisible(serving)
+        self.code_caption.setVisible(serving)
+        self.code_label.setVisible(serving)
+        self.qr_label.setVisible(serving)
+        self.address_label.setText(url.removeprefix("http://").rstrip("/") if url else NOT_SERVING)
+        self.code_label.setText(spaced_code(self._host.join_code))
+        submitted, total = self._host.counts()
+        self.count_label.setText(f"Checklists in: {submitted} of {total}" if total else "")
+        self._apply_sizes()
+
+    def _show_error(self, message: str) -> None:
+        if self._host.url is None:
+            self.address_label.setText(message)
+
+    def _apply_sizes(self) -> None:
+        height = max(self.height(), 300)
+        sizes = {
+            "joinHeading": height // 18,
+            "joinAddressCaption": height // 26,
+            "joinAddress": height // 11,
+            "joinCodeCaption": height // 26,
+            "joinCode": height // 6,
+            "joinCount": height // 16,
+        }
+        rules = [STYLE]
+        for name, pixels in sizes.items():
+            weight = 700 if name in ("joinAddress", "joinCode") else 400
+            rules.append(
+                f"#joinPanel QLabel#{name} {{ font-size: {pixels}px; font-weight: {weight}; }}"
+            )
+        sheet = "\n".join(rules)
+        if sheet != self.styleSheet():
+            self.setStyleSheet(sheet)
+        side = min(int(height * 0.8), int(self.width() * 0.38))
+        image = self._host.qr_image()
+        if image.isNull():
+            self.qr_label.clear()
+        else:
+            # Nearest-neighbour scaling keeps the modules sharp for phone cameras.
+            pixmap = QPixmap.fromImage(image).scaled(
+                side,
+                side,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.FastTransformation,
+            )
+            self.qr_label.setPixmap(pixmap)
+            self.qr_label.setFixedSize(pixmap.size())  # white only where the code is
+
+    def visible_texts(self) -> list[str]:
+        return [lbl.text() for lbl in self.findChildren(QLabel) if lbl.isVisible() and lbl.text()]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_sizes()

@@ -1,0 +1,257 @@
+"""Qt glue for the observer web page: serve it while the current round's feedback is open, on
+the network interface the trainer chose, and tell the console who joined, drafted, submitted.
+
+The server runs on the app's own asyncio loop (qasync); this object only starts and stops it
+and turns its change callbacks into Qt signals. Without a running loop (a plain widget test)
+it stays stopped and says why through `error`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QImage
+
+from hotdash_roleplay.observer import network
+from ui import theme
+
+if TYPE_CHECKING:
+    from hotdash_roleplay.observer.server import ObserverServer
+    from hotdash_roleplay.services import Services
+    from hotdash_roleplay.services.live import LiveSession
+
+log = logging.getLogger(__name__)
+
+INTERFACE_KEY = "observer/interface"
+GRACE_SECONDS = 10.0  # after feedback closes, open pages get to learn it (409) before we stop
+REFRESH_MS = 150  # a burst of observer changes becomes one status query
+
+
+@dataclass(frozen=True)
+class ObserverRow:
+    name: str
+    joined: bool  # has opened the page and picked their name (this session)
+    status: str  # none | draft | submitted
+
+    @property
+    def text(self) -> str:
+        if self.status == "submitted":
+            return "submitted"
+        if self.status == "draft":
+            return "draft"
+        return "joined" if self.joined else "not joined"
+
+
+class ObserverHost(QObject):
+    serving_changed = Signal(bool)  # the page is (not) being served; url/code/qr changed
+    statuses_changed = Signal()  # rows() changed: someone joined, saved or submitted
+    error = Signal(str)  # a message for the trainer (e.g. the interface is gone)
+
+    def __init__(
+        self,
+        services: Services,
+        live: LiveSession,
+        parent: QObject | None = None,
+        grace_seconds: float = GRACE_SECONDS,
+    ) -> None:
+        super().__init__(parent)
+        from hotdash_roleplay.observer.server import ObserverServer  # aiohttp loads on use
+
+        self._services = services
+        self._live = live
+        self._server: ObserverServer = ObserverServer(
+            services, live.session_id, on_change=self._server_changed
+        )
+        self._busy: asyncio.Task[None] | None = None  # a start or stop in progress
+        self._rows: list[ObserverRow] = []
+        self._round_id: int | None = None
+        self._qr: QImage | None = None
+        self._closed = False
+        self._last_port = 0
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self._stop_timer = QTimer(self, singleShot=True, interval=int(grace_seconds * 1000))
+        self._stop_timer.timeout.connect(self._grace_ended)
+        self._grace_over = False
+        live.subscribe(self._live_changed)
+        self.refresh()
+        self._sync()
+
+    # -- what the console and projector show --------------------------------------------------
+
+    @property
+    def serving(self) -> bool:
+        return self._server.running
+
+    @property
+    def url(self) -> str | None:
+        return self._server.url
+
+    @property
+    def join_code(self) -> str:
+        return self._live.detail.join_code
+
+    def qr_image(self) -> QImage:
+        """The join URL as a QR code (a null image while not serving)."""
+        if self._qr is None:
+            url = self._server.url
+            self._qr = QImage.fromData(network.qr_png(url, scale=8)) if url else QImage()
+        return self._qr
+
+    def rows(self) -> list[ObserverRow]:
+        return list(self._rows)
+
+    def counts(self) -> tuple[int, int]:
+        """(submitted, observers) of the current round, for the projector's "3 of 4 in"."""
+        return sum(r.status == "submitted" for r in self._rows), len(self._rows)
+
+    # -- the network interface setting --------------------------------------------------------
+
+    def interfaces(self) -> list[network.Interface]:
+        return network.candidate_interfaces()
+
+    @property
+    def interface(self) -> str:
+        """The saved address if this machine still has it, else the sensible default."""
+        saved = str(theme.settings().value(INTERFACE_KEY, "", type=str))
+        candidates = self.interfaces()
+        if saved and any(i.address == saved for i in candidates):
+            return saved
+        return network.default_interface(candidates).address
+
+    def set_interface(self, address: str) -> None:
+        store = theme.settings()
+        store.setValue(INTERFACE_KEY, address)
+        store.sync()
+        if self._server.running and self._server.host != address:
+            self._spawn(self._restart())
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read who joined / drafted / submitted (one small query each)."""
+        rnd = self._live.round
+        if rnd is None:
+            rows: list[ObserverRow] = []
+        else:
+            access = self._services.observer_access
+            joined = {n.casefold() for n in access.joined(self._live.session_id)}
+            rows = [
+                ObserverRow(s.observer, s.observer.casefold() in joined, s.status)
+                for s in self._services.feedback.statuses(rnd.id)
+            ]
+        if rows != self._rows:
+            self._rows = rows
+            self.statuses_changed.emit()
+
+    async def aclose(self) -> None:
+        """Stop serving for good (the app quits or the console closes)."""
+        self._closed = True
+        self._stop_timer.stop()
+        self._refresh_timer.stop()
+        if self._busy is not None:
+            with contextlib.suppress(Exception):
+                await self._busy
+        if self._server.running:
+            await self._server.stop()
+            self._changed_serving()
+
+    def shutdown(self) -> None:
+        """Synchronous last resort at quit: stop listening now, whatever the loop does next."""
+        self._closed = True
+        self._stop_timer.stop()
+        self._refresh_timer.stop()
+        if self._server.running:
+            self._server.close_now()
+            self._changed_serving()
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _live_changed(self) -> None:
+        self._server.invalidate()
+        rnd = self._live.round
+        if (rnd.id if rnd else None) != self._round_id:
+            self._round_id = rnd.id if rnd else None
+            self.refresh()
+        self._sync()
+
+    def _sync(self) -> None:
+        """Bring the server in line with the round: serve while feedback is open; after it
+        closes, keep answering "closed" for the grace period, then stop."""
+        if self._closed or self._busy is not None:
+            return
+        rnd = self._live.round
+        wanted = bool(rnd and rnd.feedback_open)
+        if wanted:
+            self._stop_timer.stop()
+            self._grace_over = False
+            if not self._server.running:
+                self._spawn(self._start())
+        elif self._server.running:
+            if self._grace_over:
+                self._spawn(self._stop())
+            elif not self._stop_timer.isActive():
+                self._stop_timer.start()
+
+    def _grace_ended(self) -> None:
+        self._grace_over = True
+        self._sync()
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            coro.close()
+            self.error.emit("The observer page needs the app's event loop; it is not served.")
+            return
+        task = loop.create_task(coro)
+        self._busy = task
+
+        def done(t: asyncio.Task[None]) -> None:
+            self._busy = None
+            if not t.cancelled() and t.exception() is not None:
+                log.error("Observer server task failed", exc_info=t.exception())
+            self._sync()  # the round may have changed meanwhile
+
+        task.add_done_callback(done)
+
+    async def _start(self) -> None:
+        address = self.interface
+        try:
+            # The same port as last time keeps the projected address and QR valid all session.
+            try:
+                await self._server.start(address, self._last_port)
+            except OSError:
+                if not self._last_port:
+                    raise
+                await self._server.start(address, 0)
+            self._last_port = self._server.port or 0
+        except OSError as exc:
+            self.error.emit(
+                f"The observer page cannot be served on {address}: {exc.strerror or exc}. "
+                "Choose another network in the observer settings."
+            )
+            return
+        self._grace_over = False
+        self._changed_serving()
+
+    async def _stop(self) -> None:
+        await self._server.stop()
+        self._changed_serving()
+
+    async def _restart(self) -> None:
+        await self._server.stop()
+        await self._start()
+
+    def _changed_serving(self) -> None:
+        self._qr = None
+        self.serving_changed.emit(self._server.running)
+
+    def _server_changed(self, _kind: str, _name: str) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()

@@ -1,0 +1,126 @@
+"""The console's view of observers on their own laptops: where the page is served, the join
+code, the network it listens on (a setting), and per observer: not joined / joined / draft /
+submitted, updated live."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.join_panel import spaced_code
+from ui.observer_host import ObserverHost
+
+
+def _plain(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # names and addresses are never markup
+    label.setWordWrap(True)
+    return label
+
+
+class ObserverStatusWidget(QWidget):
+    def __init__(self, host: ObserverHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("observerStatus")
+        self._host = host
+
+        self.title_label = _plain("Observers' laptops")
+        self.title_label.setProperty("role", "heading")
+        self.serving_label = _plain()
+        self.serving_label.setObjectName("observerServing")
+        self.serving_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.count_label = _plain()
+        self.count_label.setObjectName("observerCount")
+        self.error_label = _plain()
+        self.error_label.setProperty("role", "error")
+        self.error_label.hide()
+
+        self.interface_box = QComboBox()
+        self.interface_box.setObjectName("observerInterface")
+        self.interface_box.setAccessibleName("Network the observer page is served on")
+        network_label = QLabel("&Network:")
+        network_label.setBuddy(self.interface_box)
+
+        self.table = QTableWidget(0, 2)
+        self.table.setObjectName("observerTable")
+        self.table.setAccessibleName("Observers and their checklists")
+        self.table.setHorizontalHeaderLabels(["Observer", "Checklist"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+
+        form = QFormLayout()
+        form.addRow(network_label, self.interface_box)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.serving_label)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.table, 1)
+
+        self._fill_interfaces()
+        self.interface_box.activated.connect(self._interface_chosen)
+        host.serving_changed.connect(self.refresh)
+        host.statuses_changed.connect(self.refresh)
+        host.error.connect(self._show_error)
+        self.refresh()
+
+    def _fill_interfaces(self) -> None:
+        self.interface_box.clear()
+        current = self._host.interface
+        for iface in self._host.interfaces():
+            self.interface_box.addItem(iface.label, iface.address)
+            if iface.address == current:
+                self.interface_box.setCurrentIndex(self.interface_box.count() - 1)
+
+    def _interface_chosen(self, index: int) -> None:
+        address = self.interface_box.itemData(index)
+        if address:
+            self.error_label.hide()
+            self._host.set_interface(str(address))
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def refresh(self) -> None:
+        url = self._host.url
+        if url:
+            self.error_label.hide()
+            self.serving_label.setText(
+                f"Serving at {url}  ·  join code {spaced_code(self._host.join_code)}"
+            )
+        else:
+            self.serving_label.setText("Not serving: the page opens when feedback opens.")
+        rows = self._host.rows()
+        submitted, total = self._host.counts()
+        joined = sum(r.joined for r in rows)
+        self.count_label.setText(
+            f"{joined} of {total} joined · {submitted} of {total} submitted" if total else ""
+        )
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            for column, text in enumerate((row.name, row.text)):
+                item = QTableWidgetItem(text)
+                self.table.setItem(index, column, item)
+
+    def row_texts(self) -> list[tuple[str, str]]:
+        """(name, status text) per observer as shown (for tests)."""
+        return [
+            (self.table.item(i, 0).text(), self.table.item(i, 1).text())
+            for i in range(self.table.rowCount())
+        ]
