@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from hotdash_roleplay.checklist import Aggregate, Checklist, ChecklistAnswers, Mark, aggregate
@@ -18,6 +18,7 @@ from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
     CriterionAnswer,
+    Person,
     RoleAssignment,
     Round,
     utcnow,
@@ -65,38 +66,65 @@ class FeedbackService:
     def save_draft(self, round_id: int, observer: str, answers: ChecklistAnswers) -> SubmissionView:
         """Keep what the observer has so far. A submitted checklist that still meets the rules
         stays submitted (a revision); one that no longer does goes back to draft."""
-        answers = self._validated(answers)
-        with self._store.session() as db:
-            rnd, person_id, name = self._observer_of(db, round_id, observer)
-            self._require_open(rnd)
-            row = self._row(db, round_id, person_id)
-            if row is None:
-                row = ChecklistSubmission(round_id=round_id, observer_id=person_id)
-                db.add(row)
-            _write(row, answers)
-            if row.status == SUBMITTED and rule_problems(answers, self.checklist):
-                row.status, row.submitted_at = DRAFT, None
-            row.updated_at = utcnow()
-            db.commit()
-            return _view(row, name)
+        return self._save(round_id, observer, self._validated(answers), submit=False)
 
     def submit(
         self, round_id: int, observer: str, answers: ChecklistAnswers | None = None
     ) -> SubmissionView:
-        """Submit (optionally saving `answers` first); refused with what is missing."""
-        if answers is not None:
-            self.save_draft(round_id, observer, answers)
+        """Submit (saving `answers` first, in the same transaction); refused with what is
+        missing, in which case the answers are still kept as a draft."""
+        if answers is None:
+            answers = self.get(round_id, observer).answers
+        return self._save(round_id, observer, self._validated(answers), submit=True)
+
+    def _save(
+        self, round_id: int, observer: str, answers: ChecklistAnswers, submit: bool
+    ) -> SubmissionView:
+        """One transaction of a few lean statements: observers' browsers call this in bursts."""
+        problems = rule_problems(answers, self.checklist)
         with self._store.session() as db:
-            rnd, person_id, name = self._observer_of(db, round_id, observer)
-            self._require_open(rnd)
-            row = self._row(db, round_id, person_id)
-            current = _answers(row) if row else ChecklistAnswers()
-            problems = rule_problems(current, self.checklist)
-            if row is None or problems:
-                raise UserError("Not submitted yet: " + "; ".join(problems) + ".")
-            row.status, row.submitted_at = SUBMITTED, utcnow()
+            person_id, name = self._open_observer(db, round_id, observer)
+            row = db.scalar(
+                select(ChecklistSubmission).where(
+                    ChecklistSubmission.round_id == round_id,
+                    ChecklistSubmission.observer_id == person_id,
+                )
+            )
+            if row is None:
+                row = ChecklistSubmission(round_id=round_id, observer_id=person_id, status=DRAFT)
+                db.add(row)
+            row.went_well = list(answers.went_well)
+            row.could_improve = list(answers.could_improve)
+            row.updated_at = utcnow()
+            if problems:
+                row.status, row.submitted_at = DRAFT, None
+            elif submit:
+                row.status, row.submitted_at = SUBMITTED, utcnow()
+            db.flush()
+            db.execute(delete(CriterionAnswer).where(CriterionAnswer.submission_id == row.id))
+            rows = [
+                {
+                    "submission_id": row.id,
+                    "criterion": key,
+                    "mark": mark.value if mark else None,
+                    "note": answers.notes.get(key, ""),
+                }
+                for key, mark in _answered(answers).items()
+            ]
+            if rows:
+                db.execute(insert(CriterionAnswer), rows)
             db.commit()
-            return _view(row, name)
+            view = SubmissionView(
+                round_id=round_id,
+                observer=name,
+                status=row.status,
+                answers=answers,
+                updated_at=row.updated_at,
+                submitted_at=row.submitted_at,
+            )
+        if submit and problems:
+            raise UserError("Not submitted yet: " + "; ".join(problems) + ".")
+        return view
 
     # -- the trainer's view -------------------------------------------------------------------
 
@@ -158,6 +186,26 @@ class FeedbackService:
             raise UserError(f"{person.name} is not an observer in round {rnd.index + 1}.")
         return rnd, person.id, person.name
 
+    def _open_observer(self, db: Session, round_id: int, observer: str) -> tuple[int, str]:
+        """(person id, name) of an observer of an open round, in one query; the slower
+        `_observer_of` runs only to explain a refusal."""
+        found = db.execute(
+            select(Person.id, Person.name)
+            .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+            .join(Round, Round.id == RoleAssignment.round_id)
+            .where(
+                Round.id == round_id,
+                Round.feedback_open.is_(True),
+                RoleAssignment.role == "observer",
+                Person.name_key == " ".join(observer.split()).casefold(),
+            )
+        ).first()
+        if found is None:
+            rnd, _, _ = self._observer_of(db, round_id, observer)  # raises for the wrong person
+            self._require_open(rnd)
+            raise UserError(f"{observer} cannot give feedback in this round.")
+        return found[0], found[1]
+
     @staticmethod
     def _require_open(rnd: Round) -> None:
         if not rnd.feedback_open:
@@ -175,20 +223,9 @@ class FeedbackService:
         )
 
 
-def _write(row: ChecklistSubmission, answers: ChecklistAnswers) -> None:
-    existing = {a.criterion: a for a in row.answers}
-    for key in set(answers.marks) | set(answers.notes):
-        mark = answers.marks.get(key)
-        item = existing.get(key) or CriterionAnswer(criterion=key)
-        item.mark = mark.value if mark else None
-        item.note = answers.notes.get(key, "")
-        if key not in existing:
-            row.answers.append(item)
-    for key, item in existing.items():
-        if key not in answers.marks and key not in answers.notes:
-            row.answers.remove(item)
-    row.went_well = list(answers.went_well)
-    row.could_improve = list(answers.could_improve)
+def _answered(answers: ChecklistAnswers) -> dict[str, Mark | None]:
+    """Every criterion with a mark or a note (a note may come before the mark)."""
+    return {key: answers.marks.get(key) for key in [*answers.marks, *answers.notes]}
 
 
 def _answers(row: ChecklistSubmission) -> ChecklistAnswers:
