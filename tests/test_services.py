@@ -232,3 +232,21 @@ def test_demo_session_is_ready(tmp_path: Path) -> None:
         assert svc.live(sid).view().phase_key == "roleplay"
     finally:
         svc.close()
+
+
+def test_phase_lengths_can_be_set_per_session(services: Services) -> None:
+    detail = services.sessions.create_session(PLAN, FOUR, phase_seconds={"roleplay": 600})
+    assert {p.key: p.seconds for p in detail.phases}["roleplay"] == 600
+    assert {p.key: p.seconds for p in detail.phases}["brief"] == 120
+    with pytest.raises(UserError, match="no phase"):
+        services.sessions.create_session(PLAN, FOUR, phase_seconds={"lunch": 60})
+    with pytest.raises(UserError, match="between"):
+        services.sessions.create_session(PLAN, FOUR, phase_seconds={"brief": 0})
+    assert len(services.sessions.list_sessions()) == 1
+
+
+def test_names_in_any_script_are_one_person_each(services: Services) -> None:
+    names = ["Юлия", "Đorđe", "Ξανθή", "李雷"]
+    services.sessions.create_session(PLAN, names)
+    services.sessions.create_session(PLAN, ["юлия", "đorđe", "ξανθή", "李雷"])
+    assert sorted(p.name for p in services.people.list_people()) == sorted(names)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -35,6 +35,7 @@ from hotdash_roleplay.store.models import (
 )
 
 MAX_TITLE = 200
+MAX_PHASE_SECONDS = 2 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,29 @@ class SessionChange:
     violations: tuple[Violation, ...]
 
 
-def plan_snapshot(plan: SessionPlan) -> dict[str, object]:
-    """What a session keeps of its plan, so later edits of the plan file do not rewrite history."""
+def plan_snapshot(
+    plan: SessionPlan, phase_seconds: Mapping[str, int] | None = None
+) -> dict[str, object]:
+    """What a session keeps of its plan, so later edits of the plan file do not rewrite history;
+    `phase_seconds` overrides the plan's phase lengths for this session."""
+    custom = dict(phase_seconds or {})
+    unknown = set(custom) - {str(p.key) for p in plan.phases}
+    if unknown:
+        raise UserError(f"The plan has no phase {', '.join(sorted(unknown))}.")
+    for key, seconds in custom.items():
+        if not 1 <= seconds <= MAX_PHASE_SECONDS:
+            raise UserError(f"Phase {key} must last between 1 second and 2 hours.")
     return {
         "id": plan.id,
         "title": plan.title,
         "mode": str(plan.mode),
         "drill": plan.drill,
         "phases": [
-            {"key": str(p.key), "title": p.title, "seconds": round(p.minutes * 60)}
+            {
+                "key": str(p.key),
+                "title": p.title,
+                "seconds": custom.get(str(p.key), round(p.minutes * 60)),
+            }
             for p in plan.phases
         ],
     }
@@ -134,9 +149,11 @@ class SessionService:
         rotation: Sequence[RoundRoles] | None = None,
         scenario_ids: Sequence[str] | None = None,
         anonymous_feedback: bool = False,
+        phase_seconds: Mapping[str, int] | None = None,
     ) -> SessionDetail:
         """Store a new session. `rotation` may be a hand-edited preview; `scenario_ids` one
-        scenario per round overriding the plan's (cycled when shorter)."""
+        scenario per round overriding the plan's (cycled when shorter); `phase_seconds` phase
+        lengths by phase key, overriding the plan's."""
         plan = self.plan(plan_id)
         names = self._roster(plan, people)
         plan_rounds = list(rotation) if rotation else self.preview(plan_id, names, seed=seed)
@@ -152,7 +169,7 @@ class SessionService:
                 title=title,
                 trainer=" ".join(trainer.split())[:120],
                 plan_id=plan.id,
-                plan=plan_snapshot(plan),
+                plan=plan_snapshot(plan, phase_seconds),
                 mode=str(plan.mode),
                 seed=seed,
                 anonymous_feedback=anonymous_feedback,

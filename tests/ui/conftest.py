@@ -1,0 +1,53 @@
+"""UI fixtures: settings kept out of the user's home, the theme reset, a main window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, qapp: object) -> Iterator[Path]:
+    """QSettings in a temporary folder, and the light theme, for every UI test."""
+    from PySide6.QtCore import QSettings
+
+    from ui import theme
+
+    folder = tmp_path / "settings"
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    theme.apply_theme(qapp, dark=False)  # type: ignore[arg-type]
+    yield folder
+    _delete_windows()
+    theme.apply_theme(qapp, dark=False)  # type: ignore[arg-type]
+
+
+def _delete_windows() -> None:
+    """Windows left from a test would be re-styled by every later theme switch: delete them."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def screens(artifacts: Path) -> Path:
+    folder = artifacts / "screens"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def main_window(qtbot: object, services: object) -> object:
+    from ui.main_window import MainWindow
+
+    window = MainWindow(services)  # type: ignore[arg-type]
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.resize(1280, 860)
+    window.show()
+    qtbot.waitExposed(window)  # type: ignore[attr-defined]
+    return window

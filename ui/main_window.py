@@ -1,0 +1,173 @@
+"""The main window: start screen, set-up screen and console in one stack, with the menus."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from hotdash_roleplay.errors import UserError
+from ui import theme
+from ui.setup_screen import SetupScreen
+from ui.start_screen import StartScreen
+
+if TYPE_CHECKING:
+    from hotdash_roleplay.services import Services
+
+APP_TITLE = theme.APPLICATION
+STATUS_SECONDS = 8
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_TITLE)
+        self.resize(1200, 800)
+        self.setMinimumSize(900, 620)
+
+        self.stack = QStackedWidget(self)
+        self.setCentralWidget(self.stack)
+        self.start = StartScreen(services, self)
+        self.start.new_session_requested.connect(self.show_setup)
+        self.start.open_requested.connect(self.open_console)
+        self.stack.addWidget(self.start)
+        self.setup: SetupScreen | None = None
+        self.console: QWidget | None = None
+        self.session_id: int | None = None  # the session the console shows
+        self.last_message: QMessageBox | None = None
+
+        self._build_menus()
+        self.statusBar().setSizeGripEnabled(False)
+        self.show_start()
+
+    # -- menus ---------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        session = bar.addMenu("&Session")
+        self.new_action = self._action(session, "&New session…", QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.show_setup)
+        self.home_action = self._action(session, "&Start screen", QKeySequence("Ctrl+H"))
+        self.home_action.triggered.connect(self.show_start)
+        session.addSeparator()
+        quit_action = self._action(session, "&Quit", QKeySequence.StandardKey.Quit)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+
+        view = bar.addMenu("&View")
+        self.dark_action = self._action(view, "&Dark theme", QKeySequence("Ctrl+Shift+D"))
+        self.dark_action.setCheckable(True)
+        self.dark_action.setChecked(theme.is_dark())
+        self.dark_action.toggled.connect(self.set_dark)
+
+        help_menu = bar.addMenu("&Help")
+        about = self._action(help_menu, "&About HotDash Role-Play", None)
+        about.triggered.connect(self._about)
+
+    def _action(self, menu: object, text: str, keys: object) -> QAction:
+        action = QAction(text, self)
+        if keys is not None:
+            action.setShortcut(keys)  # type: ignore[arg-type]
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    def _about(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            f"About {APP_TITLE}",
+            "Live role-play training for HotDash support operators: rotation, timing, "
+            "observer feedback, debrief and records.",
+            parent=self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not exec(): see show_error
+
+    # -- theme ---------------------------------------------------------------------------------
+
+    def set_dark(self, dark: bool) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply_theme(app, dark)
+        theme.save_dark(dark)
+        if self.dark_action.isChecked() != dark:
+            self.dark_action.setChecked(dark)
+        if self.setup is not None:
+            self.setup.refresh_colors()
+
+    # -- screens -------------------------------------------------------------------------------
+
+    def show_start(self) -> None:
+        self._drop_console()
+        self.start.refresh()
+        self.stack.setCurrentWidget(self.start)
+        self.setWindowTitle(APP_TITLE)
+        self.start.focus_first()
+
+    def show_setup(self) -> None:
+        if self.setup is not None:
+            self.stack.removeWidget(self.setup)
+            self.setup.deleteLater()
+        # A fresh form each time: a half-typed roster from earlier must not leak into a new one.
+        self.setup = SetupScreen(self.services, self)
+        self.setup.cancelled.connect(self.show_start)
+        self.setup.created.connect(self.open_console)
+        self.stack.addWidget(self.setup)
+        self.stack.setCurrentWidget(self.setup)
+        self.setWindowTitle(f"New session — {APP_TITLE}")
+        self.setup.focus_first()
+
+    def open_console(self, session_id: int) -> None:
+        from ui.console.console_screen import ConsoleScreen  # loads only when a session opens
+
+        try:
+            live = self.services.live(session_id)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        self._drop_console()
+        console = ConsoleScreen(self.services, live, self)
+        console.back_requested.connect(self.show_start)
+        self.console = console
+        self.session_id = session_id
+        self.stack.addWidget(console)
+        self.stack.setCurrentWidget(console)
+        self.setWindowTitle(f"{live.detail.title} — {APP_TITLE}")
+        if self.setup is not None:
+            self.stack.removeWidget(self.setup)
+            self.setup.deleteLater()
+            self.setup = None
+
+    def _drop_console(self) -> None:
+        if self.console is None:
+            return
+        self.stack.removeWidget(self.console)
+        self.console.close()  # lets the console close its projector window
+        self.console.deleteLater()
+        self.console = None
+        self.session_id = None
+
+    # -- messages ------------------------------------------------------------------------------
+
+    def show_error(self, message: str) -> None:
+        """A refusal or failure, shown in the window; the user carries on."""
+        self.statusBar().showMessage(message, STATUS_SECONDS * 1000)
+        # open(), not exec(): a nested modal loop would stall the asyncio work sharing this loop.
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_TITLE, message, parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_message = box
+
+    def shutdown(self) -> None:
+        self._drop_console()
+        self.services.close()

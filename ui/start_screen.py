@@ -1,0 +1,316 @@
+"""The start screen: sessions in progress (resume), past sessions, a new session, the people."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hotdash_roleplay.errors import UserError
+
+if TYPE_CHECKING:
+    from hotdash_roleplay.services import Services
+    from hotdash_roleplay.services.history import PersonHistory
+    from hotdash_roleplay.services.views import PersonView, SessionSummary
+
+ROLE_LABELS = {
+    "operator": "Operator",
+    "ai_system": "AI System",
+    "facilitator": "Facilitator",
+    "observer": "Observer",
+}
+SESSION_ID = Qt.ItemDataRole.UserRole
+NAME = Qt.ItemDataRole.UserRole + 1
+
+
+def labelled(text: str, role: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setProperty("role", role)
+    return label
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def progress_text(s: SessionSummary) -> str:
+    if s.status == "planned":
+        return f"Not started · {_plural(s.round_count, 'round')}"
+    if s.status == "finished":
+        return f"Finished · {_plural(s.round_count, 'round')}"
+    return f"Round {min(s.current_round + 1, s.round_count)} of {s.round_count}"
+
+
+class SessionList(QGroupBox):
+    """A titled list of sessions with one action button; Enter or a double-click acts too."""
+
+    activated = Signal(int)
+
+    COLUMNS = ("Session", "Progress", "Date", "People")
+
+    def __init__(
+        self, title: str, action: str, empty: str, primary: bool, parent: QWidget | None = None
+    ):
+        super().__init__(title, parent)
+        self.tree = QTreeWidget(self)
+        self.tree.setAccessibleName(title)
+        self.tree.setColumnCount(len(self.COLUMNS))
+        self.tree.setHeaderLabels(list(self.COLUMNS))
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setUniformRowHeights(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.tree.itemActivated.connect(lambda *_: self._act())
+        self.tree.itemSelectionChanged.connect(self._sync_button)
+
+        self.empty = labelled(empty, "muted", self)
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.button = QPushButton(action, self)
+        if primary:
+            self.button.setProperty("role", "primary")
+        self.button.setAccessibleName(f"{action} the selected session")
+        self.button.clicked.connect(self._act)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tree)
+        layout.addWidget(self.empty)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.button)
+        layout.addLayout(row)
+
+    def set_sessions(self, sessions: list[SessionSummary]) -> None:
+        self.tree.clear()
+        for s in sessions:
+            item = QTreeWidgetItem(
+                [
+                    s.title,
+                    progress_text(s),
+                    s.created_at.astimezone().strftime("%Y-%m-%d"),
+                    ", ".join(s.participants),
+                ]
+            )
+            item.setData(0, SESSION_ID, s.id)
+            item.setToolTip(0, f"{s.title}\nPlan: {s.plan_title}")
+            item.setToolTip(3, ", ".join(s.participants))
+            self.tree.addTopLevelItem(item)
+        has_rows = bool(sessions)
+        self.tree.setVisible(has_rows)
+        self.empty.setVisible(not has_rows)
+        self.button.setVisible(has_rows)
+        if has_rows:
+            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        self._sync_button()
+
+    def session_ids(self) -> list[int]:
+        tree = self.tree
+        return [
+            int(tree.topLevelItem(i).data(0, SESSION_ID)) for i in range(tree.topLevelItemCount())
+        ]
+
+    def select(self, session_id: int) -> None:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item.data(0, SESSION_ID) == session_id:
+                self.tree.setCurrentItem(item)
+
+    def _sync_button(self) -> None:
+        self.button.setEnabled(self.tree.currentItem() is not None)
+
+    def _act(self) -> None:
+        item = self.tree.currentItem()
+        if item is not None:
+            self.activated.emit(int(item.data(0, SESSION_ID)))
+
+
+class PeoplePanel(QGroupBox):
+    """Everyone remembered across sessions, and the selected person's record in brief."""
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__("People", parent)
+        self.services = services
+        self.list = QListWidget(self)
+        self.list.setAccessibleName("People")
+        self.list.currentItemChanged.connect(lambda *_: self._show_current())
+        self.empty = labelled(
+            "Nobody yet: people are remembered once they take part in a session.", "muted", self
+        )
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.person = labelled("", "heading", self)
+        self.person.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setAccessibleName("Record of the selected person")
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.summary.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByKeyboard
+            | Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list, 3)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.person)
+        layout.addWidget(self.summary, 2)
+
+    def set_people(self, people: list[PersonView]) -> None:
+        self.list.clear()
+        for p in people:
+            item = QListWidgetItem(f"{p.name}  ·  {_plural(p.sessions, 'session')}")
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            item.setData(NAME, p.name)
+            self.list.addItem(item)
+        self.list.setVisible(bool(people))
+        self.empty.setVisible(not people)
+        self.summary.setVisible(bool(people))
+        self.person.setVisible(bool(people))
+        if people:
+            self.list.setCurrentRow(0)
+        else:
+            self.summary.clear()
+
+    def _show_current(self) -> None:
+        item = self.list.currentItem()
+        self.person.setText(item.data(NAME) if item is not None else "")
+        if item is None:
+            self.summary.clear()
+            return
+        try:
+            record = self.services.history.person_history(str(item.data(Qt.ItemDataRole.UserRole)))
+        except UserError as exc:
+            self.summary.setText(str(exc))
+            return
+        self.summary.setText(history_text(record))
+
+
+def history_text(h: PersonHistory) -> str:
+    """A person's record in a few plain lines."""
+    roles = " · ".join(
+        f"{label} {h.rounds_by_role.get(key, 0)}" for key, label in ROLE_LABELS.items()
+    )
+    lines = [f"Rounds played: {roles}" if h.rounds_by_role else "No rounds played yet."]
+    if h.decisions:
+        judged = [d for d in h.decisions if d.matched_expert is not None]
+        matched = sum(1 for d in judged if d.matched_expert)
+        times = [d.seconds_to_decide for d in h.decisions if d.seconds_to_decide is not None]
+        line = f"Decisions as operator: {len(h.decisions)}"
+        if judged:
+            line += f", {matched} of {len(judged)} matched the expert"
+        if times:
+            avg = sum(times) / len(times)
+            line += f", average {int(avg) // 60}:{int(avg) % 60:02d} to decide"
+        lines.append(line + ".")
+    if h.feedback_received:
+        met = sum(f.met for f in h.feedback_received)
+        marked = sum(f.met + f.not_met for f in h.feedback_received)
+        lines.append(
+            f"Feedback received: {_plural(len(h.feedback_received), 'checklist')}, "
+            f"{met} of {marked} criteria met."
+        )
+    if h.feedback_given:
+        lines.append(f"Feedback given as observer: {_plural(len(h.feedback_given), 'checklist')}.")
+    return "\n".join(lines)
+
+
+class StartScreen(QWidget):
+    new_session_requested = Signal()
+    open_requested = Signal(int)
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setObjectName("startScreen")
+
+        title = labelled("HotDash Role-Play", "title", self)
+        subtitle = labelled(
+            "Live role-play practice for the Advanced Operator Training (Module 4).", "muted", self
+        )
+        self.new_button = QPushButton("New session…", self)
+        self.new_button.setProperty("role", "primary")
+        self.new_button.setAccessibleName("New session")
+        self.new_button.setToolTip("Plan a new session (Ctrl+N)")
+        self.new_button.clicked.connect(self.new_session_requested)
+
+        self.in_progress = SessionList(
+            "Sessions in progress",
+            "Resume",
+            "No session in progress. Plan one with “New session…” (Ctrl+N): pick a plan, add "
+            "3 to 12 people, check the rotation, and create it.",
+            True,
+            self,
+        )
+        self.in_progress.activated.connect(self.open_requested)
+        self.past = SessionList("Past sessions", "Open", "No finished sessions yet.", False, self)
+        self.past.activated.connect(self.open_requested)
+        self.people = PeoplePanel(services, self)
+        self.message = labelled("", "error", self)
+        self.message.setWordWrap(True)
+        self.message.hide()
+
+        head = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(title)
+        titles.addWidget(subtitle)
+        head.addLayout(titles, 1)
+        head.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
+
+        sessions = QVBoxLayout()
+        sessions.addWidget(self.in_progress, 1)
+        sessions.addWidget(self.past, 1)
+        body = QHBoxLayout()
+        body.setSpacing(16)
+        body.addLayout(sessions, 3)
+        body.addWidget(self.people, 2)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(14)
+        layout.addLayout(head)
+        layout.addWidget(self.message)
+        layout.addLayout(body, 1)
+
+    def refresh(self) -> None:
+        try:
+            sessions = self.services.sessions.list_sessions()
+            people = self.services.people.list_people()
+        except UserError as exc:
+            self.message.setText(str(exc))
+            self.message.show()
+            return
+        self.message.hide()
+        # Live sessions first: a restarted app offers the one that was running at the top.
+        order = {"live": 0, "planned": 1}
+        running = sorted(
+            (s for s in sessions if s.status != "finished"), key=lambda s: order.get(s.status, 2)
+        )
+        self.in_progress.set_sessions(running)
+        self.past.set_sessions([s for s in sessions if s.status == "finished"])
+        self.people.set_people(people)
+
+    def focus_first(self) -> None:
+        if self.in_progress.tree.topLevelItemCount():
+            self.in_progress.button.setFocus()
+        else:
+            self.new_button.setFocus()
