@@ -134,3 +134,9 @@ def test_sqlite_header_of_a_real_database_is_accepted(tmp_path: Path) -> None:
     store = open_store(resolve_url(None, tmp_path))  # a SQLite file: migrated in place
     assert current_revision(store) == head_revision()
     store.close()
+
+
+def test_the_head_constant_is_alembics_head() -> None:
+    from hotdash_roleplay.store.migrate import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION

@@ -1,44 +1,59 @@
-"""Alembic at start-up: back up an older SQLite store, then upgrade it to the newest schema."""
+"""Alembic at start-up: back up an older SQLite store, then upgrade it to the newest schema.
+
+Alembic itself is imported only when a store needs upgrading: importing it costs most of a
+second, and a store already at HEAD_REVISION (every start but the first after an update) is
+checked with one plain query."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.store.engine import Store, backup_sqlite
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The newest revision in migrations/versions; a test keeps it equal to Alembic's own head.
+HEAD_REVISION = "0002"
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
 def head_revision() -> str | None:
+    """Alembic's head, read from the scripts (slow: for tests and tools)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(store: Store) -> str | None:
     with store.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(store: Store, target: str = "head") -> None:
     """Bring the store to `target`. SQLite: foreign keys off around the migration (a batch
     rebuild of a parent table would otherwise cascade-delete children), checked afterwards."""
     current = current_revision(store)
-    if current == head_revision() and target == "head":
+    if target == "head" and current == HEAD_REVISION:
         return
+    from alembic import command
+
     if store.is_sqlite and current is not None:
-        backup_sqlite(store.engine, f"before-{head_revision()}")
+        backup_sqlite(store.engine, f"before-{HEAD_REVISION}")
     cfg = alembic_config()
     with store.engine.connect() as conn:
         if store.is_sqlite:
