@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,7 +84,39 @@ def build_parser() -> argparse.ArgumentParser:
     sessions = sub.add_parser("sessions", help="stored sessions")
     sesub = sessions.add_subparsers(dest="action", metavar="ACTION", required=True)
     sesub.add_parser("list", help="every session, newest first", parents=[common])
+
+    export = sub.add_parser("export", help="write a debrief report, a peer-review record or data")
+    esub = export.add_subparsers(dest="what", metavar="WHAT", required=True)
+    debrief = esub.add_parser(
+        "debrief", help="the debrief report of a session (PDF)", parents=[common]
+    )
+    debrief.add_argument("session", metavar="SESSION", help="id, uid or title (sessions list)")
+    debrief.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
+    review = esub.add_parser(
+        "peer-review", help="a participant's peer-review record (PDF)", parents=[common]
+    )
+    review.add_argument("person", metavar="PERSON", help="id or name (people list)")
+    review.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
+    review.add_argument("--from", dest="date_from", type=_date, metavar="YYYY-MM-DD")
+    review.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD")
+    data = esub.add_parser(
+        "session", help="a whole session as JSON (importable) or CSV", parents=[common]
+    )
+    data.add_argument("session", metavar="SESSION", help="id, uid or title (sessions list)")
+    data.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.json|FILE.csv")
+
+    imp = sub.add_parser(
+        "import", help="add a session exported as JSON (twice adds nothing)", parents=[common]
+    )
+    imp.add_argument("file", type=Path, metavar="FILE.json")
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-14") from None
 
 
 class AppArgs(StoreArgs):
@@ -109,6 +142,8 @@ def main(argv: Sequence[str] | None = None, open_app: AppOpener | None = None) -
         "plan": _plan,
         "people": _people,
         "sessions": _sessions,
+        "export": _export,
+        "import": _import,
     }
     try:
         return handlers[args.command](args)
@@ -219,6 +254,42 @@ def _sessions(args: argparse.Namespace) -> int:
         for s in sessions
     ]
     _print_table(["Id", "Date", "Status", "Title", "Rounds", "People"], rows)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    services = _services(args)
+    try:
+        if args.what == "peer-review":
+            from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
+
+            person = services.people.get(args.person)
+            path = export_peer_review(
+                services, person.name, args.output, args.date_from, args.date_to
+            )
+            print(f"Wrote the peer-review record of {person.name} to {path}")
+            return 0
+        session = services.sessions.find(args.session)
+        if args.what == "debrief":
+            from hotdash_roleplay.exports.debrief_pdf import export_debrief
+
+            path = export_debrief(services, session.id, args.output)
+            print(f"Wrote the debrief report of {session.title!r} to {path}")
+        else:
+            path = services.session_data.export(session.id, args.output)
+            print(f"Wrote session {session.title!r} to {path}")
+    finally:
+        services.close()
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    services = _services(args)
+    try:
+        result = services.session_data.import_file(args.file)
+    finally:
+        services.close()
+    print(result.message)
     return 0
 
 

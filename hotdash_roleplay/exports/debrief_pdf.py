@@ -1,0 +1,365 @@
+"""The debrief report of a session, for managers (DESIGN §2.9).
+
+Page 1: who, when, and the session's patterns (criteria most often missed, decisions against
+the expert decision, phases that ran over). Then the rotation, then one section per round
+played. A session with no round played still gets an honest report of its plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reportlab.platypus import Flowable, PageBreak
+
+from hotdash_roleplay.exports.files import check_target
+from hotdash_roleplay.exports.pdf_blocks import (
+    TRAINER,
+    decision_block,
+    feedback_lists,
+    fits_table,
+    items_cell,
+    phases_block,
+    roles_table,
+)
+from hotdash_roleplay.exports.pdf_layout import (
+    BAD,
+    GOOD,
+    MUTED,
+    WARN,
+    Plain,
+    Running,
+    build_pdf,
+    bullets,
+    coloured,
+    day,
+    duration,
+    fields_table,
+    figures,
+    heading,
+    markup,
+    note,
+    para,
+    safe,
+    spacer,
+    styles,
+    table,
+)
+from hotdash_roleplay.exports.report_data import Patterns, RoundReport, SessionReport
+
+if TYPE_CHECKING:
+    from hotdash_roleplay.services import Services
+
+KIND = "Debrief report"
+_SESSION_STATUS = {"planned": "Planned, not started", "live": "In progress", "finished": "Finished"}
+_ROUND_STATUS = {"pending": "Not played", "live": "In progress", "done": "Played"}
+
+
+def export_debrief(services: Services, session_id: int, path: Path) -> Path:
+    """Read the session and write its debrief report to `path` (atomically)."""
+    check_target(path)  # before reading: a bad folder fails at once
+    return build_debrief_pdf(services.reports.session_report(session_id), path)
+
+
+def build_debrief_pdf(report: SessionReport, path: Path) -> Path:
+    running = Running(
+        kind=KIND,
+        subject=report.title,
+        footer=f"{report.title} · {day(report.created_at)}",
+    )
+    return build_pdf(
+        Path(path), debrief_story(report), running, f"{KIND}: {report.title}", report.trainer
+    )
+
+
+def debrief_story(report: SessionReport) -> list[Flowable]:
+    story = _first_page(report)
+    story += [PageBreak(), *_rotation(report)]
+    if report.notes.strip():
+        story += [*heading("Trainer's notes", 1), *_paragraphs(report.notes)]
+    for r in report.rounds:
+        if r.played:
+            story += [PageBreak(), *_round(r, report.anonymous_feedback)]
+    return story
+
+
+# -- page 1 ---------------------------------------------------------------------------------
+
+
+def _first_page(report: SessionReport) -> list[Flowable]:
+    s = styles()
+    p = report.patterns
+    names = ", ".join(report.participants) or "None"
+    facts: list[tuple[str, object]] = [
+        ("Date", day(report.created_at)),
+        ("Trainer", report.trainer or "Not recorded"),
+        ("Session plan", f"{report.plan_title} ({report.mode})"),
+        ("Status", _SESSION_STATUS.get(report.status, report.status)),
+        ("Participants", f"{len(report.participants)}: {names}"),
+    ]
+    if report.departed:
+        facts.append(("Left mid-session", ", ".join(report.departed)))
+    facts.append(
+        (
+            "Observer feedback",
+            "Anonymous: observers are not named next to their feedback"
+            if report.anonymous_feedback
+            else "Named: each observer's feedback carries their name",
+        )
+    )
+    story: list[Flowable] = [
+        markup(KIND, s.title),
+        para(report.title, s.subtitle),
+        spacer(3),
+        fields_table(facts),  # type: ignore[arg-type]
+        spacer(5),
+        figures(_key_figures(p)),
+        spacer(2),
+    ]
+    if p.rounds_played == 0:
+        story.append(
+            para(
+                "No round has been played in this session yet. This report shows the plan "
+                "and the rotation; there are no decisions, checklists, timings or debrief notes "
+                "to report.",
+                s.body,
+            )
+        )
+    story += [*heading("Session patterns", 1), *_patterns(p)]
+    return story
+
+
+def _key_figures(p: Patterns) -> list[tuple[str, str]]:
+    matched = f"{p.matched} of {p.with_expert}" if p.with_expert else "—"
+    return [
+        ("Rounds played", f"{p.rounds_played} of {p.rounds_total}"),
+        ("Decisions matching the expert", matched),
+        ("Average time to decide", duration(p.average_decision_seconds)),
+        ("Checklists submitted", str(p.checklists)),
+    ]
+
+
+def _patterns(p: Patterns) -> list[Flowable]:
+    out: list[Flowable] = [*heading("Criteria most often missed", 2)]
+    if p.missed:
+        out.append(
+            table(
+                ["Criterion", "Marked not met", "Rounds", "Observers disagreed"],
+                [
+                    [
+                        Plain(m.name, bold=True),
+                        Plain(f"{m.not_met} of {m.judged} marks"),
+                        Plain(", ".join(str(n) for n in m.rounds)),
+                        Plain(_rounds_count(m.disagreements) if m.disagreements else "—"),
+                    ]
+                    for m in p.missed
+                ],
+                [1.5, 1.2, 1.2, 1.3],
+            )
+        )
+    elif p.checklists:
+        out.append(note("No observer marked any criterion as not met."))
+    else:
+        out.append(note("No checklist was submitted, so nothing can be said about criteria."))
+
+    out += heading("Decisions against the expert decision", 2)
+    if p.off_expert:
+        out.append(
+            table(
+                ["Round", "Scenario", "Operator", "Decision", "Expert decision"],
+                [
+                    [
+                        Plain(str(o.round_number)),
+                        o.scenario_title,
+                        o.operator,
+                        Plain(o.decision, BAD, bold=True),
+                        " or ".join(o.expert),
+                    ]
+                    for o in p.off_expert
+                ],
+                [0.6, 2, 1.5, 1.1, 1.4],
+            )
+        )
+    elif p.with_expert:
+        out.append(
+            markup(
+                coloured(
+                    f"None: all {p.with_expert} decisions on scenarios with an expert decision "
+                    "matched it.",
+                    GOOD,
+                    bold=False,
+                ),
+                styles().body,
+            )
+        )
+    elif p.decisions:
+        out.append(note("No decision was taken on a scenario that has an expert decision."))
+    else:
+        out.append(note("No decision was recorded."))
+
+    out += heading("Phases that ran over", 2)
+    if p.overruns:
+        out.append(
+            table(
+                ["Phase", "Rounds over the plan", "Average overrun", "Longest overrun"],
+                [
+                    [
+                        Plain(o.title, bold=True),
+                        Plain(f"{o.rounds_over} of {o.rounds_timed}"),
+                        Plain(duration(o.average_over_seconds)),
+                        Plain(duration(o.max_over_seconds), WARN, bold=True),
+                    ]
+                    for o in p.overruns
+                ],
+                [1.6, 1.3, 1.2, 1.2],
+            )
+        )
+    elif p.rounds_played:
+        out.append(note("No phase ran over its planned time."))
+    else:
+        out.append(note("No phase has been timed yet."))
+    return out
+
+
+def _rounds_count(n: int) -> str:
+    return "1 round" if n == 1 else f"{n} rounds"
+
+
+# -- rotation -------------------------------------------------------------------------------
+
+
+def _rotation(report: SessionReport) -> list[Flowable]:
+    out: list[Flowable] = [*heading("Participants and rotation", 1)]
+    plan = " · ".join(f"{title} {duration(sec)}" for title, sec in report.phases)
+    out.append(note(f"Phases of each round as planned: {plan}."))
+    if not report.rounds:
+        out.append(para("This session has no rounds planned."))
+        return out
+    rows = [
+        [
+            Plain(str(r.number)),
+            r.scenario_title,
+            r.operator or TRAINER,
+            r.ai_system or TRAINER,
+            r.facilitator or TRAINER,
+            ", ".join(r.observers) or "—",
+            Plain(_ROUND_STATUS.get(r.status, r.status), MUTED if r.status == "pending" else None),
+        ]
+        for r in report.rounds
+    ]
+    out.append(
+        table(
+            ["Round", "Scenario", "Operator", "AI System", "Facilitator", "Observers", "Status"],
+            rows,  # type: ignore[arg-type]
+            [0.75, 1.6, 1.1, 1.1, 1.1, 1.9, 1.0],
+        )
+    )
+    return out
+
+
+# -- one round ------------------------------------------------------------------------------
+
+
+def _round(r: RoundReport, anonymous: bool) -> list[Flowable]:
+    out: list[Flowable] = [
+        *heading(f"Round {r.number} · {r.scenario_title}", 1),
+        roles_table(r),
+        spacer(2),
+    ]
+    if r.status != "done":
+        out.append(note("This round was still in progress when the report was made."))
+    out += decision_block(r)
+    out += phases_block(r)
+    out += _checklist_summary(r)
+    out += _feedback(r, anonymous)
+    out += _debrief(r)
+    return out
+
+
+def _checklist_summary(r: RoundReport) -> list[Flowable]:
+    s = styles()
+    out: list[Flowable] = [*heading("Checklist across observers", 2)]
+    if not r.submitted:
+        out.append(note("No observer submitted a checklist for this round."))
+        return out
+    out.append(note(f"{_count(r.submitted, 'checklist')} submitted."))
+    rows = []
+    for c in r.summary:
+        flag = Plain("Observers disagree", WARN, bold=True) if c.disagreement else Plain("—")
+        not_met = Plain(str(c.not_met), BAD, bold=True) if c.not_met else Plain("0")
+        rows.append(
+            [
+                Plain(c.name, bold=True),
+                Plain(str(c.met)),
+                not_met,
+                Plain(str(c.not_observed)),
+                flag,
+            ]
+        )
+    out.append(
+        table(
+            ["Criterion", "Met", "Not met", "Not observed", "Calibration"],
+            rows,  # type: ignore[arg-type]
+            [1.7, 0.6, 0.75, 1.0, 1.4],
+        )
+    )
+    criterion_notes = [
+        (c.observer, line.name, line.note)
+        for c in r.checklists
+        for line in c.criteria
+        if line.note.strip()
+    ]
+    if criterion_notes:
+        out += heading("Observers' notes on criteria", 3)
+        for who, name, text in criterion_notes:
+            out.append(
+                markup(f"<b>{safe(name)}</b> ({safe(who)}): {safe(text)}", s.bullet, bullet="•")
+            )
+    return out
+
+
+def _feedback(r: RoundReport, anonymous: bool) -> list[Flowable]:
+    if not r.checklists:
+        return []
+    out: list[Flowable] = [*heading("What went well and what could improve", 2)]
+    if anonymous:
+        out.append(note("Feedback in this session is anonymous: observers are numbered."))
+    short = [c for c in r.checklists if fits_table(c)]
+    if short:
+        out.append(
+            table(
+                ["Observer", "What went well", "What could improve"],
+                [[c.observer, items_cell(c.went_well), items_cell(c.could_improve)] for c in short],
+                [1.1, 2.4, 2.4],
+            )
+        )
+    for c in r.checklists:
+        if not fits_table(c):  # long feedback flows, so it can split across pages
+            out += [*heading(f"Feedback from {c.observer}", 3), *feedback_lists(c)]
+    return out
+
+
+def _debrief(r: RoundReport) -> list[Flowable]:
+    out: list[Flowable] = [*heading("Debrief", 2)]
+    if not r.debrief:
+        out.append(note("This scenario has no debrief questions."))
+    for q in r.debrief:
+        out += heading(q.question, 3)
+        out += _paragraphs(q.note) if q.note.strip() else [note("No note taken.")]
+    out += heading("Takeaways", 3)
+    out += bullets(r.takeaways) if r.takeaways else [note("None recorded.")]
+    out += heading("Action items", 3)
+    out += bullets(r.actions, numbered=True) if r.actions else [note("None recorded.")]
+    return out
+
+
+def _paragraphs(text: str) -> list[Flowable]:
+    """Free text as flowing paragraphs (one per blank-line block), so it splits across pages."""
+    blocks = [b for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    return [para(b.strip("\n")) for b in blocks]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"1 {noun}" if n == 1 else f"{n} {noun}s"
+
+
+__all__ = ["build_debrief_pdf", "debrief_story", "export_debrief"]

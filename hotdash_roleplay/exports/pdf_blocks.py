@@ -1,0 +1,213 @@
+"""Blocks both PDFs print the same way: a round's roles, the decision, phase times and one
+observer's checklist in full."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable
+
+from hotdash_roleplay.exports.pdf_layout import (
+    BAD,
+    GOOD,
+    MUTED,
+    WARN,
+    Bullets,
+    Plain,
+    bullets,
+    duration,
+    fields_table,
+    heading,
+    markup,
+    note,
+    para,
+    safe,
+    signed_duration,
+    spacer,
+    styles,
+    table,
+)
+from hotdash_roleplay.exports.report_data import DecisionInfo, ObserverChecklist, RoundReport
+
+TRAINER = "Trainer"
+# Text longer than this goes below its table in flowing paragraphs: a table row cannot split
+# over pages, so a cell must stay well under a page tall.
+INLINE_NOTE = 400
+FEEDBACK_IN_TABLE = 1200  # characters of one observer's went-well and could-improve items
+
+_MARKS = {
+    "met": ("Met", GOOD),
+    "not_met": ("Not met", BAD),
+    "not_observed": ("Not observed", MUTED),
+}
+
+
+def mark_cell(mark: str | None) -> Plain:
+    label, colour = _MARKS.get(mark or "", ("Not marked", MUTED))
+    return Plain(label, colour, bold=mark == "not_met")
+
+
+def verdict(decision: DecisionInfo | None, expert: tuple[str, ...], short: bool = False) -> Plain:
+    """The decision compared with the expert's, said in words (colour only helps)."""
+    if decision is None:
+        return Plain("No decision", MUTED)
+    if decision.matched_expert is True:
+        return Plain("Matches" if short else "Matches the expert", GOOD, bold=True)
+    if decision.matched_expert is False:
+        return Plain("Differs" if short else "Differs from the expert", BAD, bold=True)
+    if not expert:
+        return Plain("None given" if short else "No expert decision", MUTED)
+    return Plain("Not compared", MUTED)
+
+
+def roles_table(r: RoundReport) -> Flowable:
+    return fields_table(
+        [
+            ("Scenario", r.scenario_title),
+            ("Operator", r.operator or TRAINER),
+            ("AI System", r.ai_system or TRAINER),
+            ("Facilitator", r.facilitator or TRAINER),
+            ("Observers", ", ".join(r.observers) or "None"),
+        ]
+    )
+
+
+def decision_block(r: RoundReport, level: int = 2) -> list[Flowable]:
+    out: list[Flowable] = [*heading("Decision", level)]
+    d = r.decision
+    if d is None:
+        out.append(note("No decision was recorded in this round."))
+    else:
+        out.append(
+            table(
+                ["Decision", "Time to decide", "Expert decision", "Compared with the expert"],
+                [
+                    [
+                        Plain(d.label, bold=True),
+                        Plain(duration(d.seconds_to_decide)),
+                        " or ".join(r.expert_decisions) or "None given",
+                        verdict(d, r.expert_decisions),
+                    ]
+                ],
+                [1.1, 1, 1.3, 1.6],
+            )
+        )
+        if d.assessed_correct is not None and d.assessment_reason:
+            mark = "correct" if d.assessed_correct else "not correct"
+            out.append(spacer(1.5))
+            out.append(para(f"Assessor marked it {mark}: {d.assessment_reason}"))
+        if d.final_reply.strip():
+            out += [*heading("Edited reply", 3), para(d.final_reply)]
+        if d.note:
+            out += heading(d.note_title, 3)
+            for label, text in d.note:
+                out.append(markup(f"<b>{safe(label)}:</b> {safe(text)}"))
+    if r.expert_rationale.strip():
+        out += [*heading("Expert rationale", 3), para(r.expert_rationale, styles().muted)]
+    return out
+
+
+def against_plan(over: float) -> str:
+    """ "over by 0:30", "1:05 early" or "on time" (within a second)."""
+    if abs(over) < 1:
+        return "on time"
+    return f"over by {duration(over)}" if over > 0 else f"{duration(-over)} early"
+
+
+def phases_block(r: RoundReport) -> list[Flowable]:
+    out: list[Flowable] = [*heading("Planned vs actual time", 2)]
+    if not r.phases:
+        out.append(note("The phase clock was not run in this round."))
+        return out
+    rows: list[list[object]] = []
+    for p in r.phases:
+        cell = (
+            Plain(f"over by {duration(p.over_seconds)}", WARN, bold=True)
+            if p.overran
+            else Plain(against_plan(p.over_seconds))
+        )
+        adjusted = p.adjusted_seconds - p.planned_seconds
+        rows.append(
+            [
+                p.title,
+                Plain(duration(p.planned_seconds)),
+                Plain(signed_duration(adjusted) if adjusted else "—"),
+                Plain(duration(p.actual_seconds)),
+                cell,
+            ]
+        )
+    planned = sum(p.planned_seconds for p in r.phases)
+    actual = sum(p.actual_seconds for p in r.phases)
+    rows.append(
+        [
+            Plain("Whole round", bold=True),
+            Plain(duration(planned), bold=True),
+            Plain(""),
+            Plain(duration(actual), bold=True),
+            Plain(against_plan(actual - planned), bold=True),
+        ]
+    )
+    out.append(
+        table(
+            ["Phase", "Planned", "Adjusted", "Actual", "Against the plan"],
+            rows,  # type: ignore[arg-type]
+            [1.6, 0.8, 0.9, 0.8, 1.4],
+            align_right=(1, 2, 3),
+        )
+    )
+    return out
+
+
+def checklist_block(c: ObserverChecklist, title: str) -> list[Flowable]:
+    """One observer's checklist in full: every criterion's mark and note, then their lists."""
+    s = styles()
+    rows = []
+    long_notes: list[tuple[str, str]] = []
+    for line in c.criteria:
+        text = line.note.strip()
+        if len(text) > INLINE_NOTE:
+            long_notes.append((line.name, text))
+            text_cell: object = markup("<i>See the note below.</i>", s.cell)
+        else:
+            text_cell = text
+        rows.append([Plain(line.name, bold=True), mark_cell(line.mark), text_cell])
+    status = (
+        f"submitted {c.submitted_at.astimezone():%-d %b %Y, %H:%M}"
+        if c.status == "submitted" and c.submitted_at
+        else "draft, not submitted"
+    )
+    out: list[Flowable] = [
+        *heading(title, 3),
+        note(f"Observed: {c.operator} · {status}"),
+        table(["Criterion", "Mark", "Note"], rows, [1.3, 0.9, 3.2]),  # type: ignore[arg-type]
+    ]
+    for name, text in long_notes:
+        out.append(markup(f"<b>{safe(name)}:</b> {safe(text)}"))
+    out.append(spacer(1.5))
+    if fits_table(c):
+        out.append(
+            table(
+                ["What went well", "What could improve"],
+                [[items_cell(c.went_well), items_cell(c.could_improve)]],
+                [1, 1],
+            )
+        )
+    else:
+        out += feedback_lists(c)
+    return out
+
+
+def fits_table(c: ObserverChecklist) -> bool:
+    return sum(len(i) for i in (*c.went_well, *c.could_improve)) <= FEEDBACK_IN_TABLE
+
+
+def items_cell(items: tuple[str, ...]) -> Plain | Bullets:
+    return Bullets(items) if items else Plain("Nothing given", MUTED)
+
+
+def feedback_lists(c: ObserverChecklist) -> list[Flowable]:
+    """The two lists as flowing paragraphs: for feedback too long for a table cell."""
+    s = styles()
+    out: list[Flowable] = []
+    for label, items in (("What went well", c.went_well), ("What could improve", c.could_improve)):
+        out.append(markup(f"<b>{label}</b>", s.body))
+        out += bullets(items) if items else [note("Nothing given.")]
+    return out

@@ -1,0 +1,601 @@
+"""What the PDFs print, read from the store in one go into plain pydantic models.
+
+The PDF modules never touch the ORM: they lay out a `SessionReport` or a `PersonRecord`.
+In the debrief report (for managers), anonymous sessions (`anonymous_feedback`) never carry
+observer names next to feedback: they are labelled "Observer 1", "Observer 2" ... by submission
+order, here, so no layout can leak them. The peer-review record is the certification file's
+evidence and always says who gave each checklist."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from hotdash_roleplay.checklist import Checklist, ChecklistAnswers, Mark, aggregate
+from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.notes import EscalationNote, RejectionNote, RequestedDecision, Urgency
+from hotdash_roleplay.store.engine import Store
+from hotdash_roleplay.store.models import (
+    ChecklistSubmission,
+    OperatorDecision,
+    Participant,
+    Person,
+    RoleAssignment,
+    Round,
+    TrainingSession,
+)
+
+SUBMITTED = "submitted"
+PLAYED = ("live", "done")
+
+
+class Data(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class PhaseTime(Data):
+    title: str
+    planned_seconds: int  # from the plan
+    adjusted_seconds: int  # after +/- minute during the run
+    actual_seconds: float
+
+    @property
+    def over_seconds(self) -> float:
+        """Beyond the plan (negative: finished early)."""
+        return self.actual_seconds - self.planned_seconds
+
+    @property
+    def overran(self) -> bool:
+        return int(self.actual_seconds) > self.planned_seconds
+
+
+class CriterionLine(Data):
+    name: str
+    question: str
+    mark: str | None  # met | not_met | not_observed | None (left blank)
+    note: str
+
+
+class ObserverChecklist(Data):
+    observer: str  # a name, or "Observer 1" in an anonymous session
+    status: str  # draft | submitted
+    submitted_at: datetime | None
+    operator: str  # whom they observed
+    criteria: tuple[CriterionLine, ...]
+    went_well: tuple[str, ...]
+    could_improve: tuple[str, ...]
+
+
+class CriterionSummary(Data):
+    name: str
+    question: str
+    met: int
+    not_met: int
+    not_observed: int
+    unmarked: int
+    disagreement: bool
+
+
+class DecisionInfo(Data):
+    decision: str
+    label: str
+    final_reply: str
+    note_title: str  # "Rejection note" / "Escalation note" / ""
+    note: tuple[tuple[str, str], ...]  # (field title, text), filled fields in form order
+    seconds_to_decide: float | None
+    matched_expert: bool | None
+    assessed_correct: bool | None
+    assessment_reason: str
+
+
+class QuestionNote(Data):
+    question: str
+    note: str
+
+
+class RoundReport(Data):
+    number: int
+    scenario_id: str
+    scenario_title: str
+    status: str  # pending | live | done
+    operator: str | None
+    ai_system: str | None  # None: the trainer
+    facilitator: str | None  # None: the trainer
+    observers: tuple[str, ...]
+    setup: tuple[str, ...]
+    expert_decisions: tuple[str, ...]  # labels
+    expert_rationale: str
+    expert_approach: str
+    decision: DecisionInfo | None
+    phases: tuple[PhaseTime, ...]
+    submitted: int
+    summary: tuple[CriterionSummary, ...]
+    checklists: tuple[ObserverChecklist, ...]  # submitted ones, attributed per the session
+    debrief: tuple[QuestionNote, ...]
+    takeaways: tuple[str, ...]
+    actions: tuple[str, ...]
+
+    @property
+    def played(self) -> bool:
+        return self.status in PLAYED
+
+
+class MissedCriterion(Data):
+    name: str
+    not_met: int
+    judged: int  # met + not met marks
+    rounds: tuple[int, ...]
+    disagreements: int
+
+
+class OffExpert(Data):
+    round_number: int
+    scenario_title: str
+    operator: str
+    decision: str
+    expert: tuple[str, ...]
+
+
+class PhaseOverrun(Data):
+    title: str
+    rounds_over: int
+    rounds_timed: int
+    average_over_seconds: float
+    max_over_seconds: float
+
+
+class Patterns(Data):
+    rounds_total: int
+    rounds_played: int
+    decisions: int
+    with_expert: int  # decisions on scenarios that have an expert decision
+    matched: int
+    average_decision_seconds: float | None
+    checklists: int
+    missed: tuple[MissedCriterion, ...]
+    off_expert: tuple[OffExpert, ...]
+    overruns: tuple[PhaseOverrun, ...]
+
+
+class SessionReport(Data):
+    id: int
+    uid: str
+    title: str
+    trainer: str
+    plan_title: str
+    mode: str
+    status: str
+    created_at: datetime
+    finished_at: datetime | None
+    anonymous_feedback: bool
+    participants: tuple[str, ...]
+    departed: tuple[str, ...]
+    notes: str
+    phases: tuple[tuple[str, int], ...]  # planned (title, seconds)
+    rounds: tuple[RoundReport, ...]
+    patterns: Patterns
+    generated_at: datetime
+
+
+class OperatorRound(Data):
+    session_title: str
+    session_date: datetime
+    round: RoundReport  # with every checklist in full and who gave it
+
+
+class ObserverRound(Data):
+    session_title: str
+    session_date: datetime
+    round_number: int
+    scenario_title: str
+    operator: str
+    checklist: ObserverChecklist | None  # None: they did not fill one
+
+
+class PersonRecord(Data):
+    name: str
+    date_from: date | None
+    date_to: date | None
+    sessions: int
+    rounds_by_role: dict[str, int]
+    operator_rounds: tuple[OperatorRound, ...]
+    observer_rounds: tuple[ObserverRound, ...]
+    generated_at: datetime
+
+
+class ReportService:
+    """Reads what the debrief report and the peer-review record print."""
+
+    def __init__(self, store: Store, checklist: Checklist) -> None:
+        self._store = store
+        self._checklist = checklist
+
+    def session_report(self, session_id: int) -> SessionReport:
+        with self._store.session() as db:
+            row = db.scalar(
+                select(TrainingSession)
+                .where(TrainingSession.id == session_id)
+                .options(
+                    selectinload(TrainingSession.participants).selectinload(Participant.person),
+                    *_round_loads(selectinload(TrainingSession.rounds)),
+                )
+            )
+            if row is None:
+                raise UserError(f"There is no session {session_id}.")
+            rounds = tuple(self._round(r, row) for r in row.rounds)
+            phases = tuple((str(p["title"]), int(p["seconds"])) for p in row.plan["phases"])
+            return SessionReport(
+                id=row.id,
+                uid=row.uid,
+                title=row.title,
+                trainer=row.trainer,
+                plan_title=str(row.plan.get("title", row.plan_id)),
+                mode=row.mode,
+                status=row.status,
+                created_at=row.created_at,
+                finished_at=row.finished_at,
+                anonymous_feedback=row.anonymous_feedback,
+                participants=tuple(p.person.name for p in row.participants if p.active),
+                departed=tuple(p.person.name for p in row.participants if not p.active),
+                notes=row.notes,
+                phases=phases,
+                rounds=rounds,
+                patterns=_patterns(rounds, self._checklist),
+                generated_at=datetime.now(UTC),
+            )
+
+    def person_record(
+        self, ref: str, date_from: date | None = None, date_to: date | None = None
+    ) -> PersonRecord:
+        """One participant's rounds as operator and as observer, oldest first."""
+        from hotdash_roleplay.services.people import find_person  # lazy: avoids an import cycle
+
+        if date_from and date_to and date_from > date_to:
+            raise UserError(f"The period is empty: {date_from} is after {date_to}.")
+        with self._store.session() as db:
+            person = find_person(db, ref)
+            rows = self._person_rounds(db, person)
+            operator_rounds: list[OperatorRound] = []
+            observer_rounds: list[ObserverRound] = []
+            roles: dict[str, int] = defaultdict(int)
+            sessions: set[int] = set()
+            for rnd in rows:
+                session = rnd.session
+                if not _in_period(session.created_at, date_from, date_to):
+                    continue
+                role = next(a.role for a in rnd.roles if a.person_id == person.id)
+                roles[role] += 1
+                sessions.add(session.id)
+                if role == "operator":
+                    operator_rounds.append(
+                        OperatorRound(
+                            session_title=session.title,
+                            session_date=session.created_at,
+                            round=self._round(rnd, session, anonymous=False),
+                        )
+                    )
+                elif role == "observer":
+                    own = next((s for s in rnd.submissions if s.observer_id == person.id), None)
+                    operator = _role_name(rnd, "operator") or "the trainer"
+                    observer_rounds.append(
+                        ObserverRound(
+                            session_title=session.title,
+                            session_date=session.created_at,
+                            round_number=rnd.index + 1,
+                            scenario_title=_title(rnd),
+                            operator=operator,
+                            checklist=(
+                                self._checklist_of(own, person.name, operator) if own else None
+                            ),
+                        )
+                    )
+            return PersonRecord(
+                name=person.name,
+                date_from=date_from,
+                date_to=date_to,
+                sessions=len(sessions),
+                rounds_by_role=dict(roles),
+                operator_rounds=tuple(operator_rounds),
+                observer_rounds=tuple(observer_rounds),
+                generated_at=datetime.now(UTC),
+            )
+
+    # -- internals ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _person_rounds(db: Session, person: Person) -> Sequence[Round]:
+        mine = select(RoleAssignment.round_id).where(RoleAssignment.person_id == person.id)
+        rows = db.scalars(
+            select(Round)
+            .join(TrainingSession, TrainingSession.id == Round.session_id)
+            .where(Round.id.in_(mine), Round.status.in_(PLAYED))
+            .order_by(TrainingSession.created_at, TrainingSession.id, Round.index)
+            .options(selectinload(Round.session), *_round_loads(None))
+        ).all()
+        return rows
+
+    def _round(
+        self, rnd: Round, session: TrainingSession, anonymous: bool | None = None
+    ) -> RoundReport:
+        operator = _role_name(rnd, "operator")
+        submitted = [s for s in rnd.submissions if s.status == SUBMITTED]
+        hide = session.anonymous_feedback if anonymous is None else anonymous
+        checklists = tuple(
+            self._checklist_of(s, label, operator or "the trainer")
+            for s, label in _observer_labels(submitted, hide)
+        )
+        answers = [_answers(s) for s in submitted]
+        agg = aggregate(answers, self._checklist)
+        questions = [str(q) for q in rnd.scenario.get("debrief_questions", [])]
+        notes = {n.position: n.text for n in rnd.notes if n.kind == "question_note"}
+        expert = rnd.scenario.get("expert") or {}
+        return RoundReport(
+            number=rnd.index + 1,
+            scenario_id=rnd.scenario_id,
+            scenario_title=_title(rnd),
+            status=rnd.status,
+            operator=operator,
+            ai_system=_role_name(rnd, "ai_system"),
+            facilitator=_role_name(rnd, "facilitator"),
+            observers=tuple(sorted(a.person.name for a in rnd.roles if a.role == "observer")),
+            setup=tuple(str(s) for s in rnd.scenario.get("setup", [])),
+            expert_decisions=tuple(_decision_label(d) for d in expert.get("decisions", [])),
+            expert_rationale=str(expert.get("rationale", "")),
+            expert_approach=str(expert.get("approach", "")),
+            decision=_decision_info(rnd.decision) if rnd.decision else None,
+            phases=_phase_times(rnd, session),
+            submitted=len(submitted),
+            summary=tuple(
+                CriterionSummary(
+                    name=t.name,
+                    question=t.question,
+                    met=t.met,
+                    not_met=t.not_met,
+                    not_observed=t.not_observed,
+                    unmarked=t.unmarked,
+                    disagreement=t.disagreement,
+                )
+                for t in agg.criteria
+            ),
+            checklists=checklists,
+            debrief=tuple(
+                QuestionNote(question=q, note=notes.get(i, "")) for i, q in enumerate(questions)
+            )
+            + tuple(  # notes kept for questions the snapshot no longer has
+                QuestionNote(question=f"Question {i + 1}", note=t)
+                for i, t in sorted(notes.items())
+                if i >= len(questions) and t.strip()
+            ),
+            takeaways=tuple(n.text for n in rnd.notes if n.kind == "takeaway"),
+            actions=tuple(n.text for n in rnd.notes if n.kind == "action"),
+        )
+
+    def _checklist_of(
+        self, sub: ChecklistSubmission, label: str, operator: str
+    ) -> ObserverChecklist:
+        by_key = {a.criterion: a for a in sub.answers}
+        lines = []
+        for c in self._checklist.criteria:
+            answer = by_key.pop(c.key, None)
+            lines.append(
+                CriterionLine(
+                    name=c.name,
+                    question=c.question,
+                    mark=answer.mark if answer else None,
+                    note=answer.note if answer else "",
+                )
+            )
+        for key, answer in sorted(by_key.items()):  # criteria no longer in the checklist
+            lines.append(CriterionLine(name=key, question="", mark=answer.mark, note=answer.note))
+        return ObserverChecklist(
+            observer=label,
+            status=sub.status,
+            submitted_at=sub.submitted_at,
+            operator=operator,
+            criteria=tuple(lines),
+            went_well=_filled(sub.went_well),
+            could_improve=_filled(sub.could_improve),
+        )
+
+
+def _round_loads(base: Any) -> list[Any]:
+    """Eager loads for everything a round report reads (one query per relationship)."""
+
+    def chain(attr: Any) -> Any:
+        return base.selectinload(attr) if base is not None else selectinload(attr)
+
+    return [
+        chain(Round.roles).selectinload(RoleAssignment.person),
+        chain(Round.decision).selectinload(OperatorDecision.operator),
+        chain(Round.submissions).selectinload(ChecklistSubmission.answers),
+        chain(Round.submissions).selectinload(ChecklistSubmission.observer),
+        chain(Round.notes),
+    ]
+
+
+def _title(rnd: Round) -> str:
+    return rnd.scenario_title or str(rnd.scenario.get("title", rnd.scenario_id))
+
+
+def _role_name(rnd: Round, role: str) -> str | None:
+    return next((a.person.name for a in rnd.roles if a.role == role), None)
+
+
+def _filled(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(i.strip() for i in items if isinstance(i, str) and i.strip())
+
+
+def _answers(sub: ChecklistSubmission) -> ChecklistAnswers:
+    return ChecklistAnswers.model_construct(
+        marks={a.criterion: Mark(a.mark) if a.mark else None for a in sub.answers},
+        notes={},
+        went_well=list(sub.went_well),
+        could_improve=list(sub.could_improve),
+    )
+
+
+def _observer_labels(
+    subs: Sequence[ChecklistSubmission], anonymous: bool
+) -> list[tuple[ChecklistSubmission, str]]:
+    """Submissions in print order with the label to print: the observer's name, or in an
+    anonymous session "Observer n" by submission order (never by name, which would hint)."""
+    if not anonymous:
+        ordered = sorted(subs, key=lambda s: (s.observer.name_key, s.id))
+        return [(s, s.observer.name) for s in ordered]
+    far = datetime.max.replace(tzinfo=UTC)
+    ordered = sorted(subs, key=lambda s: (s.submitted_at or far, s.id))
+    return [(s, f"Observer {i}") for i, s in enumerate(ordered, start=1)]
+
+
+def _decision_label(value: object) -> str:
+    try:
+        return Decision(str(value)).label
+    except ValueError:
+        return str(value)
+
+
+def _note_fields(
+    model: type[RejectionNote] | type[EscalationNote], data: dict[str, Any]
+) -> tuple[tuple[str, str], ...]:
+    fields = []
+    for name, info in model.model_fields.items():
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        if name == "urgency":
+            value = _enum_label(Urgency, value)
+        elif name == "requested_decision":
+            value = _enum_label(RequestedDecision, value)
+        fields.append((str(info.title or name), str(value)))
+    return tuple(fields)
+
+
+def _enum_label(enum: type[Urgency] | type[RequestedDecision], value: object) -> str:
+    try:
+        return enum(str(value)).label
+    except ValueError:
+        return str(value)
+
+
+def _decision_info(d: OperatorDecision) -> DecisionInfo:
+    note_title, note = "", ()
+    if d.rejection_note:
+        note_title, note = "Rejection note", _note_fields(RejectionNote, d.rejection_note)
+    elif d.escalation_note:
+        note_title, note = "Escalation note", _note_fields(EscalationNote, d.escalation_note)
+    return DecisionInfo(
+        decision=d.decision,
+        label=_decision_label(d.decision),
+        final_reply=d.final_reply,
+        note_title=note_title,
+        note=note,
+        seconds_to_decide=d.seconds_to_decide,
+        matched_expert=d.matched_expert,
+        assessed_correct=d.assessed_correct,
+        assessment_reason=d.assessment_reason,
+    )
+
+
+def _phase_times(rnd: Round, session: TrainingSession) -> tuple[PhaseTime, ...]:
+    """Planned vs actual from the saved clock state (a running phase counts up to now)."""
+    state = rnd.clock_state
+    if not state or rnd.status not in PLAYED:
+        return ()
+    plan = {str(p["key"]): (str(p["title"]), int(p["seconds"])) for p in session.plan["phases"]}
+    elapsed = [float(x) for x in state.get("elapsed_before_run", [])]
+    adjusted = [int(x) for x in state.get("planned_seconds", [])]
+    running_since = state.get("running_since_wall")
+    index = int(state.get("phase_index", 0))
+    if running_since is not None and 0 <= index < len(elapsed):
+        elapsed[index] += max(0.0, datetime.now(UTC).timestamp() - float(running_since))
+    times = []
+    for i, key in enumerate(state.get("phase_keys", [])):
+        title, planned = plan.get(str(key), (str(key), adjusted[i] if i < len(adjusted) else 0))
+        times.append(
+            PhaseTime(
+                title=title,
+                planned_seconds=planned,
+                adjusted_seconds=adjusted[i] if i < len(adjusted) else planned,
+                actual_seconds=elapsed[i] if i < len(elapsed) else 0.0,
+            )
+        )
+    return tuple(times)
+
+
+def _in_period(when: datetime, start: date | None, end: date | None) -> bool:
+    day = when.astimezone().date()
+    return (start is None or day >= start) and (end is None or day <= end)
+
+
+def _patterns(rounds: Sequence[RoundReport], checklist: Checklist) -> Patterns:
+    played = [r for r in rounds if r.played]
+    decided = [r for r in played if r.decision]
+    with_expert = [r for r in decided if r.decision and r.decision.matched_expert is not None]
+    times = [
+        r.decision.seconds_to_decide
+        for r in decided
+        if r.decision and r.decision.seconds_to_decide is not None
+    ]
+    missed = []
+    for i, criterion in enumerate(checklist.criteria):
+        tallies = [(r.number, r.summary[i]) for r in played if i < len(r.summary)]
+        not_met = sum(t.not_met for _, t in tallies)
+        if not_met:
+            missed.append(
+                MissedCriterion(
+                    name=criterion.name,
+                    not_met=not_met,
+                    judged=sum(t.met + t.not_met for _, t in tallies),
+                    rounds=tuple(n for n, t in tallies if t.not_met),
+                    disagreements=sum(1 for _, t in tallies if t.disagreement),
+                )
+            )
+    missed.sort(key=lambda m: (-m.not_met, -len(m.rounds), m.name))
+    off = [
+        OffExpert(
+            round_number=r.number,
+            scenario_title=r.scenario_title,
+            operator=r.operator or "the trainer",
+            decision=r.decision.label,
+            expert=r.expert_decisions,
+        )
+        for r in with_expert
+        if r.decision and r.decision.matched_expert is False
+    ]
+    by_phase: dict[str, list[PhaseTime]] = defaultdict(list)
+    for r in played:
+        for p in r.phases:
+            by_phase[p.title].append(p)
+    overruns = []
+    for title, times_ in by_phase.items():
+        over = [p.over_seconds for p in times_ if p.overran]
+        if over:
+            overruns.append(
+                PhaseOverrun(
+                    title=title,
+                    rounds_over=len(over),
+                    rounds_timed=len(times_),
+                    average_over_seconds=sum(over) / len(over),
+                    max_over_seconds=max(over),
+                )
+            )
+    overruns.sort(key=lambda o: (-o.rounds_over, -o.max_over_seconds))
+    return Patterns(
+        rounds_total=len(rounds),
+        rounds_played=len(played),
+        decisions=len(decided),
+        with_expert=len(with_expert),
+        matched=sum(1 for r in with_expert if r.decision and r.decision.matched_expert),
+        average_decision_seconds=sum(times) / len(times) if times else None,
+        checklists=sum(r.submitted for r in played),
+        missed=tuple(missed),
+        off_expert=tuple(off),
+        overruns=tuple(overruns),
+    )

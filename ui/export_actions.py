@@ -1,0 +1,337 @@
+"""Export actions the screens call: the debrief report, a peer-review record, a session's data,
+and importing a colleague's session.
+
+Each action asks for the file with a non-blocking QFileDialog (`open()`, never `exec()`, so
+it is safe from an async slot on the qasync loop), runs the work on a worker thread (a PDF
+takes up to a second: the Qt loop must keep running), shows a non-modal busy indicator, and
+when done offers to open the file or its folder. Errors are shown as messages.
+
+Pass `path=` to skip the file dialog (tests, or a caller that already knows the target)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QWidget,
+)
+
+from hotdash_roleplay.errors import UserError
+from ui import theme
+
+if TYPE_CHECKING:
+    from hotdash_roleplay.services import Services
+
+log = logging.getLogger(__name__)
+
+LAST_DIR_KEY = "exports/last_dir"
+PDF_FILTER = "PDF documents (*.pdf)"
+JSON_FILTER = "Session data, importable (*.json)"
+CSV_FILTER = "Spreadsheet (*.csv)"
+
+
+class ExportJob(QObject):
+    """One export on a worker thread; its signals arrive on the UI thread (queued)."""
+
+    succeeded = Signal(object)  # the result of the work (a Path, or an ImportResult)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        parent: QWidget,
+        label: str,
+        work: Callable[[], Any],
+        describe: Callable[[Any], str],
+        target: Path | None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportJob")
+        self.state = "running"  # running | done | failed
+        self.result: Any = None
+        self.error = ""
+        self.worker_thread: int | None = None
+        self.message: QMessageBox | None = None
+        self._parent = parent
+        self._work = work
+        self._describe = describe
+        self._target = target
+        self._label = label
+        self.succeeded.connect(self._on_success)
+        self.failed.connect(self._on_failure)
+        self.progress = QProgressDialog(label, "", 0, 0, parent)
+        self.progress.setObjectName("exportProgress")
+        self.progress.setWindowTitle(theme.APPLICATION)
+        self.progress.setCancelButton(None)  # reportlab cannot be interrupted mid-build
+        self.progress.setWindowModality(Qt.WindowModality.NonModal)
+        self.progress.setMinimumDuration(0)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+
+    def start(self) -> None:
+        self.progress.show()
+        _status(self._parent, self._label)
+        threading.Thread(target=self._run, name="hotdash-export", daemon=True).start()
+
+    def _run(self) -> None:
+        self.worker_thread = threading.get_ident()
+        try:
+            result = self._work()
+        except UserError as exc:
+            self._emit(self.failed, str(exc))
+        except Exception as exc:  # a bug: logged in full, reported briefly, the app lives on
+            log.exception("Export failed")
+            self._emit(self.failed, f"The export failed unexpectedly: {exc}")
+        else:
+            self._emit(self.succeeded, result)
+
+    @staticmethod
+    def _emit(signal: Any, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the window closed meanwhile: nobody is left to tell
+            log.info("Export finished after its window closed")
+
+    def _on_success(self, result: object) -> None:
+        self.result, self.state = result, "done"
+        self.progress.close()
+        text = self._describe(result)
+        _status(self._parent, text)
+        box = QMessageBox(QMessageBox.Icon.Information, theme.APPLICATION, text,
+                          QMessageBox.StandardButton.Close, self._parent)  # fmt: skip
+        box.setObjectName("exportDone")
+        if self._target is not None:
+            open_file = box.addButton("Open file", QMessageBox.ButtonRole.ActionRole)
+            open_folder = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
+            open_file.setObjectName("openFile")
+            open_folder.setObjectName("openFolder")
+            box.buttonClicked.connect(
+                lambda button: self._open(button, open_file, open_folder)
+            )
+            box.setDefaultButton(open_file)
+        self._show(box)
+
+    def _open(self, button: QAbstractButton, open_file: QPushButton, folder: QPushButton) -> None:
+        if self._target is None:
+            return
+        if button is open_file:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._target)))
+        elif button is folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._target.parent)))
+
+    def _on_failure(self, error: str) -> None:
+        self.error, self.state = error, "failed"
+        self.progress.close()
+        _status(self._parent, "Export failed.")
+        box = QMessageBox(QMessageBox.Icon.Warning, theme.APPLICATION, error,
+                          QMessageBox.StandardButton.Close, self._parent)  # fmt: skip
+        box.setObjectName("exportFailed")
+        self._show(box)
+
+    def _show(self, box: QMessageBox) -> None:
+        """Non-modal: nothing waits on it, and the job goes once it is closed."""
+        self.message = box
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _code: self.deleteLater())
+        box.show()
+
+
+# -- the actions ----------------------------------------------------------------------------
+
+
+def export_debrief(
+    parent: QWidget, services: Services, session_id: int, path: Path | None = None
+) -> None:
+    """Write the debrief report (PDF) of a session."""
+    try:
+        title = services.sessions.get(session_id).title
+    except UserError as exc:
+        _error(parent, str(exc))
+        return
+
+    def work(target: Path) -> Path:
+        from hotdash_roleplay.exports.debrief_pdf import export_debrief as build
+
+        return build(services, session_id, target)
+
+    _ask_then_run(
+        parent,
+        caption="Export the debrief report",
+        suggested=_file_name("Debrief report", title, "pdf"),
+        filters=[PDF_FILTER],
+        path=path,
+        label=f"Writing the debrief report of {title}…",
+        work=work,
+        describe=lambda p: f"The debrief report is saved as {p}.",
+    )
+
+
+def export_peer_review(
+    parent: QWidget,
+    services: Services,
+    person: str,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    path: Path | None = None,
+) -> None:
+    """Write the peer-review record (PDF) of a person (name or id), optionally for a period."""
+    try:
+        name = services.people.get(person).name
+    except UserError as exc:
+        _error(parent, str(exc))
+        return
+
+    def work(target: Path) -> Path:
+        from hotdash_roleplay.exports.peer_review_pdf import export_peer_review as build
+
+        return build(services, name, target, date_from, date_to)
+
+    _ask_then_run(
+        parent,
+        caption="Export the peer-review record",
+        suggested=_file_name("Peer-review record", name, "pdf"),
+        filters=[PDF_FILTER],
+        path=path,
+        label=f"Writing the peer-review record of {name}…",
+        work=work,
+        describe=lambda p: f"The peer-review record of {name} is saved as {p}.",
+    )
+
+
+def export_session_data(
+    parent: QWidget, services: Services, session_id: int, path: Path | None = None
+) -> None:
+    """Write a session's data as JSON (importable elsewhere) or CSV, by the chosen name."""
+    try:
+        title = services.sessions.get(session_id).title
+    except UserError as exc:
+        _error(parent, str(exc))
+        return
+    _ask_then_run(
+        parent,
+        caption="Export the session's data",
+        suggested=_file_name("Session", title, "json"),
+        filters=[JSON_FILTER, CSV_FILTER],
+        path=path,
+        label=f"Writing the data of {title}…",
+        work=lambda target: services.session_data.export(session_id, target),
+        describe=lambda p: f"The session's data is saved as {p}.",
+    )
+
+
+def import_session_file(
+    parent: QWidget,
+    services: Services,
+    on_done: Callable[[Any], None] | None = None,
+    path: Path | None = None,
+) -> None:
+    """Import a session exported as JSON (from a colleague's store). `on_done` gets the
+    ImportResult on the UI thread, e.g. to refresh a session list."""
+
+    def run(source: Path) -> None:
+        job = ExportJob(
+            parent,
+            f"Importing {source.name}…",
+            lambda: services.session_data.import_file(source),
+            lambda result: str(result.message),
+            target=None,
+        )
+        if on_done is not None:
+            job.succeeded.connect(on_done)
+        job.start()
+
+    if path is not None:
+        run(Path(path))
+        return
+    dialog = QFileDialog(parent, "Import a session", _last_dir(), JSON_FILTER)
+    dialog.setObjectName("importDialog")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.fileSelected.connect(lambda chosen: run(Path(chosen)))
+    dialog.open()
+
+
+# -- internals ------------------------------------------------------------------------------
+
+
+def _ask_then_run(
+    parent: QWidget,
+    *,
+    caption: str,
+    suggested: str,
+    filters: list[str],
+    path: Path | None,
+    label: str,
+    work: Callable[[Path], Path],
+    describe: Callable[[Path], str],
+) -> None:
+    def run(target: Path) -> None:
+        _remember_dir(target.parent)
+        ExportJob(parent, label, lambda: work(target), describe, target).start()
+
+    if path is not None:
+        run(Path(path))
+        return
+    dialog = QFileDialog(parent, caption, str(Path(_last_dir()) / suggested), ";;".join(filters))
+    dialog.setObjectName("exportDialog")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix(Path(suggested).suffix.lstrip("."))
+
+    def chosen(name: str) -> None:
+        target = Path(name)
+        if not target.suffix:  # the filter picked says which format
+            target = target.with_suffix(".csv" if dialog.selectedNameFilter() == CSV_FILTER else
+                                        Path(suggested).suffix)  # fmt: skip
+        run(target)
+
+    dialog.fileSelected.connect(chosen)
+    dialog.open()  # non-blocking: returns at once, fileSelected fires later
+
+
+def _file_name(kind: str, subject: str, suffix: str) -> str:
+    """A file name from user text: nothing a file system would refuse or misread."""
+    cleaned = re.sub(r'[\x00-\x1f<>:"/\\|?*]+', " ", subject)
+    cleaned = " ".join(cleaned.split()).strip(". ")[:80] or "untitled"
+    return f"{kind} - {cleaned} - {date.today():%Y-%m-%d}.{suffix}"
+
+
+def _last_dir() -> str:
+    saved = theme.settings().value(LAST_DIR_KEY, "", type=str)
+    if saved and Path(saved).is_dir():
+        return str(saved)
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return docs or str(Path.home())
+
+
+def _remember_dir(folder: Path) -> None:
+    if folder.is_dir():
+        theme.settings().setValue(LAST_DIR_KEY, str(folder))
+
+
+def _status(parent: QWidget, text: str) -> None:
+    window = parent.window()
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(text, 8000)
+
+
+def _error(parent: QWidget, text: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, theme.APPLICATION, text,
+                      QMessageBox.StandardButton.Close, parent)  # fmt: skip
+    box.setObjectName("exportFailed")
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.show()
