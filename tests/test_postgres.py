@@ -1,0 +1,93 @@
+"""The shared-store case: the same services against a real PostgreSQL server (DESIGN §2.10).
+
+Runs when HOTDASH_TEST_PG_URL names a server (`.ci/run` starts one on loopback); each test
+gets a database of its own, dropped afterwards."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from hotdash_roleplay.checklist import ChecklistAnswers, Mark
+from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.services import Services, open_services
+from hotdash_roleplay.store.migrate import HEAD_REVISION, current_revision
+
+PG_URL = os.environ.get("HOTDASH_TEST_PG_URL", "")
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not PG_URL, reason="HOTDASH_TEST_PG_URL is not set (no PostgreSQL server)"),
+]
+
+
+@pytest.fixture
+def pg_services() -> Iterator[Services]:
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"hotdash_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    services = open_services(db_url=url)
+    try:
+        yield services
+    finally:
+        services.close()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_migrations_and_a_whole_round_on_postgres(pg_services: Services) -> None:
+    svc = pg_services
+    assert current_revision(svc.store) == HEAD_REVISION
+    people = ["Zoë Ødegård", "Đorđe", "Ξανθή", "Юлия", "李雷"]
+    sid = svc.sessions.create_session("module4-practice", people, trainer="Tess").id
+    live = svc.live(sid)
+    live.toggle()
+    for _ in range(3):
+        live.next_phase()
+    rnd = live.round
+    assert rnd is not None and rnd.feedback_open
+    svc.decisions.record(rnd.id, Decision.APPROVE, seconds_to_decide=64.0)
+    answers = ChecklistAnswers(
+        marks={c.key: Mark.MET for c in svc.checklist.criteria},
+        went_well=["Verified the dates", "Kept calm"],
+        could_improve=["Offer alternatives"],
+    )
+    for observer in rnd.observers:
+        svc.feedback.submit(rnd.id, observer, answers)
+    live.next_round()
+
+    # A second trainer's laptop on the same store sees everything.
+    again = open_services(db_url=svc.store.url)
+    try:
+        detail = again.sessions.get(sid)
+        assert detail.rounds[0].status == "done"
+        assert {p.name for p in again.people.list_people()} == set(people)
+        assert len(again.feedback.submissions(rnd.id)) == len(rnd.observers)
+        history = again.history.person_history(rnd.operator or "")
+        assert history.decisions[0].decision == "approve"
+        assert history.feedback_received[0].met == len(svc.checklist.criteria)
+    finally:
+        again.close()
+
+
+def test_export_and_import_between_sqlite_and_postgres(
+    pg_services: Services, tmp_path: Path
+) -> None:
+    local = open_services(data_dir=tmp_path / "laptop")
+    try:
+        sid = local.sessions.create_session("module4-practice", ["Ann", "Ben", "Cat", "Dev"]).id
+        path = local.session_data.export(sid, tmp_path / "s.json")
+    finally:
+        local.close()
+    first = pg_services.session_data.import_file(path)
+    second = pg_services.session_data.import_file(path)
+    assert len(pg_services.sessions.list_sessions()) == 1
+    assert first is not None and second is not None
