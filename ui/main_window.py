@@ -40,6 +40,9 @@ class MainWindow(QMainWindow):
         self.start = StartScreen(services, self)
         self.start.new_session_requested.connect(self.show_setup)
         self.start.open_requested.connect(self.open_console)
+        self.start.export_requested.connect(self.export_session)
+        self.start.peer_review_requested.connect(self.export_peer_review)
+        self.start.import_requested.connect(self.import_session)
         self.stack.addWidget(self.start)
         self.setup: SetupScreen | None = None
         self.console: QWidget | None = None
@@ -59,6 +62,16 @@ class MainWindow(QMainWindow):
         self.new_action.triggered.connect(self.show_setup)
         self.home_action = self._action(session, "&Start screen", QKeySequence("Ctrl+H"))
         self.home_action.triggered.connect(self.show_start)
+        session.addSeparator()
+        # Exports of the session open in the console (the start screen exports the selected one).
+        self.debrief_action = self._action(
+            session, "Export &debrief report…", QKeySequence("Ctrl+E")
+        )
+        self.debrief_action.triggered.connect(lambda: self._export_open("debrief"))
+        self.data_action = self._action(session, "Export session &data…", None)
+        self.data_action.triggered.connect(lambda: self._export_open("data"))
+        self.import_action = self._action(session, "&Import session…", QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.import_session)
         session.addSeparator()
         quit_action = self._action(session, "&Quit", QKeySequence.StandardKey.Quit)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -92,6 +105,36 @@ class MainWindow(QMainWindow):
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # not exec(): see show_error
+
+    # -- exports (ui.export_actions loads reportlab's callers only when first used) ------------
+
+    def export_session(self, session_id: int, kind: str) -> None:
+        from ui import export_actions
+
+        if kind == "debrief":
+            export_actions.export_debrief(self, self.services, session_id)
+        else:
+            export_actions.export_session_data(self, self.services, session_id)
+
+    def export_peer_review(self, person: str) -> None:
+        from ui import export_actions
+
+        export_actions.export_peer_review(self, self.services, person)
+
+    def import_session(self) -> None:
+        from ui import export_actions
+
+        def done(_result: object) -> None:
+            if self.console is None:
+                self.start.refresh()
+
+        export_actions.import_session_file(self, self.services, on_done=done)
+
+    def _export_open(self, kind: str) -> None:
+        if self.session_id is None:
+            self.show_error("Open a session first, or pick one on the start screen.")
+            return
+        self.export_session(self.session_id, kind)
 
     # -- theme ---------------------------------------------------------------------------------
 

@@ -56,9 +56,11 @@ def progress_text(s: SessionSummary) -> str:
 
 
 class SessionList(QGroupBox):
-    """A titled list of sessions with one action button; Enter or a double-click acts too."""
+    """A titled list of sessions with its action button (Enter or a double-click act too) and
+    the exports of the selected session."""
 
     activated = Signal(int)
+    export_requested = Signal(int, str)  # session id, "debrief" | "data"
 
     COLUMNS = ("Session", "Progress", "Date", "People")
 
@@ -91,11 +93,21 @@ class SessionList(QGroupBox):
             self.button.setProperty("role", "primary")
         self.button.setAccessibleName(f"{action} the selected session")
         self.button.clicked.connect(self._act)
+        self.debrief_button = QPushButton("Debrief report…", self)
+        self.debrief_button.setAccessibleName("Export the debrief report (PDF) of the session")
+        self.debrief_button.setToolTip("The managers' debrief report of this session, as a PDF")
+        self.debrief_button.clicked.connect(lambda: self._export("debrief"))
+        self.data_button = QPushButton("Session data…", self)
+        self.data_button.setAccessibleName("Export the session's data (JSON or CSV)")
+        self.data_button.setToolTip("The session's raw data as JSON or CSV")
+        self.data_button.clicked.connect(lambda: self._export("data"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree)
         layout.addWidget(self.empty)
         row = QHBoxLayout()
+        row.addWidget(self.debrief_button)
+        row.addWidget(self.data_button)
         row.addStretch(1)
         row.addWidget(self.button)
         layout.addLayout(row)
@@ -118,7 +130,8 @@ class SessionList(QGroupBox):
         has_rows = bool(sessions)
         self.tree.setVisible(has_rows)
         self.empty.setVisible(not has_rows)
-        self.button.setVisible(has_rows)
+        for button in (self.button, self.debrief_button, self.data_button):
+            button.setVisible(has_rows)
         if has_rows:
             self.tree.setCurrentItem(self.tree.topLevelItem(0))
         self._sync_button()
@@ -136,16 +149,29 @@ class SessionList(QGroupBox):
                 self.tree.setCurrentItem(item)
 
     def _sync_button(self) -> None:
-        self.button.setEnabled(self.tree.currentItem() is not None)
+        selected = self.tree.currentItem() is not None
+        for button in (self.button, self.debrief_button, self.data_button):
+            button.setEnabled(selected)
+
+    def selected_id(self) -> int | None:
+        item = self.tree.currentItem()
+        return int(item.data(0, SESSION_ID)) if item is not None else None
 
     def _act(self) -> None:
-        item = self.tree.currentItem()
-        if item is not None:
-            self.activated.emit(int(item.data(0, SESSION_ID)))
+        selected = self.selected_id()
+        if selected is not None:
+            self.activated.emit(selected)
+
+    def _export(self, kind: str) -> None:
+        selected = self.selected_id()
+        if selected is not None:
+            self.export_requested.emit(selected, kind)
 
 
 class PeoplePanel(QGroupBox):
     """Everyone remembered across sessions, and the selected person's record in brief."""
+
+    peer_review_requested = Signal(str)  # the person's name
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__("People", parent)
@@ -169,11 +195,19 @@ class PeoplePanel(QGroupBox):
             Qt.TextInteractionFlag.TextSelectableByKeyboard
             | Qt.TextInteractionFlag.TextSelectableByMouse
         )
+        self.record_button = QPushButton("Peer-review record…", self)
+        self.record_button.setAccessibleName("Export the selected person's peer-review record")
+        self.record_button.setToolTip("Every round this person played, with the feedback, as a PDF")
+        self.record_button.clicked.connect(self._request_record)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list, 3)
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.person)
         layout.addWidget(self.summary, 2)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.record_button)
+        layout.addLayout(row)
 
     def set_people(self, people: list[PersonView]) -> None:
         self.list.clear()
@@ -186,10 +220,16 @@ class PeoplePanel(QGroupBox):
         self.empty.setVisible(not people)
         self.summary.setVisible(bool(people))
         self.person.setVisible(bool(people))
+        self.record_button.setVisible(bool(people))
         if people:
             self.list.setCurrentRow(0)
         else:
             self.summary.clear()
+
+    def _request_record(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            self.peer_review_requested.emit(str(item.data(NAME)))
 
     def _show_current(self) -> None:
         item = self.list.currentItem()
@@ -237,6 +277,9 @@ def history_text(h: PersonHistory) -> str:
 class StartScreen(QWidget):
     new_session_requested = Signal()
     open_requested = Signal(int)
+    export_requested = Signal(int, str)  # session id, "debrief" | "data"
+    peer_review_requested = Signal(str)
+    import_requested = Signal()
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -252,6 +295,10 @@ class StartScreen(QWidget):
         self.new_button.setAccessibleName("New session")
         self.new_button.setToolTip("Plan a new session (Ctrl+N)")
         self.new_button.clicked.connect(self.new_session_requested)
+        self.import_button = QPushButton("Import session…", self)
+        self.import_button.setAccessibleName("Import a session exported as JSON")
+        self.import_button.setToolTip("Merge a colleague's exported session (JSON) into this store")
+        self.import_button.clicked.connect(self.import_requested)
 
         self.in_progress = SessionList(
             "Sessions in progress",
@@ -264,7 +311,10 @@ class StartScreen(QWidget):
         self.in_progress.activated.connect(self.open_requested)
         self.past = SessionList("Past sessions", "Open", "No finished sessions yet.", False, self)
         self.past.activated.connect(self.open_requested)
+        for listing in (self.in_progress, self.past):
+            listing.export_requested.connect(self.export_requested)
         self.people = PeoplePanel(services, self)
+        self.people.peer_review_requested.connect(self.peer_review_requested)
         self.message = labelled("", "error", self)
         self.message.setWordWrap(True)
         self.message.hide()
@@ -274,6 +324,7 @@ class StartScreen(QWidget):
         titles.addWidget(title)
         titles.addWidget(subtitle)
         head.addLayout(titles, 1)
+        head.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignBottom)
         head.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
 
         sessions = QVBoxLayout()
