@@ -32,6 +32,7 @@ from hotdash_roleplay.observer.api_models import (
     SubmissionBody,
     SubmitRequest,
 )
+from hotdash_roleplay.services.feedback import FeedbackSave
 from hotdash_roleplay.services.observer_access import ObserverRound
 
 if TYPE_CHECKING:
@@ -99,6 +100,11 @@ class ObserverApi:
         self._on_change = on_change
         self._checklist = self._checklist_body()
         self._round: tuple[float, ObserverRound | None] | None = None
+        # One load of the round at a time: a burst of requests missing the cache all wait on it.
+        self._round_load: asyncio.Future[ObserverRound | None] | None = None
+        # Feedback saves queue here; one writer drains them into one transaction per batch.
+        self._writes: list[tuple[FeedbackSave, asyncio.Future[SubmissionView]]] = []
+        self._writer: asyncio.Task[None] | None = None
         self._tokens: dict[str, str] = {}  # token hash -> name; a binding never changes
         # Storage work runs on one worker thread, in arrival order, so a burst of observers
         # never stalls the Qt loop the server shares; handlers stay on the loop.
@@ -110,6 +116,7 @@ class ObserverApi:
     def invalidate(self) -> None:
         """Forget the cached round: the live session changed."""
         self._round = None
+        self._round_load = None  # a load in flight may have read the old state: not cached
 
     async def _db(self, fn: Callable[..., R], *args: object) -> R:
         loop = asyncio.get_running_loop()
@@ -193,11 +200,10 @@ class ObserverApi:
         return web.json_response(body.model_dump(mode="json"))
 
     async def draft(self, request: web.Request) -> web.Response:
-        feedback = self._services.feedback
         try:
             name, rnd = await self._observer(request)
             data = await parse(request, DraftRequest)
-            view = await self._guarded(feedback.save_draft, rnd.round_id, name, data.answers)
+            view = await self._guarded(FeedbackSave(rnd.round_id, name, data.answers))
         except Refusal as refusal:
             return refusal.response
         self._changed(view.status, name)
@@ -215,11 +221,11 @@ class ObserverApi:
             )
             missing = submission_problems(answers, feedback.checklist)
             if missing:  # keep what they have as a draft, and say what is missing
-                kept = await self._guarded(feedback.save_draft, rnd.round_id, name, answers)
+                kept = await self._guarded(FeedbackSave(rnd.round_id, name, answers))
                 self._changed(kept.status, name)
                 return refuse(422, "Not submitted yet: some items are missing.", missing=missing)
-            # Saving and submitting in one transaction: bursts of submits stay cheap.
-            view = await self._guarded(feedback.submit, rnd.round_id, name, answers)
+            # Saved and submitted in one save, group-committed with whatever else is queued.
+            view = await self._guarded(FeedbackSave(rnd.round_id, name, answers, submit=True))
         except Refusal as refusal:
             return refusal.response
         self._changed(view.status, name)
@@ -258,9 +264,19 @@ class ObserverApi:
         now = time.monotonic()
         if self._round is not None and now - self._round[0] < ROUND_TTL:
             return self._round[1]
-        rnd = await self._db(self._access.current_round, self._session_id)
-        self._round = (now, rnd)
-        return rnd
+        load = self._round_load
+        if load is None:
+            load = asyncio.ensure_future(self._db(self._access.current_round, self._session_id))
+            load.add_done_callback(partial(self._round_loaded, now))
+            self._round_load = load
+        return await asyncio.shield(load)  # one waiter giving up does not cancel the others
+
+    def _round_loaded(self, began: float, load: asyncio.Future[ObserverRound | None]) -> None:
+        if self._round_load is not load:  # invalidated while loading: do not cache
+            return
+        self._round_load = None
+        if not load.cancelled() and load.exception() is None:
+            self._round = (began, load.result())
 
     async def _open_round(self) -> ObserverRound:
         rnd = await self._current_round()
@@ -278,12 +294,43 @@ class ObserverApi:
             raise Refusal(refuse(403, NOT_OBSERVER))
         return name, rnd
 
-    async def _guarded(
-        self, action: Callable[..., SubmissionView], *args: object
-    ) -> SubmissionView:
-        """Run a feedback action; its refusals become 409 (closed meanwhile) or 422."""
+    async def _save(self, save: FeedbackSave) -> SubmissionView:
+        """Queue a save and wait for its own result. Group commit: while the worker writes one
+        batch, the next one gathers, so fifty observers submitting at once cost a transaction
+        or two instead of fifty."""
+        result: asyncio.Future[SubmissionView] = asyncio.get_running_loop().create_future()
+        self._writes.append((save, result))
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_queued())
+        return await result
+
+    async def _write_queued(self) -> None:
         try:
-            return await self._db(action, *args)
+            # Let requests already read in this loop pass join the first batch too.
+            await asyncio.sleep(0)
+            while self._writes:
+                batch, self._writes = self._writes, []
+                try:
+                    results = await self._db(
+                        self._services.feedback.save_many, [save for save, _ in batch]
+                    )
+                except Exception as exc:  # the store itself failed: every save in it fails
+                    results = [exc] * len(batch)
+                for (_, waiter), outcome in zip(batch, results, strict=True):
+                    if waiter.done():
+                        continue
+                    if isinstance(outcome, Exception):
+                        waiter.set_exception(outcome)
+                    else:
+                        waiter.set_result(outcome)
+        finally:
+            self._writer = None
+
+    async def _guarded(self, save: FeedbackSave) -> SubmissionView:
+        """Save through the group-committing writer; refusals become 409 (closed meanwhile)
+        or 422."""
+        try:
+            return await self._save(save)
         except UserError as exc:
             self.invalidate()
             rnd = await self._current_round()

@@ -4,9 +4,12 @@ Each observer owns their submission for the round until the trainer closes feedb
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple, NoReturn
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from hotdash_roleplay.checklist import Aggregate, Checklist, ChecklistAnswers, Mark, aggregate
@@ -25,6 +28,9 @@ from hotdash_roleplay.store.models import (
 )
 
 DRAFT, SUBMITTED = "draft", "submitted"
+# The hot save path writes through Core: no identity map or unit of work for a roomful of saves.
+_SUBMISSIONS: Table = ChecklistSubmission.__table__  # type: ignore[assignment]
+_ANSWERS: Table = CriterionAnswer.__table__  # type: ignore[assignment]
 
 
 class SubmissionView(View):
@@ -34,6 +40,16 @@ class SubmissionView(View):
     answers: ChecklistAnswers
     updated_at: datetime | None
     submitted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FeedbackSave:
+    """One save of an observer's checklist: a draft, or a submit (`save_many`)."""
+
+    round_id: int
+    observer: str
+    answers: ChecklistAnswers
+    submit: bool = False
 
 
 class ObserverStatus(View):
@@ -66,7 +82,7 @@ class FeedbackService:
     def save_draft(self, round_id: int, observer: str, answers: ChecklistAnswers) -> SubmissionView:
         """Keep what the observer has so far. A submitted checklist that still meets the rules
         stays submitted (a revision); one that no longer does goes back to draft."""
-        return self._save(round_id, observer, self._validated(answers), submit=False)
+        return self._save(FeedbackSave(round_id, observer, answers, submit=False))
 
     def submit(
         self, round_id: int, observer: str, answers: ChecklistAnswers | None = None
@@ -75,69 +91,185 @@ class FeedbackService:
         missing, in which case the answers are still kept as a draft."""
         if answers is None:
             answers = self.get(round_id, observer).answers
-        return self._save(round_id, observer, self._validated(answers), submit=True)
+        return self._save(FeedbackSave(round_id, observer, answers, submit=True))
 
-    def _save(
-        self, round_id: int, observer: str, answers: ChecklistAnswers, submit: bool
-    ) -> SubmissionView:
-        """One transaction of a few lean statements: observers' browsers call this in bursts."""
-        problems = rule_problems(answers, self.checklist)
-        with self._store.session() as db:
-            person_id, name = self._open_observer(db, round_id, observer)
-            row = db.scalar(
-                select(ChecklistSubmission).where(
-                    ChecklistSubmission.round_id == round_id,
-                    ChecklistSubmission.observer_id == person_id,
-                )
-            )
-            if row is None:
-                row = ChecklistSubmission(round_id=round_id, observer_id=person_id, status=DRAFT)
-                db.add(row)
-            row.went_well = list(answers.went_well)
-            row.could_improve = list(answers.could_improve)
-            row.updated_at = utcnow()
+    def save_many(self, saves: Sequence[FeedbackSave]) -> list[SubmissionView | Exception]:
+        """Group commit: many saves in ONE transaction (a roomful of observers' browsers saving
+        at once), written with a handful of set-wise Core statements whatever their number.
+
+        Each save gets its own result, exactly as `save_draft`/`submit` would give it alone, in
+        order (a later save of the same observer sees the earlier one): its view, or the
+        UserError they would raise (a refused submit still keeps its draft). Should the shared
+        transaction fail for another reason, each save is retried alone, so one bad save cannot
+        sink the others."""
+        try:
+            with self._store.session() as db:
+                results = self._apply_all(db, saves)
+                db.commit()
+            return results
+        except Exception:
+            if len(saves) == 1:
+                raise
+        results = []
+        for save in saves:
+            try:
+                results.append(self._save(save))
+            except Exception as exc:
+                results.append(exc)
+        return results
+
+    def _save(self, save: FeedbackSave) -> SubmissionView:
+        (result,) = self.save_many([save])
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def _apply_all(
+        self, db: Session, saves: Sequence[FeedbackSave]
+    ) -> list[SubmissionView | Exception]:
+        """Work out every save's outcome in order, then write the last state of each touched
+        submission: one query for who may write and the rows they have, then inserts, updates
+        and the answers replaced, each one statement for the whole batch."""
+        conn = db.connection()
+        now = utcnow()
+        allowed = self._open_observers(conn, saves)
+        rows = {(rid, pid): row for (rid, _), (pid, _, row) in allowed.items() if row is not None}
+        written: dict[_Key, tuple[_Row, ChecklistAnswers]] = {}
+        results: list[SubmissionView | Exception] = []
+        for save in saves:
+            try:
+                answers = self._validated(save.answers)
+                found = allowed.get((save.round_id, _key(save.observer)))
+                if found is None:
+                    self._refuse(db, save.round_id, save.observer)
+            except UserError as exc:  # refused before anything of it is written
+                results.append(exc)
+                continue
+            person_id, name, _ = found
+            problems = rule_problems(answers, self.checklist)
+            row = rows.get((save.round_id, person_id)) or _Row(None, DRAFT, None)
             if problems:
-                row.status, row.submitted_at = DRAFT, None
-            elif submit:
-                row.status, row.submitted_at = SUBMITTED, utcnow()
-            db.flush()
-            db.execute(delete(CriterionAnswer).where(CriterionAnswer.submission_id == row.id))
-            rows = [
-                {
-                    "submission_id": row.id,
-                    "criterion": key,
-                    "mark": mark.value if mark else None,
-                    "note": answers.notes.get(key, ""),
-                }
-                for key, mark in _answered(answers).items()
-            ]
-            if rows:
-                db.execute(insert(CriterionAnswer), rows)
-            db.commit()
+                row = _Row(row.id, DRAFT, None)
+            elif save.submit:
+                row = _Row(row.id, SUBMITTED, now)
+            rows[(save.round_id, person_id)] = row
+            written[(save.round_id, person_id)] = (row, answers)
             view = SubmissionView(
-                round_id=round_id,
+                round_id=save.round_id,
                 observer=name,
                 status=row.status,
                 answers=answers,
-                updated_at=row.updated_at,
+                updated_at=now,
                 submitted_at=row.submitted_at,
             )
-        if submit and problems:
-            raise UserError("Not submitted yet: " + "; ".join(problems) + ".")
-        return view
+            if save.submit and problems:
+                results.append(UserError("Not submitted yet: " + "; ".join(problems) + "."))
+            else:
+                results.append(view)
+        if written:
+            self._write(conn, now, written)
+        return results
+
+    @staticmethod
+    def _write(
+        conn: Connection,
+        now: datetime,
+        written: dict[_Key, tuple[_Row, ChecklistAnswers]],
+    ) -> None:
+        def values(row: _Row, answers: ChecklistAnswers) -> dict[str, object]:
+            return {
+                "went_well": list(answers.went_well),
+                "could_improve": list(answers.could_improve),
+                "updated_at": now,
+                "status": row.status,
+                "submitted_at": row.submitted_at,
+            }
+
+        new = [
+            {"round_id": rid, "observer_id": pid, **values(row, answers)}
+            for (rid, pid), (row, answers) in written.items()
+            if row.id is None
+        ]
+        old = [
+            {"b_id": row.id, **{f"b_{k}": v for k, v in values(row, answers).items()}}
+            for row, answers in written.values()
+            if row.id is not None
+        ]
+        ids = {key: row.id for key, (row, _) in written.items() if row.id is not None}
+        if old:
+            c = _SUBMISSIONS.c
+            conn.execute(
+                update(_SUBMISSIONS)
+                .where(c.id == bindparam("b_id"))
+                .values(
+                    {
+                        col: bindparam(f"b_{col}", type_=c[col].type)
+                        for col in ("went_well", "could_improve", "updated_at", "status")
+                    }
+                    | {"submitted_at": bindparam("b_submitted_at", type_=c.submitted_at.type)}
+                ),
+                old,
+            )
+            conn.execute(delete(_ANSWERS).where(_ANSWERS.c.submission_id.in_(list(ids.values()))))
+        if new and conn.dialect.insert_executemany_returning_sort_by_parameter_order:
+            inserted = conn.execute(
+                insert(_SUBMISSIONS).returning(
+                    _SUBMISSIONS.c.round_id,
+                    _SUBMISSIONS.c.observer_id,
+                    _SUBMISSIONS.c.id,
+                    sort_by_parameter_order=True,
+                ),
+                new,
+            )
+            ids.update({(r.round_id, r.observer_id): r.id for r in inserted})
+        elif new:  # no RETURNING for many rows here: read the new ids back
+            conn.execute(insert(_SUBMISSIONS), new)
+            for r in conn.execute(
+                select(
+                    _SUBMISSIONS.c.id, _SUBMISSIONS.c.round_id, _SUBMISSIONS.c.observer_id
+                ).where(
+                    _SUBMISSIONS.c.round_id.in_({n["round_id"] for n in new}),
+                    _SUBMISSIONS.c.observer_id.in_({n["observer_id"] for n in new}),
+                )
+            ):
+                ids.setdefault((r.round_id, r.observer_id), r.id)
+        answer_rows = [
+            {
+                "submission_id": ids[key],
+                "criterion": criterion,
+                "mark": mark.value if mark else None,
+                "note": answers.notes.get(criterion, ""),
+            }
+            for key, (_, answers) in written.items()
+            for criterion, mark in _answered(answers).items()
+        ]
+        if answer_rows:
+            conn.execute(insert(_ANSWERS), answer_rows)
 
     # -- the trainer's view -------------------------------------------------------------------
 
     def statuses(self, round_id: int) -> list[ObserverStatus]:
-        """Every observer of the round with where their checklist stands."""
-        with self._store.session() as db:
-            rnd = self._round(db, round_id)
-            rows = {s.observer_id: s.status for s in rnd.submissions}
-            return [
-                ObserverStatus(observer=a.person.name, status=rows.get(a.person_id, "none"))
-                for a in sorted(rnd.roles, key=lambda a: a.person.name)
-                if a.role == "observer"
-            ]
+        """Every observer of the round with where their checklist stands. One column query:
+        the console re-reads this on the Qt thread while observers' saves pour in."""
+        stmt = (
+            select(Person.name, _SUBMISSIONS.c.status)
+            .select_from(RoleAssignment)
+            .join(Person, Person.id == RoleAssignment.person_id)
+            .outerjoin(
+                _SUBMISSIONS,
+                (_SUBMISSIONS.c.round_id == RoleAssignment.round_id)
+                & (_SUBMISSIONS.c.observer_id == RoleAssignment.person_id),
+            )
+            .where(RoleAssignment.round_id == round_id, RoleAssignment.role == "observer")
+        )
+        with self._store.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+            if not rows and conn.scalar(select(Round.id).where(Round.id == round_id)) is None:
+                raise UserError(f"There is no round {round_id}.")
+        return sorted(
+            (ObserverStatus(observer=name, status=status or "none") for name, status in rows),
+            key=lambda s: s.observer,
+        )
 
     def submissions(self, round_id: int, include_drafts: bool = False) -> list[SubmissionView]:
         with self._store.session() as db:
@@ -186,25 +318,55 @@ class FeedbackService:
             raise UserError(f"{person.name} is not an observer in round {rnd.index + 1}.")
         return rnd, person.id, person.name
 
-    def _open_observer(self, db: Session, round_id: int, observer: str) -> tuple[int, str]:
-        """(person id, name) of an observer of an open round, in one query; the slower
-        `_observer_of` runs only to explain a refusal."""
-        found = db.execute(
-            select(Person.id, Person.name)
+    @staticmethod
+    def _open_observers(
+        conn: Connection, saves: Sequence[FeedbackSave]
+    ) -> dict[tuple[int, str], tuple[int, str, _Row | None]]:
+        """(round id, name key) -> (person id, name, their submission row if any) for every
+        save's observer who observes an open round, in one query; `_refuse` explains the
+        others."""
+        if not saves:
+            return {}
+        sub = _SUBMISSIONS.c
+        found = conn.execute(
+            select(
+                RoleAssignment.round_id,
+                Person.name_key,
+                Person.id,
+                Person.name,
+                sub.id.label("submission_id"),
+                sub.status,
+                sub.submitted_at,
+            )
             .join(RoleAssignment, RoleAssignment.person_id == Person.id)
             .join(Round, Round.id == RoleAssignment.round_id)
+            .outerjoin(
+                _SUBMISSIONS,
+                (sub.round_id == RoleAssignment.round_id) & (sub.observer_id == Person.id),
+            )
             .where(
-                Round.id == round_id,
+                Round.id.in_({s.round_id for s in saves}),
                 Round.feedback_open.is_(True),
                 RoleAssignment.role == "observer",
-                Person.name_key == " ".join(observer.split()).casefold(),
+                Person.name_key.in_({_key(s.observer) for s in saves}),
             )
-        ).first()
-        if found is None:
-            rnd, _, _ = self._observer_of(db, round_id, observer)  # raises for the wrong person
-            self._require_open(rnd)
-            raise UserError(f"{observer} cannot give feedback in this round.")
-        return found[0], found[1]
+        )
+        return {
+            (r.round_id, r.name_key): (
+                r.id,
+                r.name,
+                None
+                if r.submission_id is None
+                else _Row(r.submission_id, r.status, r.submitted_at),
+            )
+            for r in found
+        }
+
+    def _refuse(self, db: Session, round_id: int, observer: str) -> NoReturn:
+        """Why `observer` may not write in this round (the slow path, refusals only)."""
+        rnd, _, _ = self._observer_of(db, round_id, observer)  # raises for the wrong person
+        self._require_open(rnd)
+        raise UserError(f"{observer} cannot give feedback in this round.")
 
     @staticmethod
     def _require_open(rnd: Round) -> None:
@@ -221,6 +383,21 @@ class FeedbackService:
             )
             .options(selectinload(ChecklistSubmission.answers))
         )
+
+
+_Key = tuple[int, int]  # (round id, observer id): one submission
+
+
+class _Row(NamedTuple):
+    """A submission row's state while a batch is worked out (id None: not stored yet)."""
+
+    id: int | None
+    status: str
+    submitted_at: datetime | None
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def _answered(answers: ChecklistAnswers) -> dict[str, Mark | None]:

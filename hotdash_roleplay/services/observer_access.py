@@ -7,8 +7,7 @@ observer whose page reconnects after an app restart resumes where they were."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import insert, select
 
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.views import View
@@ -47,42 +46,60 @@ class ObserverAccessService:
         return code
 
     def current_round(self, session_id: int) -> ObserverRound | None:
-        """The round being played (None when the session has none left). Two small queries:
-        this runs on every observer request."""
-        with self._store.session() as db:
-            index = db.scalar(
-                select(TrainingSession.current_round).where(TrainingSession.id == session_id)
+        """The round being played (None when the session has none left). One column query,
+        a row per role: this runs whenever the server's short round cache misses."""
+        stmt = (
+            select(
+                Round.id,
+                Round.index,
+                Round.scenario_title,
+                Round.scenario_id,
+                Round.feedback_open,
+                RoleAssignment.role,
+                Person.name,
             )
-            if index is None:
-                return None
-            rnd = db.scalar(
-                select(Round)
-                .where(Round.session_id == session_id, Round.index == index)
-                .options(selectinload(Round.roles).selectinload(RoleAssignment.person))
+            .select_from(TrainingSession)
+            .join(
+                Round,
+                (Round.session_id == TrainingSession.id)
+                & (Round.index == TrainingSession.current_round),
             )
-            if rnd is None:
-                return None
-            observers = sorted(a.person.name for a in rnd.roles if a.role == "observer")
-            operator = next((a.person.name for a in rnd.roles if a.role == "operator"), None)
-            return ObserverRound(
-                round_id=rnd.id,
-                number=rnd.index + 1,
-                scenario_title=str(rnd.scenario.get("title", rnd.scenario_id)),
-                operator=operator,
-                observers=tuple(observers),
-                feedback_open=rnd.feedback_open,
-            )
+            .outerjoin(RoleAssignment, RoleAssignment.round_id == Round.id)
+            .outerjoin(Person, Person.id == RoleAssignment.person_id)
+            .where(TrainingSession.id == session_id)
+        )
+        with self._store.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        if not rows:
+            return None
+        first = rows[0]
+        observers = sorted(r.name for r in rows if r.role == "observer")
+        operator = next((r.name for r in rows if r.role == "operator"), None)
+        return ObserverRound(
+            round_id=first.id,
+            number=first.index + 1,
+            scenario_title=first.scenario_title or first.scenario_id,
+            operator=operator,
+            observers=tuple(observers),
+            feedback_open=first.feedback_open,
+        )
 
     def store_token(self, session_id: int, name: str, token_hash: str) -> str:
         """Bind a new token (by its hash) to the person called `name`; returns their name as
-        stored. The caller has checked that they observe the current round."""
-        with self._store.session() as db:
-            person = db.scalar(select(Person).where(Person.name_key == _key(name)))
+        stored. The caller has checked that they observe the current round. Core statements:
+        a roomful of observers claims at once."""
+        with self._store.engine.begin() as conn:
+            person = conn.execute(
+                select(Person.id, Person.name).where(Person.name_key == _key(name))
+            ).first()
             if person is None:
                 raise UserError(f"No person named {name!r}.")
-            db.add(ObserverToken(session_id=session_id, person_id=person.id, token_hash=token_hash))
-            db.commit()
-            return person.name
+            conn.execute(
+                insert(ObserverToken.__table__).values(
+                    session_id=session_id, person_id=person.id, token_hash=token_hash
+                )
+            )
+            return str(person.name)
 
     def person_for_token(self, session_id: int, token_hash: str) -> str | None:
         """The name a token belongs to, only within its own session."""
