@@ -80,6 +80,17 @@ async def _wait(done: asyncio.Future[int]) -> int:
     return await done
 
 
+async def _stop_serving(window: MainWindow) -> None:
+    """Stop the console's observer server while the loop still runs, so its connections close
+    cleanly and no task is left pending when the loop closes."""
+    from ui.observer_host import wait_all_closed
+
+    aclose = getattr(window.console, "aclose", None)
+    if aclose is not None:
+        await aclose()
+    await wait_all_closed()  # servers of consoles closed earlier, still stopping
+
+
 def run_app(
     db_url: str | None = None, data_dir: str | Path | None = None, demo: bool = False
 ) -> int:
@@ -97,7 +108,9 @@ def run_app(
             quit_: asyncio.Future[int] = runner.get_loop().create_future()
             app.aboutToQuit.connect(lambda: quit_.done() or quit_.set_result(0))
             window.show()
-            return runner.run(_wait(quit_))
+            code = runner.run(_wait(quit_))
+            runner.run(_stop_serving(window))
+            return code
     finally:
         window.shutdown()
         if scratch is not None:

@@ -5,7 +5,7 @@ enough to read from the back of the room, and how many checklists are in (never 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.observer_host import ObserverHost
@@ -16,7 +16,14 @@ STYLE = """
 #joinPanel QLabel[muted="true"] { color: #d8d8d8; }
 #joinPanel QLabel#joinQr { background: #ffffff; }
 """
-NOT_SERVING = "The join address appears here when feedback opens."
+# Short texts for the room when there is nothing to join: the details are for the trainer's
+# console (ObserverStatusWidget), not for the projector.
+STARTING = "The join address appears here in a moment."
+UNAVAILABLE = (
+    "Joining from your own laptop is not available right now.\n"
+    "Please fill in your checklist on the trainer's laptop."
+)
+CLOSED = "Feedback is closed. Thank you for your checklists!"
 
 
 def _label(name: str, muted: bool = False) -> QLabel:
@@ -28,6 +35,19 @@ def _label(name: str, muted: bool = False) -> QLabel:
     if muted:
         label.setProperty("muted", "true")
     return label
+
+
+def _fitting(text: str, pixels: int, width: int) -> int:
+    """The largest bold size up to `pixels` at which `text` (an address: no place to wrap) fits
+    on one line of `width`."""
+    font = QFont()
+    font.setBold(True)
+    while pixels > 12:
+        font.setPixelSize(pixels)
+        if QFontMetrics(font).horizontalAdvance(text) <= width:
+            break
+        pixels = int(pixels * 0.92)
+    return max(12, pixels)
 
 
 def spaced_code(code: str) -> str:
@@ -50,20 +70,23 @@ class JoinPanel(QWidget):
         self.code_caption.setText("Join code")
         self.code_label = _label("joinCode")
         self.count_label = _label("joinCount")
+        self.notice_label = _label("joinNotice")
         self.qr_label = QLabel()
         self.qr_label.setObjectName("joinQr")
         self.qr_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr_label.setAccessibleName("QR code of the join address")
 
         texts = QVBoxLayout()
-        for label in (
-            self.heading_label,
-            self.address_caption,
-            self.address_label,
-            self.code_caption,
-            self.code_label,
+        texts.setSpacing(4)  # else it inherits the row's wide spacing and squeezes the text
+        texts.addWidget(self.heading_label)
+        texts.addWidget(self.notice_label)
+        for caption, value in (
+            (self.address_caption, self.address_label),
+            (self.code_caption, self.code_label),
         ):
-            texts.addWidget(label)
+            texts.addSpacing(24)  # a caption sits with its value, apart from the one above
+            texts.addWidget(caption)
+            texts.addWidget(value)
         texts.addStretch(1)
         texts.addWidget(self.count_label)
         row = QHBoxLayout(self)
@@ -74,26 +97,48 @@ class JoinPanel(QWidget):
 
         host.serving_changed.connect(self.refresh)
         host.statuses_changed.connect(self.refresh)
-        host.error.connect(self._show_error)
+        host.feedback_changed.connect(self.refresh)
+        host.error.connect(self._on_error)
         self.resize(1280, 720)
         self.refresh()
 
+    @property
+    def joinable(self) -> bool:
+        """The address, code and QR are shown: feedback is open and the page is served."""
+        return self._host.url is not None and self._host.feedback_open
+
     def refresh(self) -> None:
         url = self._host.url
-        serving = url is not None
-        self.address_caption.setVisible(serving)
-        self.code_caption.setVisible(serving)
-        self.code_label.setVisible(serving)
-        self.qr_label.setVisible(serving)
-        self.address_label.setText(url.removeprefix("http://").rstrip("/") if url else NOT_SERVING)
-        self.code_label.setText(spaced_code(self._host.join_code))
+        joinable = self.joinable
+        for label in (
+            self.heading_label,
+            self.address_caption,
+            self.address_label,
+            self.code_caption,
+            self.code_label,
+            self.qr_label,
+        ):
+            label.setVisible(joinable)
+        self.notice_label.setVisible(not joinable)
+        if joinable and url is not None:
+            self.address_label.setText(url.removeprefix("http://").rstrip("/"))
+            self.code_label.setText(spaced_code(self._host.join_code))
+        else:
+            # Still serving in the grace period after closing: the room must not join now.
+            self.address_label.clear()
+            self.code_label.clear()
+            if not self._host.feedback_open:
+                self.notice_label.setText(CLOSED)
+            elif self._host.last_error:
+                self.notice_label.setText(UNAVAILABLE)
+            else:
+                self.notice_label.setText(STARTING)
         submitted, total = self._host.counts()
         self.count_label.setText(f"Checklists in: {submitted} of {total}" if total else "")
         self._apply_sizes()
 
-    def _show_error(self, message: str) -> None:
-        if self._host.url is None:
-            self.address_label.setText(message)
+    def _on_error(self, _message: str) -> None:
+        self.refresh()  # the message itself is for the trainer's console
 
     def _apply_sizes(self) -> None:
         height = max(self.height(), 300)
@@ -104,7 +149,12 @@ class JoinPanel(QWidget):
             "joinCodeCaption": height // 26,
             "joinCode": height // 6,
             "joinCount": height // 16,
+            "joinNotice": height // 14,
         }
+        side = min(int(height * 0.8), int(self.width() * 0.38))
+        margins = self.layout().contentsMargins()
+        column = self.width() - margins.left() - margins.right() - self.layout().spacing() - side
+        sizes["joinAddress"] = _fitting(self.address_label.text(), sizes["joinAddress"], column)
         rules = [STYLE]
         for name, pixels in sizes.items():
             weight = 700 if name in ("joinAddress", "joinCode") else 400
@@ -114,9 +164,8 @@ class JoinPanel(QWidget):
         sheet = "\n".join(rules)
         if sheet != self.styleSheet():
             self.setStyleSheet(sheet)
-        side = min(int(height * 0.8), int(self.width() * 0.38))
-        image = self._host.qr_image()
-        if image.isNull():
+        image = self._host.qr_image() if self.joinable else None
+        if image is None or image.isNull():
             self.qr_label.clear()
         else:
             # Nearest-neighbour scaling keeps the modules sharp for phone cameras.

@@ -8,7 +8,6 @@ it stays stopped and says why through `error`."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -50,6 +49,9 @@ class ObserverRow:
 class ObserverHost(QObject):
     serving_changed = Signal(bool)  # the page is (not) being served; url/code/qr changed
     statuses_changed = Signal()  # rows() changed: someone joined, saved or submitted
+    # Names whose stored answers a browser just wrote: an in-app form showing them is stale.
+    submissions_changed = Signal(list)
+    feedback_changed = Signal(bool)  # the round's feedback opened or closed
     error = Signal(str)  # a message for the trainer (e.g. the interface is gone)
 
     def __init__(
@@ -70,11 +72,15 @@ class ObserverHost(QObject):
         self._busy: asyncio.Task[None] | None = None  # a start or stop in progress
         self._rows: list[ObserverRow] = []
         self._round_id: int | None = None
+        self._feedback_open = self.feedback_open
         self._qr: QImage | None = None
         self._closed = False
+        self._closing: asyncio.Task[None] | None = None
+        self._last_error: str | None = None
+        self._written: list[str] = []  # observers a browser saved for since the last flush
         self._last_port = 0
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self._refresh_timer.timeout.connect(self._flush)
         self._stop_timer = QTimer(self, singleShot=True, interval=int(grace_seconds * 1000))
         self._stop_timer.timeout.connect(self._grace_ended)
         self._grace_over = False
@@ -95,6 +101,16 @@ class ObserverHost(QObject):
     @property
     def join_code(self) -> str:
         return self._live.detail.join_code
+
+    @property
+    def feedback_open(self) -> bool:
+        rnd = self._live.round
+        return bool(rnd and rnd.feedback_open)
+
+    @property
+    def last_error(self) -> str | None:
+        """Why the page is not served, if starting it failed (cleared once it serves)."""
+        return self._last_error
 
     def qr_image(self) -> QImage:
         """The join URL as a QR code (a null image while not serving)."""
@@ -128,7 +144,7 @@ class ObserverHost(QObject):
         store = theme.settings()
         store.setValue(INTERFACE_KEY, address)
         store.sync()
-        if self._server.running and self._server.host != address:
+        if not self._closed and self._server.running and self._server.host != address:
             self._spawn(self._restart())
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -149,36 +165,69 @@ class ObserverHost(QObject):
             self._rows = rows
             self.statuses_changed.emit()
 
+    def refresh_soon(self) -> None:
+        """Refresh after a short pause: many saves in a row (keystrokes) become one query."""
+        if not self._closed and not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def close_soon(self) -> asyncio.Task[None] | None:
+        """Stop serving for good from synchronous code (a window closes). On the running loop
+        the server is stopped cleanly (open connections closed) by the returned task; without
+        a loop it stops listening at once. Calling it again returns the same task."""
+        if self._closing is not None:
+            return self._closing
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.shutdown()
+            return None
+        self._closed = True  # nothing restarts it from here on
+        self._closing = loop.create_task(self._close())
+        _CLOSING.add(self._closing)  # the loop keeps only a weak reference to tasks
+        self._closing.add_done_callback(_closed_task_done)
+        return self._closing
+
     async def aclose(self) -> None:
-        """Stop serving for good (the app quits or the console closes)."""
-        self._closed = True
-        self._stop_timer.stop()
-        self._refresh_timer.stop()
-        if self._busy is not None:
-            with contextlib.suppress(Exception):
-                await self._busy
-        if self._server.running:
-            await self._server.stop()
-            self._changed_serving()
+        """Stop serving for good and wait until it has stopped (the app quits, a test ends)."""
+        task = self.close_soon()
+        if task is not None:
+            await asyncio.wait([task])  # never raises: a failure is logged by its callback
 
     def shutdown(self) -> None:
         """Synchronous last resort at quit: stop listening now, whatever the loop does next."""
         self._closed = True
-        self._stop_timer.stop()
-        self._refresh_timer.stop()
+        self._forget_live()
         if self._server.running:
             self._server.close_now()
             self._changed_serving()
 
     # -- internals ----------------------------------------------------------------------------
 
+    async def _close(self) -> None:
+        self._forget_live()
+        busy = self._busy
+        if busy is not None:
+            await asyncio.wait([busy])  # a start in progress finishes, then it is stopped
+        if self._server.running:
+            await self._server.stop()
+            self._changed_serving()
+
+    def _forget_live(self) -> None:
+        self._stop_timer.stop()
+        self._refresh_timer.stop()
+        self._live.unsubscribe(self._live_changed)  # a closed host must not be called back
+
     def _live_changed(self) -> None:
         self._server.invalidate()
         rnd = self._live.round
         if (rnd.id if rnd else None) != self._round_id:
             self._round_id = rnd.id if rnd else None
-            self.refresh()
+            self._written.clear()
+        self.refresh()  # also when the round's observers changed (someone left or arrived)
         self._sync()
+        if self.feedback_open != self._feedback_open:
+            self._feedback_open = self.feedback_open
+            self.feedback_changed.emit(self._feedback_open)
 
     def _sync(self) -> None:
         """Bring the server in line with the round: serve while feedback is open; after it
@@ -207,7 +256,7 @@ class ObserverHost(QObject):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             coro.close()
-            self.error.emit("The observer page needs the app's event loop; it is not served.")
+            self._fail("The observer page needs the app's event loop; it is not served.")
             return
         task = loop.create_task(coro)
         self._busy = task
@@ -232,12 +281,13 @@ class ObserverHost(QObject):
                 await self._server.start(address, 0)
             self._last_port = self._server.port or 0
         except OSError as exc:
-            self.error.emit(
+            self._fail(
                 f"The observer page cannot be served on {address}: {exc.strerror or exc}. "
                 "Choose another network in the observer settings."
             )
             return
         self._grace_over = False
+        self._last_error = None
         self._changed_serving()
 
     async def _stop(self) -> None:
@@ -248,10 +298,39 @@ class ObserverHost(QObject):
         await self._server.stop()
         await self._start()
 
+    def _fail(self, message: str) -> None:
+        self._last_error = message
+        self.error.emit(message)
+
     def _changed_serving(self) -> None:
         self._qr = None
         self.serving_changed.emit(self._server.running)
 
-    def _server_changed(self, _kind: str, _name: str) -> None:
-        if not self._refresh_timer.isActive():
-            self._refresh_timer.start()
+    def _server_changed(self, kind: str, name: str) -> None:
+        if self._closed:
+            return  # a request still in flight while the server stops
+        if kind != "joined" and name not in self._written:
+            self._written.append(name)
+        self.refresh_soon()
+
+    def _flush(self) -> None:
+        self.refresh()
+        written, self._written = self._written, []
+        if written:
+            self.submissions_changed.emit(written)
+
+
+_CLOSING: set[asyncio.Task[None]] = set()
+
+
+async def wait_all_closed() -> None:
+    """Wait for every server still stopping (e.g. a console closed just before the app quit),
+    so the loop does not cancel one half-way when it closes."""
+    if _CLOSING:
+        await asyncio.wait(list(_CLOSING))
+
+
+def _closed_task_done(task: asyncio.Task[None]) -> None:
+    _CLOSING.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        log.error("Stopping the observer server failed", exc_info=task.exception())

@@ -58,9 +58,12 @@ class ObserverStatusWidget(QWidget):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # The status right after the name: no long gap for the eye to cross on a wide console.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
         form = QFormLayout()
         form.addRow(network_label, self.interface_box)
@@ -70,13 +73,14 @@ class ObserverStatusWidget(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(self.count_label)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
 
         self._fill_interfaces()
         self.interface_box.activated.connect(self._interface_chosen)
         host.serving_changed.connect(self.refresh)
         host.statuses_changed.connect(self.refresh)
-        host.error.connect(self._show_error)
+        host.feedback_changed.connect(self.refresh)
+        host.error.connect(self._on_error)
         self.refresh()
 
     def _fill_interfaces(self) -> None:
@@ -93,6 +97,10 @@ class ObserverStatusWidget(QWidget):
             self.error_label.hide()
             self._host.set_interface(str(address))
 
+    def _on_error(self, message: str) -> None:
+        self.refresh()
+        self._show_error(message)
+
     def _show_error(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.show()
@@ -104,8 +112,14 @@ class ObserverStatusWidget(QWidget):
             self.serving_label.setText(
                 f"Serving at {url}  ·  join code {spaced_code(self._host.join_code)}"
             )
-        else:
+        elif not self._host.feedback_open:
+            self.error_label.hide()  # an earlier failure matters again only when it reopens
             self.serving_label.setText("Not serving: the page opens when feedback opens.")
+        elif self._host.last_error:
+            self.serving_label.setText("Not serving, although feedback is open:")
+            self._show_error(self._host.last_error)  # also when it failed before we were built
+        else:
+            self.serving_label.setText("Starting the observer page…")
         rows = self._host.rows()
         submitted, total = self._host.counts()
         joined = sum(r.joined for r in rows)
@@ -117,6 +131,15 @@ class ObserverStatusWidget(QWidget):
             for column, text in enumerate((row.name, row.text)):
                 item = QTableWidgetItem(text)
                 self.table.setItem(index, column, item)
+        self._fit_table()
+
+    def _fit_table(self) -> None:
+        """As tall as its rows (a round has a few observers): no empty box, no inner scroll."""
+        self.table.resizeRowsToContents()
+        rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        header = self.table.horizontalHeader().sizeHint().height()
+        self.table.setFixedHeight(header + rows + 2 * self.table.frameWidth())
+        self.table.setVisible(self.table.rowCount() > 0)
 
     def row_texts(self) -> list[tuple[str, str]]:
         """(name, status text) per observer as shown (for tests)."""

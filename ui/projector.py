@@ -28,14 +28,11 @@ from hotdash_roleplay.services.views import RoundView
 from ui.console import follow, set_style_property
 from ui.console.roles_strip import role_names
 from ui.console.scenario_card import bullets, round_scenario
+from ui.join_panel import JoinPanel
+from ui.observer_host import ObserverHost
 
 REPAINT_MS = 200
-POLL_MS = 2000  # checklists arrive from other laptops without a live notification
 TIMER_PHASES = ("roleplay", "decision")
-JOIN_PLACEHOLDER = (
-    "Observers: fill in the peer-feedback checklist.\n"
-    "The join address and code for your own laptop will appear here."
-)
 # High contrast whatever the app theme: white on black, tones with words as well as colour.
 STYLE = """
 #projector { background: #000000; }
@@ -69,7 +66,13 @@ def _label(parent: QWidget, name: str, muted: bool = False) -> QLabel:
 class ProjectorWindow(QWidget):
     command = Signal(str)  # toggle / next / plus / minus: the console runs them
 
-    def __init__(self, services: Services, live: LiveSession, parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: Services,
+        live: LiveSession,
+        observers: ObserverHost,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("projector")
         self.setWindowTitle("HotDash Role-Play — projector")
@@ -78,7 +81,7 @@ class ProjectorWindow(QWidget):
         self._services = services
         self._live = live
         self._target: QScreen | None = None
-        self._count_text = ""
+        self.observers = observers  # the console's host; the projector never starts a server
         self._show_timer = False
         self.sizes: dict[str, int] = {}
 
@@ -91,13 +94,19 @@ class ProjectorWindow(QWidget):
         self.timer_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.state_label = _label(self, "projectorState")
         self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # The observer feedback phase: address, QR, code and the count (it follows the host's
+        # signals, so browser submissions show up without polling).
+        self.join_panel = JoinPanel(observers, self)
+        self.join_panel.hide()
         layout = QVBoxLayout(self)
         # Long text shrinks to fit (see _shrink_to_fit); it must never grow the window.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self._layout = layout
         for label in (self.header_label, self.title_label, self.body_label, self.extra_label):
             layout.addWidget(label)
+        layout.addWidget(self.join_panel, 1)
         layout.addStretch(1)
+        self._spacer_index = layout.count() - 1
         layout.addWidget(self.timer_label)
         layout.addWidget(self.state_label)
         self._add_keys()
@@ -110,10 +119,6 @@ class ProjectorWindow(QWidget):
         self._repaint.setInterval(REPAINT_MS)
         self._repaint.timeout.connect(self._tick)
         self._repaint.start()
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self._poll_checklists)
-        self._poll.start()
         self.resize(1280, 720)
         self.refresh()
 
@@ -155,7 +160,6 @@ class ProjectorWindow(QWidget):
             self.show()
         self.raise_()
         self._repaint.start()
-        self._poll.start()
         self._apply_sizes()
 
     def toggle_full_screen(self) -> None:
@@ -189,6 +193,7 @@ class ProjectorWindow(QWidget):
         detail = self._live.detail
         texts = {"header": "", "title": "", "body": "", "extra": ""}
         show_timer = False
+        joining = False
         if rnd is None:
             texts["title"] = "Session complete"
             texts["body"] = f"All {detail.round_count} rounds played. Thank you!"
@@ -200,6 +205,7 @@ class ProjectorWindow(QWidget):
             texts["header"] = f"Round {rnd.number} of {detail.round_count} · {view.phase_title}"
             texts.update(self._phase_texts(rnd, view.phase_key))
             show_timer = view.phase_key in TIMER_PHASES
+            joining = view.phase_key == "feedback"
         for key, label in (
             ("header", self.header_label),
             ("title", self.title_label),
@@ -208,6 +214,11 @@ class ProjectorWindow(QWidget):
         ):
             label.setText(texts[key])
             label.setVisible(bool(texts[key]))
+        self.join_panel.setVisible(joining)
+        if joining:
+            self.join_panel.refresh()  # feedback may have been opened or closed by hand
+        # The join panel takes the free height; otherwise the spacer keeps the timer low.
+        self._layout.setStretch(self._spacer_index, 0 if joining else 1)
         self._show_timer = show_timer
         self.timer_label.setVisible(show_timer)
         self.state_label.setVisible(show_timer)
@@ -240,11 +251,7 @@ class ProjectorWindow(QWidget):
                 "body": f"{operator} decides: approve, edit & approve, reject or escalate?",
             }
         if phase == "feedback":
-            return {
-                "title": "Observer feedback",
-                "body": JOIN_PLACEHOLDER,
-                "extra": self._checklist_count(rnd),
-            }
+            return {}  # the join panel says it all; never the checklists' content
         if phase == "debrief":
             return self._debrief_texts(rnd, scenario)
         return {"title": title}
@@ -275,21 +282,6 @@ class ProjectorWindow(QWidget):
         upcoming = rounds[rnd.index + 1]
         roles = " · ".join(f"{role}: {who}" for role, who in role_names(upcoming))
         return f"Next: round {upcoming.number}\n{roles}"
-
-    def _checklist_count(self, rnd: RoundView) -> str:
-        # Counts only: the content of the checklists is never shown to the room.
-        statuses = self._services.feedback.statuses(rnd.id)
-        done = sum(1 for s in statuses if s.status == "submitted")
-        self._count_text = f"Checklists in: {done} of {len(statuses)}"
-        return self._count_text
-
-    def _poll_checklists(self) -> None:
-        rnd = self._live.round
-        if rnd is None or not self.isVisible() or self._live.view().phase_key != "feedback":
-            return
-        before = self._count_text
-        if self._checklist_count(rnd) != before:
-            self.refresh()
 
     def _tick(self) -> None:
         if not self._show_timer:
@@ -362,7 +354,6 @@ class ProjectorWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._repaint.stop()
-        self._poll.stop()
         super().closeEvent(event)
 
     def visible_texts(self) -> list[str]:

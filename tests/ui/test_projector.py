@@ -17,6 +17,8 @@ from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
 from ui.console.console_screen import ConsoleScreen
+from ui.join_panel import UNAVAILABLE
+from ui.observer_host import ObserverHost
 from ui.projector import ProjectorWindow
 
 PEOPLE = ["Ann", "Ben", "Cat", "Dev"]
@@ -42,7 +44,8 @@ def shot(projector: ProjectorWindow, screens: Path, name: str) -> None:
 
 
 def make_projector(qtbot: QtBot, services: Any, live: Any) -> ProjectorWindow:
-    projector = ProjectorWindow(services, live)
+    # No asyncio loop here: the host never serves, as when the page cannot be served.
+    projector = ProjectorWindow(services, live, ObserverHost(services, live))
     qtbot.addWidget(projector)
     projector.show()
     projector.resize(1280, 720)
@@ -108,21 +111,26 @@ def test_each_phase_shows_its_content_and_no_secret_early(
     shot(projector, screens, "projector-3-decision")
 
     # Observer feedback: the join area and how many checklists are in, never what they say.
+    # Not served (no event loop here): a short text instead of an empty address and QR.
     live.next_phase()
-    assert "Observers" in projector.body_label.text()
-    assert projector.extra_label.text() == "Checklists in: 0 of 1"
+    join = projector.join_panel
+    assert join.isVisible() and not join.joinable
+    assert join.notice_label.text() == UNAVAILABLE
+    assert not join.qr_label.isVisible() and not join.code_label.isVisible()
+    assert join.count_label.text() == "Checklists in: 0 of 1"
     observer = rnd.observers[0]
     services.feedback.save_draft(rnd.id, observer, answers(services))
-    projector._poll_checklists()
-    assert projector.extra_label.text() == "Checklists in: 0 of 1"  # a draft is not in
+    projector.observers.refresh()  # as the console does after a save, the server after a request
+    assert join.count_label.text() == "Checklists in: 0 of 1"  # a draft is not in
     services.feedback.submit(rnd.id, observer)
-    projector._poll_checklists()
-    assert projector.extra_label.text() == "Checklists in: 1 of 1"
+    projector.observers.refresh()
+    assert join.count_label.text() == "Checklists in: 1 of 1"
     secret_free()
     shot(projector, screens, "projector-4-feedback")
 
     # Debrief: one question at a time; the expert decision only once revealed.
     live.next_phase()
+    assert not join.isVisible()
     questions = scenario.debrief_questions
     assert projector.body_label.text() == f"Question 1 of {len(questions)}\n{questions[0]}"
     live.set_debrief_question(1)
@@ -151,7 +159,7 @@ def test_full_screen_text_sized_from_the_screen(
     live = start(services, fake_clock)
     live.toggle()
     live.next_phase()
-    projector = ProjectorWindow(services, live)
+    projector = ProjectorWindow(services, live, ObserverHost(services, live))
     qtbot.addWidget(projector)
     screen = QGuiApplication.primaryScreen()
     projector.show_on(screen, full_screen=True)

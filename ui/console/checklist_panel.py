@@ -120,6 +120,13 @@ def agenda_hint(summary: Aggregate) -> str:
     return "Agenda, most missed first: " + ", ".join(parts) + "."
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    """Comparable whether the store gave it with a zone or without (naive means UTC)."""
+    if moment is None or moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC) if moment else None
+    return moment.astimezone(UTC)
+
+
 def _when(moment: datetime | None) -> str:
     if moment is None:
         return ""
@@ -142,6 +149,7 @@ class ObserverForm(QWidget):
         self.round_id = round_id
         self.observer = observer
         self.status = "none"
+        self._stored_at: datetime | None = None  # updated_at of the answers shown
         self._loading = False
         self._read_only = False
         self.groups: dict[str, QButtonGroup] = {}
@@ -266,6 +274,7 @@ class ObserverForm(QWidget):
         self._show_status(view)
 
     def _show_status(self, view: SubmissionView) -> None:
+        self._stored_at = _utc(view.updated_at)
         self.status = view.status
         self.setProperty("status", view.status)
         if view.status == "submitted":
@@ -308,7 +317,7 @@ class ObserverForm(QWidget):
             self._autosave()
 
     def _autosave(self) -> None:
-        if self._loading or self._read_only:
+        if self._loading or self._read_only or self._overtaken():
             return
         try:
             view = self._services.feedback.save_draft(self.round_id, self.observer, self.answers())
@@ -320,6 +329,8 @@ class ObserverForm(QWidget):
         self.changed.emit()
 
     def submit(self) -> None:
+        if self._overtaken():
+            return
         try:
             view = self._services.feedback.submit(self.round_id, self.observer, self.answers())
         except UserError as exc:
@@ -336,6 +347,40 @@ class ObserverForm(QWidget):
         )
         self._show_status(view)
         self.changed.emit()
+
+    def reload(self, note: str = "") -> None:
+        """Show the stored answers again, keeping the cursor where it was, with a short note."""
+        focus = self.focusWidget()
+        cursor = focus.cursorPosition() if isinstance(focus, QLineEdit) else None
+        try:
+            self.load(self._services.feedback.get(self.round_id, self.observer))
+        except UserError as exc:
+            set_message(self.message, str(exc))
+            return
+        if isinstance(focus, QLineEdit) and cursor is not None:
+            focus.setCursorPosition(min(cursor, len(focus.text())))
+        if note:
+            set_message(self.message, note, "notice")
+
+    def _overtaken(self) -> bool:
+        """True (and the stored answers shown) when someone else saved this checklist since we
+        loaded it, e.g. the observer in their browser: saving now would overwrite their answers
+        with this form's stale ones."""
+        try:
+            stored = self._services.feedback.get(self.round_id, self.observer)
+        except UserError:
+            return False  # the save itself reports the refusal
+        if _utc(stored.updated_at) == self._stored_at:
+            return False
+        self.load(stored)
+        set_message(
+            self.message,
+            f"{self.observer} changed this checklist elsewhere (in their browser) just now: "
+            "their answers are shown. Make your change again if it is still needed.",
+            "notice",
+        )
+        self.changed.emit()
+        return True
 
     def _bring_into_view(self, widget: QWidget) -> None:
         """Scroll the form so a message below the fold is seen (after it is laid out)."""
@@ -475,6 +520,8 @@ class AggregateView(QWidget):
 class ChecklistPanel(QWidget):
     """The console's feedback page: open/close feedback, the observers' forms, the summary."""
 
+    saved = Signal()  # a form here saved or submitted: counts elsewhere (projector) may change
+
     def __init__(self, services: Services, live: LiveSession, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("checklistPanel")
@@ -553,7 +600,7 @@ class ChecklistPanel(QWidget):
         for name in observers:
             assert self._round is not None
             form = ObserverForm(self._services, self._round.id, name)
-            form.changed.connect(self._update_statuses)
+            form.changed.connect(self._form_changed)
             self.forms[name] = form
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
@@ -563,6 +610,20 @@ class ChecklistPanel(QWidget):
             self.tabs.addTab(scroll, name)
         if observers:
             self.tabs.addTab(self.aggregate, "Summary for the trainer")
+
+    def reload_observers(self, names: Sequence[str]) -> None:
+        """These observers' answers were written from their own browser: show what is stored,
+        even in the form being edited, so it never saves its stale answers over theirs."""
+        by_name = {n.casefold(): f for n, f in self.forms.items()}
+        for name in names:
+            form = by_name.get(name.casefold())
+            if form is not None:
+                form.reload(f"Updated from {name}'s browser at {_when(datetime.now(UTC))}.")
+        self._update_statuses()
+
+    def _form_changed(self) -> None:
+        self._update_statuses()
+        self.saved.emit()
 
     def _show_feedback_state(self, is_open: bool) -> None:
         self.toggle_button.show()

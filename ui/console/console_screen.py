@@ -35,11 +35,14 @@ from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from ui.console import follow, set_style_property
+from ui.console.checklist_panel import ChecklistPanel
 from ui.console.decision_panel import DecisionPanel
 from ui.console.roles_strip import PeoplePanel, RolesStrip
 from ui.console.scenario_card import ScenarioCard, round_scenario
 from ui.console.timeline import Timeline
 from ui.console.timer_widget import TimerWidget
+from ui.observer_host import ObserverHost
+from ui.observer_status import ObserverStatusWidget
 from ui.projector import ProjectorWindow
 
 REPAINT_MS = 200
@@ -54,12 +57,8 @@ TOGGLE_TEXT = {
 }
 
 
-def _panel(name: str, services: Services, live: LiveSession, parent: QWidget) -> QWidget:
-    """The checklist and debrief panels, written alongside this console."""
-    if name == "checklists":
-        from ui.console.checklist_panel import ChecklistPanel
-
-        return ChecklistPanel(services, live, parent)
+def _debrief_panel(services: Services, live: LiveSession, parent: QWidget) -> QWidget:
+    """The debrief panel, written alongside this console (loaded when the console opens)."""
     from ui.console.debrief_panel import DebriefPanel
 
     return DebriefPanel(services, live, parent)
@@ -86,6 +85,9 @@ class ConsoleScreen(QWidget):
         self._phase_key: str | None = None
         self._confirm_round: int | None = None  # round whose early close was warned about
         self.projector: ProjectorWindow | None = None
+        # Serves the observer page while feedback is open. No Qt parent: deleting this console
+        # must not delete it while its server is still stopping (see closeEvent).
+        self.observers = ObserverHost(services, live)
 
         self._build()
         follow(live, self, self._on_live)
@@ -158,13 +160,24 @@ class ConsoleScreen(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("consoleTabs")
         self.tabs.setAccessibleName("Decision, checklists, debrief and people")
-        self.checklists = _panel("checklists", self._services, self._live, self)
-        self.debrief = _panel("debrief", self._services, self._live, self)
+        self.checklists = ChecklistPanel(self._services, self._live, self)
+        self.observer_status = ObserverStatusWidget(self.observers, self)
+        checklist_page = QWidget(self)
+        checklist_layout = QVBoxLayout(checklist_page)
+        checklist_layout.setContentsMargins(0, 0, 0, 0)
+        checklist_layout.addWidget(self.observer_status)
+        checklist_layout.addWidget(self.checklists, 1)
+        # Browser saves show up live; a form on the same observer reloads instead of saving
+        # its stale answers over theirs; saves here update the projector's count.
+        self.observers.statuses_changed.connect(self.checklists.refresh)
+        self.observers.submissions_changed.connect(self.checklists.reload_observers)
+        self.checklists.saved.connect(self.observers.refresh_soon)
+        self.debrief = _debrief_panel(self._services, self._live, self)
         self.people = PeoplePanel(self._services, self._live, self)
         self._tab_index: dict[str, int] = {}
         for key, title, page in (
             ("decision", "Decision", self.decision),
-            ("checklists", "Checklists", self.checklists),
+            ("checklists", "Checklists", checklist_page),
             ("debrief", "Debrief", self.debrief),
             ("people", "People", self.people),
         ):
@@ -320,7 +333,7 @@ class ConsoleScreen(QWidget):
 
     def ensure_projector(self) -> ProjectorWindow:
         if self.projector is None:
-            self.projector = ProjectorWindow(self._services, self._live)
+            self.projector = ProjectorWindow(self._services, self._live, self.observers)
             self.projector.command.connect(self._projector_command)
         return self.projector
 
@@ -430,8 +443,15 @@ class ConsoleScreen(QWidget):
         if focus is None or not self.isAncestorOf(focus):
             self.toggle_button.setFocus()
 
+    async def aclose(self) -> None:
+        """Stop the observer server and wait for it (the app quits while the loop still runs)."""
+        await self.observers.aclose()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self._timer.stop()
+        # On the running loop the server stops cleanly in a task (aclose() awaits the same
+        # task); without a loop it stops listening at once.
+        self.observers.close_soon()
         if self.projector is not None:
             self.projector.close()
             self.projector.deleteLater()

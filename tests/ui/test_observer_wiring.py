@@ -1,0 +1,323 @@
+"""The console, its projector and the observer server together, on the app's qasync loop.
+
+A trainer runs the session; observers join from "their laptops" (an aiohttp client on the same
+loop); the projector shows how to join, the console shows who joined, drafted and submitted,
+and an in-app form for the same observer never saves stale answers over theirs. Signals are
+awaited through futures (never qtbot.waitSignal inside the loop), as in test_observer_host."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import socket
+import sys
+import threading
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+import pytest
+import qasync
+from PySide6.QtCore import QTimer, SignalInstance
+from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from hotdash_roleplay.checklist import ChecklistAnswers, Mark
+from ui import theme
+from ui.console.console_screen import ConsoleScreen
+from ui.join_panel import spaced_code
+from ui.main_window import MainWindow
+from ui.observer_host import INTERFACE_KEY
+
+PEOPLE = ["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"]  # three observers a round
+COMPLETE: dict[str, Any] = {
+    "marks": {
+        key: "met"
+        for key in (
+            "accuracy",
+            "completeness",
+            "tone",
+            "clarity",
+            "risk_management",
+            "creativity",
+            "efficiency",
+            "policy_application",
+        )
+    },
+    "went_well": ["Checked the order date.", "Offered a repair."],
+    "could_improve": ["Escalate sooner."],
+}
+
+
+def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """The scenario on a qasync loop, as the app runs (asyncio.Runner on Python 3.11)."""
+    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+        runner.run(asyncio.wait_for(scenario(), 30))
+
+
+def until(signal: SignalInstance, check: Callable[[], bool] = lambda: True) -> asyncio.Future[None]:
+    """A future resolved the first time `signal` fires with `check()` true."""
+    future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def slot(*_: object) -> None:
+        if not future.done() and check():
+            future.set_result(None)
+
+    signal.connect(slot)
+    future.add_done_callback(lambda _: signal.disconnect(slot))
+    return future
+
+
+def http() -> aiohttp.ClientSession:
+    """An observer's browser: keeps its cookie (the token) for the loopback address."""
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+
+def serve_on_loopback() -> None:
+    store = theme.settings()
+    store.setValue(INTERFACE_KEY, "127.0.0.1")
+    store.sync()
+
+
+def refused(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=2).close()
+    except OSError:
+        return True
+    return False
+
+
+def test_observers_join_from_their_laptops_and_the_console_and_projector_follow(
+    qtbot: QtBot, services: Any, screens: Path
+) -> None:
+    serve_on_loopback()
+    detail = services.sessions.create_session("module4-practice", PEOPLE)
+    live = services.live(detail.id)
+    console = ConsoleScreen(services, live)
+    qtbot.addWidget(console)
+    console.resize(1280, 900)
+    console.show()
+    host = console.observers
+    status = console.observer_status
+    panel = console.checklists
+    first, second, third = live.round.observers
+
+    async def scenario() -> None:
+        served = until(host.serving_changed, lambda: host.serving)
+        live.toggle()
+        for _ in range(3):  # brief → role-play → decision → Observer feedback: feedback opens
+            live.next_phase()
+        assert live.view().phase_key == "feedback" and live.round.feedback_open
+        await served
+        url = host.url
+        assert url and url.startswith("http://127.0.0.1:")
+        assert console.current_tab() == "checklists"
+        assert url in status.serving_label.text()
+
+        # The projector: address, join code and a QR code, large; nothing else to read.
+        projector = console.ensure_projector()
+        projector.show_on(None, full_screen=False)
+        projector.resize(1280, 720)
+        join = projector.join_panel
+        assert join.isVisible() and join.joinable
+        assert join.address_label.text() == url.removeprefix("http://").rstrip("/")
+        assert join.code_label.text() == spaced_code(detail.join_code)
+        pixmap = join.qr_label.pixmap()
+        assert join.qr_label.isVisible() and not pixmap.isNull() and pixmap.width() > 200
+        assert join.count_label.text() == "Checklists in: 0 of 3"
+
+        async with http() as browser_a, http() as browser_b:
+            # Ann joins and submits from her browser: the console and projector follow live.
+            joined = until(host.statuses_changed, lambda: host.rows()[0].joined)
+            claim = {"code": detail.join_code, "name": first}
+            async with browser_a.post(url + "api/claim", json=claim) as response:
+                assert response.status == 200
+            await joined
+            assert status.row_texts()[0] == (first, "joined")
+            submitted = until(host.statuses_changed, lambda: host.counts()[0] == 1)
+            async with browser_a.post(url + "api/submit", json={"answers": COMPLETE}) as response:
+                assert response.status == 200
+            await submitted
+            assert status.row_texts()[0] == (first, "submitted")
+            assert join.count_label.text() == "Checklists in: 1 of 3"
+            assert f"{first}: ✔ submitted" in panel.statuses.text()
+            assert panel.forms[first].radios["tone"][Mark.MET].isChecked()  # reloaded
+
+            # The second observer's form is open in the app (the trainer types for them) while
+            # they type in their browser. The app must not save stale answers over theirs.
+            form = panel.forms[second]
+            panel.tabs.setCurrentIndex(list(panel.forms).index(second))
+            note: QLineEdit = form.notes["tone"]
+            note.setFocus()
+            QtBot.keyClicks(note, "Trainer")
+            assert services.feedback.get(live.round.id, second).answers.notes == {"tone": "Trainer"}
+            # Their browser saves; a keystroke in the app lands before the app heard of it
+            # (the server's news is debounced): the form sees the store moved on, shows their
+            # answers and saves nothing. (Written straight to the store, as the server's
+            # handler does, so the keystroke surely comes first.)
+            mine = ChecklistAnswers(marks={"accuracy": Mark.NOT_MET}, notes={"tone": "Mine"})
+            services.feedback.save_draft(live.round.id, second, mine)
+            QtBot.keyClicks(note, "!")
+            stored = services.feedback.get(live.round.id, second).answers
+            assert stored.notes == {"tone": "Mine"} and stored.marks["accuracy"] is Mark.NOT_MET
+            assert note.text() == "Mine" and "browser" in form.message.text()
+
+            # They save again: the open form (focus still in it) reloads without a keystroke.
+            claim = {"code": detail.join_code, "name": second}
+            async with browser_b.post(url + "api/claim", json=claim) as response:
+                assert response.status == 200
+            reloaded = until(host.submissions_changed)
+            again = {"answers": {"marks": {"accuracy": "met"}, "notes": {"tone": "Mine, later"}}}
+            async with browser_b.put(url + "api/draft", json=again) as response:
+                assert response.status == 200
+            await reloaded
+            assert console.focusWidget() is note and note.text() == "Mine, later"
+            assert form.radios["accuracy"][Mark.MET].isChecked()
+            assert note.cursorPosition() == len("Mine")  # the cursor stays where it was
+            note.end(False)
+            QtBot.keyClicks(note, ".")  # the trainer's edit now builds on their answers
+            stored = services.feedback.get(live.round.id, second).answers
+            assert stored.notes == {"tone": "Mine, later."} and stored.marks["accuracy"] is Mark.MET
+            assert status.row_texts()[1] == (second, "draft")
+            assert status.row_texts()[2] == (third, "not joined")
+
+            # A checklist submitted in the app counts on the projector too.
+            counted = until(host.statuses_changed, lambda: host.counts()[0] == 2)
+            services.feedback.save_draft(
+                live.round.id, third, ChecklistAnswers.model_validate(COMPLETE)
+            )
+            panel.forms[third].reload()
+            panel.forms[third].submit()
+            await counted
+            assert join.count_label.text() == "Checklists in: 2 of 3"
+            assert status.row_texts()[2] == (third, "submitted")
+            text = "\n".join(projector.visible_texts())
+            assert "Mine" not in text and "Checked the order date" not in text  # counts only
+
+            QApplication.processEvents()
+            assert projector.grab().save(str(screens / "projector-4-feedback-join.png"))
+            console.tabs.setCurrentIndex(1)
+            panel.tabs.setCurrentIndex(0)
+            QApplication.processEvents()
+            assert console.grab().save(str(screens / "console-checklists-with-observers.png"))
+
+            # The trainer leaves the console: the server stops, the projector closes. (In the
+            # app the console sits in the main window; here it is the last window, whose
+            # closing would otherwise quit the application and with it this loop.)
+            QApplication.setQuitOnLastWindowClosed(False)
+            try:
+                console.close()
+            finally:
+                QApplication.setQuitOnLastWindowClosed(True)
+            await console.aclose()
+            assert not host.serving and host.url is None
+            assert console.projector is None
+            with pytest.raises(aiohttp.ClientConnectionError):
+                async with browser_a.get(url + "api/me"):
+                    pass
+        assert refused(url)
+
+    run(scenario)
+
+
+def test_projector_join_screen_says_so_when_feedback_is_closed_by_hand(
+    qtbot: QtBot, services: Any
+) -> None:
+    serve_on_loopback()
+    detail = services.sessions.create_session("module4-practice", PEOPLE)
+    live = services.live(detail.id)
+    console = ConsoleScreen(services, live)
+    qtbot.addWidget(console)
+    host = console.observers
+
+    async def scenario() -> None:
+        served = until(host.serving_changed, lambda: host.serving)
+        live.toggle()
+        for _ in range(3):
+            live.next_phase()
+        await served
+        projector = console.ensure_projector()
+        projector.show_on(None, full_screen=False)
+        join = projector.join_panel
+        assert join.joinable
+        # Closed early by the trainer: the server still answers "closed" for a grace period,
+        # but the room is no longer invited to join.
+        live.set_feedback_open(False)
+        assert host.serving and not join.joinable
+        assert "Feedback is closed" in join.notice_label.text()
+        assert not join.qr_label.isVisible() and not join.address_label.isVisible()
+        await console.aclose()
+        assert not host.serving
+
+    run(scenario)
+
+
+def open_page_and_wait_for_close(url: str, seen: dict[str, Any]) -> None:
+    """A browser that loaded the page and keeps its connection open (keep-alive), in a thread
+    because the app's loop is busy serving: it notes the server closing that connection."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(f"GET / HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
+        received = b""
+        try:
+            while b"</html>" not in received.lower():
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+            seen["page"] = received.split(b"\r\n", 1)[0].decode()
+            seen["closed"] = sock.recv(1) == b""  # EOF: the server closed it on quit
+        except OSError as exc:
+            seen["closed"] = f"not closed: {exc}"
+
+
+def test_quitting_the_app_while_serving_stops_the_server_cleanly(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from ui import app as app_module
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own
+    serve_on_loopback()
+    seen: dict[str, Any] = {}
+    browser: list[threading.Thread] = []
+
+    def open_feedback() -> None:
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        console = window.console
+        assert isinstance(console, ConsoleScreen)
+        host = console.observers
+        seen["host"] = host
+
+        def serving(on: bool) -> None:
+            if on and "url" not in seen:
+                seen["url"] = host.url
+                console.toggle_projector()  # projector up too, as in a real room
+                browser.append(
+                    threading.Thread(target=open_page_and_wait_for_close, args=(host.url, seen))
+                )
+                browser[0].start()
+                QTimer.singleShot(500, QApplication.instance().quit)  # type: ignore[union-attr]
+
+        host.serving_changed.connect(serving)
+        host.error.connect(lambda message: seen.setdefault("error", message))
+        console.checklists.toggle_button.click()  # "Open feedback" by hand
+
+    QTimer.singleShot(300, open_feedback)
+    # If the server never starts the run would hang: give up after a while.
+    QTimer.singleShot(20_000, lambda: QApplication.instance().quit())  # type: ignore[union-attr]
+    with caplog.at_level(logging.WARNING):
+        assert app_module.run_app(demo=True) == 0
+        gc.collect()  # a task left pending would be reported as destroyed here
+    assert "error" not in seen, seen.get("error")
+    assert seen.get("url"), "the observer page was never served"
+    browser[0].join(15)
+    assert seen.get("page") == "HTTP/1.1 200 OK"
+    assert seen.get("closed") is True, seen.get("closed")  # its open connection was ended too
+    assert not seen["host"].serving
+    assert refused(seen["url"])
+    problems = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not problems, [r.getMessage() for r in problems]
