@@ -9,33 +9,19 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hotdash_roleplay import __version__
 from hotdash_roleplay.errors import InvalidFile, UserError
 
 if TYPE_CHECKING:
+    from hotdash_roleplay.cli_args import StoreArgs
     from hotdash_roleplay.services import Services
 
-
-class StoreArgs(BaseModel):
-    """Where the store is: validated like every other boundary."""
-
-    model_config = ConfigDict(extra="ignore")
-    db: str | None = Field(default=None, min_length=1, max_length=2000)
-    data_dir: Path | None = None
-
-
-class PlanArgs(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    people: list[str]
-    rounds: int | None = Field(default=None, ge=1, le=48)
-    seed: int = Field(default=0, ge=0, le=2**31 - 1)
-    json_out: bool = False
+MAX_DB_URL = 2000
 
 
 def _store_options() -> argparse.ArgumentParser:
@@ -119,8 +105,20 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-14") from None
 
 
-class AppArgs(StoreArgs):
+@dataclass(frozen=True)
+class AppArgs:
+    """What opening the app takes; argparse has typed it, the store checks the URL itself."""
+
+    db: str | None = None
+    data_dir: Path | None = None
     demo: bool = False
+
+    @classmethod
+    def from_namespace(cls, args: argparse.Namespace) -> AppArgs:
+        db = getattr(args, "db", None)
+        if db is not None and not 0 < len(db) <= MAX_DB_URL:
+            raise UserError(f"--db takes a database URL of 1 to {MAX_DB_URL} characters.")
+        return cls(db=db, data_dir=getattr(args, "data_dir", None), demo=bool(args.demo))
 
 
 AppOpener = Callable[[AppArgs], int]
@@ -134,7 +132,7 @@ def main(argv: Sequence[str] | None = None, open_app: AppOpener | None = None) -
     def _open_app(args: argparse.Namespace) -> int:
         if open_app is None:
             raise UserError("The desktop app is not available here; use a subcommand (--help).")
-        return open_app(AppArgs.model_validate(vars(args)))
+        return open_app(AppArgs.from_namespace(args))
 
     handlers: dict[str | None, Callable[[argparse.Namespace], int]] = {
         None: _open_app,
@@ -154,7 +152,11 @@ def main(argv: Sequence[str] | None = None, open_app: AppOpener | None = None) -
     except UserError as exc:
         print(f"hotdash-roleplay: {exc}", file=sys.stderr)
         return 1
-    except ValidationError as exc:
+    except ValueError as exc:  # pydantic's ValidationError is one; imported only when needed
+        from pydantic import ValidationError
+
+        if not isinstance(exc, ValidationError):
+            raise
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         print(f"hotdash-roleplay: {where}: {first['msg']}", file=sys.stderr)
@@ -164,6 +166,8 @@ def main(argv: Sequence[str] | None = None, open_app: AppOpener | None = None) -
 
 
 def _store_args(args: argparse.Namespace) -> StoreArgs:
+    from hotdash_roleplay.cli_args import StoreArgs
+
     return StoreArgs.model_validate(vars(args))
 
 
@@ -188,6 +192,7 @@ def _scenarios(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from hotdash_roleplay.cli_args import PlanArgs
     from hotdash_roleplay.rotation import Role, generate_rotation
 
     opts = PlanArgs(

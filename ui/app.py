@@ -11,6 +11,7 @@ import tempfile
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import qasync
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -21,7 +22,8 @@ from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
-# Services and the main window are typed loosely here to keep start-up imports small.
+if TYPE_CHECKING:
+    from hotdash_roleplay.services import Services
 
 
 def make_app() -> QApplication:
@@ -35,11 +37,11 @@ def make_app() -> QApplication:
     return app
 
 
-def open_window(
+def open_store(
     db_url: str | None, data_dir: str | Path | None, demo: bool
-) -> tuple[MainWindow, tempfile.TemporaryDirectory[str] | None]:
-    """Open the store and build the window; raises UserError when the store cannot be used.
-    With demo, the store is a throwaway folder the caller removes on exit."""
+) -> tuple[Services, int | None, tempfile.TemporaryDirectory[str] | None]:
+    """Open the store; with demo, a throwaway one holding the demo session (whose id is
+    returned) that the caller removes on exit. Raises UserError when the store cannot be used."""
     from hotdash_roleplay.services import open_services
 
     scratch = tempfile.TemporaryDirectory(prefix="hotdash-demo-") if demo else None
@@ -48,14 +50,19 @@ def open_window(
             from hotdash_roleplay.demo import create_demo_session
 
             services = open_services(None, scratch.name)
-            session_id = create_demo_session(services)
-        else:
-            services = open_services(db_url, data_dir)
-            session_id = None
+            return services, create_demo_session(services), scratch
+        return open_services(db_url, data_dir), None, None
     except BaseException:
         if scratch is not None:
             scratch.cleanup()
         raise
+
+
+def open_window(
+    db_url: str | None, data_dir: str | Path | None, demo: bool
+) -> tuple[MainWindow, tempfile.TemporaryDirectory[str] | None]:
+    """The whole window at once (tests); `run_app` shows the window before opening the store."""
+    services, session_id, scratch = open_store(db_url, data_dir, demo)
     window = MainWindow(services)
     if session_id is not None:
         window.open_console(session_id)
@@ -95,19 +102,30 @@ def run_app(
     db_url: str | None = None, data_dir: str | Path | None = None, demo: bool = False
 ) -> int:
     app = make_app()
-    try:
-        window, scratch = open_window(db_url, data_dir, demo)
-    except UserError as exc:
-        QMessageBox.critical(None, theme.APPLICATION, f"The app cannot start.\n\n{exc}")
-        return 1
-    _install_excepthook(window)
+    # The window first, then the store: opening it costs most of the start-up time.
+    window = MainWindow()
+    window.show()
+    app.processEvents()
+    scratch: tempfile.TemporaryDirectory[str] | None = None
     try:
         # Python 3.11 has no asyncio.run(loop_factory=...); Runner has.
         with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+            loop = runner.get_loop()  # current from here on: the console's server starts on it
+            try:
+                services, session_id, scratch = open_store(db_url, data_dir, demo)
+            except UserError as exc:
+                window.close()
+                QMessageBox.critical(None, theme.APPLICATION, f"The app cannot start.\n\n{exc}")
+                return 1
+            window.attach(services)
+            _install_excepthook(window)
+            if session_id is not None:
+                window.open_console(session_id)
+            else:
+                window.resume_last()
             # Connected before the loop starts, so even a quit in its first turn ends the run.
-            quit_: asyncio.Future[int] = runner.get_loop().create_future()
+            quit_: asyncio.Future[int] = loop.create_future()
             app.aboutToQuit.connect(lambda: quit_.done() or quit_.set_result(0))
-            window.show()
             code = runner.run(_wait(quit_))
             runner.run(_stop_serving(window))
             return code

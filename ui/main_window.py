@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -16,20 +18,21 @@ from PySide6.QtWidgets import (
 
 from hotdash_roleplay.errors import UserError
 from ui import theme
-from ui.setup_screen import SetupScreen
-from ui.start_screen import StartScreen
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
+    from ui.setup_screen import SetupScreen
 
 APP_TITLE = theme.APPLICATION
 STATUS_SECONDS = 8
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    """Built without services first at start-up, so the window shows before the store opens
+    (opening it imports SQLAlchemy and reads the scenario library); `attach` completes it."""
+
+    def __init__(self, services: Services | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.services = services
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_TITLE)
         self.resize(1200, 800)
@@ -37,13 +40,10 @@ class MainWindow(QMainWindow):
 
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
-        self.start = StartScreen(services, self)
-        self.start.new_session_requested.connect(self.show_setup)
-        self.start.open_requested.connect(self.open_console)
-        self.start.export_requested.connect(self.export_session)
-        self.start.peer_review_requested.connect(self.export_peer_review)
-        self.start.import_requested.connect(self.import_session)
-        self.stack.addWidget(self.start)
+        self.opening = QLabel("Opening your sessions…", self)
+        self.opening.setProperty("role", "muted")
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.opening)
         self.setup: SetupScreen | None = None
         self.console: QWidget | None = None
         self.session_id: int | None = None  # the session the console shows
@@ -51,7 +51,42 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.statusBar().setSizeGripEnabled(False)
+        if services is not None:
+            self.attach(services)
+
+    def attach(self, services: Services) -> None:
+        """The store is open: build the start screen and enable what needs the store."""
+        from ui.start_screen import StartScreen
+
+        self.services = services
+        self.start = StartScreen(services, self)
+        self.start.new_session_requested.connect(self.show_setup)
+        self.start.open_requested.connect(self.open_console)
+        self.start.export_requested.connect(self.export_session)
+        self.start.peer_review_requested.connect(self.export_peer_review)
+        self.start.import_requested.connect(self.import_session)
+        self.stack.addWidget(self.start)
+        self.stack.removeWidget(self.opening)
+        self.opening.deleteLater()
+        for action in self._store_actions:
+            action.setEnabled(True)
         self.show_start()
+
+    def resume_last(self) -> None:
+        """After a restart (or a crash), reopen the session the console showed, if it is live."""
+        session_id = QSettings().value(self._last_key(), None, type=int)
+        if not session_id:
+            return
+        try:
+            detail = self.services.sessions.get(session_id)
+        except UserError:
+            return
+        if detail.status == "live":
+            self.open_console(session_id)
+
+    def _last_key(self) -> str:
+        # Per store: a session number means nothing in another store.
+        return "lastSession/" + hashlib.sha1(self.services.store.url.encode()).hexdigest()[:16]
 
     # -- menus ---------------------------------------------------------------------------------
 
@@ -72,6 +107,15 @@ class MainWindow(QMainWindow):
         self.data_action.triggered.connect(lambda: self._export_open("data"))
         self.import_action = self._action(session, "&Import session…", QKeySequence("Ctrl+I"))
         self.import_action.triggered.connect(self.import_session)
+        self._store_actions = [
+            self.new_action,
+            self.home_action,
+            self.debrief_action,
+            self.data_action,
+            self.import_action,
+        ]
+        for action in self._store_actions:
+            action.setEnabled(False)  # until attach(): the store is still opening
         session.addSeparator()
         quit_action = self._action(session, "&Quit", QKeySequence.StandardKey.Quit)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -151,6 +195,8 @@ class MainWindow(QMainWindow):
     # -- screens -------------------------------------------------------------------------------
 
     def show_start(self) -> None:
+        if self.console is not None:  # the trainer left the session: don't reopen it at start
+            QSettings().remove(self._last_key())
         self._drop_console()
         self.start.refresh()
         self.stack.setCurrentWidget(self.start)
@@ -161,6 +207,8 @@ class MainWindow(QMainWindow):
         if self.setup is not None:
             self.stack.removeWidget(self.setup)
             self.setup.deleteLater()
+        from ui.setup_screen import SetupScreen
+
         # A fresh form each time: a half-typed roster from earlier must not leak into a new one.
         self.setup = SetupScreen(self.services, self)
         self.setup.cancelled.connect(self.show_start)
@@ -183,6 +231,7 @@ class MainWindow(QMainWindow):
         console.back_requested.connect(self.show_start)
         self.console = console
         self.session_id = session_id
+        QSettings().setValue(self._last_key(), session_id)
         self.stack.addWidget(console)
         self.stack.setCurrentWidget(console)
         self.setWindowTitle(f"{live.detail.title} — {APP_TITLE}")
@@ -213,4 +262,5 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         self._drop_console()
-        self.services.close()
+        if hasattr(self, "services"):  # not attached when the store could not be opened
+            self.services.close()

@@ -2,7 +2,9 @@
 
 Both run in a fresh `python3 -c` process on the offscreen platform; the parent times from
 spawning the process to the first `show()` of a top-level window (reported by the child on
-stdout). Bar (DESIGN §4): the app takes at most 2x the bare window. Median of several runs."""
+stdout). The app shows its window first and then opens the store (SQLAlchemy, the scenario
+library), so the time until the start screen is filled is printed too. Bar (DESIGN §4): the
+app takes at most 2x the bare window. Median of several runs."""
 
 from __future__ import annotations
 
@@ -40,6 +42,21 @@ window.show()
 """
 )
 
+# The start screen filled from the store (no bar): keeps the first-window figure honest.
+READY = """
+import os, sys
+import ui.main_window
+_attach = ui.main_window.MainWindow.attach
+def _reported_attach(self, services):
+    _attach(self, services)
+    print("shown", flush=True)
+    os._exit(0)
+ui.main_window.MainWindow.attach = _reported_attach
+sys.argv = ["hotdash-roleplay", "--data-dir", os.environ["BENCH_DATA_DIR"]]
+from ui.main import main
+main()
+"""
+
 APP = (
     _HOOK
     + """
@@ -70,11 +87,13 @@ def main() -> None:
         _time_once(APP, env)  # first start creates and migrates the store; not counted
         bare = statistics.median(_time_once(BARE, env) for _ in range(RUNS))
         app = statistics.median(_time_once(APP, env) for _ in range(RUNS))
+        ready = statistics.median(_time_once(READY, env) for _ in range(RUNS))
     ratio = app / bare
     verdict = "OK" if ratio <= 2 else "OVER"
     print(f"bare QMainWindow to first window: {bare * 1000:.0f} ms (median of {RUNS})")
     print(f"hotdash-roleplay to first window: {app * 1000:.0f} ms (median of {RUNS})")
     print(f"start-up ratio: {ratio:.2f}x (bar <= 2x) {verdict}")
+    print(f"start screen filled from the store: {ready * 1000:.0f} ms (no bar)")
 
 
 if __name__ == "__main__":
