@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.rotation import check_rotation
+from hotdash_roleplay.services import Services
 from ui import theme
 from ui.main_window import MainWindow
 from ui.setup_screen import WARN, SetupScreen
@@ -351,3 +353,23 @@ def test_store_that_cannot_open_is_a_message_not_a_traceback(
     code = app_module.run_app(db_url=None, data_dir=blocker / "data", demo=False)
     assert code == 1
     assert shown and "cannot start" in shown[0]
+
+
+def test_a_restarted_app_reopens_the_live_session_it_showed(
+    qtbot: QtBot, services: Services, main_window: MainWindow
+) -> None:
+    sid = services.sessions.create_session("module4-practice", ["Ann", "Ben", "Cat", "Dev"]).id
+    services.live(sid).toggle()  # the session is under way
+    main_window.open_console(sid)
+    main_window.shutdown()  # the app quits (or dies) with the console open
+
+    again = MainWindow(services)
+    qtbot.addWidget(again)
+    again.resume_last()
+    assert again.session_id == sid and again.stack.currentWidget() is again.console
+
+    again.show_start()  # the trainer went back to the start screen: no reopening next time
+    third = MainWindow(services)
+    qtbot.addWidget(third)
+    third.resume_last()
+    assert third.session_id is None
