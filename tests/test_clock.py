@@ -21,6 +21,7 @@ from hotdash_roleplay.clock import (
     warning_threshold,
 )
 from hotdash_roleplay.errors import UserError
+from tests.conftest import FakeClock
 
 PHASES = [
     PhaseSpec("brief", "Brief", 120),
@@ -29,24 +30,6 @@ PHASES = [
     PhaseSpec("feedback", "Observer feedback", 180),
     PhaseSpec("debrief", "Debrief", 300),
 ]
-
-
-class FakeClock:
-    """Monotonic and wall clocks moved by hand; they can also move independently."""
-
-    def __init__(self, mono: float = 1000.0, wall: float = 1_700_000_000.0) -> None:
-        self.mono = mono
-        self.wall_time = wall
-
-    def now(self) -> float:
-        return self.mono
-
-    def wall(self) -> float:
-        return self.wall_time
-
-    def advance(self, seconds: float) -> None:
-        self.mono += seconds
-        self.wall_time += seconds
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from hotdash_roleplay.checklist import load_checklist
 from hotdash_roleplay.observer.server import ObserverServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,16 +24,7 @@ ARGS = [
 ]
 HOSTILE = "Zoë <b>Ødegård</b>"  # a name that must show literally, never as markup
 PEOPLE = ["Ann Lee", "Ben Ortiz", "Юлия Смирнова", "Dev Rao", HOSTILE, "Priya Nair"]
-CRITERIA = [
-    "accuracy",
-    "completeness",
-    "tone",
-    "clarity",
-    "risk_management",
-    "creativity",
-    "efficiency",
-    "policy_application",
-]
+CRITERIA = load_checklist().keys  # the eight criteria of Module 4.3
 
 pytestmark = [
     pytest.mark.browser,

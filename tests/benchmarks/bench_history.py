@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from hotdash_roleplay.checklist import load_checklist
 from hotdash_roleplay.services import open_services
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
@@ -29,16 +30,7 @@ from hotdash_roleplay.store.models import (
 
 SESSIONS = 10_000
 POOL = 400
-CRITERIA = (
-    "accuracy",
-    "completeness",
-    "tone",
-    "clarity",
-    "risk_management",
-    "creativity",
-    "efficiency",
-    "policy_application",
-)
+CRITERIA = load_checklist().keys  # the eight criteria of Module 4.3
 
 
 def fill(services_store: object, rng: random.Random) -> None:

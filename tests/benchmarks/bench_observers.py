@@ -32,20 +32,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from hotdash_roleplay.checklist import load_checklist
+
 OBSERVERS = 50
 P95_BAR_MS = 100.0
 STALL_BAR_MS = 50.0
 TICK_MS = 5
-CRITERIA = (
-    "accuracy",
-    "completeness",
-    "tone",
-    "clarity",
-    "risk_management",
-    "creativity",
-    "efficiency",
-    "policy_application",
-)
+CRITERIA = load_checklist().keys  # the eight criteria of Module 4.3
 ANSWERS = {
     "marks": dict.fromkeys(CRITERIA, "met"),
     "notes": {"tone": "Warm and calm throughout.", "accuracy": "Checked the order date."},

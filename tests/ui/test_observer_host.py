@@ -5,63 +5,19 @@ does; signals are awaited through futures (never qtbot.waitSignal inside the loo
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-import qasync
-from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from tests.ui.qasync_support import COMPLETE, PEOPLE, http, run, until
 from ui import theme
 from ui.join_panel import JoinPanel
 from ui.observer_host import INTERFACE_KEY, ObserverHost
 from ui.observer_status import ObserverStatusWidget
-
-PEOPLE = ["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"]
-COMPLETE = {
-    "marks": {
-        key: "met"
-        for key in (
-            "accuracy",
-            "completeness",
-            "tone",
-            "clarity",
-            "risk_management",
-            "creativity",
-            "efficiency",
-            "policy_application",
-        )
-    },
-    "went_well": ["Checked the order date.", "Offered a repair."],
-    "could_improve": ["Escalate sooner."],
-}
-
-
-def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
-        runner.run(asyncio.wait_for(scenario(), 30))
-
-
-def until(signal: SignalInstance, check: Callable[[], bool] = lambda: True) -> asyncio.Future[None]:
-    """A future resolved the first time `signal` fires with `check()` true."""
-    future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-    def slot(*_: object) -> None:
-        if not future.done() and check():
-            future.set_result(None)
-
-    signal.connect(slot)
-    future.add_done_callback(lambda _: signal.disconnect(slot))
-    return future
-
-
-def http() -> aiohttp.ClientSession:
-    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
 
 
 def loopback_host(services: Any, live: Any, **kwargs: Any) -> ObserverHost:

@@ -7,73 +7,28 @@ awaited through futures (never qtbot.waitSignal inside the loop), as in test_obs
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 import socket
 import sys
 import threading
-from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
-import qasync
-from PySide6.QtCore import QTimer, SignalInstance
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
+from tests.ui.qasync_support import COMPLETE, PEOPLE, http, run, until
 from ui import theme
 from ui.console.console_screen import ConsoleScreen
 from ui.join_panel import spaced_code
 from ui.main_window import MainWindow
 from ui.observer_host import INTERFACE_KEY
-
-PEOPLE = ["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"]  # three observers a round
-COMPLETE: dict[str, Any] = {
-    "marks": {
-        key: "met"
-        for key in (
-            "accuracy",
-            "completeness",
-            "tone",
-            "clarity",
-            "risk_management",
-            "creativity",
-            "efficiency",
-            "policy_application",
-        )
-    },
-    "went_well": ["Checked the order date.", "Offered a repair."],
-    "could_improve": ["Escalate sooner."],
-}
-
-
-def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    """The scenario on a qasync loop, as the app runs (asyncio.Runner on Python 3.11)."""
-    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
-        runner.run(asyncio.wait_for(scenario(), 30))
-
-
-def until(signal: SignalInstance, check: Callable[[], bool] = lambda: True) -> asyncio.Future[None]:
-    """A future resolved the first time `signal` fires with `check()` true."""
-    future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-    def slot(*_: object) -> None:
-        if not future.done() and check():
-            future.set_result(None)
-
-    signal.connect(slot)
-    future.add_done_callback(lambda _: signal.disconnect(slot))
-    return future
-
-
-def http() -> aiohttp.ClientSession:
-    """An observer's browser: keeps its cookie (the token) for the loopback address."""
-    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
 
 
 def serve_on_loopback() -> None:
