@@ -4,7 +4,6 @@ The qasync loop runs from the start because the observer web server (aiohttp) sh
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 import tempfile
@@ -13,7 +12,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-import qasync
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hotdash_roleplay.errors import UserError
@@ -23,6 +21,8 @@ from ui.main_window import MainWindow
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    import asyncio
+
     from hotdash_roleplay.services import Services
 
 
@@ -107,6 +107,11 @@ def run_app(
     window.show()
     app.processEvents()
     scratch: tempfile.TemporaryDirectory[str] | None = None
+    # After the window shows: these imports are a noticeable part of start-up.
+    import asyncio
+
+    import qasync
+
     try:
         # Python 3.11 has no asyncio.run(loop_factory=...); Runner has.
         with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
