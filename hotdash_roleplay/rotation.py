@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.names import clean_name
 
 MIN_PEOPLE = 3
 MAX_PEOPLE = 12
@@ -155,9 +156,9 @@ def validate_roster(names: Iterable[str]) -> list[str]:
     for raw in names:
         if not isinstance(raw, str):
             raise UserError("Participant names must be text.")
-        name = raw.strip()
-        if not name:
+        if not raw.strip():
             raise UserError("Participant names cannot be empty.")
+        name = clean_name(raw)
         # Case-insensitive: "Ann" and "ann" on one projector are surely the same person.
         key = name.casefold()
         if key in seen:

@@ -250,3 +250,49 @@ def test_names_in_any_script_are_one_person_each(services: Services) -> None:
     services.sessions.create_session(PLAN, names)
     services.sessions.create_session(PLAN, ["юлия", "đorđe", "ξανθή", "李雷"])
     assert sorted(p.name for p in services.people.list_people()) == sorted(names)
+
+
+@pytest.mark.parametrize("bad", ["\u202eevil", "Ann\x07", "x" * 121])
+def test_names_with_control_characters_or_too_long_are_refused(
+    services: Services, bad: str
+) -> None:
+    with pytest.raises(UserError):
+        services.sessions.create_session(PLAN, ["Ann", "Ben", "Cat", bad])
+    assert services.sessions.list_sessions() == []
+
+
+def test_spaces_in_names_are_folded_once_for_roster_and_store(services: Services) -> None:
+    detail = services.sessions.create_session(PLAN, ["  Ann   Lee ", "Ben", "Cat", "Dev"])
+    assert detail.participants[0] == "Ann Lee"
+    assert "Ann Lee" in {p.name for p in services.people.list_people()}
+
+
+def test_the_round_under_way_keeps_its_roles_unless_someone_in_it_leaves(
+    services: Services,
+) -> None:
+    sid = services.sessions.create_session(PLAN, ["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"]).id
+    live = services.live(sid)
+    live.toggle()  # round 1 under way
+    under_way = live.round
+    assert under_way is not None
+
+    arrived = services.sessions.person_arrives(sid, "Gus")
+    now = arrived.session.rounds[0]
+    assert not arrived.current_round_changed
+    assert (now.operator, now.ai_system, now.facilitator) == (
+        under_way.operator,
+        under_way.ai_system,
+        under_way.facilitator,
+    )
+    assert "Gus" in now.observers  # the newcomer watches the round under way
+
+    observer = next(o for o in now.observers if o != "Gus")
+    left = services.sessions.person_leaves(sid, observer)
+    assert not left.current_round_changed  # a watcher left: the round plays on
+    assert observer not in left.session.rounds[0].observers
+    assert left.session.rounds[0].operator == under_way.operator
+
+    operator = under_way.operator or ""
+    gone = services.sessions.person_leaves(sid, operator)
+    assert gone.current_round_changed  # the operator left: the round is re-planned
+    assert operator not in (gone.session.rounds[0].operator, *gone.session.rounds[0].observers)

@@ -119,11 +119,12 @@ def phases_block(r: RoundReport) -> list[Flowable]:
         return out
     rows: list[list[object]] = []
     for p in r.phases:
-        cell = (
-            Plain(f"over by {duration(p.over_seconds)}", WARN, bold=True)
-            if p.overran
-            else Plain(against_plan(p.over_seconds))
-        )
+        if not p.reached:
+            cell = Plain("not run")
+        elif p.overran:
+            cell = Plain(f"over by {duration(p.over_seconds)}", WARN, bold=True)
+        else:
+            cell = Plain(against_plan(p.over_seconds))
         adjusted = p.adjusted_seconds - p.planned_seconds
         rows.append(
             [
@@ -135,14 +136,18 @@ def phases_block(r: RoundReport) -> list[Flowable]:
             ]
         )
     planned = sum(p.planned_seconds for p in r.phases)
+    adjusted_total = sum(p.adjusted_seconds for p in r.phases)
     actual = sum(p.actual_seconds for p in r.phases)
     rows.append(
         [
             Plain("Whole round", bold=True),
             Plain(duration(planned), bold=True),
-            Plain(""),
+            Plain(
+                signed_duration(adjusted_total - planned) if adjusted_total != planned else "",
+                bold=True,
+            ),
             Plain(duration(actual), bold=True),
-            Plain(against_plan(actual - planned), bold=True),
+            Plain(against_plan(actual - adjusted_total), bold=True),
         ]
     )
     out.append(

@@ -48,12 +48,17 @@ class PhaseTime(Data):
 
     @property
     def over_seconds(self) -> float:
-        """Beyond the plan (negative: finished early)."""
-        return self.actual_seconds - self.planned_seconds
+        """Beyond the plan as adjusted in the room (negative: finished early), as the console's
+        timeline says it: a minute added with + is planned time, not overrun."""
+        return self.actual_seconds - self.adjusted_seconds
 
     @property
     def overran(self) -> bool:
-        return int(self.actual_seconds) > self.planned_seconds
+        return int(self.actual_seconds) > self.adjusted_seconds
+
+    @property
+    def reached(self) -> bool:
+        return self.actual_seconds >= 1
 
 
 class CriterionLine(Data):

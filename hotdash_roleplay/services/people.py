@@ -6,20 +6,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.names import clean_name
 from hotdash_roleplay.services.views import PersonView
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import Participant, Person
-
-MAX_NAME = 120
-
-
-def clean_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise UserError("A name cannot be empty.")
-    if len(cleaned) > MAX_NAME:
-        raise UserError(f"A name can be at most {MAX_NAME} characters long.")
-    return cleaned
 
 
 def get_or_create_person(db: Session, name: str) -> Person:

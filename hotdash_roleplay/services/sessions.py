@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -44,6 +44,7 @@ class SessionChange:
 
     session: SessionDetail
     violations: tuple[Violation, ...]
+    current_round_changed: bool = False  # the round under way was re-planned too
 
 
 def plan_snapshot(
@@ -291,9 +292,9 @@ class SessionService:
             if part is None or not part.active:
                 raise UserError(f"{person.name} is not taking part in this session.")
             part.active = False
-            self._replan(db, row)
+            changed = self._replan(db, row)
             db.commit()
-        return self._change(session_id)
+        return self._change(session_id, current_round_changed=changed)
 
     def person_arrives(self, session_id: int, name: str) -> SessionChange:
         with self._store.session() as db:
@@ -309,22 +310,39 @@ class SessionService:
                 )
             else:
                 part.active = True
-            self._replan(db, row)
+            changed = self._replan(db, row)
             db.commit()
-        return self._change(session_id)
+        return self._change(session_id, current_round_changed=changed)
 
-    def _replan(self, db: Session, row: TrainingSession) -> None:
-        """Rounds already played stay as played; the rest are planned again for who is here."""
+    def _replan(self, db: Session, row: TrainingSession) -> bool:
+        """Rounds already played stay as played, and so does the round under way unless one of
+        its active roles left (a leaving observer just goes, a newcomer joins as an observer);
+        the rest are planned again for who is here. Returns whether the round under way had to
+        be re-planned."""
         if row.mode == "certification":
             raise UserError("A certification assessment has one candidate; it is not re-planned.")
         names = _active_names(row)
         validate_roster(names)
-        played = [r for r in row.rounds if r.status == "done"]
-        kept = [round_roles(r) for r in played]
+        keep = [r for r in row.rounds if r.status == "done"]
+        live = next((r for r in row.rounds if r.status == "live"), None)
+        live_changed = False
+        if live is not None:
+            roles = round_roles(live)
+            gone = set(roles.people()) - set(names)
+            staying = tuple(o for o in roles.observers if o not in gone)
+            if gone <= set(roles.observers) and staying:  # only watchers left: play on
+                newcomers = tuple(n for n in names if roles.role_of(n) is None)
+                if newcomers or gone:
+                    roles = replace(roles, observers=tuple(sorted(staying + newcomers)))
+                    set_roles(db, live, roles)
+                keep.append(live)
+            else:
+                live_changed = True
+        kept = [round_roles(r) for r in keep]
         new_plan = replan(kept, names, total_rounds=len(row.rounds), seed=row.seed)
         ids = [r.scenario_id for r in row.rounds] or [row.rounds[0].scenario_id]
         for index, roles in enumerate(new_plan):
-            if index < len(played):
+            if index < len(keep):
                 continue
             if index < len(row.rounds):
                 set_roles(db, row.rounds[index], roles)
@@ -333,6 +351,7 @@ class SessionService:
         for extra in [r for r in row.rounds if r.index >= len(new_plan) and r.status == "pending"]:
             row.rounds.remove(extra)
         db.flush()
+        return live_changed
 
     def _editable_round(self, row: TrainingSession, round_index: int) -> Round:
         if not 0 <= round_index < len(row.rounds):
@@ -342,7 +361,7 @@ class SessionService:
             raise UserError(f"Round {round_index + 1} has been played; it stays as played.")
         return rnd
 
-    def _change(self, session_id: int) -> SessionChange:
+    def _change(self, session_id: int, current_round_changed: bool = False) -> SessionChange:
         detail = self.get(session_id)
         if detail.mode == "certification":
             return SessionChange(detail, ())
@@ -350,9 +369,10 @@ class SessionService:
             RoundRoles(r.operator or "", r.ai_system or "", r.facilitator, r.observers)
             for r in detail.rounds
         ]
-        played = sum(1 for r in detail.rounds if r.status == "done")
+        # The round under way counts as history: its roles are being played out in the room.
+        played = sum(1 for r in detail.rounds if r.status != "pending")
         issues = check_rotation(plan, list(detail.participants), played=played)
-        return SessionChange(detail, tuple(issues))
+        return SessionChange(detail, tuple(issues), current_round_changed)
 
 
 def _active_names(row: TrainingSession) -> list[str]:

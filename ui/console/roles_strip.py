@@ -153,7 +153,14 @@ class PeoplePanel(QWidget):
             return
         self.name_box.setEditText("")
         self._live.reload()
-        lines = [f"{name} {verb}; the rounds not yet played were planned again."]
+        under_way = change.session.current is not None and change.session.current.status == "live"
+        if change.current_round_changed:
+            current = "the round under way and the rounds after it were planned again"
+        elif under_way:
+            current = "the round under way keeps its roles; the rounds after it were planned again"
+        else:
+            current = "the rounds not yet played were planned again"
+        lines = [f"{name} {verb}; {current}."]
         if change.violations:
             lines.append("Rules this plan breaks:")
             lines += [f"• {v}" for v in change.violations]

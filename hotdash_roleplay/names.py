@@ -1,0 +1,25 @@
+"""People's names as typed by a trainer: one cleaning rule for the roster and the store."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hotdash_roleplay.errors import UserError
+
+MAX_NAME = 120
+# Bidirectional overrides and isolates can make a name read differently on the projector and
+# in the PDFs than what was typed; control characters have no place in a name.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_name(name: str) -> str:
+    """The name with its spaces folded; UserError when it is empty, too long or holds control
+    characters."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise UserError("A name cannot be empty.")
+    if len(cleaned) > MAX_NAME:
+        raise UserError(f"A name can be at most {MAX_NAME} characters long.")
+    if any(ch in _BIDI_CONTROLS or unicodedata.category(ch) == "Cc" for ch in cleaned):
+        raise UserError(f"The name {cleaned!r} contains invisible control characters.")
+    return cleaned
