@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -42,12 +42,15 @@ from hotdash_roleplay.rotation import (
 )
 from ui import theme
 from ui.start_screen import labelled
+from ui.tables import fit_columns
 
 if TYPE_CHECKING:
     from hotdash_roleplay.plans import SessionPlan
     from hotdash_roleplay.services import Services
 
 MAX_NAME = 120
+MAX_TITLE = 200  # the core's session-title limit (services.sessions.MAX_TITLE)
+SESSION_MINUTES = 90  # the program's Module 4 session, introduction and close included
 COLUMNS = ("Scenario", "Operator", "AI System", "Facilitator", "Observers")
 ROLE_COLUMN = {"operator": 1, "ai_system": 2, "facilitator": 3, "observer": 4}
 WARN = "⚠"  # with the highlight, so a flagged cell does not rely on colour alone
@@ -247,24 +250,52 @@ class PlanPanel(QGroupBox):
         self.description.setWordWrap(True)
         self.title_edit = QLineEdit(self)
         self.title_edit.setAccessibleName("Session title")
-        self.title_edit.setMaxLength(200)
+        self.title_edit.setMaxLength(MAX_TITLE)
+        self.title_edit.setToolTip(f"Up to {MAX_TITLE} characters")
+        self.title_edit.setAccessibleDescription(f"Up to {MAX_TITLE} characters")
+        # The field shows its limit: "n / 200" beside it once the title gets long.
+        self.title_count = labelled("", "muted", self)
+        self.title_count.setObjectName("titleCount")
+        self.title_edit.textChanged.connect(self._count_title)
         self.trainer_edit = QLineEdit(self)
         self.trainer_edit.setAccessibleName("Trainer name")
         self.trainer_edit.setMaxLength(120)
         self.anonymous = QCheckBox("Anonymous feedback in the debrief report", self)
         self.anonymous.setAccessibleName("Anonymous feedback")
 
-        form = QFormLayout(self)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        # Qt draws a mnemonic label in pieces, losing kerning ("T&rainer" lost its "r" to the
+        # field): the letter sits where no kerning pair breaks (Alt+R was Remembered's too) and
+        # the label column gets a character of slack.
+        title_row = QHBoxLayout()
+        title_row.setContentsMargins(0, 0, 0, 0)
+        title_row.addWidget(self.title_edit, 1)
+        title_row.addWidget(self.title_count)
+        form = QGridLayout(self)
         form.setHorizontalSpacing(14)
-        for text, field in (("&Plan", self.combo), ("&Title", self.title_edit)):
-            form.addRow(_buddy(text, field, self), field)
-            if field is self.combo:
-                form.addRow(self.description)
-        form.addRow(_buddy("T&rainer", self.trainer_edit, self), self.trainer_edit)
-        form.addRow(self.anonymous)
+        form.setColumnStretch(1, 1)
+        form.addWidget(_buddy("&Plan", self.combo, self), 0, 0)
+        form.addWidget(self.combo, 0, 1)
+        form.addWidget(self.description, 1, 0, 1, 2)
+        form.addWidget(_buddy("&Title", self.title_edit, self), 2, 0)
+        form.addLayout(title_row, 2, 1)
+        trainer_label = _buddy("Tra&iner", self.trainer_edit, self)
+        form.addWidget(trainer_label, 3, 0)
+        form.addWidget(self.trainer_edit, 3, 1)
+        form.addWidget(self.anonymous, 4, 0, 1, 2)
+        form.setRowStretch(5, 1)
+        self.ensurePolished()
+        metrics = trainer_label.fontMetrics()
+        form.setColumnMinimumWidth(
+            0, metrics.horizontalAdvance("Trainer") + metrics.averageCharWidth()
+        )
         self.combo.currentIndexChanged.connect(self._plan_selected)
         self._plan_selected()
+        self._count_title()
+
+    def _count_title(self) -> None:
+        count = len(self.title_edit.text())
+        self.title_count.setText(f"{count} / {MAX_TITLE}")
+        self.title_count.setVisible(count >= MAX_TITLE * 0.8)
 
     @property
     def plan(self) -> SessionPlan:
@@ -280,10 +311,19 @@ class PlanPanel(QGroupBox):
 class PhasesPanel(QGroupBox):
     """Minutes per phase, filled from the plan; the trainer may adjust them for this session."""
 
+    changed_minutes = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Phase minutes", parent)
-        self.form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        self.form = QFormLayout()
         self.form.setHorizontalSpacing(14)
+        self.total = labelled("", "", self)
+        self.total.setObjectName("planTotal")
+        self.total.setWordWrap(True)
+        self.total.setAccessibleName("Total time of the plan")
+        outer.addLayout(self.form)
+        outer.addWidget(self.total)
         self.boxes: dict[str, QDoubleSpinBox] = {}
         self.defaults: dict[str, int] = {}
 
@@ -301,14 +341,49 @@ class PhasesPanel(QGroupBox):
             box.setValue(phase.minutes)
             box.setAccessibleName(f"{phase.title} minutes")
             box.setMaximumWidth(120)
+            box.valueChanged.connect(self.changed_minutes)
             self.boxes[str(phase.key)] = box
             self.form.addRow(_buddy(phase.title, box, self), box)
 
     def seconds(self) -> dict[str, int]:
         return {key: round(box.value() * 60) for key, box in self.boxes.items()}
 
+    def round_minutes(self) -> float:
+        return sum(box.value() for box in self.boxes.values())
+
+    def show_total(self, rounds: int, session_minutes: int | None) -> None:
+        """Rounds × the (possibly edited) minutes of a round; over the session's length it
+        says so in words, with the role's colour only as a second cue."""
+        per_round = self.round_minutes()
+        if rounds <= 0:
+            self.total.setText(f"Each round: {per_round:g} min")
+            set_role(self.total, "muted")
+            return
+        total = rounds * per_round
+        noun = "round" if rounds == 1 else "rounds"
+        text = f"{rounds} {noun} × {per_round:g} min = {total:g} min"
+        if session_minutes is not None and total > session_minutes:
+            text += (
+                f"\n{WARN} Longer than the {session_minutes}-minute session: "
+                "consider fewer rounds or shorter phases."
+            )
+            set_role(self.total, "notice")
+        else:
+            set_role(self.total, "muted")
+        self.total.setText(text)
+
     def changed(self) -> bool:
         return self.seconds() != self.defaults
+
+
+def set_role(label: QLabel, role: str) -> None:
+    """Re-style a label for its role; the StyleChange makes its frame take the role's padding
+    (re-polishing alone recolours it but leaves the text against the edges)."""
+    if label.property("role") != role:
+        label.setProperty("role", role)
+        label.style().unpolish(label)
+        label.style().polish(label)
+        QApplication.sendEvent(label, QEvent(QEvent.Type.StyleChange))
 
 
 def _buddy(text: str, field: QWidget, parent: QWidget) -> QLabel:
@@ -327,12 +402,8 @@ class RotationTable(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setWordWrap(True)
         self.setAlternatingRowColors(True)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        fit_columns(self)  # long names are elided with a tooltip, never push columns away
 
     def show_rounds(
         self,
@@ -369,7 +440,6 @@ class RotationTable(QTableWidget):
             if r in rows_flagged:
                 head.setToolTip("\n".join(rows_flagged[r]))
             self.setVerticalHeaderItem(r, head)
-        self.resizeRowsToContents()
 
     @staticmethod
     def _cell(text: str, problems: list[str] | None) -> QTableWidgetItem:
@@ -386,7 +456,7 @@ class RotationTable(QTableWidget):
         font = QFont()
         font.setBold(True)
         item.setFont(font)
-        item.setToolTip("\n".join(problems))
+        item.setToolTip("\n".join([text, *problems]))  # the full name too: it may be elided
         item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, " ".join(problems))
         return item
 
@@ -462,6 +532,7 @@ class SetupScreen(QWidget):
 
         self.plan_panel.plan_changed.connect(self._plan_changed)
         self.roster.changed.connect(self.generate)
+        self.phases.changed_minutes.connect(self._show_total)
         self._plan_changed()
 
     def _build_rotation(self) -> QGroupBox:
@@ -479,7 +550,10 @@ class SetupScreen(QWidget):
         self.swap_b = QComboBox(box)
         self.swap_b.setAccessibleName("Second person to swap")
         for combo in (self.swap_a, self.swap_b):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # Not sized to the longest name: a 70-character one pushed the row off the box.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
             combo.setMinimumContentsLength(14)
         self.swap_button = QPushButton("Swap", box)
         self.swap_button.setAccessibleName("Swap the two people's roles in the round")
@@ -542,6 +616,14 @@ class SetupScreen(QWidget):
         self.placeholder.setText(problem or "")
         self._build_scenarios()
         self._show_rotation()
+        self._show_total()
+
+    def _show_total(self) -> None:
+        plan = self.plan_panel.plan
+        rounds = len(self.rounds) or (plan.rounds or 0)
+        # The 90-minute frame is Module 4's practice session; other plans have no fixed length.
+        practice = str(plan.mode) == "practice"
+        self.phases.show_total(rounds, SESSION_MINUTES if practice else None)
 
     def _check(self, rounds: Sequence[RoundRoles]) -> list[Violation]:
         if not rounds or is_certification(self.plan_panel.plan):
@@ -712,4 +794,3 @@ class SetupScreen(QWidget):
 
     def focus_first(self) -> None:
         self.roster.name_edit.setFocus()
-

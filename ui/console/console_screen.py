@@ -34,9 +34,9 @@ from hotdash_roleplay.clock import (
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
-from ui.console import follow, set_style_property
+from ui.console import follow
 from ui.console.checklist_panel import ChecklistPanel
-from ui.console.decision_panel import DecisionPanel
+from ui.console.decision_panel import DecisionPanel, set_box_role
 from ui.console.roles_strip import PeoplePanel, RolesStrip
 from ui.console.scenario_card import ScenarioCard, round_scenario
 from ui.console.timeline import Timeline
@@ -44,6 +44,7 @@ from ui.console.timer_widget import TimerWidget
 from ui.observer_host import ObserverHost
 from ui.observer_status import ObserverStatusWidget
 from ui.projector import ProjectorWindow
+from ui.tables import fit_columns
 
 REPAINT_MS = 200
 MINUTE = 60
@@ -174,6 +175,7 @@ class ConsoleScreen(QWidget):
         self.checklists.saved.connect(self.observers.refresh_soon)
         self.debrief = _debrief_panel(self._services, self._live, self)
         self.people = PeoplePanel(self._services, self._live, self)
+        fit_columns(self.people.table, content_sized=(0,))  # long names elide, rows stay even
         self._tab_index: dict[str, int] = {}
         for key, title, page in (
             ("decision", "Decision", self.decision),
@@ -273,8 +275,22 @@ class ConsoleScreen(QWidget):
                 "The phase cannot be shorter than the time already spent in it.", "notice"
             )
 
+    def _undecided(self) -> int | None:
+        """The live round's number while it has no recorded decision, else None."""
+        rnd = self._live.round
+        if rnd is None or self._services.decisions.get(rnd.id) is not None:
+            return None
+        return rnd.number
+
     def next_phase(self) -> None:
-        self._run(self._live.next_phase)
+        leaving_decision = self._live.view().phase_key == "decision"
+        number = self._undecided()
+        if self._run(self._live.next_phase) and leaving_decision and number is not None:
+            # Non-blocking: the round goes on, and the Decision tab (and its draft) stays usable.
+            self.show_message(
+                f"No decision recorded for round {number} yet — record it in the Decision tab.",
+                "notice",
+            )
 
     def previous_phase(self) -> None:
         self._run(self._live.previous_phase)
@@ -285,14 +301,22 @@ class ConsoleScreen(QWidget):
             self.show_message("The session is complete: there is no round left.", "notice")
             return
         view = self._live.view()
-        if view.status is not Status.FINISHED and self._confirm_round != rnd.id:
-            # One stray click must not end a round mid-phase: ask for a second one.
+        undecided = self._undecided() is not None
+        if (view.status is not Status.FINISHED or undecided) and self._confirm_round != rnd.id:
+            # One stray click must not end a round mid-phase, nor close it without its decision
+            # (the panel follows the live round, so it could not be recorded later): warn in
+            # the window and take a second click as the answer.
             self._confirm_round = rnd.id
-            self.show_message(
-                f"Round {rnd.number} is still in {view.phase_title}. "
-                "Press Next round again to close it.",
-                "notice",
-            )
+            parts = []
+            if view.status is not Status.FINISHED:
+                parts.append(f"Round {rnd.number} is still in {view.phase_title}.")
+            if undecided:
+                parts.append(
+                    f"No decision recorded for round {rnd.number} yet — "
+                    "record it in the Decision tab."
+                )
+            parts.append(f"Press {self.next_round_button.text()} again to close it.")
+            self.show_message(" ".join(parts), "notice")
             return
         self._run(self._live.next_round)
 
@@ -302,7 +326,7 @@ class ConsoleScreen(QWidget):
 
     def show_message(self, text: str, role: str = "error") -> None:
         self.message.setText(text)
-        set_style_property(self.message, "role", role)
+        set_box_role(self.message, role)  # with its padding, so no line is clipped
         self.message.show()
 
     # -- projector ----------------------------------------------------------------------------

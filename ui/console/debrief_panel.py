@@ -33,10 +33,12 @@ from PySide6.QtWidgets import (
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.scenarios import Scenario
 from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.debrief import MAX_NOTE
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.views import RoundView
 from ui.console import follow
 from ui.console.checklist_panel import KeepSpace, agenda_hint, keep_space, restyle
+from ui.console.decision_panel import limited_box
 
 
 def _label(text: str = "", role: str = "") -> QLabel:
@@ -87,8 +89,14 @@ class EditableList(QWidget):
         self.list.itemChanged.connect(lambda _item: self._changed())
 
         self.entry = QLineEdit()
-        self.entry.setPlaceholderText(f"New {noun}, then Enter")
+        # Short enough to show whole in a half-width box; the how-to is in the tooltip.
+        placeholder = f"New {noun}"
+        self.entry.setPlaceholderText(placeholder)
+        self.entry.setToolTip(f"Type a {noun}, then press Enter or Add")
         self.entry.setAccessibleName(f"New {noun}")
+        self.entry.setMaxLength(MAX_NOTE)  # the core's limit for one item
+        width = self.entry.fontMetrics().horizontalAdvance(placeholder)
+        self.entry.setMinimumWidth(width + 32)  # padding and frame: the placeholder never cuts
         self.entry.returnPressed.connect(self.add_entry)
         self.add_button = QPushButton("Add")
         self.add_button.setAccessibleName(f"Add {noun}")
@@ -191,6 +199,8 @@ class DebriefPanel(QWidget):
         self.note.setTabChangesFocus(True)  # Tab leaves the box: the panel stays keyboard-usable
         self.note.setMinimumHeight(70)
         self.note.setMaximumHeight(130)
+        # Cut at the core's limit as typed; connected before the save, so every save fits.
+        note_holder, self.note_limit = limited_box(self.note, MAX_NOTE, self)
         self.note.textChanged.connect(self._save_note)
         note_label = _label("Notes on this &question")
         note_label.setBuddy(self.note)
@@ -204,7 +214,7 @@ class DebriefPanel(QWidget):
         q_layout.addLayout(nav)
         q_layout.addWidget(self.question)
         q_layout.addWidget(note_label)
-        q_layout.addWidget(self.note)
+        q_layout.addWidget(note_holder)
 
         # -- takeaways and action items ---------------------------------------------------------
         self.takeaways = EditableList("takeaway", self._save_takeaways)

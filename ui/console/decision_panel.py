@@ -3,12 +3,17 @@ the time to decide, and (trainer only) whether it matched the expert."""
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt, Signal
+from pydantic_core import ErrorDetails
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QComboBox,
     QFormLayout,
@@ -29,6 +34,7 @@ from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.decisions import MAX_REPLY
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.views import DecisionView, RoundView
 from ui.console import set_style_property
@@ -39,11 +45,100 @@ FieldWidget = QLineEdit | QPlainTextEdit | QComboBox
 SHORT_LIMIT = 500  # the notes' one-line fields (max_length) get a line edit, the rest a text box
 
 
+COUNTER_FROM = 0.8  # the "n / max" counter appears once a box is this full
+
+
 def _max_length(field: Any) -> int | None:
     for meta in field.metadata:
         if getattr(meta, "max_length", None) is not None:
             return int(meta.max_length)
     return None
+
+
+def set_box_role(label: QLabel, role: str) -> None:
+    """Set a label's theme role, and let its frame take the role's padding and border.
+
+    Re-polishing alone recolours but keeps the old frame width: the label then sizes itself
+    without the padding and its text is clipped. A StyleChange recomputes it."""
+    set_style_property(label, "role", role)
+    QApplication.sendEvent(label, QEvent(QEvent.Type.StyleChange))
+
+
+def _utf16(text: str, index: int) -> int:
+    """Qt cursor positions count UTF-16 units; Python (and the core's limits) count code points."""
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+def _code_points(text: str, position: int) -> int:
+    return len(text.encode("utf-16-le")[: position * 2].decode("utf-16-le", errors="ignore"))
+
+
+class TextLimit(QObject):
+    """A maxLength for QPlainTextEdit: what goes past the limit is cut where it was typed or
+    pasted (the rest of the text and the cursor stay), and a "n / max" counter shows near it.
+
+    The core refuses longer text; cutting as typed means nothing typed is later refused."""
+
+    def __init__(self, edit: QPlainTextEdit, limit: int, counter: QLabel) -> None:
+        super().__init__(edit)
+        self.edit = edit
+        self.limit = limit
+        self.counter = counter
+        counter.setObjectName(f"{edit.objectName() or 'text'}Counter")
+        counter.setProperty("role", "muted")
+        counter.setAlignment(Qt.AlignmentFlag.AlignRight)
+        counter.hide()
+        edit.textChanged.connect(self._changed)
+
+    def _changed(self) -> None:
+        text = self.edit.toPlainText()
+        excess = len(text) - self.limit
+        if excess > 0:
+            cursor = self.edit.textCursor()
+            end = _code_points(text, cursor.position())
+            start = max(0, end - excess)
+            if end - start < excess:  # the cursor sits too near the start: cut the tail instead
+                start, end = self.limit, len(text)
+            # An edit through the cursor keeps undo, the caret, and re-enters here only once.
+            cut = QTextCursor(self.edit.document())
+            cut.setPosition(_utf16(text, start))
+            cut.setPosition(_utf16(text, end), QTextCursor.MoveMode.KeepAnchor)
+            cut.removeSelectedText()
+            return
+        self.show_count(len(text))
+
+    def show_count(self, count: int) -> None:
+        near = count >= self.limit * COUNTER_FROM
+        self.counter.setText(f"{count:,} / {self.limit:,}")
+        self.counter.setVisible(near)
+        if near:
+            set_box_role(self.counter, "notice" if count >= self.limit else "muted")
+
+
+def limited_box(edit: QPlainTextEdit, limit: int, parent: QWidget) -> tuple[QWidget, TextLimit]:
+    """The box with its counter underneath, as one widget for a form row."""
+    holder = QWidget(parent)
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2)
+    box.addWidget(edit)
+    counter = QLabel(holder)
+    counter.setToolTip(f"Characters used of the {limit:,} this box holds")
+    box.addWidget(counter, 0, Qt.AlignmentFlag.AlignRight)  # small, under the box's right edge
+    return holder, TextLimit(edit, limit, counter)
+
+
+def plain_error(title: str, err: ErrorDetails) -> str:
+    """A refusal a trainer can act on, never pydantic's wording."""
+    ctx = err.get("ctx") or {}
+    kind = err.get("type", "")
+    if kind == "string_too_long":
+        return f"{title} can be at most {ctx.get('max_length')} characters long; shorten it."
+    if kind in ("enum", "literal_error"):
+        return f"{title}: choose one of the listed options."
+    if kind in ("string_type", "missing"):
+        return f"{title} needs to be filled in."
+    return f"{title} could not be used as written; check it and record again."
 
 
 class NoteForm(QWidget, Generic[NoteT]):
@@ -53,33 +148,48 @@ class NoteForm(QWidget, Generic[NoteT]):
         super().__init__(parent)
         self._model = model
         self.fields: dict[str, FieldWidget] = {}
+        self.limits: dict[str, TextLimit] = {}
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for name, field in model.model_fields.items():
-            title = str(field.title)
-            widget = self._make(field.annotation, field)
+        for name, info in model.model_fields.items():
+            title = str(info.title)
+            widget = self._make(info.annotation, info)
             widget.setObjectName(f"{model.__name__}_{name}")
             widget.setAccessibleName(title)
             required = name in model.REQUIRED
             label = QLabel(f"{title} *" if required else title, self)
             label.setBuddy(widget)
-            form.addRow(label, widget)
+            limit = _max_length(info)
+            if isinstance(widget, QPlainTextEdit) and limit is not None:
+                holder, self.limits[name] = limited_box(widget, limit, self)
+                form.addRow(label, holder)
+            else:
+                form.addRow(label, widget)
             self.fields[name] = widget
 
-    def _make(self, annotation: Any, field: Any) -> FieldWidget:
+    def _make(self, annotation: Any, info: Any) -> FieldWidget:
         if isinstance(annotation, type) and issubclass(annotation, Enum):
             box = QComboBox(self)
             for member in annotation:
                 box.addItem(getattr(member, "label", str(member.value)), member.value)
-            box.setCurrentIndex(box.findData(field.default.value))
+            box.setCurrentIndex(box.findData(info.default.value))
             return box
-        limit = _max_length(field)
+        limit = _max_length(info)
         if limit is not None and limit <= SHORT_LIMIT:
-            return QLineEdit(self)
+            line = QLineEdit(self)
+            line.setMaxLength(limit)  # Qt counts UTF-16 units: never more code points than this
+            return line
         edit = QPlainTextEdit(self)
         edit.setTabChangesFocus(True)  # keyboard users leave the box with Tab
         edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 3 + 12)
         return edit
+
+    def connect_changes(self, slot: Any) -> None:
+        for widget in self.fields.values():
+            if isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(slot)
+            else:
+                widget.textChanged.connect(slot)
 
     def data(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -97,8 +207,9 @@ class NoteForm(QWidget, Generic[NoteT]):
             return self._model.model_validate(self.data())
         except ValidationError as exc:
             err = exc.errors()[0]
-            field = self._model.model_fields[str(err["loc"][0])].title
-            raise UserError(f"{field}: {err['msg']}") from None
+            info = self._model.model_fields.get(str(err["loc"][0])) if err["loc"] else None
+            title = str(info.title) if info is not None else "A field of the note"
+            raise UserError(plain_error(title, err)) from None
 
     def set_data(self, values: dict[str, Any]) -> None:
         for name, widget in self.fields.items():
@@ -110,6 +221,30 @@ class NoteForm(QWidget, Generic[NoteT]):
                 widget.setText(str(value or ""))
             else:
                 widget.setPlainText(str(value or ""))
+
+
+@dataclass
+class Draft:
+    """What the trainer typed for a round and has not recorded (or changed since recording)."""
+
+    decision: Decision | None = None
+    final_reply: str = ""
+    rejection: dict[str, str] = field(default_factory=dict)
+    escalation: dict[str, str] = field(default_factory=dict)
+
+
+# Drafts by round, per store, for the app run: a console opened again (or a later round and
+# back) finds what was typed. Keyed by id(services) and dropped with it, so a new store never
+# sees another's round ids.
+_DRAFTS: dict[int, dict[int, Draft]] = {}
+
+
+def drafts_for(services: Services) -> dict[int, Draft]:
+    key = id(services)
+    if key not in _DRAFTS:
+        _DRAFTS[key] = {}
+        weakref.finalize(services, _DRAFTS.pop, key, None)
+    return _DRAFTS[key]
 
 
 def _scroll(widget: QWidget, parent: QWidget) -> QScrollArea:
@@ -128,6 +263,8 @@ class DecisionPanel(QWidget):
         self._live = live
         self._round: RoundView | None = None
         self._decision: DecisionView | None = None
+        self._drafts = drafts_for(services)
+        self._loading = False  # filling the form from the store is not the trainer's draft
 
         self.operator_label = QLabel(self)
         self.operator_label.setProperty("role", "heading")
@@ -166,8 +303,9 @@ class DecisionPanel(QWidget):
         reply_box.setContentsMargins(0, 0, 0, 0)
         reply_label = QLabel("&Edited reply (what the customer receives) *", reply_page)
         reply_label.setBuddy(self.reply_edit)
+        reply_holder, self.reply_limit = limited_box(self.reply_edit, MAX_REPLY, reply_page)
         reply_box.addWidget(reply_label)
-        reply_box.addWidget(self.reply_edit)
+        reply_box.addWidget(reply_holder)
         self.rejection_form = NoteForm(RejectionNote, self)
         self.escalation_form = NoteForm(EscalationNote, self)
         self._pages = {
@@ -187,10 +325,13 @@ class DecisionPanel(QWidget):
         self.record_button.setProperty("role", "primary")
         self.record_button.setAccessibleName("Record the operator's decision")
         self.record_button.clicked.connect(self.record)
+        # Its own full-width row under the button: a long refusal wraps and gets the height it
+        # needs instead of being clipped beside the button.
         self.message = QLabel(self)
         self.message.setObjectName("decisionMessage")
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setMinimumWidth(1)  # width comes from the panel, height from the wrap
         self.message.hide()
         self.expert_label = QLabel(self)
         self.expert_label.setObjectName("matchedExpert")
@@ -201,15 +342,19 @@ class DecisionPanel(QWidget):
         self.benchmark_label.hide()
         bottom = QHBoxLayout()
         bottom.addWidget(self.record_button)
-        bottom.addWidget(self.message, 1)
+        bottom.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addLayout(choice_row)
         layout.addWidget(self.stack, 1)
         layout.addLayout(bottom)
+        layout.addWidget(self.message)
         layout.addWidget(self.expert_label)
         layout.addWidget(self.benchmark_label)
+        self.reply_edit.textChanged.connect(self._remember_draft)
+        self.rejection_form.connect_changes(self._remember_draft)
+        self.escalation_form.connect_changes(self._remember_draft)
         self.refresh()
 
     def _titled(self, title: str, form: QWidget) -> QWidget:
@@ -234,6 +379,27 @@ class DecisionPanel(QWidget):
     def _choice_changed(self, _id: int, checked: bool) -> None:
         if checked:
             self.stack.setCurrentIndex(self._pages[self.selected()])
+            self._remember_draft()
+
+    def draft(self) -> Draft | None:
+        """This round's unrecorded form contents, if the trainer changed anything."""
+        return self._drafts.get(self._round.id) if self._round else None
+
+    def has_recorded(self) -> bool:
+        return self._decision is not None
+
+    def _form_state(self) -> Draft:
+        return Draft(
+            self.selected(),
+            self.reply_edit.toPlainText(),
+            self.rejection_form.data(),
+            self.escalation_form.data(),
+        )
+
+    def _remember_draft(self, *_: object) -> None:
+        if self._loading or self._round is None:
+            return
+        self._drafts[self._round.id] = self._form_state()
 
     def refresh(self) -> None:
         """Follow the live session: a new round gets a fresh form (or its stored decision)."""
@@ -250,9 +416,18 @@ class DecisionPanel(QWidget):
         )
         self.setEnabled(rnd is not None)
         self._show_recorded()
+        if self.draft() is not None:
+            self._say("Your draft for this round is back: it is not recorded yet.", "notice")
         self.refresh_time()
 
     def _reset_form(self) -> None:
+        self._loading = True
+        try:
+            self._fill_form()
+        finally:
+            self._loading = False
+
+    def _fill_form(self) -> None:
         self.group.setExclusive(False)
         for button in self.choices.values():
             button.setChecked(False)
@@ -260,26 +435,34 @@ class DecisionPanel(QWidget):
         self.stack.setCurrentIndex(self._pages[None])
         self.message.hide()
         scenario = round_scenario(self._services, self._round)
-        draft = scenario.ai_draft.text if scenario else ""
+        ai_draft = scenario.ai_draft.text if scenario else ""
         # The templates start from what the room saw: the customer's words and the AI draft.
-        self.reply_edit.setPlainText(draft)
+        self.reply_edit.setPlainText(ai_draft)
         self.rejection_form.set_data(
             {
                 "customer_question": scenario.customer_message if scenario else "",
-                "ai_response": draft,
+                "ai_response": ai_draft,
             }
         )
         self.escalation_form.set_data({})
         stored = self._decision
-        if stored is None:
+        if stored is not None:
+            self.choose(Decision(stored.decision))
+            if stored.final_reply:
+                self.reply_edit.setPlainText(stored.final_reply)
+            if stored.rejection_note:
+                self.rejection_form.set_data(stored.rejection_note)
+            if stored.escalation_note:
+                self.escalation_form.set_data(stored.escalation_note)
+        draft = self.draft()
+        if draft is None:
             return
-        self.choose(Decision(stored.decision))
-        if stored.final_reply:
-            self.reply_edit.setPlainText(stored.final_reply)
-        if stored.rejection_note:
-            self.rejection_form.set_data(stored.rejection_note)
-        if stored.escalation_note:
-            self.escalation_form.set_data(stored.escalation_note)
+        # What was typed and not recorded wins over the template and the stored decision.
+        if draft.decision is not None:
+            self.choose(draft.decision)
+        self.reply_edit.setPlainText(draft.final_reply)
+        self.rejection_form.set_data(draft.rejection)
+        self.escalation_form.set_data(draft.escalation)
 
     def refresh_time(self) -> None:
         """Cheap: called on every repaint while the clock runs."""
@@ -311,8 +494,12 @@ class DecisionPanel(QWidget):
                 seconds_to_decide=self._live.decision_seconds(),
             )
         except UserError as exc:
-            self._say(str(exc), "error")
+            self._say(str(exc), "error")  # the form (and its draft) stays as typed
             return
+        except ValidationError as exc:
+            self._say(plain_error("The decision", exc.errors()[0]), "error")
+            return
+        self._drafts.pop(rnd.id, None)  # recorded: the store holds it now
         self._decision = view
         self._show_recorded()
         self.refresh_time()
@@ -329,10 +516,8 @@ class DecisionPanel(QWidget):
         taken = format_duration(view.seconds_to_decide or 0)
         self._say(f"Recorded: {Decision(view.decision).label} after {taken}.", "ok")
         self.expert_label.setText(self._expert_verdict(view))
-        set_style_property(
-            self.expert_label,
-            "role",
-            {True: "ok", False: "notice", None: "muted"}[view.matched_expert],
+        set_box_role(
+            self.expert_label, {True: "ok", False: "notice", None: "muted"}[view.matched_expert]
         )
         self.expert_label.show()
         if self._live.detail.drill and view.seconds_to_decide is not None:
@@ -353,5 +538,5 @@ class DecisionPanel(QWidget):
 
     def _say(self, text: str, role: str) -> None:
         self.message.setText(text)
-        set_style_property(self.message, "role", role)
+        set_box_role(self.message, role)
         self.message.show()
