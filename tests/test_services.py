@@ -296,3 +296,20 @@ def test_the_round_under_way_keeps_its_roles_unless_someone_in_it_leaves(
     gone = services.sessions.person_leaves(sid, operator)
     assert gone.current_round_changed  # the operator left: the round is re-planned
     assert operator not in (gone.session.rounds[0].operator, *gone.session.rounds[0].observers)
+
+
+def test_a_decision_draft_is_kept_until_the_decision_is_recorded(services: Services) -> None:
+    from hotdash_roleplay.services.decisions import DecisionDraft
+
+    sid = services.sessions.create_session(PLAN, FOUR).id
+    rnd = services.sessions.get(sid).rounds[0]
+    assert services.decisions.draft(rnd.id) is None
+    typed = DecisionDraft(decision=Decision.REJECT, rejection={"problem": "Wrong policy cited"})
+    services.decisions.save_draft(rnd.id, typed)
+    assert services.decisions.draft(rnd.id) == typed
+    services.decisions.record(
+        rnd.id,
+        Decision.REJECT,
+        rejection_note=RejectionNote(customer_question="q", ai_response="a", problem="p"),
+    )
+    assert services.decisions.draft(rnd.id) is None

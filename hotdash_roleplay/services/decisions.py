@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.errors import UserError
@@ -21,6 +21,24 @@ def expert_decisions(scenario: dict[str, Any]) -> list[str]:
     """The program's expert decision(s) for a stored scenario snapshot; empty when it has none."""
     expert = scenario.get("expert") or {}
     return [str(d) for d in expert.get("decisions", [])]
+
+
+NoteText = Annotated[str, Field(max_length=10_000)]
+
+
+class DecisionDraft(BaseModel):
+    """The decision form as typed, not recorded yet: any state, however incomplete."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Decision | None = None
+    final_reply: str = Field(default="", max_length=MAX_REPLY)
+    rejection: dict[Annotated[str, Field(max_length=40)], NoteText] = Field(
+        default_factory=dict, max_length=20
+    )
+    escalation: dict[Annotated[str, Field(max_length=40)], NoteText] = Field(
+        default_factory=dict, max_length=20
+    )
 
 
 class DecisionService:
@@ -79,9 +97,29 @@ class DecisionService:
             if row.assessed_correct is None or not row.assessment_reason:
                 row.assessed_correct = matched  # the assessor's default, overridable
             row.recorded_at = utcnow()
+            rnd.decision_draft = None  # recorded: the draft has served
             db.add(row)
             db.commit()
             return decision_view(row)
+
+    def save_draft(self, round_id: int, draft: DecisionDraft) -> None:
+        """Keep the form as typed (called on every change: nothing typed is lost)."""
+        with self._store.session() as db:
+            rnd = db.get(Round, round_id)
+            if rnd is None:
+                raise UserError(f"There is no round {round_id}.")
+            rnd.decision_draft = draft.model_dump(mode="json")
+            db.commit()
+
+    def draft(self, round_id: int) -> DecisionDraft | None:
+        with self._store.session() as db:
+            rnd = db.get(Round, round_id)
+            if rnd is None or rnd.decision_draft is None:
+                return None
+            try:
+                return DecisionDraft.model_validate(rnd.decision_draft)
+            except ValidationError:
+                return None  # a draft from an older form: start from the template again
 
     def get(self, round_id: int) -> DecisionView | None:
         with self._store.session() as db:

@@ -121,6 +121,8 @@ class Round(Base):
     feedback_open: Mapped[bool] = mapped_column(Boolean, default=False)
     debrief_question: Mapped[int] = mapped_column(Integer, default=0)
     expert_revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The decision form as typed and not yet recorded: kept so a crash loses nothing.
+    decision_draft: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     session: Mapped[TrainingSession] = relationship(back_populates="rounds")
     roles: Mapped[list[RoleAssignment]] = relationship(

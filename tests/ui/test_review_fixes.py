@@ -21,7 +21,7 @@ from tests.ui.test_debrief_panel import make_panel
 from tests.ui.test_debrief_panel import start as start_debrief
 from tests.ui.test_shell import setup_screen, type_names
 from ui import theme
-from ui.console.decision_panel import drafts_for, plain_error
+from ui.console.decision_panel import plain_error
 from ui.main_window import MainWindow
 
 LONG_NAME = "Maximiliana Alexandrovna Konstantinopolskaya-Wolfeschlegelsteinhausen"  # 70
@@ -162,8 +162,15 @@ def test_draft_survives_phases_rounds_and_a_new_console_with_a_notice(
     assert panel.selected() is Decision.REJECT
     assert panel.rejection_form.data()["problem"] == "Promises a refund policy we do not have"
 
-    # Leaving for the session list and coming back: a new console finds the draft.
+    # Leaving for the session list and coming back: a new console finds the draft, kept in
+    # the store (a fresh Services on the same store stands for a restarted app).
     console.close()
+    from hotdash_roleplay.services import open_services
+
+    restarted = open_services(db_url=services.store.url)
+    stored = restarted.decisions.draft(round1)
+    restarted.close()
+    assert stored is not None and stored.rejection["problem"].startswith("Promises a refund")
     again = open_console(qtbot, services, services.live(live.session_id))
     assert again.decision.selected() is Decision.REJECT
     assert again.decision.rejection_form.data()["problem"].startswith("Promises a refund")
@@ -177,12 +184,13 @@ def test_draft_survives_phases_rounds_and_a_new_console_with_a_notice(
     qtbot.mouseClick(again.next_round_button, Qt.MouseButton.LeftButton)
     assert again._live.round.number == 2
     assert again.decision.selected() is None  # round 2 starts from the template
-    assert drafts_for(services)[round1].decision is Decision.REJECT  # round 1's draft kept
+    draft1 = services.decisions.draft(round1)
+    assert draft1 is not None and draft1.decision is Decision.REJECT  # round 1's draft kept
 
     # A recorded decision needs no warning and leaves no draft behind.
     qtbot.mouseClick(again.decision.choices[Decision.APPROVE], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(again.decision.record_button, Qt.MouseButton.LeftButton)
-    assert again._live.round.id not in drafts_for(services)
+    assert services.decisions.draft(again._live.round.id) is None
     view = again._live.view()
     assert view.status.name == "READY"
     qtbot.mouseClick(again.next_round_button, Qt.MouseButton.LeftButton)

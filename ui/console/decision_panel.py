@@ -3,8 +3,6 @@ the time to decide, and (trainer only) whether it matched the expert."""
 
 from __future__ import annotations
 
-import weakref
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
@@ -34,7 +32,7 @@ from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.services import Services
-from hotdash_roleplay.services.decisions import MAX_REPLY
+from hotdash_roleplay.services.decisions import MAX_REPLY, DecisionDraft
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.views import DecisionView, RoundView
 from ui.console import set_style_property
@@ -223,30 +221,6 @@ class NoteForm(QWidget, Generic[NoteT]):
                 widget.setPlainText(str(value or ""))
 
 
-@dataclass
-class Draft:
-    """What the trainer typed for a round and has not recorded (or changed since recording)."""
-
-    decision: Decision | None = None
-    final_reply: str = ""
-    rejection: dict[str, str] = field(default_factory=dict)
-    escalation: dict[str, str] = field(default_factory=dict)
-
-
-# Drafts by round, per store, for the app run: a console opened again (or a later round and
-# back) finds what was typed. Keyed by id(services) and dropped with it, so a new store never
-# sees another's round ids.
-_DRAFTS: dict[int, dict[int, Draft]] = {}
-
-
-def drafts_for(services: Services) -> dict[int, Draft]:
-    key = id(services)
-    if key not in _DRAFTS:
-        _DRAFTS[key] = {}
-        weakref.finalize(services, _DRAFTS.pop, key, None)
-    return _DRAFTS[key]
-
-
 def _scroll(widget: QWidget, parent: QWidget) -> QScrollArea:
     area = QScrollArea(parent)
     area.setWidgetResizable(True)
@@ -263,7 +237,6 @@ class DecisionPanel(QWidget):
         self._live = live
         self._round: RoundView | None = None
         self._decision: DecisionView | None = None
-        self._drafts = drafts_for(services)
         self._loading = False  # filling the form from the store is not the trainer's draft
 
         self.operator_label = QLabel(self)
@@ -381,25 +354,29 @@ class DecisionPanel(QWidget):
             self.stack.setCurrentIndex(self._pages[self.selected()])
             self._remember_draft()
 
-    def draft(self) -> Draft | None:
-        """This round's unrecorded form contents, if the trainer changed anything."""
-        return self._drafts.get(self._round.id) if self._round else None
+    def draft(self) -> DecisionDraft | None:
+        """This round's unrecorded form contents, if the trainer changed anything (kept in the
+        store at every change, so neither a phase change nor a crash loses them)."""
+        return self._services.decisions.draft(self._round.id) if self._round else None
 
     def has_recorded(self) -> bool:
         return self._decision is not None
 
-    def _form_state(self) -> Draft:
-        return Draft(
-            self.selected(),
-            self.reply_edit.toPlainText(),
-            self.rejection_form.data(),
-            self.escalation_form.data(),
+    def _form_state(self) -> DecisionDraft:
+        return DecisionDraft(
+            decision=self.selected(),
+            final_reply=self.reply_edit.toPlainText(),
+            rejection=self.rejection_form.data(),
+            escalation=self.escalation_form.data(),
         )
 
     def _remember_draft(self, *_: object) -> None:
         if self._loading or self._round is None:
             return
-        self._drafts[self._round.id] = self._form_state()
+        try:
+            self._services.decisions.save_draft(self._round.id, self._form_state())
+        except (UserError, ValidationError) as exc:
+            self._say(f"The draft could not be kept: {exc}", "error")
 
     def refresh(self) -> None:
         """Follow the live session: a new round gets a fresh form (or its stored decision)."""
@@ -499,7 +476,6 @@ class DecisionPanel(QWidget):
         except ValidationError as exc:
             self._say(plain_error("The decision", exc.errors()[0]), "error")
             return
-        self._drafts.pop(rnd.id, None)  # recorded: the store holds it now
         self._decision = view
         self._show_recorded()
         self.refresh_time()
