@@ -25,10 +25,6 @@ class Urgency(StrEnum):
             self.value
         ]
 
-    @property
-    def response_minutes(self) -> int:
-        return {"urgent": 15, "high": 120, "standard": 240}[self.value]
-
 
 class RequestedDecision(StrEnum):
     APPROVE = "approve_recommended"

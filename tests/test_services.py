@@ -313,3 +313,19 @@ def test_a_decision_draft_is_kept_until_the_decision_is_recorded(services: Servi
         rejection_note=RejectionNote(customer_question="q", ai_response="a", problem="p"),
     )
     assert services.decisions.draft(rnd.id) is None
+
+
+def test_the_assessor_can_override_the_expert_verdict_only_with_a_reason(
+    services: Services,
+) -> None:
+    scenario = next(s for s in services.library.scenarios if s.expert)
+    assert scenario.expert is not None
+    sid = services.sessions.create_session(PLAN, FOUR, scenario_ids=[scenario.id]).id
+    rnd = services.sessions.get(sid).rounds[0]
+    wrong = next(d for d in Decision if d not in scenario.expert.decisions and d.value == "approve")
+    view = services.decisions.record(rnd.id, wrong)
+    assert view.matched_expert is False and view.assessed_correct is False  # pre-filled
+    with pytest.raises(UserError, match="reason"):
+        services.decisions.assess(rnd.id, True)
+    view = services.decisions.assess(rnd.id, True, "Approving was defensible: policy v2.1.")
+    assert view.assessed_correct is True and view.assessment_reason.startswith("Approving")

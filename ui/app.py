@@ -58,17 +58,6 @@ def open_store(
         raise
 
 
-def open_window(
-    db_url: str | None, data_dir: str | Path | None, demo: bool
-) -> tuple[MainWindow, tempfile.TemporaryDirectory[str] | None]:
-    """The whole window at once (tests); `run_app` shows the window before opening the store."""
-    services, session_id, scratch = open_store(db_url, data_dir, demo)
-    window = MainWindow(services)
-    if session_id is not None:
-        window.open_console(session_id)
-    return window, scratch
-
-
 def _install_excepthook(window: MainWindow) -> None:
     """A slot that raises must not end the app: UserError is a message in the window; anything
     else is logged and reported briefly, and the app keeps running."""

@@ -5,7 +5,7 @@ columns share the width, a cut cell ends in "…" and its tooltip gives the full
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,10 +44,6 @@ class FullTextTips(QStyledItemDelegate):
 
 def is_elided(text: str, option: QStyleOptionViewItem) -> bool:
     return option.fontMetrics.horizontalAdvance(text) > option.rect.width() - 2 * 6
-
-
-def full_text(model: QAbstractItemModel, row: int, column: int) -> str:
-    return str(model.index(row, column).data(Qt.ItemDataRole.DisplayRole) or "")
 
 
 def fit_columns(table: QTableView, content_sized: tuple[int, ...] = ()) -> None:

@@ -111,13 +111,3 @@ def qr_png(url: str, scale: int = 10) -> bytes:
     buffer = io.BytesIO()
     segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=scale, border=4)
     return buffer.getvalue()
-
-
-def qr_svg(url: str, scale: int = 10) -> bytes:
-    import io
-
-    import segno
-
-    buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(buffer, kind="svg", scale=scale, border=4)
-    return buffer.getvalue()

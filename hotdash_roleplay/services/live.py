@@ -96,9 +96,6 @@ class LiveSession:
     def adjust(self, seconds: int) -> ClockView:
         return self._act(lambda: self._clock.adjust(seconds))
 
-    def finish_phase_clock(self) -> ClockView:
-        return self._act(self._clock.finish)
-
     def _act(self, action: Callable[[], object]) -> ClockView:
         if self.round is None:
             raise UserError("This session has no round left to run.")

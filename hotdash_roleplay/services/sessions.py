@@ -263,12 +263,6 @@ class SessionService:
                 self._snapshots[round_id] = Scenario.model_validate(rnd.scenario)
         return self._snapshots[round_id]
 
-    def set_anonymous_feedback(self, session_id: int, anonymous: bool) -> SessionDetail:
-        with self._store.session() as db:
-            load_session(db, session_id).anonymous_feedback = anonymous
-            db.commit()
-        return self.get(session_id)
-
     # -- changing the rotation ----------------------------------------------------------------
 
     def swap_people(self, session_id: int, round_index: int, a: str, b: str) -> SessionChange:

@@ -359,9 +359,6 @@ class DecisionPanel(QWidget):
         store at every change, so neither a phase change nor a crash loses them)."""
         return self._services.decisions.draft(self._round.id) if self._round else None
 
-    def has_recorded(self) -> bool:
-        return self._decision is not None
-
     def _form_state(self) -> DecisionDraft:
         return DecisionDraft(
             decision=self.selected(),
