@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.names import clean_name
 from hotdash_roleplay.rotation import (
     MAX_PEOPLE,
     MIN_PEOPLE,
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
     from hotdash_roleplay.plans import SessionPlan
     from hotdash_roleplay.services import Services
 
-MAX_NAME = 120
 MAX_TITLE = 200  # the core's session-title limit (services.sessions.MAX_TITLE)
 SESSION_MINUTES = 90  # the program's Module 4 session, introduction and close included
 COLUMNS = ("Scenario", "Operator", "AI System", "Facilitator", "Observers")
@@ -184,10 +184,13 @@ class RosterEditor(QGroupBox):
         taken = {n.casefold() for n in self.names()}
         refused: list[str] = []
         added = 0
-        for name in names:
-            if len(name) > MAX_NAME:
-                refused.append(f"A name can be at most {MAX_NAME} characters long.")
-            elif name.casefold() in taken:
+        for typed in names:
+            try:
+                name = clean_name(typed)  # the core's rule: the store folds names the same way
+            except UserError as exc:
+                refused.append(str(exc))
+                continue
+            if name.casefold() in taken:
                 refused.append(f"{name} is already on the list.")
             elif len(taken) >= self.limits[1]:
                 refused.append(

@@ -252,6 +252,12 @@ def test_roster_too_small_too_large_or_duplicate_is_refused(
     assert roster.name_edit.text() == "ann"  # kept for the trainer to correct
 
     roster.name_edit.clear()
+    roster.name_edit.setText("\u202eevil")  # pasted: a bidi override reverses text on screen
+    qtbot.keyClick(roster.name_edit, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    assert "invisible control characters" in roster.message.text()
+    assert roster.names() == ["Ann", "Ben"]
+
+    roster.name_edit.clear()
     type_names(qtbot, setup, ", ".join(f"P{i}" for i in range(3, 14)))  # 11 more: 13 in all
     assert len(roster.names()) == 12
     assert "at most 12 participants; P13 was not added" in roster.message.text()
