@@ -81,6 +81,13 @@ class TrainingSession(Base):
     anonymous_feedback: Mapped[bool] = mapped_column(Boolean, default=False)
     join_code: Mapped[str] = mapped_column(String(12), default="")
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")  # trainer's notes
+    # The observer page's address and port, kept for the session's whole life so the QR code on
+    # the wall and every open page keep working across a restart.
+    observer_address: Mapped[str | None] = mapped_column(String(64), default=None)
+    observer_port: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The projector window as the trainer left it ({"screen": name, "full_screen": bool}), or
+    # None when it was closed: a restart reopens it.
+    projector: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
 
@@ -199,6 +206,11 @@ class ChecklistSubmission(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     observer_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="draft")  # draft|submitted
+    # Bumped by every save; a save names the version it started from (conditional update), so
+    # two devices never overwrite each other silently.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Where it is being filled in: "console" (the trainer's laptop) or "browser" (a claimed device).
+    filled_in: Mapped[str] = mapped_column(String(20), default="console", server_default="console")
     went_well: Mapped[list[str]] = mapped_column(JSON, default=list)
     could_improve: Mapped[list[str]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -250,3 +262,4 @@ class ObserverToken(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(default=None)
