@@ -30,14 +30,17 @@ DIST = ROOT / "dist"
 BUNDLE = DIST / NAME
 EXE = BUNDLE / (NAME + (".exe" if sys.platform == "win32" else ""))
 MIGRATIONS = "hotdash_roleplay/store/migrations"
-SCENARIO_COUNT = 12
+# What the bundle must list, read from the source it was built from.
+SCENARIO_COUNT = len(list((ROOT / "resources" / "scenarios").glob("*.yaml")))
 GUI_SECONDS = 5.0
 TIMEOUT = 120
 
 # (source relative to the repository, destination inside the bundle); globs keep out caches.
+# resources/ and sessions/ go where the wheel puts them: inside the package (see pyproject.toml).
 DATA = [
-    ("resources", "resources"),
-    ("sessions/*.yaml", "sessions"),
+    ("resources", "hotdash_roleplay/resources"),
+    ("sessions/*.yaml", "hotdash_roleplay/session_plans"),
+    ("sessions/__init__.py", "hotdash_roleplay/session_plans"),
     (f"{MIGRATIONS}/*.py", MIGRATIONS),
     (f"{MIGRATIONS}/script.py.mako", MIGRATIONS),
     (f"{MIGRATIONS}/versions/*.py", f"{MIGRATIONS}/versions"),
@@ -45,6 +48,8 @@ DATA = [
 # Imported inside functions or by name at run time (Alembic loads env.py and the versions from
 # files, so what they import must be in the bundle too).
 HIDDEN_IMPORTS = [
+    "hotdash_roleplay.resources",
+    "hotdash_roleplay.session_plans",
     "ui.app",
     "ui.console.console_screen",
     "ui.export_actions",

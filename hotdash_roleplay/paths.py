@@ -1,20 +1,21 @@
-"""Where the bundled resources and session plans live (source tree or PyInstaller bundle)."""
+"""Where the bundled resources and session plans live.
+
+Both folders are installed as packages (see pyproject.toml), so one lookup serves the editable
+install, the wheel and the PyInstaller bundle.
+"""
 
 from __future__ import annotations
 
-import sys
+from importlib.resources import files
 from pathlib import Path
 
 
-def _root() -> Path:
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:  # PyInstaller one-folder bundle: data sits beside the code
-        return Path(bundle)
-    return Path(__file__).resolve().parent.parent
+def _package_dir(package: str) -> Path:
+    # A package on the file system (every install this app supports) is a real folder.
+    return Path(str(files(package)))
 
 
-ROOT = _root()
-RESOURCES = ROOT / "resources"
+RESOURCES = _package_dir("hotdash_roleplay.resources")
 SCENARIOS_DIR = RESOURCES / "scenarios"
 CHECKLIST_FILE = RESOURCES / "checklist.yaml"
-SESSIONS_DIR = ROOT / "sessions"
+SESSIONS_DIR = _package_dir("hotdash_roleplay.session_plans")
