@@ -41,10 +41,10 @@ from ui.console.roles_strip import PeoplePanel, RolesStrip
 from ui.console.scenario_card import ScenarioCard, round_scenario
 from ui.console.timeline import Timeline
 from ui.console.timer_widget import TimerWidget
-from ui.notice_slot import NoticeSlot
 from ui.observer_host import ObserverHost
 from ui.observer_status import ObserverStatusWidget
 from ui.projector import ProjectorWindow
+from ui.steady import NoticeSlot, fit_texts
 from ui.tables import fit_columns
 
 REPAINT_MS = 200
@@ -66,17 +66,6 @@ def _debrief_panel(services: Services, live: LiveSession, parent: QWidget) -> QW
     from ui.console.debrief_panel import DebriefPanel
 
     return DebriefPanel(services, live, parent)
-
-
-def _fit_texts(button: QPushButton, *texts: str) -> None:
-    """Make a button wide enough for each of its wordings, so rewording it resizes nothing."""
-    current = button.text()
-    widths = []
-    for text in texts:
-        button.setText(text)
-        widths.append(button.sizeHint().width())
-    button.setText(current)
-    button.setMinimumWidth(max(widths))
 
 
 def _scrolled(page: QWidget, parent: QWidget) -> QScrollArea:
@@ -132,7 +121,7 @@ class ConsoleScreen(QWidget):
         screen_label.setBuddy(self.screen_box)
         # One place for Show and Hide: the second click of a pair hides what the first showed.
         self.projector_button = self._button(SHOW_PROJECTOR, "Show the projector full-screen")
-        _fit_texts(self.projector_button, SHOW_PROJECTOR, HIDE_PROJECTOR)
+        fit_texts(self.projector_button, SHOW_PROJECTOR, HIDE_PROJECTOR)
         self.projector_button.clicked.connect(self.show_or_hide_projector)
         self.exit_button = self._button("Sessions", "Back to the list of sessions")
         self.exit_button.clicked.connect(self.back_requested.emit)
@@ -252,9 +241,9 @@ class ConsoleScreen(QWidget):
         self.addAction(fullscreen)
         # Each button as wide as its longest wording, in even columns: a new wording
         # ("Pause", "Finish round") never moves a button.
-        _fit_texts(self.toggle_button, *(f"{t} (Space)" for t in TOGGLE_TEXT.values()))
-        _fit_texts(self.skip_button, "Skip ▶ (N)", "Finish round (N)")
-        _fit_texts(self.next_round_button, "Next round", "Finish session")
+        fit_texts(self.toggle_button, *(f"{t} (Space)" for t in TOGGLE_TEXT.values()))
+        fit_texts(self.skip_button, "Skip ▶ (N)", "Finish round (N)")
+        fit_texts(self.next_round_button, "Next round", "Finish session")
         grid = QGridLayout()
         for column in range(4):
             grid.setColumnStretch(column, 1)

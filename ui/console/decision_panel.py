@@ -37,7 +37,7 @@ from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.views import DecisionView, RoundView
 from ui.console import set_style_property
 from ui.console.scenario_card import round_scenario
-from ui.notice_slot import NoticeSlot
+from ui.steady import NoticeSlot, fit_texts
 
 NoteT = TypeVar("NoteT", RejectionNote, EscalationNote)
 FieldWidget = QLineEdit | QPlainTextEdit | QComboBox
@@ -46,6 +46,7 @@ SHORT_LIMIT = 500  # the notes' one-line fields (max_length) get a line edit, th
 
 COUNTER_FROM = 0.8  # the "n / max" counter appears once a box is this full
 NO_CHOICE = "Choose one of the four decisions first."
+RECORD, RECORD_AGAIN = "&Record decision", "&Record again (replaces)"
 
 
 def _max_length(field: Any) -> int | None:
@@ -296,11 +297,12 @@ class DecisionPanel(QWidget):
             ),
         }
 
-        self.record_button = QPushButton("&Record decision", self)
+        self.record_button = QPushButton(RECORD, self)
         self.record_button.setObjectName("recordDecision")
         self.record_button.setProperty("role", "primary")
         self.record_button.setAccessibleName("Record the operator's decision")
         self.record_button.clicked.connect(self.record)
+        fit_texts(self.record_button, RECORD, RECORD_AGAIN)
         # Full-width rows just above the button, each keeping its height while hidden: the
         # button stays at the panel's foot, where the first click found it, whatever is said.
         self.message = NoticeSlot(self)
@@ -508,9 +510,9 @@ class DecisionPanel(QWidget):
         if view is None:
             self.expert_label.hide()
             self.benchmark_label.hide()
-            self.record_button.setText("&Record decision")
+            self.record_button.setText(RECORD)
             return
-        self.record_button.setText("&Record again (replaces)")
+        self.record_button.setText(RECORD_AGAIN)
         taken = format_duration(view.seconds_to_decide or 0)
         self._say(f"Recorded: {Decision(view.decision).label} after {taken}.", "ok")
         self.expert_label.setText(self._expert_verdict(view))

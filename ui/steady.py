@@ -1,15 +1,14 @@
-"""A message line that keeps its place: showing, hiding or rewording it never moves a control.
+"""Widgets that keep their place, so no button moves under the pointer between two clicks.
 
-A notice that appears above or beside a row of buttons pushes them away, and the trainer's next
-click lands on another button. This label always takes the same height (a fixed number of lines),
-hidden or shown; text that needs more lines ends in "…" and is given in full in its tooltip.
+A notice that appears above or beside a row of buttons pushes them away, and a button that is
+reworded ("Start" → "Pause") resizes its row: the trainer's next click lands on another button.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QWidget
 
 # The padding and border the theme gives a tinted message label, top and bottom (base.qss):
 # reserved in every state, so changing the role does not change the height either.
@@ -17,7 +16,21 @@ FRAME_HEIGHT = 2 * (6 + 1)
 ELLIPSIS = "…"
 
 
+def fit_texts(button: QAbstractButton, *texts: str) -> None:
+    """Make a button wide enough for each of its wordings, so rewording it resizes nothing."""
+    current = button.text()
+    widths = []
+    for text in texts:
+        button.setText(text)
+        widths.append(button.sizeHint().width())
+    button.setText(current)
+    button.setMinimumWidth(max(widths))
+
+
 class NoticeSlot(QLabel):
+    """A message line that always takes the same height (its number of lines), hidden or shown;
+    text that needs more lines ends in "…" and is given in full in its tooltip."""
+
     def __init__(self, parent: QWidget | None = None, lines: int = 2, keep_place: bool = True):
         super().__init__(parent)
         self._lines = lines
