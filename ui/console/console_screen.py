@@ -463,16 +463,16 @@ class ConsoleScreen(QWidget):
             if view.status is not Status.READY and view.phase_key in PHASE_TABS:
                 self._switch_tab(PHASE_TABS[view.phase_key])
 
-    def _enable_clock_buttons(self, running: bool) -> None:
+    def _enable_clock_buttons(self, usable: bool) -> None:
         """A finished round's clock cannot start, change or skip: only Back and Next round."""
         buttons = (self.toggle_button, self.minus_button, self.plus_button, self.skip_button)
-        if all(b.isEnabled() == running for b in buttons):
+        if all(b.isEnabled() == usable for b in buttons):
             return
         keep_keys = any(b.hasFocus() for b in buttons)
         for button in buttons:
-            button.setEnabled(running)
+            button.setEnabled(usable)
         if keep_keys:  # focus stays in the console, on what comes next, so the keys still work
-            (self.toggle_button if running else self.next_round_button).setFocus()
+            (self.toggle_button if usable else self.next_round_button).setFocus()
 
     def _switch_tab(self, key: str) -> None:
         focus = QApplication.focusWidget()
