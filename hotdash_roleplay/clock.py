@@ -398,8 +398,10 @@ class PhaseClock:
         return applied
 
     def next(self) -> None:
-        """Go to the next phase, keeping running/paused; after the last phase, finish."""
-        self._require("go to the next phase", Status.RUNNING, Status.PAUSED)
+        """Go to the next phase, keeping ready/running/paused; after the last phase, finish.
+
+        From ready too: the trainer may skip a phase the room is not doing before starting."""
+        self._require("go to the next phase", Status.READY, Status.RUNNING, Status.PAUSED)
         if self._index == len(self._phases) - 1:
             self.finish()
             return
@@ -414,7 +416,7 @@ class PhaseClock:
             self._status = Status.PAUSED
             self._log("back", mono, wall)
             return
-        self._require("go back", Status.RUNNING, Status.PAUSED)
+        self._require("go back", Status.READY, Status.RUNNING, Status.PAUSED)
         if self._index == 0:
             raise ClockError("This is the first phase: there is no phase to go back to.")
         self._switch_to(self._index - 1, mono)

@@ -105,6 +105,34 @@ def test_toggle_is_start_pause_resume(fake: FakeClock) -> None:
         clock.toggle()
 
 
+def test_skip_before_starting_moves_the_phase_and_keeps_the_clock_ready(fake: FakeClock) -> None:
+    """A phase the room is not doing can be skipped before the clock is started."""
+    clock = make(fake)
+    fake.advance(30)
+    clock.next()
+    view = clock.view()
+    assert (view.status, view.phase_key, view.elapsed_seconds) == (Status.READY, "roleplay", 0)
+    assert view.text == "08:00"
+    clock.back()
+    assert (clock.status, clock.phase_index) == (Status.READY, 0)
+    clock.next()
+    clock.start()
+    fake.advance(10)
+    assert clock.view().phase_key == "roleplay" and clock.view().elapsed_seconds == 10
+    assert clock.summary()[0].actual_seconds == 0  # the skipped phase never ran
+    for _ in range(4):
+        clock.next()
+    assert clock.status is Status.FINISHED
+
+
+def test_skip_through_every_phase_before_starting_finishes_the_round(fake: FakeClock) -> None:
+    clock = make(fake)
+    for _ in PHASES:
+        clock.next()
+    assert clock.status is Status.FINISHED
+    assert all(p.actual_seconds == 0 for p in clock.summary())
+
+
 # ---- invalid transitions raise a clear ClockError (a ValueError) and change nothing ----------
 
 
@@ -113,8 +141,7 @@ def test_toggle_is_start_pause_resume(fake: FakeClock) -> None:
     [
         ([], "pause", "Cannot pause: the clock is ready"),
         ([], "resume", "Cannot resume: the clock is ready"),
-        ([], "next", "Cannot go to the next phase: the clock is ready"),
-        ([], "back", "Cannot go back: the clock is ready"),
+        ([], "back", "first phase"),
         (["start"], "start", "Cannot start: the clock is running"),
         (["start"], "resume", "Cannot resume: the clock is running"),
         (["start"], "back", "first phase"),

@@ -43,6 +43,7 @@ from hotdash_roleplay.rotation import (
 )
 from ui import theme
 from ui.start_screen import labelled
+from ui.steady import NoticeSlot
 from ui.tables import fit_columns
 
 if TYPE_CHECKING:
@@ -119,10 +120,11 @@ class RosterEditor(QGroupBox):
         self.remove_button.clicked.connect(self.remove_selected)
 
         self.count = labelled("", "muted", self)
-        self.message = labelled("", "error", self)
-        self.message.setWordWrap(True)
+        # Under the list it is about, its place kept: saying something moves nothing below.
+        self.message = NoticeSlot(self)
+        self.message.setProperty("role", "error")
         self.message.setAccessibleName("Participants message")
-        self.message.hide()
+        self._insisting = False  # Create was pressed: say what the list lacks until it is fixed
 
         form = QGridLayout()
         form.setHorizontalSpacing(10)
@@ -161,6 +163,12 @@ class RosterEditor(QGroupBox):
         return None
 
     # -- editing ---------------------------------------------------------------------------
+
+    def insist(self) -> None:
+        """Create was pressed too early: say what the list lacks, and keep it current (it goes
+        as soon as the list is right)."""
+        self._insisting = True
+        self._sync()
 
     def set_limits(self, low: int, high: int) -> None:
         self.limits = (low, high)
@@ -220,7 +228,11 @@ class RosterEditor(QGroupBox):
         self.message.show()
 
     def _sync(self) -> None:
-        self.message.hide()
+        problem = self.problem() if self._insisting else None
+        if problem:
+            self._say(problem)
+        else:
+            self.message.hide()
         names = self.names()
         taken = {n.casefold() for n in names}
         self.known.clear()
@@ -486,10 +498,10 @@ class SetupScreen(QWidget):
         self.create_button.setProperty("role", "primary")
         self.create_button.setAccessibleName("Create the session and open the console")
         self.create_button.clicked.connect(self.create)
-        self.message = labelled("", "error", self)
-        self.message.setWordWrap(True)
+        # Beside Create, whose refusals it gives, in a place of its own: nothing moves.
+        self.message = NoticeSlot(self)
+        self.message.setProperty("role", "error")
         self.message.setAccessibleName("Set-up message")
-        self.message.hide()
 
         self.plan_panel = PlanPanel(services.sessions.plans, self)
         self.phases = PhasesPanel(self)
@@ -502,7 +514,9 @@ class SetupScreen(QWidget):
         self.scenario_grid.setColumnStretch(3, 1)
 
         head = QHBoxLayout()
-        head.addWidget(title, 1)
+        head.setSpacing(16)
+        head.addWidget(title)
+        head.addWidget(self.message, 1)
         head.addWidget(self.cancel_button)
         head.addWidget(self.create_button)
         top = QHBoxLayout()
@@ -530,10 +544,12 @@ class SetupScreen(QWidget):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
         layout.addLayout(head)
-        layout.addWidget(self.message)
         layout.addWidget(scroll, 1)
 
         self.plan_panel.plan_changed.connect(self._plan_changed)
+        # A refusal of Create no longer applies once the form changes.
+        for edit in (self.plan_panel.title_edit, self.plan_panel.trainer_edit):
+            edit.textChanged.connect(self.message.hide)
         self.roster.changed.connect(self.generate)
         self.phases.changed_minutes.connect(self._show_total)
         self._plan_changed()
@@ -552,6 +568,8 @@ class SetupScreen(QWidget):
         self.swap_a.setAccessibleName("First person to swap")
         self.swap_b = QComboBox(box)
         self.swap_b.setAccessibleName("Second person to swap")
+        for combo in (self.swap_a, self.swap_b):
+            combo.currentIndexChanged.connect(self._sync_swap_button)
         for combo in (self.swap_a, self.swap_b):
             # Not sized to the longest name: a 70-character one pushed the row off the box.
             combo.setSizeAdjustPolicy(
@@ -605,6 +623,7 @@ class SetupScreen(QWidget):
     def generate(self) -> None:
         """A fresh rotation for the plan and roster (hand swaps are dropped)."""
         self.edited = False
+        self.message.hide()
         problem = self.roster.problem()
         if problem:
             self.rounds, self.violations = [], []
@@ -651,6 +670,7 @@ class SetupScreen(QWidget):
         self.swap_round.setCurrentIndex(min(max(keep, 0), len(self.rounds) - 1))
         self.swap_round.blockSignals(False)
         self._fill_swap_people()
+        self._sync_swap_button()
         self._show_rules()
 
     def _table_height(self) -> int:
@@ -701,6 +721,13 @@ class SetupScreen(QWidget):
             self.swap_a.addItem(text, name)
             self.swap_b.addItem(text, name)
         self.swap_b.setCurrentIndex(min(1, self.swap_b.count() - 1))
+
+    def _sync_swap_button(self) -> None:
+        """Swap only two different people: the button says so instead of refusing afterwards."""
+        a, b = self.swap_a.currentData(), self.swap_b.currentData()
+        can = self.swap_round.isEnabled() and bool(a) and bool(b) and a != b
+        self.swap_button.setEnabled(can)
+        self.swap_button.setToolTip("" if can else "Pick two different people to swap.")
 
     def swap_selected(self) -> None:
         index = self.swap_round.currentIndex()
@@ -760,6 +787,7 @@ class SetupScreen(QWidget):
         return [lib[sid].title if sid in lib else sid for sid in self.scenario_ids()]
 
     def _scenarios_changed(self) -> None:
+        self.message.hide()
         self.table.show_rounds(self.rounds, self._scenario_titles(), self.violations)
 
     # -- creating ------------------------------------------------------------------------------
@@ -769,9 +797,10 @@ class SetupScreen(QWidget):
         self.message.show()
 
     def create(self) -> None:
-        problem = self.roster.problem()
-        if problem:
-            self.show_message(problem)
+        if self.roster.problem():
+            self.message.hide()
+            self.roster.insist()  # said under the list, and gone once the list is right
+            self.scroll.ensureWidgetVisible(self.roster.message)
             self.roster.name_edit.setFocus()
             return
         if not self.rounds:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.errors import UserError
+from ui.steady import NoticeSlot
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
@@ -315,15 +316,16 @@ class StartScreen(QWidget):
             listing.export_requested.connect(self.export_requested)
         self.people = PeoplePanel(services, self)
         self.people.peer_review_requested.connect(self.peer_review_requested)
-        self.message = labelled("", "error", self)
-        self.message.setWordWrap(True)
-        self.message.hide()
+        # In the heading row, its place kept: a message never pushes the lists and buttons.
+        self.message = NoticeSlot(self)
+        self.message.setProperty("role", "error")
 
         head = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(title)
         titles.addWidget(subtitle)
-        head.addLayout(titles, 1)
+        head.addLayout(titles)
+        head.addWidget(self.message, 1)
         head.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignBottom)
         head.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
 
@@ -339,7 +341,6 @@ class StartScreen(QWidget):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(14)
         layout.addLayout(head)
-        layout.addWidget(self.message)
         layout.addLayout(body, 1)
 
     def refresh(self) -> None:

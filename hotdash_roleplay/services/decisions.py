@@ -61,14 +61,9 @@ class DecisionService:
         except ValueError:
             allowed = ", ".join(d.value for d in Decision)
             raise UserError(f"Unknown decision {decision!r} (one of: {allowed}).") from None
-        if len(final_reply) > MAX_REPLY:
-            raise UserError(f"The reply can be at most {MAX_REPLY} characters long.")
-        if choice is Decision.EDIT_APPROVE and not final_reply.strip():
-            raise UserError("Edit & approve needs the edited reply.")
-        if choice is Decision.REJECT:
-            _require_note(rejection_note, "rejection note")
-        if choice is Decision.ESCALATE:
-            _require_note(escalation_note, "escalation note")
+        problem = decision_problem(choice, final_reply, rejection_note, escalation_note)
+        if problem:
+            raise UserError(problem)
         with self._store.session() as db:
             rnd = db.get(Round, round_id)
             if rnd is None:
@@ -142,13 +137,31 @@ class DecisionService:
             return decision_view(row)
 
 
-def _require_note(note: RejectionNote | EscalationNote | None, what: str) -> None:
+def decision_problem(
+    choice: Decision,
+    final_reply: str,
+    rejection_note: RejectionNote | None,
+    escalation_note: EscalationNote | None,
+) -> str | None:
+    """Why this decision cannot be recorded as it stands, or None: the rule record() applies,
+    also asked by the form as it is filled in, so its message follows what is still missing."""
+    if len(final_reply) > MAX_REPLY:
+        return f"The reply can be at most {MAX_REPLY} characters long."
+    if choice is Decision.EDIT_APPROVE and not final_reply.strip():
+        return "Edit & approve needs the edited reply."
+    if choice is Decision.REJECT:
+        return _note_problem(rejection_note, "rejection note")
+    if choice is Decision.ESCALATE:
+        return _note_problem(escalation_note, "escalation note")
+    return None
+
+
+def _note_problem(note: RejectionNote | EscalationNote | None, what: str) -> str | None:
     if note is None:
-        raise UserError(f"This decision needs a {what}.")
+        return f"This decision needs a {what}."
     try:
         type(note).model_validate(note.model_dump())
     except ValidationError as exc:
-        raise UserError(f"The {what} is not valid: {exc.errors()[0]['msg']}") from None
+        return f"The {what} is not valid: {exc.errors()[0]['msg']}"
     missing = note.missing()
-    if missing:
-        raise UserError(f"The {what} still needs: {', '.join(missing)}.")
+    return f"The {what} still needs: {', '.join(missing)}." if missing else None

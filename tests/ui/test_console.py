@@ -215,7 +215,10 @@ def test_full_session_with_keys_and_clicks(
         # N on the last phase finishes the round; Next round moves on.
         press(qtbot, console, Qt.Key.Key_N)
         assert live.view().status is Status.FINISHED
-        assert console.skip_button.isEnabled()
+        # A finished round's clock cannot start, change or skip: Back and Next round remain.
+        for button in (console.toggle_button, console.skip_button, console.plus_button):
+            assert not button.isEnabled()
+        assert console.back_button.isEnabled() and console.next_round_button.isEnabled()
         qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
     assert live.finished
     assert "complete" in console.heading.text()
@@ -250,7 +253,7 @@ def test_refusals_are_shown_in_the_window(qtbot: QtBot, services: Any, fake_cloc
     console = open_console(qtbot, services, live)
     qtbot.mouseClick(console.back_button, Qt.MouseButton.LeftButton)
     assert console.message.isVisible()
-    assert console.message.text() == "Cannot go back: the clock is ready."
+    assert console.message.text() == "This is the first phase: there is no phase to go back to."
     assert console.message.property("role") == "error"
     press(qtbot, console, Qt.Key.Key_Space)
     assert not console.message.isVisible()

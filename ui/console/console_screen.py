@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -44,6 +44,7 @@ from ui.console.timer_widget import TimerWidget
 from ui.observer_host import ObserverHost
 from ui.observer_status import ObserverStatusWidget
 from ui.projector import ProjectorWindow
+from ui.steady import NoticeSlot, fit_texts
 from ui.tables import fit_columns
 
 REPAINT_MS = 200
@@ -56,6 +57,8 @@ TOGGLE_TEXT = {
     Status.PAUSED: "Resume",
     Status.FINISHED: "Start",
 }
+SHOW_PROJECTOR = "Show projector (F11)"
+HIDE_PROJECTOR = "Hide projector"
 
 
 def _debrief_panel(services: Services, live: LiveSession, parent: QWidget) -> QWidget:
@@ -116,10 +119,10 @@ class ConsoleScreen(QWidget):
         self.screen_box.currentIndexChanged.connect(self._screen_chosen)
         screen_label = QLabel("Projector on:", self)
         screen_label.setBuddy(self.screen_box)
-        self.projector_button = self._button("Projector (F11)", "Show the projector full-screen")
-        self.projector_button.clicked.connect(self.toggle_projector)
-        self.hide_projector_button = self._button("Hide projector", "Close the projector window")
-        self.hide_projector_button.clicked.connect(self.hide_projector)
+        # One place for Show and Hide: the second click of a pair hides what the first showed.
+        self.projector_button = self._button(SHOW_PROJECTOR, "Show the projector full-screen")
+        fit_texts(self.projector_button, SHOW_PROJECTOR, HIDE_PROJECTOR)
+        self.projector_button.clicked.connect(self.show_or_hide_projector)
         self.exit_button = self._button("Sessions", "Back to the list of sessions")
         self.exit_button.clicked.connect(self.back_requested.emit)
         head = QHBoxLayout()
@@ -127,14 +130,11 @@ class ConsoleScreen(QWidget):
         head.addWidget(screen_label)
         head.addWidget(self.screen_box)
         head.addWidget(self.projector_button)
-        head.addWidget(self.hide_projector_button)
         head.addWidget(self.exit_button)
 
-        self.message = QLabel(self)
+        # Its height is kept while hidden: a notice never pushes the controls under the pointer.
+        self.message = NoticeSlot(self)
         self.message.setObjectName("consoleMessage")
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.hide()
 
         self.timer = TimerWidget(self)
         self.drill_label = QLabel(self)
@@ -239,7 +239,14 @@ class ConsoleScreen(QWidget):
         fullscreen.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         fullscreen.triggered.connect(self.toggle_projector)
         self.addAction(fullscreen)
+        # Each button as wide as its longest wording, in even columns: a new wording
+        # ("Pause", "Finish round") never moves a button.
+        fit_texts(self.toggle_button, *(f"{t} (Space)" for t in TOGGLE_TEXT.values()))
+        fit_texts(self.skip_button, "Skip ▶ (N)", "Finish round (N)")
+        fit_texts(self.next_round_button, "Next round", "Finish session")
         grid = QGridLayout()
+        for column in range(4):
+            grid.setColumnStretch(column, 1)
         grid.addWidget(self.toggle_button, 0, 0, 1, 2)
         grid.addWidget(self.minus_button, 0, 2)
         grid.addWidget(self.plus_button, 0, 3)
@@ -359,6 +366,7 @@ class ConsoleScreen(QWidget):
         if self.projector is None:
             self.projector = ProjectorWindow(self._services, self._live, self.observers)
             self.projector.command.connect(self._projector_command)
+            self.projector.installEventFilter(self)
         return self.projector
 
     def toggle_projector(self) -> None:
@@ -372,6 +380,24 @@ class ConsoleScreen(QWidget):
     def hide_projector(self) -> None:
         if self.projector is not None:
             self.projector.close()
+
+    def show_or_hide_projector(self) -> None:
+        if self.projector is not None and self.projector.isVisible():
+            self.hide_projector()
+        else:
+            self.toggle_projector()
+
+    def _sync_projector_button(self) -> None:
+        shown = self.projector is not None and self.projector.isVisible()
+        self.projector_button.setText(HIDE_PROJECTOR if shown else SHOW_PROJECTOR)
+        tip = "Close the projector window" if shown else "Show the projector full-screen (F11)"
+        self.projector_button.setAccessibleName(tip)
+        self.projector_button.setToolTip(tip)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.projector and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+            self._sync_projector_button()  # however it was shown or closed
+        return super().eventFilter(watched, event)
 
     def _projector_command(self, name: str) -> None:
         commands: dict[str, Callable[[], None]] = {
@@ -399,6 +425,8 @@ class ConsoleScreen(QWidget):
             self._round_id = rnd.id if rnd else None
             self._phase_key = None
             self.card.set_scenario(round_scenario(self._services, rnd))
+            if rnd is not None:
+                self._switch_tab("decision")  # a new round starts on its decision
         self.roles.set_round(rnd)
         self.decision.refresh()
         self.people.refresh()
@@ -426,6 +454,7 @@ class ConsoleScreen(QWidget):
         self.timeline.set_state(view, self._live.summary())
         self.decision.refresh_time()
         self.toggle_button.setText(TOGGLE_TEXT[view.status] + " (Space)")
+        self._enable_clock_buttons(view.status is not Status.FINISHED)
         last_phase = view.phase_index == view.phase_count - 1
         self.skip_button.setText(("Finish round" if last_phase else "Skip ▶") + " (N)")
         self._show_drill(view)
@@ -433,6 +462,17 @@ class ConsoleScreen(QWidget):
             self._phase_key = view.phase_key
             if view.status is not Status.READY and view.phase_key in PHASE_TABS:
                 self._switch_tab(PHASE_TABS[view.phase_key])
+
+    def _enable_clock_buttons(self, usable: bool) -> None:
+        """A finished round's clock cannot start, change or skip: only Back and Next round."""
+        buttons = (self.toggle_button, self.minus_button, self.plus_button, self.skip_button)
+        if all(b.isEnabled() == usable for b in buttons):
+            return
+        keep_keys = any(b.hasFocus() for b in buttons)
+        for button in buttons:
+            button.setEnabled(usable)
+        if keep_keys:  # focus stays in the console, on what comes next, so the keys still work
+            (self.toggle_button if usable else self.next_round_button).setFocus()
 
     def _switch_tab(self, key: str) -> None:
         focus = QApplication.focusWidget()

@@ -32,11 +32,12 @@ from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.services import Services
-from hotdash_roleplay.services.decisions import MAX_REPLY, DecisionDraft
+from hotdash_roleplay.services.decisions import MAX_REPLY, DecisionDraft, decision_problem
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.views import DecisionView, RoundView
 from ui.console import set_style_property
 from ui.console.scenario_card import round_scenario
+from ui.steady import NoticeSlot, fit_texts
 
 NoteT = TypeVar("NoteT", RejectionNote, EscalationNote)
 FieldWidget = QLineEdit | QPlainTextEdit | QComboBox
@@ -44,6 +45,8 @@ SHORT_LIMIT = 500  # the notes' one-line fields (max_length) get a line edit, th
 
 
 COUNTER_FROM = 0.8  # the "n / max" counter appears once a box is this full
+NO_CHOICE = "Choose one of the four decisions first."
+RECORD, RECORD_AGAIN = "&Record decision", "&Record again (replaces)"
 
 
 def _max_length(field: Any) -> int | None:
@@ -238,6 +241,7 @@ class DecisionPanel(QWidget):
         self._round: RoundView | None = None
         self._decision: DecisionView | None = None
         self._loading = False  # filling the form from the store is not the trainer's draft
+        self._refused = False  # a refusal is shown: it follows the form until it no longer applies
 
         self.operator_label = QLabel(self)
         self.operator_label.setProperty("role", "heading")
@@ -293,26 +297,20 @@ class DecisionPanel(QWidget):
             ),
         }
 
-        self.record_button = QPushButton("&Record decision", self)
+        self.record_button = QPushButton(RECORD, self)
         self.record_button.setObjectName("recordDecision")
         self.record_button.setProperty("role", "primary")
         self.record_button.setAccessibleName("Record the operator's decision")
         self.record_button.clicked.connect(self.record)
-        # Its own full-width row under the button: a long refusal wraps and gets the height it
-        # needs instead of being clipped beside the button.
-        self.message = QLabel(self)
+        fit_texts(self.record_button, RECORD, RECORD_AGAIN)
+        # Full-width rows just above the button, each keeping its height while hidden: the
+        # button stays at the panel's foot, where the first click found it, whatever is said.
+        self.message = NoticeSlot(self)
         self.message.setObjectName("decisionMessage")
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setMinimumWidth(1)  # width comes from the panel, height from the wrap
-        self.message.hide()
-        self.expert_label = QLabel(self)
+        self.expert_label = NoticeSlot(self)
         self.expert_label.setObjectName("matchedExpert")
-        self.expert_label.setWordWrap(True)
-        self.expert_label.hide()
-        self.benchmark_label = QLabel(self)
+        self.benchmark_label = NoticeSlot(self, lines=1, keep_place=live.detail.drill)
         self.benchmark_label.setObjectName("drillBenchmark")
-        self.benchmark_label.hide()
         bottom = QHBoxLayout()
         bottom.addWidget(self.record_button)
         bottom.addStretch(1)
@@ -321,10 +319,10 @@ class DecisionPanel(QWidget):
         layout.addLayout(head)
         layout.addLayout(choice_row)
         layout.addWidget(self.stack, 1)
-        layout.addLayout(bottom)
         layout.addWidget(self.message)
         layout.addWidget(self.expert_label)
         layout.addWidget(self.benchmark_label)
+        layout.addLayout(bottom)
         self.reply_edit.textChanged.connect(self._remember_draft)
         self.rejection_form.connect_changes(self._remember_draft)
         self.escalation_form.connect_changes(self._remember_draft)
@@ -374,6 +372,31 @@ class DecisionPanel(QWidget):
             self._services.decisions.save_draft(self._round.id, self._form_state())
         except (UserError, ValidationError) as exc:
             self._say(f"The draft could not be kept: {exc}", "error")
+            return
+        if self._refused:
+            self._recheck()
+
+    def _problem(self) -> str | None:
+        """What recording the form as it stands would be refused for (the core's rule), or None."""
+        decision = self.selected()
+        if decision is None:
+            return NO_CHOICE
+        try:
+            rejection = self.rejection_form.note() if decision is Decision.REJECT else None
+            escalation = self.escalation_form.note() if decision is Decision.ESCALATE else None
+        except UserError as exc:
+            return str(exc)
+        return decision_problem(decision, self.reply_edit.toPlainText(), rejection, escalation)
+
+    def _recheck(self) -> None:
+        """After a refusal: say what is still missing as fields are filled, and nothing once
+        nothing is (the trainer should not have to press Record to find out)."""
+        problem = self._problem()
+        if problem is None:
+            self._refused = False
+            self.message.hide()
+        else:
+            self._say(problem, "error")
 
     def refresh(self) -> None:
         """Follow the live session: a new round gets a fresh form (or its stored decision)."""
@@ -408,6 +431,7 @@ class DecisionPanel(QWidget):
         self.group.setExclusive(True)
         self.stack.setCurrentIndex(self._pages[None])
         self.message.hide()
+        self._refused = False
         scenario = round_scenario(self._services, self._round)
         ai_draft = scenario.ai_draft.text if scenario else ""
         # The templates start from what the room saw: the customer's words and the AI draft.
@@ -456,7 +480,7 @@ class DecisionPanel(QWidget):
             if rnd is None:
                 raise UserError("There is no round to record a decision for.")
             if decision is None:
-                raise UserError("Choose one of the four decisions first.")
+                raise UserError(NO_CHOICE)
             view = self._services.decisions.record(
                 rnd.id,
                 decision,
@@ -469,10 +493,13 @@ class DecisionPanel(QWidget):
             )
         except UserError as exc:
             self._say(str(exc), "error")  # the form (and its draft) stays as typed
+            self._refused = True
             return
         except ValidationError as exc:
             self._say(plain_error("The decision", exc.errors()[0]), "error")
+            self._refused = True
             return
+        self._refused = False
         self._decision = view
         self._show_recorded()
         self.refresh_time()
@@ -483,9 +510,9 @@ class DecisionPanel(QWidget):
         if view is None:
             self.expert_label.hide()
             self.benchmark_label.hide()
-            self.record_button.setText("&Record decision")
+            self.record_button.setText(RECORD)
             return
-        self.record_button.setText("&Record again (replaces)")
+        self.record_button.setText(RECORD_AGAIN)
         taken = format_duration(view.seconds_to_decide or 0)
         self._say(f"Recorded: {Decision(view.decision).label} after {taken}.", "ok")
         self.expert_label.setText(self._expert_verdict(view))
