@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from hotdash_roleplay.errors import UserError
@@ -27,7 +27,7 @@ from hotdash_roleplay.exports.session_data import (
     describe,
     name_key,
 )
-from hotdash_roleplay.store.engine import Store
+from hotdash_roleplay.store.engine import Store, store_failure
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
     CriterionAnswer,
@@ -170,6 +170,8 @@ def import_session(store: Store, path: Path, known_criteria: list[str]) -> Impor
             if existing is not None:
                 return _already(existing, data)
         raise UserError("The session could not be stored; nothing imported.") from None
+    except DBAPIError as exc:  # damage, a full disk, a lost server: said plainly
+        raise store_failure(store, exc) from exc
     except SQLAlchemyError as exc:
         raise UserError(f"The session could not be stored ({exc.__class__.__name__}); "
                         "nothing imported.") from exc  # fmt: skip
