@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+MAX_REPLY = 20_000
 
 
 class Decision(StrEnum):
@@ -24,3 +29,38 @@ _LABELS: dict[Decision, str] = {
     Decision.REJECT: "Reject",
     Decision.ESCALATE: "Escalate",
 }
+
+
+NoteText = Annotated[str, Field(max_length=10_000)]
+NoteFields = dict[Annotated[str, Field(max_length=40)], NoteText]
+
+
+class DecisionDraft(BaseModel):
+    """The decision form as typed, not recorded yet: any state, however incomplete."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Decision | None = None
+    final_reply: str = Field(default="", max_length=MAX_REPLY)
+    rejection: NoteFields = Field(default_factory=dict, max_length=20)
+    escalation: NoteFields = Field(default_factory=dict, max_length=20)
+
+    def summary(self) -> str:
+        """What was typed for the chosen decision, in one line (CSV, notices)."""
+        chosen: dict[Decision, dict[str, str]] = {
+            Decision.EDIT_APPROVE: {"final_reply": self.final_reply},
+            Decision.REJECT: self.rejection,
+            Decision.ESCALATE: self.escalation,
+        }
+        fields = chosen.get(self.decision, {}) if self.decision else {}
+        return "; ".join(f"{k}: {' '.join(v.split())}" for k, v in fields.items() if v.strip())
+
+
+def parse_draft(raw: Any) -> DecisionDraft | None:
+    """A stored draft, or None when there is none or it is from an older form (dropped)."""
+    if raw is None:
+        return None
+    try:
+        return DecisionDraft.model_validate(raw)
+    except ValidationError:
+        return None

@@ -20,6 +20,7 @@ from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.exports.session_data import (
     FORMAT,
     MAX_BYTES,
+    READABLE_VERSIONS,
     VERSION,
     RoundData,
     SessionData,
@@ -131,12 +132,12 @@ def _check_header(data: Any, name: str) -> None:
             "Nothing imported."
         )
     version = data.get("version")
-    if version != VERSION or isinstance(version, bool):
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
         newer = isinstance(version, int) and not isinstance(version, bool) and version > VERSION
         hint = " It was made by a newer version of the app; update to import it." if newer else ""
         raise UserError(
-            f"{name} is in session format version {version!r}; this app reads version "
-            f"{VERSION}.{hint} Nothing imported."
+            f"{name} is in session format version {version!r}; this app reads versions "
+            f"{READABLE_VERSIONS[0]} to {VERSION}.{hint} Nothing imported."
         )
 
 
@@ -246,6 +247,7 @@ def _round(r: RoundData, person: Any) -> Round:
         feedback_open=False,  # no observer server runs for an imported session
         debrief_question=r.debrief_question,
         expert_revealed=r.expert_revealed,
+        decision_draft=r.decision_draft.model_dump(mode="json") if r.decision_draft else None,
     )
     rnd.roles = [RoleAssignment(person=person(x.person), role=x.role) for x in r.roles]
     rnd.events = [

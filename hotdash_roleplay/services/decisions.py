@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.decisions import MAX_REPLY, Decision, DecisionDraft, parse_draft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.services.convert import decision_view
@@ -14,31 +14,11 @@ from hotdash_roleplay.services.views import DecisionView
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import OperatorDecision, Round, utcnow
 
-MAX_REPLY = 20_000
-
 
 def expert_decisions(scenario: dict[str, Any]) -> list[str]:
     """The program's expert decision(s) for a stored scenario snapshot; empty when it has none."""
     expert = scenario.get("expert") or {}
     return [str(d) for d in expert.get("decisions", [])]
-
-
-NoteText = Annotated[str, Field(max_length=10_000)]
-
-
-class DecisionDraft(BaseModel):
-    """The decision form as typed, not recorded yet: any state, however incomplete."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    decision: Decision | None = None
-    final_reply: str = Field(default="", max_length=MAX_REPLY)
-    rejection: dict[Annotated[str, Field(max_length=40)], NoteText] = Field(
-        default_factory=dict, max_length=20
-    )
-    escalation: dict[Annotated[str, Field(max_length=40)], NoteText] = Field(
-        default_factory=dict, max_length=20
-    )
 
 
 class DecisionService:
@@ -114,12 +94,7 @@ class DecisionService:
     def draft(self, round_id: int) -> DecisionDraft | None:
         with self._store.session() as db:
             rnd = db.get(Round, round_id)
-            if rnd is None or rnd.decision_draft is None:
-                return None
-            try:
-                return DecisionDraft.model_validate(rnd.decision_draft)
-            except ValidationError:
-                return None  # a draft from an older form: start from the template again
+            return parse_draft(rnd.decision_draft) if rnd else None
 
     def get(self, round_id: int) -> DecisionView | None:
         with self._store.session() as db:

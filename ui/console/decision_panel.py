@@ -28,11 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.clock import compare_to_benchmark, format_duration
-from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.decisions import MAX_REPLY, Decision, DecisionDraft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.services import Services
-from hotdash_roleplay.services.decisions import MAX_REPLY, DecisionDraft
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.views import DecisionView, RoundView
 from ui.console import set_style_property
