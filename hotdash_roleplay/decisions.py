@@ -46,14 +46,20 @@ class DecisionDraft(BaseModel):
     escalation: NoteFields = Field(default_factory=dict, max_length=20)
 
     def summary(self) -> str:
-        """What was typed for the chosen decision, in one line (CSV, notices)."""
-        chosen: dict[Decision, dict[str, str]] = {
-            Decision.EDIT_APPROVE: {"final_reply": self.final_reply},
-            Decision.REJECT: self.rejection,
-            Decision.ESCALATE: self.escalation,
+        """What was typed for the chosen decision, in one line, each field by its form title."""
+        from hotdash_roleplay.notes import EscalationNote, RejectionNote
+
+        chosen: dict[Decision, tuple[dict[str, str], type[BaseModel] | None]] = {
+            Decision.EDIT_APPROVE: ({"final_reply": self.final_reply}, None),
+            Decision.REJECT: (self.rejection, RejectionNote),
+            Decision.ESCALATE: (self.escalation, EscalationNote),
         }
-        fields = chosen.get(self.decision, {}) if self.decision else {}
-        return "; ".join(f"{k}: {' '.join(v.split())}" for k, v in fields.items() if v.strip())
+        fields, note = chosen.get(self.decision, ({}, None)) if self.decision else ({}, None)
+        titles = {k: f.title or k for k, f in note.model_fields.items()} if note else {}
+        titles["final_reply"] = "Edited reply"
+        return "; ".join(
+            f"{titles.get(k, k)}: {' '.join(v.split())}" for k, v in fields.items() if v.strip()
+        )
 
 
 def parse_draft(raw: Any) -> DecisionDraft | None:

@@ -112,7 +112,7 @@ def test_an_unrecorded_decision_draft_travels_with_the_session(
     with csv_file.open(encoding="utf-8-sig", newline="") as fh:
         drafts = [r for r in csv.DictReader(fh) if r["record_type"] == "decision_draft"]
     assert [(d["round"], d["decision"], d["text"]) for d in drafts] == [
-        ("2", "reject", "problem: Cites a policy that does not exist")
+        ("2", "reject", "Problem: Cites a policy that does not exist")
     ]
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy import select
 
 from hotdash_roleplay.decisions import MAX_REPLY, Decision, DecisionDraft, parse_draft
 from hotdash_roleplay.errors import UserError
@@ -19,6 +20,24 @@ def expert_decisions(scenario: dict[str, Any]) -> list[str]:
     """The program's expert decision(s) for a stored scenario snapshot; empty when it has none."""
     expert = scenario.get("expert") or {}
     return [str(d) for d in expert.get("decisions", [])]
+
+
+class LeftoverDraft(BaseModel):
+    """A decision typed on a round that closed without it being recorded."""
+
+    model_config = ConfigDict(frozen=True)
+
+    round_number: int
+    draft: DecisionDraft
+
+    @property
+    def notice(self) -> str:
+        chosen = self.draft.decision.label if self.draft.decision else "no decision chosen"
+        typed = self.draft.summary()
+        return (
+            f"Round {self.round_number} closed without a recorded decision; what was typed for "
+            f"it is kept but not recorded: {chosen}" + (f" — {typed}" if typed else "") + "."
+        )
 
 
 class DecisionService:
@@ -95,6 +114,22 @@ class DecisionService:
         with self._store.session() as db:
             rnd = db.get(Round, round_id)
             return parse_draft(rnd.decision_draft) if rnd else None
+
+    def leftover_drafts(self, session_id: int) -> list[LeftoverDraft]:
+        """Drafts on the session's closed rounds that have no recorded decision, in order."""
+        with self._store.session() as db:
+            rows = db.execute(
+                select(Round.index, Round.decision_draft)
+                .where(
+                    Round.session_id == session_id,
+                    Round.status == "done",
+                    Round.decision_draft.is_not(None),
+                    ~Round.decision.has(),
+                )
+                .order_by(Round.index)
+            ).all()
+        found = [(index, parse_draft(raw)) for index, raw in rows]
+        return [LeftoverDraft(round_number=i + 1, draft=d) for i, d in found if d is not None]
 
     def get(self, round_id: int) -> DecisionView | None:
         with self._store.session() as db:

@@ -312,6 +312,13 @@ class DecisionPanel(QWidget):
         self.benchmark_label = QLabel(self)
         self.benchmark_label.setObjectName("drillBenchmark")
         self.benchmark_label.hide()
+        # Drafts left on rounds that closed undecided: shown, never silently kept.
+        self.leftover_label = QLabel(self)
+        self.leftover_label.setObjectName("leftoverDrafts")
+        self.leftover_label.setWordWrap(True)
+        self.leftover_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.leftover_label.setMinimumWidth(1)
+        self.leftover_label.hide()
         bottom = QHBoxLayout()
         bottom.addWidget(self.record_button)
         bottom.addStretch(1)
@@ -324,6 +331,7 @@ class DecisionPanel(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.expert_label)
         layout.addWidget(self.benchmark_label)
+        layout.addWidget(self.leftover_label)
         self.reply_edit.textChanged.connect(self._remember_draft)
         self.rejection_form.connect_changes(self._remember_draft)
         self.escalation_form.connect_changes(self._remember_draft)
@@ -391,7 +399,15 @@ class DecisionPanel(QWidget):
         self._show_recorded()
         if self.draft() is not None:
             self._say("Your draft for this round is back: it is not recorded yet.", "notice")
+        self._show_leftovers()
         self.refresh_time()
+
+    def _show_leftovers(self) -> None:
+        leftovers = self._services.decisions.leftover_drafts(self._live.session_id)
+        self.leftover_label.setText("\n".join(x.notice for x in leftovers))
+        self.leftover_label.setVisible(bool(leftovers))
+        if leftovers:
+            set_box_role(self.leftover_label, "notice")
 
     def _reset_form(self) -> None:
         self._loading = True
