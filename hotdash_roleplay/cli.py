@@ -8,7 +8,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -171,11 +172,23 @@ def _store_args(args: argparse.Namespace) -> StoreArgs:
     return StoreArgs.model_validate(vars(args))
 
 
-def _services(args: argparse.Namespace) -> Services:
+@contextmanager
+def _services(args: argparse.Namespace) -> Iterator[Services]:
+    """The open store for one command, closed after it; a database error met on the way
+    (damage the check at open cannot see, a full disk, a lost server) is one clear line."""
+    from sqlalchemy.exc import DBAPIError
+
     from hotdash_roleplay.services import open_services
+    from hotdash_roleplay.store.engine import store_failure
 
     where = _store_args(args)
-    return open_services(where.db, where.data_dir)
+    services = open_services(where.db, where.data_dir)
+    try:
+        yield services
+    except DBAPIError as exc:
+        raise store_failure(services.store, exc) from exc
+    finally:
+        services.close()
 
 
 def _scenarios(args: argparse.Namespace) -> int:
@@ -226,11 +239,8 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _people(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
+    with _services(args) as services:
         people = services.people.list_people()
-    finally:
-        services.close()
     if not people:
         print("No people yet: they are remembered when a session is created.")
         return 0
@@ -239,11 +249,8 @@ def _people(args: argparse.Namespace) -> int:
 
 
 def _sessions(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
+    with _services(args) as services:
         sessions = services.sessions.list_sessions()
-    finally:
-        services.close()
     if not sessions:
         print("No sessions yet.")
         return 0
@@ -263,8 +270,7 @@ def _sessions(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
+    with _services(args) as services:
         if args.what == "peer-review":
             from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
 
@@ -283,17 +289,12 @@ def _export(args: argparse.Namespace) -> int:
         else:
             path = services.session_data.export(session.id, args.output)
             print(f"Wrote session {session.title!r} to {path}")
-    finally:
-        services.close()
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
-    services = _services(args)
-    try:
+    with _services(args) as services:
         result = services.session_data.import_file(args.file)
-    finally:
-        services.close()
     print(result.message)
     return 0
 

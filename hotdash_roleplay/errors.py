@@ -9,6 +9,11 @@ class UserError(Exception):
     """A refusal to show the user verbatim (bad input, unknown name, unreadable file)."""
 
 
+class UnusableStore(UserError):
+    """The store cannot be used as it is (damaged, cut short, from a newer version); it was
+    left untouched. The app offers another store rather than carrying on."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input file: where it is and what is wrong."""

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from hotdash_roleplay.cli import main as cli_main
 from hotdash_roleplay.demo import create_demo_session
 from hotdash_roleplay.errors import UserError
-from hotdash_roleplay.exports.session_data import MAX_BYTES
+from hotdash_roleplay.exports.session_data import MAX_BYTES, VERSION
 from hotdash_roleplay.services import open_services
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
@@ -67,7 +67,7 @@ def counts(services: Any) -> dict[str, int]:
 
 def test_json_round_trip(services: Any, exported: Path, other: Any, tmp_path: Path) -> None:
     data = json.loads(exported.read_text(encoding="utf-8"))
-    assert data["format"] == "hotdash-roleplay-session" and data["version"] == 1
+    assert data["format"] == "hotdash-roleplay-session" and data["version"] == VERSION
     assert "Юлия Смирнова" in exported.read_text(encoding="utf-8")  # UTF-8, not \\u escapes
 
     result = other.session_data.import_file(exported)
@@ -86,6 +86,43 @@ def test_json_round_trip(services: Any, exported: Path, other: Any, tmp_path: Pa
     first = imported.rounds[0]
     assert other.feedback.summary(first.id) == services.feedback.summary(original.rounds[0].id)
     assert other.decisions.get(first.id).decision == "escalate"
+
+
+def test_an_unrecorded_decision_draft_travels_with_the_session(
+    services: Any, demo: int, other: Any, tmp_path: Path
+) -> None:
+    from hotdash_roleplay.decisions import Decision, DecisionDraft
+
+    live = services.sessions.get(demo).rounds[1]  # round 2, under way, nothing recorded
+    typed = DecisionDraft(
+        decision=Decision.REJECT, rejection={"problem": "Cites a policy that does not exist"}
+    )
+    services.decisions.save_draft(live.id, typed)
+    exported = services.session_data.export(demo, tmp_path / "session.json")
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    assert data["session"]["rounds"][1]["decision_draft"]["decision"] == "reject"
+    assert data["session"]["rounds"][0]["decision_draft"] is None
+
+    result = other.session_data.import_file(exported)
+    imported = other.sessions.get(result.session_id).rounds[1]
+    assert other.decisions.draft(imported.id) == typed
+    assert other.decisions.get(imported.id) is None  # still not recorded
+
+    csv_file = services.session_data.export(demo, tmp_path / "session.csv")
+    with csv_file.open(encoding="utf-8-sig", newline="") as fh:
+        drafts = [r for r in csv.DictReader(fh) if r["record_type"] == "decision_draft"]
+    assert [(d["round"], d["decision"], d["text"]) for d in drafts] == [
+        ("2", "reject", "Problem: Cites a policy that does not exist")
+    ]
+
+
+def test_a_version_1_file_without_drafts_is_still_read(exported: Path, other: Any) -> None:
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    data["version"] = 1
+    for rnd in data["session"]["rounds"]:
+        del rnd["decision_draft"]
+    exported.write_text(json.dumps(data), encoding="utf-8")
+    assert other.session_data.import_file(exported).imported
 
 
 def test_import_twice_duplicates_nothing(exported: Path, other: Any) -> None:
@@ -170,7 +207,10 @@ BAD_FILES: dict[str, tuple[Any, str]] = {
     "binary": (lambda p: b"\xff\xfe\x00garbage\x81", "not a text (UTF-8) file"),
     "not an object": (lambda p: "[1, 2, 3]", "not a HotDash Role-Play session export"),
     "other format": (lambda p: '{"format": "x", "version": 1}', "not a HotDash Role-Play"),
-    "newer version": (lambda p: _edit(p, _set("version", 2)), "newer version of the app"),
+    "newer version": (
+        lambda p: _edit(p, _set("version", VERSION + 1)),
+        "newer version of the app",
+    ),
     "version as text": (lambda p: _edit(p, _set("version", "1")), "format version '1'"),
     "extra field": (lambda p: _edit(p, _set("session.evil", 1)), "session.evil"),
     "overlong title": (lambda p: _edit(p, _set("session.title", "x" * 201)), "session.title"),

@@ -1,5 +1,6 @@
 """Writing an export: refuse a target that cannot be written with a clear message, and write
-beside it then rename, so a failed export never leaves half a file."""
+beside it, flush it to disk, then rename, so neither a failed export nor a power cut leaves
+half a file."""
 
 from __future__ import annotations
 
@@ -40,6 +41,23 @@ def check_target(path: Path | str, suffixes: tuple[str, ...] = ()) -> Path:
     return path
 
 
+def _sync_file(path: Path) -> None:
+    """The content on disk before the rename, or a power cut could leave an empty file."""
+    with path.open("r+b") as fh:
+        os.fsync(fh.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    """The rename itself on disk (POSIX; Windows cannot open a folder to flush it)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_atomically(path: Path | str, write: Callable[[Path], None]) -> Path:
     """Call `write` on a temporary file in the target folder, then rename it over `path`."""
     path = check_target(path)
@@ -53,7 +71,9 @@ def write_atomically(path: Path | str, write: Callable[[Path], None]) -> Path:
         write(tmp)
         # mkstemp makes the file private (0600); an export gets the usual permissions.
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else _FILE_MODE)
+        _sync_file(tmp)
         os.replace(tmp, path)
+        _sync_folder(path.parent)
     except OSError as exc:
         raise UserError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
     finally:

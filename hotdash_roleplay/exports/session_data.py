@@ -6,8 +6,9 @@ matched by name on import). The same pydantic models validate what we write and 
 read, with `extra="forbid"` and a length limit on every string and list, so an export is
 always importable and a hostile file is refused field by field.
 
-CSV: one row per checklist criterion answer, per decision and per phase event (plus
-feedback items and debrief notes), told apart by `record_type`. A text cell that a
+CSV: one row per checklist criterion answer, per decision (and per decision draft left
+unrecorded) and per phase event (plus feedback items and debrief notes), told apart by
+`record_type`. A text cell that a
 spreadsheet would run as a formula (starting with = + - @) is prefixed with an apostrophe."""
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from sqlalchemy.orm import selectinload
 
 from hotdash_roleplay import __version__
 from hotdash_roleplay.clock import ClockState, EventKind
-from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.decisions import Decision, DecisionDraft, parse_draft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.exports.files import check_target, write_atomically
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
@@ -48,7 +49,8 @@ from hotdash_roleplay.store.models import (
 )
 
 FORMAT = "hotdash-roleplay-session"
-VERSION = 1
+VERSION = 2  # 2 added rounds[].decision_draft
+READABLE_VERSIONS = (1, 2)
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".json", ".csv")
 
@@ -152,6 +154,7 @@ class RoundData(_Strict):
     roles: Annotated[list[RoleData], Field(max_length=60)] = []
     events: Annotated[list[EventData], Field(max_length=5000)] = []
     decision: DecisionData | None = None
+    decision_draft: DecisionDraft | None = None  # typed in the console, never recorded
     submissions: Annotated[list[SubmissionData], Field(max_length=60)] = []
     notes: Annotated[list[NoteData], Field(max_length=200)] = []
 
@@ -212,7 +215,7 @@ class SessionData(_Strict):
 
 class SessionFile(_Strict):
     format: Literal["hotdash-roleplay-session"]
-    version: Literal[1]
+    version: Literal[1, 2]
     exported_at: datetime
     app_version: Annotated[str, StringConstraints(max_length=40)] = ""
     session: SessionData
@@ -368,6 +371,7 @@ def _round_dict(r: Round) -> dict[str, Any]:
             "assessment_reason": d.assessment_reason,
             "recorded_at": d.recorded_at,
         },
+        "decision_draft": parse_draft(r.decision_draft),
         "submissions": [
             {
                 "observer": s.observer.name,
@@ -450,6 +454,13 @@ def to_csv(data: SessionFile) -> str:
                 "decision", r, person=d.operator, role="operator", decision=d.decision.value,
                 seconds_to_decide=d.seconds_to_decide, matched_expert=d.matched_expert,
                 at=d.recorded_at.isoformat(), text=d.final_reply,
+            )  # fmt: skip
+        if r.decision_draft:
+            draft = r.decision_draft
+            operator = next((x.person for x in r.roles if x.role == "operator"), "")
+            row(
+                "decision_draft", r, person=operator, role="operator",
+                decision=draft.decision.value if draft.decision else "", text=draft.summary(),
             )  # fmt: skip
         for sub in r.submissions:
             for a in sub.answers:

@@ -13,13 +13,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.exports.session_data import (
     FORMAT,
     MAX_BYTES,
+    READABLE_VERSIONS,
     VERSION,
     RoundData,
     SessionData,
@@ -27,7 +28,7 @@ from hotdash_roleplay.exports.session_data import (
     describe,
     name_key,
 )
-from hotdash_roleplay.store.engine import Store
+from hotdash_roleplay.store.engine import Store, store_failure
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
     CriterionAnswer,
@@ -131,12 +132,12 @@ def _check_header(data: Any, name: str) -> None:
             "Nothing imported."
         )
     version = data.get("version")
-    if version != VERSION or isinstance(version, bool):
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
         newer = isinstance(version, int) and not isinstance(version, bool) and version > VERSION
         hint = " It was made by a newer version of the app; update to import it." if newer else ""
         raise UserError(
-            f"{name} is in session format version {version!r}; this app reads version "
-            f"{VERSION}.{hint} Nothing imported."
+            f"{name} is in session format version {version!r}; this app reads versions "
+            f"{READABLE_VERSIONS[0]} to {VERSION}.{hint} Nothing imported."
         )
 
 
@@ -170,6 +171,8 @@ def import_session(store: Store, path: Path, known_criteria: list[str]) -> Impor
             if existing is not None:
                 return _already(existing, data)
         raise UserError("The session could not be stored; nothing imported.") from None
+    except DBAPIError as exc:  # damage, a full disk, a lost server: said plainly
+        raise store_failure(store, exc) from exc
     except SQLAlchemyError as exc:
         raise UserError(f"The session could not be stored ({exc.__class__.__name__}); "
                         "nothing imported.") from exc  # fmt: skip
@@ -244,6 +247,7 @@ def _round(r: RoundData, person: Any) -> Round:
         feedback_open=False,  # no observer server runs for an imported session
         debrief_question=r.debrief_question,
         expert_revealed=r.expert_revealed,
+        decision_draft=r.decision_draft.model_dump(mode="json") if r.decision_draft else None,
     )
     rnd.roles = [RoleAssignment(person=person(x.person), role=x.role) for x in r.roles]
     rnd.events = [

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy import select
 
-from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.decisions import MAX_REPLY, Decision, DecisionDraft, parse_draft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.services.convert import decision_view
 from hotdash_roleplay.services.views import DecisionView
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import OperatorDecision, Round, utcnow
-
-MAX_REPLY = 20_000
 
 
 def expert_decisions(scenario: dict[str, Any]) -> list[str]:
@@ -23,22 +22,22 @@ def expert_decisions(scenario: dict[str, Any]) -> list[str]:
     return [str(d) for d in expert.get("decisions", [])]
 
 
-NoteText = Annotated[str, Field(max_length=10_000)]
+class LeftoverDraft(BaseModel):
+    """A decision typed on a round that closed without it being recorded."""
 
+    model_config = ConfigDict(frozen=True)
 
-class DecisionDraft(BaseModel):
-    """The decision form as typed, not recorded yet: any state, however incomplete."""
+    round_number: int
+    draft: DecisionDraft
 
-    model_config = ConfigDict(extra="forbid")
-
-    decision: Decision | None = None
-    final_reply: str = Field(default="", max_length=MAX_REPLY)
-    rejection: dict[Annotated[str, Field(max_length=40)], NoteText] = Field(
-        default_factory=dict, max_length=20
-    )
-    escalation: dict[Annotated[str, Field(max_length=40)], NoteText] = Field(
-        default_factory=dict, max_length=20
-    )
+    @property
+    def notice(self) -> str:
+        chosen = self.draft.decision.label if self.draft.decision else "no decision chosen"
+        typed = self.draft.summary()
+        return (
+            f"Round {self.round_number} closed without a recorded decision; what was typed for "
+            f"it is kept but not recorded: {chosen}" + (f" — {typed}" if typed else "") + "."
+        )
 
 
 class DecisionService:
@@ -109,12 +108,23 @@ class DecisionService:
     def draft(self, round_id: int) -> DecisionDraft | None:
         with self._store.session() as db:
             rnd = db.get(Round, round_id)
-            if rnd is None or rnd.decision_draft is None:
-                return None
-            try:
-                return DecisionDraft.model_validate(rnd.decision_draft)
-            except ValidationError:
-                return None  # a draft from an older form: start from the template again
+            return parse_draft(rnd.decision_draft) if rnd else None
+
+    def leftover_drafts(self, session_id: int) -> list[LeftoverDraft]:
+        """Drafts on the session's closed rounds that have no recorded decision, in order."""
+        with self._store.session() as db:
+            rows = db.execute(
+                select(Round.index, Round.decision_draft)
+                .where(
+                    Round.session_id == session_id,
+                    Round.status == "done",
+                    Round.decision_draft.is_not(None),
+                    ~Round.decision.has(),
+                )
+                .order_by(Round.index)
+            ).all()
+        found = [(index, parse_draft(raw)) for index, raw in rows]
+        return [LeftoverDraft(round_number=i + 1, draft=d) for i, d in found if d is not None]
 
     def get(self, round_id: int) -> DecisionView | None:
         with self._store.session() as db:

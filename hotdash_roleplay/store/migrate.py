@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 
 from hotdash_roleplay.errors import UserError
-from hotdash_roleplay.store.engine import Store, backup_sqlite
+from hotdash_roleplay.store.engine import Store, backup_sqlite, sqlite_path
+from hotdash_roleplay.store.faults import newer_schema
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -44,6 +45,21 @@ def current_revision(store: Store) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def _refuse_unknown(store: Store, current: str | None) -> None:
+    """A revision these scripts do not have is a newer version's: refuse it before any backup."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    if current is None:
+        return
+    try:
+        ScriptDirectory.from_config(alembic_config()).get_revision(current)
+    except CommandError:
+        path = sqlite_path(store)
+        where = str(path) if path else store.engine.url.render_as_string(hide_password=True)
+        raise newer_schema(where, current, HEAD_REVISION, path) from None
+
+
 def upgrade(store: Store, target: str = "head") -> None:
     """Bring the store to `target`. SQLite: foreign keys off around the migration (a batch
     rebuild of a parent table would otherwise cascade-delete children), checked afterwards."""
@@ -52,6 +68,7 @@ def upgrade(store: Store, target: str = "head") -> None:
         return
     from alembic import command
 
+    _refuse_unknown(store, current)
     if store.is_sqlite and current is not None:
         backup_sqlite(store.engine, f"before-{HEAD_REVISION}")
     cfg = alembic_config()

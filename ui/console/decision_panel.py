@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.clock import compare_to_benchmark, format_duration
-from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.decisions import MAX_REPLY, Decision, DecisionDraft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.services import Services
-from hotdash_roleplay.services.decisions import MAX_REPLY, DecisionDraft, decision_problem
+from hotdash_roleplay.services.decisions import decision_problem
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.views import DecisionView, RoundView
 from ui.console import set_style_property
@@ -311,6 +311,14 @@ class DecisionPanel(QWidget):
         self.expert_label.setObjectName("matchedExpert")
         self.benchmark_label = NoticeSlot(self, lines=1, keep_place=live.detail.drill)
         self.benchmark_label.setObjectName("drillBenchmark")
+        # Drafts left on rounds that closed undecided: shown, never silently kept. It sits
+        # under the form, which gives up the height, so no control moves when it appears.
+        self.leftover_label = QLabel(self)
+        self.leftover_label.setObjectName("leftoverDrafts")
+        self.leftover_label.setWordWrap(True)
+        self.leftover_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.leftover_label.setMinimumWidth(1)
+        self.leftover_label.hide()
         bottom = QHBoxLayout()
         bottom.addWidget(self.record_button)
         bottom.addStretch(1)
@@ -319,6 +327,7 @@ class DecisionPanel(QWidget):
         layout.addLayout(head)
         layout.addLayout(choice_row)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.leftover_label)
         layout.addWidget(self.message)
         layout.addWidget(self.expert_label)
         layout.addWidget(self.benchmark_label)
@@ -415,7 +424,15 @@ class DecisionPanel(QWidget):
         self._show_recorded()
         if self.draft() is not None:
             self._say("Your draft for this round is back: it is not recorded yet.", "notice")
+        self._show_leftovers()
         self.refresh_time()
+
+    def _show_leftovers(self) -> None:
+        leftovers = self._services.decisions.leftover_drafts(self._live.session_id)
+        self.leftover_label.setText("\n".join(x.notice for x in leftovers))
+        self.leftover_label.setVisible(bool(leftovers))
+        if leftovers:
+            set_box_role(self.leftover_label, "notice")
 
     def _reset_form(self) -> None:
         self._loading = True
