@@ -157,7 +157,7 @@ async def test_a_browser_save_from_a_stale_version_is_refused_with_what_is_store
         body = await answer(
             await getattr(device, method)(route, json={"answers": mine, "version": 1}), 409
         )
-        assert body["reason"] == "changed" and "changed on the trainer's computer" in body["error"]
+        assert body["reason"] == "changed" and "(on the trainer's computer)" in body["error"]
         assert body["submission"]["version"] == 2
         assert body["submission"]["answers"]["went_well"] == ["The trainer's words."]
     stored = room.services.feedback.get(room.round_id, name)
@@ -178,7 +178,7 @@ async def test_the_console_is_refused_when_the_browser_saved_since_it_loaded(
     with pytest.raises(ChangedElsewhere) as refused:
         feedback.save_draft(room.round_id, name, ChecklistAnswers(), seen=loaded.version)
     assert refused.value.current.answers.went_well == COMPLETE["went_well"]
-    assert "in their browser" in str(refused.value)
+    assert "changed on another device (in their browser)" in str(refused.value)
     assert feedback.get(room.round_id, name).answers.went_well == COMPLETE["went_well"]
     assert feedback.get(room.round_id, name).filled_in == "browser"
 

@@ -55,8 +55,8 @@ class ChangedElsewhere(UserError):
     def __init__(self, current: SubmissionView) -> None:
         where = "in their browser" if current.filled_in == BROWSER else "on the trainer's computer"
         super().__init__(
-            f"{current.observer}'s checklist was changed {where} after you loaded it: "
-            "reload it, or save yours over it."
+            f"{current.observer}'s checklist was changed on another device ({where}) since it "
+            "was loaded here. Reload it, or keep yours and save it over that change."
         )
         self.current = current
 
