@@ -159,7 +159,13 @@ async def test_a_browser_save_from_a_stale_version_is_refused_with_what_is_store
         )
         assert body["reason"] == "changed" and "(on the trainer's computer)" in body["error"]
         assert body["submission"]["version"] == 2
-        assert body["submission"]["answers"]["went_well"] == ["The trainer's words."]
+        assert body["submission"]["answers"] == {
+            "marks": {},
+            "notes": {},
+            "went_well": ["The trainer's words."],
+            "could_improve": [],
+        }  # whole, as stored, for the page to show
+        assert body["submission"]["submitted_at"] is None
     stored = room.services.feedback.get(room.round_id, name)
     assert stored.answers.went_well == ["The trainer's words."] and stored.version == 2
     # Keeping theirs on purpose: saved from the version they were shown.
