@@ -189,13 +189,17 @@ async def test_the_console_is_refused_when_the_browser_saved_since_it_loaded(
     assert feedback.get(room.round_id, name).filled_in == "browser"
 
 
+@pytest.mark.parametrize("counts_executemany", [True, False], ids=["executemany", "row-by-row"])
 async def test_a_write_landing_between_a_batch_read_and_its_update_is_not_overwritten(
-    room: Room, monkeypatch: pytest.MonkeyPatch
+    room: Room, monkeypatch: pytest.MonkeyPatch, counts_executemany: bool
 ) -> None:
     """The group commit reads versions, then updates WHERE version = what it read: a console
-    save in between is kept and the browser's save is told."""
+    save in between is kept and the browser's save is told (also on drivers that cannot count
+    the rows of an executemany)."""
     from hotdash_roleplay.services.feedback import FeedbackSave, FeedbackService
 
+    dialect = room.services.store.engine.dialect
+    monkeypatch.setattr(dialect, "supports_sane_multi_rowcount", counts_executemany)
     feedback = room.services.feedback
     name, other = room.observers[:2]
     feedback.save_draft(room.round_id, name, ChecklistAnswers(went_well=["v1"]), seen=0)
