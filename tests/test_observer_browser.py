@@ -171,3 +171,88 @@ async def test_an_observer_joins_ticks_reloads_and_submits(services: Any, artifa
             await browser.close()
     finally:
         await server.stop()
+
+
+async def test_a_taken_name_and_a_checklist_changed_elsewhere_are_said_plainly(
+    services: Any, artifacts: Path
+) -> None:
+    from playwright.async_api import async_playwright
+
+    from hotdash_roleplay.checklist import ChecklistAnswers, Mark
+
+    screens = artifacts / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    detail = services.sessions.create_session("module4-practice", PEOPLE)
+    live = services.live(detail.id)
+    live.set_feedback_open(True)
+    rnd = live.round
+    name = rnd.observers[0]
+    server = ObserverServer(services, detail.id)
+    url = await server.start("127.0.0.1")
+    try:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            laptop = await browser.new_page(viewport={"width": 1280, "height": 800})
+            errors: list[str] = []
+            laptop.on("pageerror", lambda exc: errors.append(str(exc)))
+            await _join(laptop, url, detail.join_code, name)
+
+            # The same name on a phone: refused in a box that says why and what to do.
+            phone_context = await browser.new_context(
+                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+            )
+            phone = await phone_context.new_page()
+            phone.on("pageerror", lambda exc: errors.append(str(exc)))
+            await phone.goto(url)
+            await phone.get_by_role("textbox", name="Join code").fill(detail.join_code)
+            await phone.get_by_role("button", name="Continue").click()
+            await phone.get_by_role("radio", name=name, exact=True).check()
+            await phone.get_by_role("button", name="This is me").click()
+            refusal = phone.locator("#name-refusal")
+            await refusal.wait_for(state="visible")
+            assert await phone.locator("#name-refusal-text").inner_text() == (
+                f"{name} is already filling in this checklist on another device. "
+                "Ask the trainer to release it."
+            )
+            assert "already in use" in await phone.locator("#name-refusal-title").inner_text()
+            assert await phone.locator("#step-name").is_visible()  # still there, not "closed"
+            await phone.screenshot(path=str(screens / "observer-name-taken-phone.png"))
+
+            # The trainer changes the checklist in the app after the laptop loaded it.
+            await laptop.locator("label[for='mark-accuracy-met']").click()
+            await _saved(laptop)
+            seen = services.feedback.get(rnd.id, name).version
+            trainer = ChecklistAnswers(marks={"accuracy": Mark.NOT_MET}, notes={"tone": "Trainer"})
+            services.feedback.save_draft(rnd.id, name, trainer, seen=seen)
+            await laptop.locator("label[for='mark-clarity-met']").click()
+            conflict = laptop.locator("#conflict")
+            await conflict.wait_for(state="visible")
+            assert (
+                "on the trainer's computer" in await laptop.locator("#conflict-text").inner_text()
+            )
+            assert services.feedback.get(rnd.id, name).answers.notes == {"tone": "Trainer"}
+            await laptop.screenshot(path=str(screens / "observer-changed-elsewhere-laptop.png"))
+
+            # Keep mine: the page's answers are saved over the version it was shown.
+            await laptop.get_by_role("button", name="Keep mine").click()
+            await _saved(laptop)
+            assert not await conflict.is_visible()
+            mine = services.feedback.get(rnd.id, name).answers
+            assert mine.marks["clarity"] is Mark.MET and mine.notes == {}
+
+            # Again, and this time take the saved version: the page shows the trainer's answers.
+            seen = services.feedback.get(rnd.id, name).version
+            services.feedback.save_draft(rnd.id, name, trainer, seen=seen)
+            await laptop.get_by_label("Note on Tone (optional)").fill("Mine")
+            await conflict.wait_for(state="visible")
+            await laptop.get_by_role("button", name="Show the saved version").click()
+            assert not await conflict.is_visible()
+            assert await laptop.get_by_label("Note on Tone (optional)").input_value() == "Trainer"
+            assert await laptop.locator("#mark-accuracy-not_met").is_checked()
+            await laptop.get_by_label("Note on Tone (optional)").fill("Trainer, agreed")
+            await _saved(laptop)
+            assert services.feedback.get(rnd.id, name).answers.notes == {"tone": "Trainer, agreed"}
+            assert errors == []
+            await browser.close()
+    finally:
+        await server.stop()

@@ -353,7 +353,7 @@ async def test_once_feedback_closes_every_route_says_so(connect: Any, room: Room
     room.live.set_feedback_open(False)
     # Even with the cached round still saying "open", the store refuses the write.
     body = await answer(await client.put("/api/draft", json={"answers": COMPLETE}), 409)
-    assert body == {"error": "Feedback for this round is closed."}
+    assert body == {"error": "Feedback for this round is closed.", "reason": "closed"}
     room.app[API_KEY].invalidate()
     await answer(await client.post("/api/submit", json={"answers": COMPLETE}), 409)
     await answer(await client.get("/api/me"), 409)

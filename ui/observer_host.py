@@ -126,6 +126,12 @@ class ObserverHost(QObject):
         """(submitted, observers) of the current round, for the projector's "3 of 4 in"."""
         return sum(r.status == "submitted" for r in self._rows), len(self._rows)
 
+    def release(self, name: str) -> None:
+        """Free `name` for another device: its token is dropped and refused from now on."""
+        self._services.observer_access.release(self._live.session_id, name)
+        self._server.invalidate()  # the server's cached tokens go too
+        self.refresh()
+
     # -- the network interface setting --------------------------------------------------------
 
     def interfaces(self) -> list[network.Interface]:

@@ -1,6 +1,7 @@
 """The console's view of observers on their own laptops: where the page is served, the join
 code, the network it listens on (a setting), and per observer: not joined / joined / draft /
-submitted, updated live."""
+submitted, updated live. A name a device has claimed shows as taken, with Release to free it
+for another device (the observer's laptop died, or they picked the wrong name)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,21 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from hotdash_roleplay.errors import UserError
 from ui.join_panel import spaced_code
-from ui.observer_host import ObserverHost
+from ui.observer_host import ObserverHost, ObserverRow
+
+TAKEN_TEXT = "taken by a device"
 
 
 def _plain(text: str = "") -> QLabel:
@@ -51,10 +57,11 @@ class ObserverStatusWidget(QWidget):
         network_label = QLabel("&Network:")
         network_label.setBuddy(self.interface_box)
 
-        self.table = QTableWidget(0, 2)
+        self.release_buttons: dict[str, QPushButton] = {}  # by observer, while taken
+        self.table = QTableWidget(0, 3)
         self.table.setObjectName("observerTable")
         self.table.setAccessibleName("Observers and their checklists")
-        self.table.setHorizontalHeaderLabels(["Observer", "Checklist"])
+        self.table.setHorizontalHeaderLabels(["Observer", "Checklist", "Name"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -62,7 +69,8 @@ class ObserverStatusWidget(QWidget):
         header = self.table.horizontalHeader()
         # The status right after the name: no long gap for the eye to cross on a wide console.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
         form = QFormLayout()
@@ -127,11 +135,41 @@ class ObserverStatusWidget(QWidget):
             f"{joined} of {total} joined · {submitted} of {total} submitted" if total else ""
         )
         self.table.setRowCount(len(rows))
+        self.release_buttons = {}
         for index, row in enumerate(rows):
-            for column, text in enumerate((row.name, row.text)):
+            for column, text in enumerate((row.name, row.text, TAKEN_TEXT if row.joined else "")):
                 item = QTableWidgetItem(text)
                 self.table.setItem(index, column, item)
+            if row.joined:
+                self.table.setCellWidget(index, 2, self._release_cell(row))
+            else:
+                self.table.removeCellWidget(index, 2)
         self._fit_table()
+
+    def _release_cell(self, row: ObserverRow) -> QWidget:
+        """ "Taken by a device" and Release: the old device's token stops working at once."""
+        cell = QWidget()
+        layout = QHBoxLayout(cell)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(_plain(TAKEN_TEXT), 1)
+        button = QPushButton("Release")
+        button.setObjectName("observerRelease")
+        button.setAccessibleName(f"Release {row.name}'s name for another device")
+        button.setToolTip(
+            f"The device holding {row.name}'s name is refused from now on; "
+            "they can join again on any device."
+        )
+        button.clicked.connect(lambda: self._release(row.name))
+        layout.addWidget(button)
+        self.release_buttons[row.name] = button
+        cell.setAutoFillBackground(True)  # the item's text below stays hidden
+        return cell
+
+    def _release(self, name: str) -> None:
+        try:
+            self._host.release(name)
+        except UserError as exc:
+            self._show_error(str(exc))
 
     def _fit_table(self) -> None:
         """As tall as its rows (a round has a few observers): no empty box, no inner scroll."""
@@ -146,4 +184,12 @@ class ObserverStatusWidget(QWidget):
         return [
             (self.table.item(i, 0).text(), self.table.item(i, 1).text())
             for i in range(self.table.rowCount())
+        ]
+
+    def taken(self) -> list[str]:
+        """The names shown as taken by a device, with Release (for tests)."""
+        return [
+            self.table.item(i, 0).text()
+            for i in range(self.table.rowCount())
+            if self.table.item(i, 2).text() == TAKEN_TEXT
         ]

@@ -9,6 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from hotdash_roleplay.checklist import MAX_ITEM_CHARS, ChecklistAnswers
 
+# The version of the checklist the page last loaded or saved; a save from an older one is
+# refused (409, reason "changed"). Optional so older pages keep working; the page always sends it.
+SeenVersion = Annotated[int | None, Field(default=None, ge=0, le=2**31)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=12)]
 PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
@@ -35,10 +38,12 @@ class ClaimRequest(_Request):
 
 class DraftRequest(_Request):
     answers: ChecklistAnswers  # itself extra="forbid", with count and length limits
+    version: SeenVersion = None
 
 
 class SubmitRequest(_Request):
     answers: ChecklistAnswers | None = None  # None: submit what is saved
+    version: SeenVersion = None
 
 
 # -- responses --------------------------------------------------------------------------------
@@ -46,8 +51,11 @@ class SubmitRequest(_Request):
 
 class ErrorBody(_Response):
     error: str
+    # Which 409 it is, for the page: "closed" | "taken" | "in_app" | "changed".
+    reason: str | None = None
     missing: list[str] = Field(default_factory=list)  # submit: what the rules still need
     retry_after: int | None = None  # lock-out: seconds to wait
+    submission: SubmissionBody | None = None  # "changed": what is stored now
 
 
 class StateBody(_Response):
@@ -93,6 +101,7 @@ class SubmissionBody(_Response):
     updated_at: str | None
     submitted_at: str | None
     problems: list[str]  # what stops a submission now; [] = may be submitted
+    version: int  # send it back with the next save; 0 = nothing stored yet
 
 
 class MeBody(_Response):

@@ -32,8 +32,15 @@ from hotdash_roleplay.observer.api_models import (
     SubmissionBody,
     SubmitRequest,
 )
-from hotdash_roleplay.services.feedback import FeedbackSave
-from hotdash_roleplay.services.observer_access import ObserverRound
+from hotdash_roleplay.services.feedback import BROWSER, ChangedElsewhere, FeedbackSave
+from hotdash_roleplay.services.observer_access import (
+    TOKEN_LIFETIME,
+    Claim,
+    FilledInApp,
+    NameTaken,
+    ObserverRound,
+)
+from hotdash_roleplay.store.models import utcnow
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
@@ -46,7 +53,7 @@ NOT_JOINED = "Join first: enter the code shown on the projector."
 NOT_OBSERVER = "You are not an observer in this round."
 WRONG_CODE = "That code is not right. Check the code on the projector."
 LOCKED = "Too many wrong codes. Wait a minute, then try again."
-COOKIE_MAX_AGE = 12 * 3600  # a training day; the token itself never expires in the store
+COOKIE_MAX_AGE = int(TOKEN_LIFETIME.total_seconds())  # the token expires in the store too
 # The round as observers see it is cached this long (the host also invalidates it on every
 # change of the live session). Writes are checked against the store by the feedback service,
 # so a stale "open" can never let a write in after feedback closed.
@@ -60,8 +67,14 @@ R = TypeVar("R")
 
 
 def refuse(status: int, error: str, **extra: object) -> web.Response:
-    body = ErrorBody(error=error, **extra)  # type: ignore[arg-type]
-    return web.json_response(body.model_dump(exclude_defaults=True), status=status)
+    body = ErrorBody(error=error, **extra).model_dump(mode="json")  # type: ignore[arg-type]
+    # Only the fields said (not exclude_defaults: it would also strip the nested submission).
+    said = {key: value for key, value in body.items() if value not in (None, [])}
+    return web.json_response({"error": error, **said}, status=status)
+
+
+def closed() -> web.Response:
+    return refuse(409, CLOSED, reason="closed")
 
 
 class Refusal(Exception):
@@ -105,7 +118,8 @@ class ObserverApi:
         # Feedback saves queue here; one writer drains them into one transaction per batch.
         self._writes: list[tuple[FeedbackSave, asyncio.Future[SubmissionView]]] = []
         self._writer: asyncio.Task[None] | None = None
-        self._tokens: dict[str, str] = {}  # token hash -> name; a binding never changes
+        # token hash -> its claim; emptied by `invalidate` (a release, a session change).
+        self._tokens: dict[str, Claim] = {}
         # Storage work runs on one worker thread, in arrival order, so a burst of observers
         # never stalls the Qt loop the server shares; handlers stay on the loop.
         self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="observer-db")
@@ -114,9 +128,11 @@ class ObserverApi:
         self._db_thread.shutdown(wait=wait)
 
     def invalidate(self) -> None:
-        """Forget the cached round: the live session changed."""
+        """Forget the cached round and tokens: the live session changed, or the trainer
+        released a name (its old token must stop working at once)."""
         self._round = None
         self._round_load = None  # a load in flight may have read the old state: not cached
+        self._tokens.clear()
 
     async def _db(self, fn: Callable[..., R], *args: object) -> R:
         loop = asyncio.get_running_loop()
@@ -167,9 +183,24 @@ class ObserverApi:
                 raise Refusal(refuse(403, NOT_OBSERVER))
         except Refusal as refusal:
             return refusal.response
+        holder = await self._who(request)
+        if holder == name:
+            return web.json_response(ClaimBody(name=name).model_dump())  # already theirs here
+        # A device that held another name gives it up with this claim.
+        held = self._token_hash(request) if holder is not None else None
         token, token_hash = security.new_token()
-        name = await self._db(self._access.store_token, self._session_id, name, token_hash)
-        self._remember(token_hash, name)
+        try:
+            claim = await self._db(
+                self._access.claim, self._session_id, rnd.round_id, name, token_hash, held
+            )
+        except NameTaken as exc:
+            return refuse(409, str(exc), reason="taken")
+        except FilledInApp as exc:
+            return refuse(409, str(exc), reason="in_app")
+        if held is not None:
+            self._tokens.pop(held, None)
+        self._remember(token_hash, claim)
+        name = claim.name
         response = web.json_response(ClaimBody(name=name).model_dump())
         response.set_cookie(
             security.COOKIE_NAME,
@@ -203,7 +234,9 @@ class ObserverApi:
         try:
             name, rnd = await self._observer(request)
             data = await parse(request, DraftRequest)
-            view = await self._guarded(FeedbackSave(rnd.round_id, name, data.answers))
+            view = await self._guarded(
+                FeedbackSave(rnd.round_id, name, data.answers, seen=data.version, source=BROWSER)
+            )
         except Refusal as refusal:
             return refusal.response
         self._changed(view.status, name)
@@ -214,18 +247,26 @@ class ObserverApi:
         try:
             name, rnd = await self._observer(request)
             data = await parse(request, SubmitRequest)
-            answers = (
-                data.answers
-                if data.answers is not None
-                else (await self._db(feedback.get, rnd.round_id, name)).answers
-            )
+            answers, seen = data.answers, data.version
+            if answers is None:  # submit what is stored, as stored now
+                stored = await self._db(feedback.get, rnd.round_id, name)
+                answers, seen = stored.answers, stored.version
             missing = submission_problems(answers, feedback.checklist)
             if missing:  # keep what they have as a draft, and say what is missing
-                kept = await self._guarded(FeedbackSave(rnd.round_id, name, answers))
+                kept = await self._guarded(
+                    FeedbackSave(rnd.round_id, name, answers, seen=seen, source=BROWSER)
+                )
                 self._changed(kept.status, name)
-                return refuse(422, "Not submitted yet: some items are missing.", missing=missing)
+                return refuse(
+                    422,
+                    "Not submitted yet: some items are missing.",
+                    missing=missing,
+                    submission=self._submission(kept),
+                )
             # Saved and submitted in one save, group-committed with whatever else is queued.
-            view = await self._guarded(FeedbackSave(rnd.round_id, name, answers, submit=True))
+            view = await self._guarded(
+                FeedbackSave(rnd.round_id, name, answers, True, seen, BROWSER)
+            )
         except Refusal as refusal:
             return refusal.response
         self._changed(view.status, name)
@@ -243,22 +284,33 @@ class ObserverApi:
             raise Refusal(_locked(wait) if wait > 0 else refuse(403, WRONG_CODE))
         self._throttle.succeeded(client)
 
-    async def _who(self, request: web.Request) -> str | None:
+    @staticmethod
+    def _token_hash(request: web.Request) -> str | None:
         token = request.cookies.get(security.COOKIE_NAME)
         if token is None or not security.plausible_token(token):
             return None
-        token_hash = security.hash_token(token)
-        name = self._tokens.get(token_hash)
-        if name is None:
-            name = await self._db(self._access.person_for_token, self._session_id, token_hash)
-            if name is not None:
-                self._remember(token_hash, name)
-        return name
+        return security.hash_token(token)
 
-    def _remember(self, token_hash: str, name: str) -> None:
+    async def _who(self, request: web.Request) -> str | None:
+        """The name the request's token holds now (expired, released or unknown: None)."""
+        token_hash = self._token_hash(request)
+        if token_hash is None:
+            return None
+        claim = self._tokens.get(token_hash)
+        if claim is None:
+            claim = await self._db(self._access.person_for_token, self._session_id, token_hash)
+            if claim is None:
+                return None
+            self._remember(token_hash, claim)
+        if claim.expires_at <= utcnow():
+            self._tokens.pop(token_hash, None)
+            return None
+        return claim.name
+
+    def _remember(self, token_hash: str, claim: Claim) -> None:
         if len(self._tokens) >= MAX_CACHED_TOKENS:
             self._tokens.clear()
-        self._tokens[token_hash] = name
+        self._tokens[token_hash] = claim
 
     async def _current_round(self) -> ObserverRound | None:
         now = time.monotonic()
@@ -281,7 +333,7 @@ class ObserverApi:
     async def _open_round(self) -> ObserverRound:
         rnd = await self._current_round()
         if rnd is None or not rnd.feedback_open:
-            raise Refusal(refuse(409, CLOSED))
+            raise Refusal(closed())
         return rnd
 
     async def _observer(self, request: web.Request) -> tuple[str, ObserverRound]:
@@ -327,15 +379,19 @@ class ObserverApi:
             self._writer = None
 
     async def _guarded(self, save: FeedbackSave) -> SubmissionView:
-        """Save through the group-committing writer; refusals become 409 (closed meanwhile)
-        or 422."""
+        """Save through the group-committing writer; refusals become 409 (closed meanwhile,
+        or changed on another device since the page's version) or 422."""
         try:
             return await self._save(save)
+        except ChangedElsewhere as exc:
+            raise Refusal(
+                refuse(409, str(exc), reason="changed", submission=self._submission(exc.current))
+            ) from None
         except UserError as exc:
             self.invalidate()
             rnd = await self._current_round()
             if rnd is None or not rnd.feedback_open:
-                raise Refusal(refuse(409, CLOSED)) from None
+                raise Refusal(closed()) from None
             raise Refusal(refuse(422, str(exc)[:300])) from None
 
     # -- bodies -------------------------------------------------------------------------------
@@ -363,6 +419,7 @@ class ObserverApi:
             updated_at=view.updated_at.isoformat() if view.updated_at else None,
             submitted_at=view.submitted_at.isoformat() if view.submitted_at else None,
             problems=submission_problems(view.answers, self._services.checklist),
+            version=view.version,
         )
 
     def _changed(self, kind: str, name: str) -> None:

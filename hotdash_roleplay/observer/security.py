@@ -30,6 +30,16 @@ def plausible_token(token: str | None) -> bool:
     return bool(token) and len(token or "") <= MAX_TOKEN_CHARS
 
 
+def host_matches(host_header: str | None, address: str, port: int) -> bool:
+    """Whether a request's `Host` names the address and port the server listens on. A page
+    from another site whose name was re-pointed at this address (DNS rebinding) sends its own
+    name here, so it is refused before it can read or write anything."""
+    if not host_header:
+        return False
+    shown = f"[{address}]" if ":" in address else address  # IPv6 in brackets, as in URLs
+    return host_header.strip().casefold() == f"{shown}:{port}".casefold()
+
+
 def code_matches(given: str, expected: str) -> bool:
     """Constant-time comparison, so response timing does not reveal how many digits match."""
     if not expected:

@@ -53,16 +53,30 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        return refuse(exc.status, exc.reason)
+        response = refuse(exc.status, exc.reason)
+        if "Allow" in exc.headers:  # 405 says which methods the route takes
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
     except Exception:
         log.exception("Observer request failed: %s %s", request.method, request.path)
         return refuse(500, "Something went wrong on the trainer's computer.")
 
 
 @web.middleware
+async def bound_host_only(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every request must name this server's own address and port in `Host`: that stops
+    DNS-rebinding pages, which reach us under their own name (and so pass a same-origin
+    check). The address is the listening socket's, as the connection reached it."""
+    sockname = request.transport.get_extra_info("sockname") if request.transport else None
+    if not sockname or not security.host_matches(request.host, sockname[0], sockname[1]):
+        return refuse(421, "Open the page at the address shown on the projector.")
+    return await handler(request)
+
+
+@web.middleware
 async def same_origin_json(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Writes must be same-origin JSON: a cross-site form or script cannot post here (the
-    SameSite cookie already stays home; this also stops DNS-rebinding pages)."""
+    SameSite cookie already stays home)."""
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         origin = request.headers.get("Origin")
         if origin is not None and urlsplit(origin).netloc != request.host:
@@ -106,7 +120,9 @@ def create_app(
     page_dir: Path = PAGE_DIR,
 ) -> web.Application:
     """The observer application for one session (its join code, its current round)."""
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[json_errors, same_origin_json])
+    app = web.Application(
+        client_max_size=MAX_BODY, middlewares=[json_errors, bound_host_only, same_origin_json]
+    )
     api = ObserverApi(services, session_id, throttle or security.Throttle(), on_change)
     app.add_routes([*_page_routes(page_dir), *api.routes()])
     app.on_response_prepare.append(_headers)

@@ -1,6 +1,9 @@
 """Observers' checklists: drafts kept at every change, submission rules, the trainer's summary.
 
-Each observer owns their submission for the round until the trainer closes feedback."""
+Each observer owns their submission for the round until the trainer closes feedback. A checklist
+may be open in two places at once (the console and the observer's browser): every save names the
+version it started from and is a conditional update, so neither side overwrites the other
+silently; a stale save is refused with `ChangedElsewhere`, carrying what is stored now."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from datetime import datetime
 from typing import NamedTuple, NoReturn
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from hotdash_roleplay.checklist import Aggregate, Checklist, ChecklistAnswers, Mark, aggregate
@@ -28,6 +32,7 @@ from hotdash_roleplay.store.models import (
 )
 
 DRAFT, SUBMITTED = "draft", "submitted"
+CONSOLE, BROWSER = "console", "browser"  # where a checklist is filled in (checklist_submissions)
 # The hot save path writes through Core: no identity map or unit of work for a roomful of saves.
 _SUBMISSIONS: Table = ChecklistSubmission.__table__  # type: ignore[assignment]
 _ANSWERS: Table = CriterionAnswer.__table__  # type: ignore[assignment]
@@ -40,16 +45,36 @@ class SubmissionView(View):
     answers: ChecklistAnswers
     updated_at: datetime | None
     submitted_at: datetime | None
+    version: int = 0  # 0: nothing stored yet; a save that saw this version may write
+    filled_in: str = CONSOLE
+
+
+class ChangedElsewhere(UserError):
+    """A save started from an older version than the one stored: someone else saved first."""
+
+    def __init__(self, current: SubmissionView) -> None:
+        where = "in their browser" if current.filled_in == BROWSER else "on the trainer's computer"
+        super().__init__(
+            f"{current.observer}'s checklist was changed on another device ({where}) since it "
+            "was loaded here. Reload it, or keep yours and save it over that change."
+        )
+        self.current = current
 
 
 @dataclass(frozen=True)
 class FeedbackSave:
-    """One save of an observer's checklist: a draft, or a submit (`save_many`)."""
+    """One save of an observer's checklist: a draft, or a submit (`save_many`).
+
+    `seen` is the version the writer loaded (0 for none stored); the save is refused with
+    `ChangedElsewhere` when the stored version differs. None writes whatever is stored (only
+    for callers that read and write in one go, such as `submit` without answers)."""
 
     round_id: int
     observer: str
     answers: ChecklistAnswers
     submit: bool = False
+    seen: int | None = None
+    source: str = CONSOLE
 
 
 class ObserverStatus(View):
@@ -79,19 +104,35 @@ class FeedbackService:
                 )
             return _view(row, name)
 
-    def save_draft(self, round_id: int, observer: str, answers: ChecklistAnswers) -> SubmissionView:
+    def save_draft(
+        self,
+        round_id: int,
+        observer: str,
+        answers: ChecklistAnswers,
+        *,
+        seen: int | None = None,
+        source: str = CONSOLE,
+    ) -> SubmissionView:
         """Keep what the observer has so far. A submitted checklist that still meets the rules
         stays submitted (a revision); one that no longer does goes back to draft."""
-        return self._save(FeedbackSave(round_id, observer, answers, submit=False))
+        return self._save(FeedbackSave(round_id, observer, answers, False, seen, source))
 
     def submit(
-        self, round_id: int, observer: str, answers: ChecklistAnswers | None = None
+        self,
+        round_id: int,
+        observer: str,
+        answers: ChecklistAnswers | None = None,
+        *,
+        seen: int | None = None,
+        source: str = CONSOLE,
     ) -> SubmissionView:
         """Submit (saving `answers` first, in the same transaction); refused with what is
-        missing, in which case the answers are still kept as a draft."""
+        missing, in which case the answers are still kept as a draft. Without `answers`, what is
+        stored is submitted (and nothing else can have changed it in between)."""
         if answers is None:
-            answers = self.get(round_id, observer).answers
-        return self._save(FeedbackSave(round_id, observer, answers, submit=True))
+            stored = self.get(round_id, observer)
+            answers, seen = stored.answers, stored.version
+        return self._save(FeedbackSave(round_id, observer, answers, True, seen, source))
 
     def save_many(self, saves: Sequence[FeedbackSave]) -> list[SubmissionView | Exception]:
         """Group commit: many saves in ONE transaction (a roomful of observers' browsers saving
@@ -101,12 +142,13 @@ class FeedbackService:
         order (a later save of the same observer sees the earlier one): its view, or the
         UserError they would raise (a refused submit still keeps its draft). Should the shared
         transaction fail for another reason, each save is retried alone, so one bad save cannot
-        sink the others."""
+        sink the others (a row changed by another writer between this batch's read and its
+        conditional update fails the batch the same way, and the retry reports the conflict)."""
         try:
-            with self._store.session() as db:
-                results = self._apply_all(db, saves)
-                db.commit()
-            return results
+            return self._transaction(saves)
+        except _Overtaken:
+            if len(saves) == 1:  # read again: the save now sees the other write and says so
+                return self._transaction(saves)
         except Exception:
             if len(saves) == 1:
                 raise
@@ -116,6 +158,12 @@ class FeedbackService:
                 results.append(self._save(save))
             except Exception as exc:
                 results.append(exc)
+        return results
+
+    def _transaction(self, saves: Sequence[FeedbackSave]) -> list[SubmissionView | Exception]:
+        with self._store.session() as db:
+            results = self._apply_all(db, saves)
+            db.commit()
         return results
 
     def _save(self, save: FeedbackSave) -> SubmissionView:
@@ -134,6 +182,7 @@ class FeedbackService:
         now = utcnow()
         allowed = self._open_observers(conn, saves)
         rows = {(rid, pid): row for (rid, _), (pid, _, row) in allowed.items() if row is not None}
+        read = {key: row.version for key, row in rows.items()}  # what the update is conditional on
         written: dict[_Key, tuple[_Row, ChecklistAnswers]] = {}
         results: list[SubmissionView | Exception] = []
         for save in saves:
@@ -147,27 +196,32 @@ class FeedbackService:
                 continue
             person_id, name, _ = found
             problems = rule_problems(answers, self.checklist)
-            row = rows.get((save.round_id, person_id)) or _Row(None, DRAFT, None)
+            row = rows.get((save.round_id, person_id)) or _Row(None, DRAFT, None, 0, CONSOLE)
+            if save.seen is not None and save.seen != row.version:
+                stored = written.get((save.round_id, person_id))
+                results.append(
+                    ChangedElsewhere(
+                        _batch_view(save.round_id, name, row, stored[1])
+                        if stored
+                        else self._stored_view(db, save.round_id, person_id, name)
+                    )
+                )
+                continue
+            status, submitted_at = row.status, row.submitted_at
             if problems:
-                row = _Row(row.id, DRAFT, None)
+                status, submitted_at = DRAFT, None
             elif save.submit:
-                row = _Row(row.id, SUBMITTED, now)
+                status, submitted_at = SUBMITTED, now
+            row = _Row(row.id, status, submitted_at, row.version + 1, save.source, now)
             rows[(save.round_id, person_id)] = row
             written[(save.round_id, person_id)] = (row, answers)
-            view = SubmissionView(
-                round_id=save.round_id,
-                observer=name,
-                status=row.status,
-                answers=answers,
-                updated_at=now,
-                submitted_at=row.submitted_at,
-            )
+            view = _batch_view(save.round_id, name, row, answers)
             if save.submit and problems:
                 results.append(UserError("Not submitted yet: " + "; ".join(problems) + "."))
             else:
                 results.append(view)
         if written:
-            self._write(conn, now, written)
+            self._write(conn, now, written, read)
         return results
 
     @staticmethod
@@ -175,6 +229,7 @@ class FeedbackService:
         conn: Connection,
         now: datetime,
         written: dict[_Key, tuple[_Row, ChecklistAnswers]],
+        read: dict[_Key, int],
     ) -> None:
         def values(row: _Row, answers: ChecklistAnswers) -> dict[str, object]:
             return {
@@ -183,6 +238,8 @@ class FeedbackService:
                 "updated_at": now,
                 "status": row.status,
                 "submitted_at": row.submitted_at,
+                "version": row.version,
+                "filled_in": row.filled_in,
             }
 
         new = [
@@ -191,48 +248,47 @@ class FeedbackService:
             if row.id is None
         ]
         old = [
-            {"b_id": row.id, **{f"b_{k}": v for k, v in values(row, answers).items()}}
-            for row, answers in written.values()
+            {
+                "b_id": row.id,
+                "b_read": read[key],
+                **{f"b_{k}": v for k, v in values(row, answers).items()},
+            }
+            for key, (row, answers) in written.items()
             if row.id is not None
         ]
         ids = {key: row.id for key, (row, _) in written.items() if row.id is not None}
         if old:
             c = _SUBMISSIONS.c
-            conn.execute(
+            # Conditional on the version this batch read: a write by anyone else in between
+            # (the console on its own connection) leaves the row alone and fails the batch.
+            stmt = (
                 update(_SUBMISSIONS)
-                .where(c.id == bindparam("b_id"))
+                .where(c.id == bindparam("b_id"), c.version == bindparam("b_read"))
                 .values(
                     {
                         col: bindparam(f"b_{col}", type_=c[col].type)
-                        for col in ("went_well", "could_improve", "updated_at", "status")
+                        for col in (
+                            "went_well",
+                            "could_improve",
+                            "updated_at",
+                            "status",
+                            "submitted_at",
+                            "version",
+                            "filled_in",
+                        )
                     }
-                    | {"submitted_at": bindparam("b_submitted_at", type_=c.submitted_at.type)}
-                ),
-                old,
-            )
-            conn.execute(delete(_ANSWERS).where(_ANSWERS.c.submission_id.in_(list(ids.values()))))
-        if new and conn.dialect.insert_executemany_returning_sort_by_parameter_order:
-            inserted = conn.execute(
-                insert(_SUBMISSIONS).returning(
-                    _SUBMISSIONS.c.round_id,
-                    _SUBMISSIONS.c.observer_id,
-                    _SUBMISSIONS.c.id,
-                    sort_by_parameter_order=True,
-                ),
-                new,
-            )
-            ids.update({(r.round_id, r.observer_id): r.id for r in inserted})
-        elif new:  # no RETURNING for many rows here: read the new ids back
-            conn.execute(insert(_SUBMISSIONS), new)
-            for r in conn.execute(
-                select(
-                    _SUBMISSIONS.c.id, _SUBMISSIONS.c.round_id, _SUBMISSIONS.c.observer_id
-                ).where(
-                    _SUBMISSIONS.c.round_id.in_({n["round_id"] for n in new}),
-                    _SUBMISSIONS.c.observer_id.in_({n["observer_id"] for n in new}),
                 )
-            ):
-                ids.setdefault((r.round_id, r.observer_id), r.id)
+            )
+            if conn.dialect.supports_sane_multi_rowcount:
+                if conn.execute(stmt, old).rowcount != len(old):
+                    raise _Overtaken
+            else:  # this driver cannot count an executemany: one statement per row
+                for params in old:
+                    if conn.execute(stmt, params).rowcount != 1:
+                        raise _Overtaken
+            conn.execute(delete(_ANSWERS).where(_ANSWERS.c.submission_id.in_(list(ids.values()))))
+        if new:
+            FeedbackService._insert(conn, new, ids)
         answer_rows = [
             {
                 "submission_id": ids[key],
@@ -245,6 +301,40 @@ class FeedbackService:
         ]
         if answer_rows:
             conn.execute(insert(_ANSWERS), answer_rows)
+
+    @staticmethod
+    def _insert(conn: Connection, new: list[dict[str, object]], ids: dict[_Key, int]) -> None:
+        """First saves of these checklists. Another writer inserting the same one first breaks
+        the unique (round, observer) key: the batch is then overtaken, not broken."""
+        try:
+            FeedbackService._insert_rows(conn, new, ids)
+        except IntegrityError:
+            raise _Overtaken from None
+
+    @staticmethod
+    def _insert_rows(conn: Connection, new: list[dict[str, object]], ids: dict[_Key, int]) -> None:
+        if conn.dialect.insert_executemany_returning_sort_by_parameter_order:
+            inserted = conn.execute(
+                insert(_SUBMISSIONS).returning(
+                    _SUBMISSIONS.c.round_id,
+                    _SUBMISSIONS.c.observer_id,
+                    _SUBMISSIONS.c.id,
+                    sort_by_parameter_order=True,
+                ),
+                new,
+            )
+            ids.update({(r.round_id, r.observer_id): r.id for r in inserted})
+        else:  # no RETURNING for many rows here: read the new ids back
+            conn.execute(insert(_SUBMISSIONS), new)
+            for r in conn.execute(
+                select(
+                    _SUBMISSIONS.c.id, _SUBMISSIONS.c.round_id, _SUBMISSIONS.c.observer_id
+                ).where(
+                    _SUBMISSIONS.c.round_id.in_({n["round_id"] for n in new}),
+                    _SUBMISSIONS.c.observer_id.in_({n["observer_id"] for n in new}),
+                )
+            ):
+                ids.setdefault((r.round_id, r.observer_id), r.id)
 
     # -- the trainer's view -------------------------------------------------------------------
 
@@ -296,6 +386,19 @@ class FeedbackService:
 
     # -- internals ----------------------------------------------------------------------------
 
+    def _stored_view(self, db: Session, round_id: int, person_id: int, name: str) -> SubmissionView:
+        row = self._row(db, round_id, person_id)
+        if row is None:  # seen a version of a checklist that is not stored: nothing to show
+            return SubmissionView(
+                round_id=round_id,
+                observer=name,
+                status="none",
+                answers=ChecklistAnswers(),
+                updated_at=None,
+                submitted_at=None,
+            )
+        return _view(row, name)
+
     def _validated(self, answers: ChecklistAnswers) -> ChecklistAnswers:
         known = {c.key for c in self.checklist.criteria}
         unknown = (set(answers.marks) | set(answers.notes)) - known
@@ -337,6 +440,8 @@ class FeedbackService:
                 sub.id.label("submission_id"),
                 sub.status,
                 sub.submitted_at,
+                sub.version,
+                sub.filled_in,
             )
             .join(RoleAssignment, RoleAssignment.person_id == Person.id)
             .join(Round, Round.id == RoleAssignment.round_id)
@@ -357,7 +462,7 @@ class FeedbackService:
                 r.name,
                 None
                 if r.submission_id is None
-                else _Row(r.submission_id, r.status, r.submitted_at),
+                else _Row(r.submission_id, r.status, r.submitted_at, r.version, r.filled_in),
             )
             for r in found
         }
@@ -394,6 +499,30 @@ class _Row(NamedTuple):
     id: int | None
     status: str
     submitted_at: datetime | None
+    version: int
+    filled_in: str
+    updated_at: datetime | None = None
+
+
+class _Overtaken(UserError):
+    """A conditional update (or a first insert) found the row written by someone else since
+    the batch read it. Retried once; a second race in a row reaches the user as this."""
+
+    def __init__(self) -> None:
+        super().__init__("This checklist was saved elsewhere at the same moment: try again.")
+
+
+def _batch_view(round_id: int, name: str, row: _Row, answers: ChecklistAnswers) -> SubmissionView:
+    return SubmissionView(
+        round_id=round_id,
+        observer=name,
+        status=row.status,
+        answers=answers,
+        updated_at=row.updated_at,
+        submitted_at=row.submitted_at,
+        version=row.version,
+        filled_in=row.filled_in,
+    )
 
 
 def _key(name: str) -> str:
@@ -422,4 +551,6 @@ def _view(row: ChecklistSubmission, observer: str) -> SubmissionView:
         answers=_answers(row),
         updated_at=row.updated_at,
         submitted_at=row.submitted_at,
+        version=row.version,
+        filled_in=row.filled_in,
     )

@@ -3,22 +3,58 @@ it, and the tokens that bind an observer's browser to one person in one session.
 
 Only a token's sha256 is stored (hashing is the caller's: `hotdash_roleplay.observer.security`),
 so a copy of the database does not hand out working tokens. Tokens live in the store so an
-observer whose page reconnects after an app restart resumes where they were."""
+observer whose page reconnects after an app restart resumes where they were.
+
+A name, once claimed, stays with its device: another device is refused until the trainer
+releases it (the token rows are deleted) or the token expires, 12 hours after the claim or when
+the session finishes."""
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, delete, insert, select
 
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.services.feedback import CONSOLE
 from hotdash_roleplay.services.views import View
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
+    ChecklistSubmission,
     ObserverToken,
     Person,
     RoleAssignment,
     Round,
     TrainingSession,
+    utcnow,
 )
+
+TOKEN_LIFETIME = timedelta(hours=12)  # a training day; the cookie lasts as long
+
+
+class NameTaken(UserError):
+    """Another device holds this name's token."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"{name} is already filling in this checklist on another device. "
+            "Ask the trainer to release it."
+        )
+
+
+class FilledInApp(UserError):
+    """The trainer fills (or filled) this checklist in the app: no browser may take it."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"The trainer is filling in {name}'s checklist on their computer, "
+            "so it cannot be opened here. Ask the trainer."
+        )
+
+
+class Claim(View):
+    name: str  # as stored
+    expires_at: datetime
 
 
 class ObserverRound(View):
@@ -84,45 +120,114 @@ class ObserverAccessService:
             feedback_open=first.feedback_open,
         )
 
-    def store_token(self, session_id: int, name: str, token_hash: str) -> str:
-        """Bind a new token (by its hash) to the person called `name`; returns their name as
-        stored. The caller has checked that they observe the current round. Core statements:
-        a roomful of observers claims at once."""
+    def claim(
+        self,
+        session_id: int,
+        round_id: int,
+        name: str,
+        token_hash: str,
+        replacing: str | None = None,
+    ) -> Claim:
+        """Bind a new token (by its hash) to the person called `name` for this session, unless
+        another device holds their name (`NameTaken`) or the trainer fills their checklist for
+        `round_id` in the app (`FilledInApp`). `replacing` is the hash of the token this device
+        held, dropped with the claim (a device picking another name frees the first). The
+        caller has checked that they observe the current round and claims one at a time."""
+        now = utcnow()
+        tokens = ObserverToken.__table__
         with self._store.engine.begin() as conn:
             person = conn.execute(
                 select(Person.id, Person.name).where(Person.name_key == _key(name))
             ).first()
             if person is None:
                 raise UserError(f"No person named {name!r}.")
+            conn.execute(  # expired tokens of this session: gone
+                delete(tokens).where(ObserverToken.session_id == session_id, ~_live(now))
+            )
+            held = select(ObserverToken.id).where(
+                ObserverToken.session_id == session_id,
+                ObserverToken.person_id == person.id,
+                _live(now),
+            )
+            if replacing is not None:
+                held = held.where(ObserverToken.token_hash != replacing)
+            if conn.execute(held.limit(1)).first() is not None:
+                raise NameTaken(person.name)
+            filled_in = conn.scalar(
+                select(ChecklistSubmission.filled_in).where(
+                    ChecklistSubmission.round_id == round_id,
+                    ChecklistSubmission.observer_id == person.id,
+                )
+            )
+            if filled_in == CONSOLE:
+                raise FilledInApp(person.name)
+            if replacing is not None:
+                conn.execute(
+                    delete(tokens).where(
+                        ObserverToken.session_id == session_id,
+                        ObserverToken.token_hash == replacing,
+                    )
+                )
+            expires_at = now + TOKEN_LIFETIME
             conn.execute(
-                insert(ObserverToken.__table__).values(
-                    session_id=session_id, person_id=person.id, token_hash=token_hash
+                insert(tokens).values(
+                    session_id=session_id,
+                    person_id=person.id,
+                    token_hash=token_hash,
+                    created_at=now,
+                    expires_at=expires_at,
                 )
             )
-            return str(person.name)
+            return Claim(name=person.name, expires_at=expires_at)
 
-    def person_for_token(self, session_id: int, token_hash: str) -> str | None:
-        """The name a token belongs to, only within its own session."""
-        with self._store.session() as db:
-            return db.scalar(
-                select(Person.name)
-                .join(ObserverToken, ObserverToken.person_id == Person.id)
-                .where(
-                    ObserverToken.token_hash == token_hash, ObserverToken.session_id == session_id
+    def release(self, session_id: int, name: str) -> int:
+        """The trainer frees `name` for another device: their tokens are deleted, so the old
+        device is refused from its next request. Returns how many were dropped."""
+        with self._store.engine.begin() as conn:
+            person_id = conn.scalar(select(Person.id).where(Person.name_key == _key(name)))
+            if person_id is None:
+                raise UserError(f"No person named {name!r}.")
+            return conn.execute(
+                delete(ObserverToken.__table__).where(
+                    ObserverToken.session_id == session_id, ObserverToken.person_id == person_id
                 )
+            ).rowcount
+
+    def person_for_token(self, session_id: int, token_hash: str) -> Claim | None:
+        """Whose a token is and until when, only within its own session and while it lives."""
+        stmt = (
+            select(Person.name, ObserverToken.expires_at)
+            .join(ObserverToken, ObserverToken.person_id == Person.id)
+            .where(
+                ObserverToken.token_hash == token_hash,
+                ObserverToken.session_id == session_id,
+                _live(utcnow()),
             )
+        )
+        with self._store.session() as db:
+            found = db.execute(stmt).first()
+        return None if found is None else Claim(name=found.name, expires_at=found.expires_at)
 
     def joined(self, session_id: int) -> set[str]:
-        """Everyone holding a token for this session (joined from a browser at least once)."""
+        """Everyone whose name a device holds now (a live token for this session)."""
         with self._store.session() as db:
             return set(
                 db.scalars(
                     select(Person.name)
                     .join(ObserverToken, ObserverToken.person_id == Person.id)
-                    .where(ObserverToken.session_id == session_id)
+                    .where(ObserverToken.session_id == session_id, _live(utcnow()))
                     .distinct()
                 )
             )
+
+
+def _live(now: datetime) -> ColumnElement[bool]:
+    """A token lives until its expiry (none recorded: from before expiry existed, expired)
+    and while its session is not finished."""
+    finished = select(TrainingSession.id).where(
+        TrainingSession.id == ObserverToken.session_id, TrainingSession.status == "finished"
+    )
+    return (ObserverToken.expires_at > now) & ~finished.exists()
 
 
 def _key(name: str) -> str:

@@ -17,6 +17,8 @@
     step: "step-loading",
     dirty: false, // changes not yet saved on the host
     saving: false,
+    version: 0, // of the saved checklist this page shows; sent with every save
+    conflict: null, // the saved submission another device wrote, while the observer decides
     saveTimer: 0,
     retryTimer: 0,
     online: true,
@@ -120,6 +122,7 @@
   });
 
   function showNames(data) {
+    showRefusal(null);
     const box = $("names");
     box.replaceChildren();
     $("names-legend").textContent = `Pick your name (observers in round ${data.round})`;
@@ -157,10 +160,25 @@
       name: picked.value,
     });
     if (status === 200) return start();
+    if (status === 409 && data.reason === "taken") {
+      return showRefusal("This name is already in use", data.error);
+    }
+    if (status === 409 && data.reason === "in_app") {
+      return showRefusal("The trainer is filling in this checklist", data.error);
+    }
     if (status === 409) return showClosed();
     if (status === 403 && data.error.startsWith("That code")) return showCode(data.error);
     $("name-error").textContent = data.error;
   });
+
+  // A claim the host refused for this name: said in a box, the name list kept for another try.
+  function showRefusal(title, text) {
+    $("name-error").textContent = "";
+    $("name-refusal").hidden = !title;
+    $("name-refusal-title").textContent = title || "";
+    $("name-refusal-text").textContent = text || "";
+    if (title) $("name-refusal").scrollIntoView({ block: "nearest" });
+  }
 
   // -- the checklist ----------------------------------------------------------------------
 
@@ -190,6 +208,8 @@
       checklist.max_chars,
     );
     state.dirty = false;
+    state.version = submission.version;
+    showConflict(null);
     renderSubmission(submission);
     $("save-status").textContent = submission.updated_at ? "All changes saved." : "";
     $("submit-status").textContent = "";
@@ -318,6 +338,7 @@
   function changed() {
     if (state.step !== "step-checklist") return;
     state.dirty = true;
+    if (state.conflict) return; // kept here until the observer picks a version
     $("save-status").textContent = "Saving…";
     clearTimeout(state.saveTimer);
     state.saveTimer = setTimeout(save, SAVE_DELAY_MS);
@@ -329,13 +350,17 @@
       state.saveTimer = setTimeout(save, SAVE_DELAY_MS); // one request at a time, in order
       return;
     }
-    if (!state.dirty) return true;
+    if (!state.dirty || state.conflict) return true;
     state.saving = true;
     state.dirty = false;
     const wasSubmitted = $("status-badge").textContent === "Submitted";
-    const { status, data } = await api("PUT", "/api/draft", { answers: collect() });
+    const { status, data } = await api("PUT", "/api/draft", {
+      answers: collect(),
+      version: state.version,
+    });
     state.saving = false;
     if (status === 200) {
+      state.version = data.version;
       if (!state.dirty) $("save-status").textContent = `Saved ${clock()}`;
       renderSubmission(data);
       if (wasSubmitted && data.status !== "submitted") {
@@ -345,6 +370,7 @@
       return true;
     }
     state.dirty = true;
+    if (status === 409 && data.reason === "changed") return showConflict(data);
     if (status === 409) return showClosed();
     if (status === 401) return showCode("Join again to keep going: the host no longer knows this browser.");
     if (status === 0) {
@@ -361,6 +387,36 @@
     return new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   }
 
+  // Someone else saved this checklist (the trainer, in the app) since this page loaded it:
+  // nothing is overwritten until the observer picks theirs or the saved one.
+  function showConflict(refusal) {
+    state.conflict = refusal ? refusal.submission : null;
+    $("conflict").hidden = !refusal;
+    $("conflict-text").textContent = refusal ? refusal.error : "";
+    if (refusal) {
+      $("save-status").textContent = "Not saved: changed on another device.";
+      $("submit-status").textContent = "";
+      $("conflict").scrollIntoView({ block: "nearest" });
+      $("conflict-reload").focus();
+    }
+  }
+
+  $("conflict-reload").addEventListener("click", () => {
+    const saved = state.conflict;
+    if (!saved || !state.me) return;
+    showChecklist({ ...state.me, submission: saved });
+    $("save-status").textContent = "Showing the saved version.";
+  });
+
+  $("conflict-keep").addEventListener("click", () => {
+    const saved = state.conflict;
+    if (!saved) return;
+    state.version = saved.version; // save over the version just shown, knowingly
+    showConflict(null);
+    state.dirty = true;
+    save();
+  });
+
   $("checklist-form").addEventListener("input", changed);
   $("checklist-form").addEventListener("change", changed);
 
@@ -368,19 +424,29 @@
     event.preventDefault();
     clearTimeout(state.saveTimer);
     while (state.saving) await new Promise((r) => setTimeout(r, 50));
+    if (state.conflict) return $("conflict").scrollIntoView({ block: "nearest" });
     state.dirty = false;
     $("submit-status").textContent = "Submitting…";
-    const { status, data } = await api("POST", "/api/submit", { answers: collect() });
+    const { status, data } = await api("POST", "/api/submit", {
+      answers: collect(),
+      version: state.version,
+    });
     if (status === 200) {
+      state.version = data.version;
       renderSubmission(data);
       $("save-status").textContent = `Saved ${clock()}`;
       $("submit-status").textContent =
         "Submitted. Thank you! You can still revise it until feedback closes.";
       return;
     }
+    if (status === 409 && data.reason === "changed") {
+      state.dirty = true;
+      return showConflict(data);
+    }
     if (status === 409) return showClosed();
     if (status === 401) return showCode("Join again to keep going.");
     if (status === 422) {
+      if (data.submission) state.version = data.submission.version; // kept as a draft
       $("submit-status").textContent = "Not submitted yet: see what is still needed above.";
       renderProblems(data.missing, "Not submitted yet. Still needed:");
       $("save-status").textContent = `Saved ${clock()}`;
@@ -409,7 +475,7 @@
         showCode("Join again to keep going.");
       } else if (state.step === "step-checklist" && state.me && data.round !== state.me.round) {
         start(); // a new round: its own checklist
-      } else if (state.dirty && !state.saving) {
+      } else if (state.dirty && !state.saving && !state.conflict) {
         save(); // back online with unsaved changes
       }
     }

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -111,15 +111,20 @@ def test_observers_join_from_their_laptops_and_the_console_and_projector_follow(
             QtBot.keyClicks(note, "Trainer")
             assert services.feedback.get(live.round.id, second).answers.notes == {"tone": "Trainer"}
             # Their browser saves; a keystroke in the app lands before the app heard of it
-            # (the server's news is debounced): the form sees the store moved on, shows their
-            # answers and saves nothing. (Written straight to the store, as the server's
-            # handler does, so the keystroke surely comes first.)
+            # (the server's news is debounced): the store refuses the app's stale save, the
+            # trainer's typing stays on screen and the form asks: reload or keep mine.
+            # (Written straight to the store, as the server's handler does, so the keystroke
+            # surely comes first.)
             mine = ChecklistAnswers(marks={"accuracy": Mark.NOT_MET}, notes={"tone": "Mine"})
-            services.feedback.save_draft(live.round.id, second, mine)
+            services.feedback.save_draft(live.round.id, second, mine, source="browser")
             QtBot.keyClicks(note, "!")
             stored = services.feedback.get(live.round.id, second).answers
             assert stored.notes == {"tone": "Mine"} and stored.marks["accuracy"] is Mark.NOT_MET
-            assert note.text() == "Mine" and "browser" in form.message.text()
+            assert note.text() == "Trainer!" and form.conflict_bar.isVisible()
+            assert "(in their browser)" in form.conflict_message.text()
+            QtBot.mouseClick(form.reload_button, Qt.MouseButton.LeftButton)
+            assert note.text() == "Mine" and not form.conflict_bar.isVisible()
+            note.setFocus()
 
             # They save again: the open form (focus still in it) reloads without a keystroke.
             claim = {"code": detail.join_code, "name": second}

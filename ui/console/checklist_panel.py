@@ -4,6 +4,9 @@ One tab per observer of the current round (names come from the round only), each
 criteria, "What went well" and "What could improve"; every change is saved as a draft at once so
 nothing typed is lost. A last tab aggregates the submitted checklists for the trainer.
 
+A form saves from the version it loaded; when the observer's browser saved in between, the
+feedback service refuses and the form offers Reload or Keep mine (nothing is overwritten unseen).
+
 Theme hooks (resources/theme/base.qss): labels carry the dynamic property `role` (`heading`,
 `muted`, `error`, `ok`, `notice`); the feedback state label has `state` ("open"/"closed"), each
 observer form has `status` ("none"/"draft"/"submitted"); objectNames start with `checklist`.
@@ -48,7 +51,7 @@ from hotdash_roleplay.checklist import (
 )
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services import Services
-from hotdash_roleplay.services.feedback import SubmissionView
+from hotdash_roleplay.services.feedback import ChangedElsewhere, SubmissionView
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.views import RoundView
 from ui.console import follow
@@ -120,13 +123,6 @@ def agenda_hint(summary: Aggregate) -> str:
     return "Agenda, most missed first: " + ", ".join(parts) + "."
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    """Comparable whether the store gave it with a zone or without (naive means UTC)."""
-    if moment is None or moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC) if moment else None
-    return moment.astimezone(UTC)
-
-
 def _when(moment: datetime | None) -> str:
     if moment is None:
         return ""
@@ -149,7 +145,8 @@ class ObserverForm(QWidget):
         self.round_id = round_id
         self.observer = observer
         self.status = "none"
-        self._stored_at: datetime | None = None  # updated_at of the answers shown
+        self._version = 0  # of the stored answers this form started from
+        self._conflict: SubmissionView | None = None  # stored by another device, not shown
         self._loading = False
         self._read_only = False
         self.groups: dict[str, QButtonGroup] = {}
@@ -161,6 +158,7 @@ class ObserverForm(QWidget):
         self.closed_message.setObjectName("checklistClosedMessage")
         self.closed_message.hide()
         layout.addWidget(self.closed_message)
+        layout.addWidget(self._conflict_bar())
 
         criteria_box = QGroupBox(f"{observer}'s checklist: was each criterion met?")
         criteria_box.setObjectName("checklistCriteria")
@@ -215,6 +213,32 @@ class ObserverForm(QWidget):
         layout.addStretch(1)
         keep_space(self, KeepSpace(self))
 
+    def _conflict_bar(self) -> QFrame:
+        """Shown when a save was refused because the checklist changed on another device."""
+        self.conflict_bar = QFrame()
+        self.conflict_bar.setObjectName("checklistConflict")
+        self.conflict_bar.setFrameShape(QFrame.Shape.StyledPanel)
+        self.conflict_message = label(role="notice")
+        self.conflict_message.setObjectName("checklistConflictMessage")
+        self.conflict_message.setAccessibleName("Changed on another device")
+        self.reload_button = QPushButton("&Reload")
+        self.reload_button.setObjectName("checklistConflictReload")
+        self.reload_button.setAccessibleName(f"Reload {self.observer}'s checklist as stored")
+        self.reload_button.clicked.connect(self.take_theirs)
+        self.keep_button = QPushButton("&Keep mine")
+        self.keep_button.setObjectName("checklistConflictKeep")
+        self.keep_button.setAccessibleName(f"Keep my answers for {self.observer} and save them")
+        self.keep_button.clicked.connect(self.keep_mine)
+        column = QVBoxLayout(self.conflict_bar)
+        column.addWidget(self.conflict_message)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.reload_button)
+        row.addWidget(self.keep_button)
+        column.addLayout(row)
+        self.conflict_bar.hide()
+        return self.conflict_bar
+
     def _items_box(self, layout: QVBoxLayout, rule: ListRule, hint: str) -> list[QLineEdit]:
         box = QGroupBox(rule.label)
         box.setObjectName("checklistItems")
@@ -254,8 +278,14 @@ class ObserverForm(QWidget):
             could_improve=_as_typed(self.could_improve),
         )
 
+    @property
+    def conflicted(self) -> bool:
+        """Holding answers the store refused because another device saved first."""
+        return self._conflict is not None
+
     def load(self, view: SubmissionView) -> None:
         """Show what is stored, without saving it back (and without firing autosave)."""
+        self._set_conflict(None)
         self._loading = True
         try:
             answers = view.answers
@@ -274,7 +304,7 @@ class ObserverForm(QWidget):
         self._show_status(view)
 
     def _show_status(self, view: SubmissionView) -> None:
-        self._stored_at = _utc(view.updated_at)
+        self._version = view.version
         self.status = view.status
         self.setProperty("status", view.status)
         if view.status == "submitted":
@@ -300,6 +330,7 @@ class ObserverForm(QWidget):
         for edit in (*self.notes.values(), *self.went_well, *self.could_improve):
             edit.setReadOnly(read_only)
         self.submit_button.setEnabled(not read_only)
+        self.keep_button.setEnabled(not read_only)
         if read_only:
             set_message(
                 self.closed_message,
@@ -317,22 +348,55 @@ class ObserverForm(QWidget):
             self._autosave()
 
     def _autosave(self) -> None:
-        if self._loading or self._read_only or self._overtaken():
-            return
+        if self._loading or self._read_only or self.conflicted:
+            return  # in a conflict the typing stays here until the trainer picks a side
+        self._save_draft(self._version)
+
+    def _save_draft(self, seen: int) -> None:
         try:
-            view = self._services.feedback.save_draft(self.round_id, self.observer, self.answers())
+            view = self._services.feedback.save_draft(
+                self.round_id, self.observer, self.answers(), seen=seen
+            )
+        except ChangedElsewhere as exc:
+            self._set_conflict(exc)
+            return
         except UserError as exc:
             set_message(self.message, f"Not saved: {exc}")
             return
+        self._set_conflict(None)
         self.message.hide()
         self._show_status(view)
         self.changed.emit()
 
+    def take_theirs(self) -> None:
+        """Drop this form's refused answers and show what is stored."""
+        self.reload()
+        self.changed.emit()
+
+    def keep_mine(self) -> None:
+        """Save this form's answers over the change it was shown (a newer one is refused
+        again, with the banner brought up to date)."""
+        if self._conflict is not None:
+            self._save_draft(self._conflict.version)
+
+    def _set_conflict(self, refusal: ChangedElsewhere | None) -> None:
+        self._conflict = refusal.current if refusal is not None else None
+        self.conflict_bar.setVisible(refusal is not None)
+        if refusal is not None:
+            self.conflict_message.setText(str(refusal))
+            self.message.hide()
+            self._bring_into_view(self.conflict_bar)
+
     def submit(self) -> None:
-        if self._overtaken():
-            return
+        if self.conflicted:
+            return  # the banner asks first: reload theirs or keep mine
         try:
-            view = self._services.feedback.submit(self.round_id, self.observer, self.answers())
+            view = self._services.feedback.submit(
+                self.round_id, self.observer, self.answers(), seen=self._version
+            )
+        except ChangedElsewhere as exc:
+            self._set_conflict(exc)
+            return
         except UserError as exc:
             set_message(self.message, self._missing(str(exc)))
             self._bring_into_view(self.message)
@@ -362,26 +426,6 @@ class ObserverForm(QWidget):
         if note:
             set_message(self.message, note, "notice")
 
-    def _overtaken(self) -> bool:
-        """True (and the stored answers shown) when someone else saved this checklist since we
-        loaded it, e.g. the observer in their browser: saving now would overwrite their answers
-        with this form's stale ones."""
-        try:
-            stored = self._services.feedback.get(self.round_id, self.observer)
-        except UserError:
-            return False  # the save itself reports the refusal
-        if _utc(stored.updated_at) == self._stored_at:
-            return False
-        self.load(stored)
-        set_message(
-            self.message,
-            f"{self.observer} changed this checklist elsewhere (in their browser) just now: "
-            "their answers are shown. Make your change again if it is still needed.",
-            "notice",
-        )
-        self.changed.emit()
-        return True
-
     def _bring_into_view(self, widget: QWidget) -> None:
         """Scroll the form so a message below the fold is seen (after it is laid out)."""
         parent = self.parentWidget()
@@ -389,7 +433,8 @@ class ObserverForm(QWidget):
             parent = parent.parentWidget()
         if isinstance(parent, QScrollArea):
             area = parent
-            QTimer.singleShot(0, lambda: area.ensureWidgetVisible(widget))
+            # The area as context: no call once it is gone (the console closed first).
+            QTimer.singleShot(0, area, lambda: area.ensureWidgetVisible(widget))
 
     def _missing(self, refusal: str) -> str:
         """The refusal as a list, one missing thing per line, so it reads at a glance."""
@@ -586,8 +631,9 @@ class ChecklistPanel(QWidget):
         self._show_feedback_state(rnd.feedback_open)
         focus = self.focusWidget()
         for form in self.forms.values():
-            # Reload stored answers (a browser may have changed them), except under the cursor.
-            if focus is None or not form.isAncestorOf(focus):
+            # Reload stored answers (a browser may have changed them), except under the cursor
+            # and in a form holding refused answers the trainer has not decided on yet.
+            if not form.conflicted and (focus is None or not form.isAncestorOf(focus)):
                 self._call(lambda f=form: f.load(self._services.feedback.get(rnd.id, f.observer)))
             form.set_read_only(not rnd.feedback_open)
         self._update_statuses()
@@ -613,11 +659,12 @@ class ChecklistPanel(QWidget):
 
     def reload_observers(self, names: Sequence[str]) -> None:
         """These observers' answers were written from their own browser: show what is stored,
-        even in the form being edited, so it never saves its stale answers over theirs."""
+        even in the form being edited (its own saves were all accepted before theirs, so
+        nothing of the trainer's is lost), except a form waiting on Reload / Keep mine."""
         by_name = {n.casefold(): f for n, f in self.forms.items()}
         for name in names:
             form = by_name.get(name.casefold())
-            if form is not None:
+            if form is not None and not form.conflicted:
                 form.reload(f"Updated from {name}'s browser at {_when(datetime.now(UTC))}.")
         self._update_statuses()
 
