@@ -58,6 +58,8 @@ HIDDEN_IMPORTS = [
     "sqlalchemy.dialects.sqlite",
     "reportlab.pdfbase.ttfonts",
     "reportlab.pdfbase.pdfmetrics",
+    "bidi.algorithm",
+    "arabic_reshaper",
     "aiohttp",
     "segno",
 ]
