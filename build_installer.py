@@ -63,6 +63,8 @@ HIDDEN_IMPORTS = [
     "sqlalchemy.dialects.sqlite",
     "reportlab.pdfbase.ttfonts",
     "reportlab.pdfbase.pdfmetrics",
+    "bidi.algorithm",
+    "arabic_reshaper",
     "aiohttp",
     "segno",
 ]

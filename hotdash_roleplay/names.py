@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 from hotdash_roleplay.errors import UserError
 
@@ -23,3 +24,18 @@ def clean_name(name: str) -> str:
     if any(ch in _BIDI_CONTROLS or unicodedata.category(ch) == "Cc" for ch in cleaned):
         raise UserError(f"The name {cleaned!r} contains invisible control characters.")
     return cleaned
+
+
+def in_line(name: str) -> str:
+    """A name to put inside a line of the app's own (English) wording: a right-to-left name is
+    isolated in its own direction (FSI ... PDI), else "שרה כהן · 1 session" shows as
+    "1 · שרה כהן session" (the number joins the Hebrew run) and a list of Hebrew and Arabic
+    names shows them in reverse order. Other names are returned as they are."""
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in name):
+        return f"\u2068{name}\u2069"
+    return name
+
+
+def names_in_line(names: Iterable[str]) -> str:
+    """ "Zoë, שרה כהן, 李雷": each name isolated as in_line() says."""
+    return ", ".join(in_line(n) for n in names)

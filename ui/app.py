@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hotdash_roleplay.errors import UserError
 from ui import theme
+from ui.fonts import register_fallback_fonts
 from ui.main_window import MainWindow
 from ui.wheel_guard import install_wheel_guard
 
@@ -34,6 +35,7 @@ def make_app() -> QApplication:
     app.setOrganizationName(theme.ORGANIZATION)
     app.setApplicationName(theme.APPLICATION)
     app.setApplicationDisplayName(theme.APPLICATION)
+    register_fallback_fonts(app)
     theme.apply_theme(app, theme.dark_saved())
     install_wheel_guard(app)
     return app

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.errors import UserError
-from hotdash_roleplay.names import clean_name
+from hotdash_roleplay.names import clean_name, names_in_line
 from hotdash_roleplay.rotation import (
     MAX_PEOPLE,
     MIN_PEOPLE,
@@ -445,7 +445,7 @@ class RotationTable(QTableWidget):
                 rnd.operator or "Trainer",
                 rnd.ai_system or "Trainer",
                 rnd.facilitator or "Trainer",
-                ", ".join(rnd.observers) or "—",
+                names_in_line(rnd.observers) or "—",
             ]
             for c, text in enumerate(cells):
                 self.setItem(r, c, self._cell(text, flagged.get((r, c))))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.names import in_line, names_in_line
 from ui.steady import NoticeSlot
 
 if TYPE_CHECKING:
@@ -121,12 +122,12 @@ class SessionList(QGroupBox):
                     s.title,
                     progress_text(s),
                     s.created_at.astimezone().strftime("%Y-%m-%d"),
-                    ", ".join(s.participants),
+                    names_in_line(s.participants),
                 ]
             )
             item.setData(0, SESSION_ID, s.id)
             item.setToolTip(0, f"{s.title}\nPlan: {s.plan_title}")
-            item.setToolTip(3, ", ".join(s.participants))
+            item.setToolTip(3, names_in_line(s.participants))
             self.tree.addTopLevelItem(item)
         has_rows = bool(sessions)
         self.tree.setVisible(has_rows)
@@ -213,7 +214,7 @@ class PeoplePanel(QGroupBox):
     def set_people(self, people: list[PersonView]) -> None:
         self.list.clear()
         for p in people:
-            item = QListWidgetItem(f"{p.name}  ·  {_plural(p.sessions, 'session')}")
+            item = QListWidgetItem(f"{in_line(p.name)}  ·  {_plural(p.sessions, 'session')}")
             item.setData(Qt.ItemDataRole.UserRole, p.id)
             item.setData(NAME, p.name)
             self.list.addItem(item)

@@ -32,7 +32,6 @@ from reportlab.platypus import (
     KeepTogether,
     LayoutError,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -41,6 +40,7 @@ from reportlab.platypus import (
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.exports import fonts
 from hotdash_roleplay.exports.files import write_atomically
+from hotdash_roleplay.exports.rtl import Paragraph, has_rtl, isolate, join_arabic
 
 _build_lock = threading.Lock()
 
@@ -70,9 +70,14 @@ _CJK = re.compile(
     "[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3200-\u9fff\ua960-\ua97f\uac00-\ud7ff"
     "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]+"
 )
+# Symbol and emoji blocks: each character is drawn by DejaVu Sans when it has it, else by the
+# emoji font when that has it.
+_SYMBOLS = re.compile("[\u2000-\u2bff\U0001f000-\U0001faff]+")
 # Control characters are invisible and some break the PDF text operators; lone surrogates
-# cannot be encoded at all. Newlines and tabs are kept (as line breaks and spaces).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# cannot be encoded at all; typed bidi embeddings, overrides and isolates would spill over the
+# text around (each piece of user text gets its own direction instead). Newlines and tabs are
+# kept (as line breaks and spaces).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def clean(text: object) -> str:
@@ -84,12 +89,40 @@ def clean(text: object) -> str:
 
 def safe(text: object) -> str:
     """User text as Paragraph markup that prints literally: `<b>`, `&amp;`, `<img ...>` and an
-    unclosed `<font` come out as typed; CJK runs are switched to the fallback font."""
-    marked = escape(clean(text))
+    unclosed `<font` come out as typed; Arabic letters joined; CJK and emoji runs switched to
+    their fallback fonts (right-to-left order is put right when drawn: see rtl.py)."""
+    marked = escape(isolate(join_arabic(clean(text))))
     if _CJK.search(marked):
         name = fonts.register_cjk_font()
         marked = _CJK.sub(lambda m: f'<font name="{name}">{m.group(0)}</font>', marked)
+    if _SYMBOLS.search(marked):
+        marked = _SYMBOLS.sub(_emoji_runs, marked)
     return marked.replace("\n", "<br/>")
+
+
+def _emoji_runs(match: re.Match[str]) -> str:
+    """Symbols DejaVu Sans lacks, in the emoji font (one <font> per run of them)."""
+    out: list[str] = []
+    run: list[str] = []
+    for ch in match.group(0):
+        if not fonts.body_has(ch) and fonts.emoji_has(ch):
+            run.append(ch)
+            continue
+        if run:
+            out.append(f'<font name="{fonts.EMOJI}">{"".join(run)}</font>')
+            run = []
+        out.append(ch)
+    if run:
+        out.append(f'<font name="{fonts.EMOJI}">{"".join(run)}</font>')
+    return "".join(out)
+
+
+def body_font_only(text: str) -> bool:
+    """Whether the text can be drawn as a plain string in DejaVu Sans, as it is stored: no
+    fallback font, no joining or reordering."""
+    if _CJK.search(text) or has_rtl(text):
+        return False
+    return all(fonts.body_has(ch) for m in _SYMBOLS.finditer(text) for ch in m.group(0))
 
 
 def plain(text: object, limit: int) -> str:
@@ -164,6 +197,7 @@ def styles() -> Styles:
             "leading": 13,
             "textColor": INK,
             "splitLongWords": 1,
+            "bulletFontName": body_font,  # reportlab's default is Helvetica, not embedded
         }
         base.update(kw)
         return ParagraphStyle(name, **base)
@@ -283,7 +317,8 @@ def spacer(height_mm: float = 3) -> Spacer:
 class Plain(str):
     """A one-line cell drawn as a string rather than a Paragraph: nothing is parsed (so it is
     literal by construction) and it costs a fraction of a Paragraph to lay out. Optional
-    colour and weight. Only for text known to fit its column and to need no CJK fallback."""
+    colour and weight. Only for text known to fit its column and to be drawn by DejaVu Sans
+    as it is (see body_font_only)."""
 
     color: colors.Color | None = None
     bold: bool = False
@@ -361,7 +396,7 @@ def _cell(value: Cell, style: ParagraphStyle, width: float) -> Cell:
         return _bullets_cell(value, width)
     text = clean(value)
     font = fonts.BOLD if isinstance(value, Plain) and value.bold else fonts.BODY
-    if "\n" not in text and not _CJK.search(text):
+    if "\n" not in text and body_font_only(text):
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         if stringWidth(text, font, _CELL_FONT_SIZE) <= width - 2 * _CELL_PAD - 1:
@@ -383,7 +418,7 @@ def _bullets_cell(items: Bullets, width: float) -> Cell:
     room = width - 2 * _CELL_PAD - 1
     if all(
         "\n" not in line
-        and not _CJK.search(line)
+        and body_font_only(line)
         and stringWidth(line, fonts.BODY, _CELL_FONT_SIZE) <= room
         for line in lines
     ):
@@ -425,6 +460,7 @@ def figures(items: Sequence[tuple[str, str]]) -> Table:
     t.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), fonts.BODY, _CELL_FONT_SIZE, 11),  # not Helvetica
                 ("BOX", (0, 0), (-1, -1), 0.6, RULE),
                 ("LINEAFTER", (0, 0), (-2, -1), 0.6, RULE),
                 ("BACKGROUND", (0, 0), (-1, -1), ZEBRA),
@@ -527,6 +563,8 @@ def build_pdf(
             author=plain(author, 120),
             creator="HotDash Role-Play",
             subject=running.kind,
+            # Each page starts by selecting this font: the default, Helvetica, is not embedded.
+            initialFontName=fonts.BODY,
         )
         frame = Frame(
             MARGIN_X,

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.names import names_in_line
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.sessions import SessionChange
@@ -34,7 +35,7 @@ def role_names(rnd: RoundView) -> list[tuple[str, str]]:
         ("Operator", rnd.operator or TRAINER),
         ("AI System", rnd.ai_system or TRAINER),
         ("Facilitator", rnd.facilitator or TRAINER),
-        ("Observers", ", ".join(rnd.observers) or "—"),
+        ("Observers", names_in_line(rnd.observers) or "—"),
     ]
 
 
