@@ -57,6 +57,7 @@ class ExportJob(QObject):
         work: Callable[[], Any],
         describe: Callable[[Any], str],
         target: Path | None,
+        on_done: Callable[[Any], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("exportJob")
@@ -70,6 +71,9 @@ class ExportJob(QObject):
         self._describe = describe
         self._target = target
         self._label = label
+        # Called from _on_success, so it has run by the time the job says "done" (a second
+        # connection to the cross-thread signal would be delivered in its own queued call).
+        self._on_done = on_done
         self.succeeded.connect(self._on_success)
         self.failed.connect(self._on_failure)
         self.progress = QProgressDialog(label, "", 0, 0, parent)
@@ -106,8 +110,10 @@ class ExportJob(QObject):
             log.info("Export finished after its window closed")
 
     def _on_success(self, result: object) -> None:
-        self.result, self.state = result, "done"
         self.progress.close()
+        if self._on_done is not None:
+            self._on_done(result)
+        self.result, self.state = result, "done"
         text = self._describe(result)
         _status(self._parent, text)
         box = QMessageBox(QMessageBox.Icon.Information, theme.APPLICATION, text,
@@ -249,9 +255,8 @@ def import_session_file(
             lambda: services.session_data.import_file(source),
             lambda result: str(result.message),
             target=None,
+            on_done=on_done,
         )
-        if on_done is not None:
-            job.succeeded.connect(on_done)
         job.start()
 
     if path is not None:
