@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 KIND = "Debrief report"
 _SESSION_STATUS = {"planned": "Planned, not started", "live": "In progress", "finished": "Finished"}
-_ROUND_STATUS = {"pending": "Not played", "live": "In progress", "done": "Played"}
+_ROUND_STATUS = {"live": "In progress", "done": "Played"}
 
 
 def export_debrief(services: Services, session_id: int, path: Path) -> Path:
@@ -242,7 +242,9 @@ def _rotation(report: SessionReport) -> list[Flowable]:
             r.ai_system or TRAINER,
             r.facilitator or TRAINER,
             ", ".join(r.observers) or "—",
-            Plain(_ROUND_STATUS.get(r.status, r.status), MUTED if r.status == "pending" else None),
+            Plain(_ROUND_STATUS.get(r.status, r.status), None)
+            if r.played
+            else Plain("Not played", MUTED),
         ]
         for r in report.rounds
     ]
