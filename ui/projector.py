@@ -272,7 +272,7 @@ class ProjectorWindow(QWidget):
             texts["extra"] = "The program gives no expert decision for this scenario."
             return texts
         return {
-            "title": "Expert decision: " + " → ".join(d.label for d in expert.decisions),
+            "title": f"Expert decision: {expert.wording}",
             "body": f"Approach: {expert.approach}",
             "extra": f"Why: {expert.rationale}",
         }

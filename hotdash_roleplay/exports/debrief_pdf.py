@@ -172,7 +172,7 @@ def _patterns(p: Patterns) -> list[Flowable]:
                         o.scenario_title,
                         o.operator,
                         Plain(o.decision, BAD, bold=True),
-                        " or ".join(o.expert),
+                        o.expert,
                     ]
                     for o in p.off_expert
                 ],

@@ -157,7 +157,7 @@ def _summary(record: PersonRecord) -> list[Flowable]:
                             if r.round.decision
                             else "—"
                         ),
-                        verdict(r.round.decision, r.round.expert_decisions, short=True),
+                        verdict(r.round.decision, r.round.expert_decision, short=True),
                     ]
                     for r in ops
                 ],

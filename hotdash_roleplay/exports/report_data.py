@@ -25,6 +25,7 @@ from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.figures import CriteriaFigures, DecisionFigures
 from hotdash_roleplay.notes import EscalationNote, RejectionNote, RequestedDecision, Urgency
 from hotdash_roleplay.played import round_played
+from hotdash_roleplay.scenarios import expert_of
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
@@ -125,7 +126,7 @@ class RoundReport(Data):
     facilitator: str | None  # None: the trainer
     observers: tuple[str, ...]
     setup: tuple[str, ...]
-    expert_decisions: tuple[str, ...]  # labels
+    expert_decision: str  # ``ExpertDecision.wording``; "" where the scenario has none
     expert_rationale: str
     expert_approach: str
     decision: DecisionInfo | None
@@ -151,7 +152,7 @@ class OffExpert(Data):
     scenario_title: str
     operator: str
     decision: str
-    expert: tuple[str, ...]
+    expert: str  # worded as everywhere else
 
 
 class PhaseOverrun(Data):
@@ -390,7 +391,7 @@ class ReportService:
         agg = aggregate(answers, self._checklist)
         questions = [str(q) for q in rnd.scenario.get("debrief_questions", [])]
         notes = {n.position: n.text for n in rnd.notes if n.kind == "question_note"}
-        expert = rnd.scenario.get("expert") or {}
+        expert = expert_of(rnd.scenario)
         played = round_played(rnd.status, rnd.clock_state)
         return RoundReport(
             number=rnd.index + 1,
@@ -403,9 +404,9 @@ class ReportService:
             facilitator=_role_name(rnd, "facilitator"),
             observers=tuple(sorted(a.person.name for a in rnd.roles if a.role == "observer")),
             setup=tuple(str(s) for s in rnd.scenario.get("setup", [])),
-            expert_decisions=tuple(_decision_label(d) for d in expert.get("decisions", [])),
-            expert_rationale=str(expert.get("rationale", "")),
-            expert_approach=str(expert.get("approach", "")),
+            expert_decision=expert.wording if expert else "",
+            expert_rationale=expert.rationale if expert else "",
+            expert_approach=expert.approach if expert else "",
             decision=_decision_info(rnd.decision) if rnd.decision else None,
             phases=self._phase_times(rnd, session) if played else (),
             submitted=len(submitted),
@@ -595,7 +596,7 @@ def _patterns(rounds: Sequence[RoundReport], checklist: Checklist) -> Patterns:
             scenario_title=r.scenario_title,
             operator=r.operator or "the trainer",
             decision=r.decision.label,
-            expert=r.expert_decisions,
+            expert=r.expert_decision,
         )
         for r in with_expert
         if r.decision and r.decision.matched_expert is False

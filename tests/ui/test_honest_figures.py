@@ -174,3 +174,76 @@ def test_phase_times_and_overruns_agree_between_console_and_report(
     # Page 1 lists only the decision phase as running over, in 1 of 1 rounds.
     assert "Decision 1 of 1 1:01 1:01" in report
     assert "Role-play 1 of 1" not in report
+
+
+def test_expert_decision_worded_and_matched_one_way_everywhere(
+    qtbot: QtBot, services: Any, fake_clock: Any, tmp_path: Path
+) -> None:
+    """The Conflicting Request's expert rejects the draft, then escalates: a sequence. Every
+    surface words it "Reject, then Escalate", and only the step it ends on matches."""
+    import csv
+
+    from hotdash_roleplay.exports.debrief_pdf import export_debrief
+    from hotdash_roleplay.notes import EscalationNote, RejectionNote
+    from ui.console.debrief_panel import DebriefPanel
+    from ui.observer_host import ObserverHost
+    from ui.projector import ProjectorWindow
+
+    wording = "Reject, then Escalate"
+    services.now, services.wall = fake_clock.now, fake_clock.wall
+    detail = services.sessions.create_session(
+        PLAN, PEOPLE, title="Sequence", scenario_ids=["conflicting-request"]
+    )
+    live = services.live(detail.id)
+    console = open_console(qtbot, services, live)
+    assert console.card.expert_label is not None
+    assert f"Expert decision: {wording}" in console.card.expert_label.text()
+    rnd = live.round
+    key(qtbot, console, Qt.Key.Key_Space)
+    fake_clock.advance(200)
+    # Reject alone stops before the escalation the expert asks for: it does not match.
+    services.decisions.record(
+        rnd.id,
+        Decision.REJECT,
+        rejection_note=RejectionNote(
+            customer_question="Keep one, order another?",
+            ai_response="One return or exchange per order.",
+            problem="Ignores the 3-day deadline",
+        ),
+        seconds_to_decide=90,
+    )
+    assert services.decisions.get(rnd.id).matched_expert is False
+    panel = DebriefPanel(services, live)
+    qtbot.addWidget(panel)
+    panel.show()
+    projector = ProjectorWindow(services, live, ObserverHost(services, live))
+    qtbot.addWidget(projector)
+    projector.show()
+    for _ in range(4):
+        key(qtbot, console, Qt.Key.Key_N)  # on to the debrief
+    qtbot.mouseClick(panel.reveal_button, Qt.MouseButton.LeftButton)
+    assert panel.expert_decision.text() == f"Expert decision: {wording}"
+    assert projector.title_label.text() == f"Expert decision: {wording}"
+
+    report = pdf_text(export_debrief(services, detail.id, tmp_path / "sequence.pdf"))
+    assert f"Reject 1:30 {wording} Differs from the expert" in report
+    assert "Reject or Escalate" not in report and "→" not in report
+
+    out = services.session_data.export(detail.id, tmp_path / "sequence.csv")
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["record_type"] == "decision")
+    assert (row["expert_decision"], row["matched_expert"]) == (wording, "no")
+
+    # Escalating is the step the sequence ends on: it matches.
+    services.decisions.record(
+        rnd.id,
+        Decision.ESCALATE,
+        escalation_note=EscalationNote(
+            type="Policy exception",
+            situation_summary="Graduation in 3 days, wrong colour",
+            customer_request="Keep one, order the blue one",
+            recommendation="Authorize the dual order with safeguards",
+        ),
+        seconds_to_decide=90,
+    )
+    assert services.decisions.get(rnd.id).matched_expert is True
