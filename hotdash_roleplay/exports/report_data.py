@@ -176,6 +176,22 @@ class Patterns(Data):
     overruns: tuple[PhaseOverrun, ...]
 
 
+class OperatorTurn(Data):
+    round_number: int
+    decision: DecisionInfo | None
+    expert_decision: str
+
+
+class ParticipantSummary(Data):
+    """One person in one session: the figures of their peer-review record, for this session."""
+
+    name: str
+    rounds_by_role: dict[str, int]  # played rounds only
+    turns: tuple[OperatorTurn, ...]  # played rounds as operator, in order
+    decisions: DecisionFigures
+    received: CriteriaFigures
+
+
 class SessionReport(Data):
     id: int
     uid: str
@@ -192,6 +208,7 @@ class SessionReport(Data):
     notes: str
     phases: tuple[tuple[str, int], ...]  # planned (title, seconds)
     rounds: tuple[RoundReport, ...]
+    people: tuple[ParticipantSummary, ...]  # everyone who took part, those who left too
     patterns: Patterns
     generated_at: datetime
 
@@ -289,6 +306,7 @@ class ReportService:
                 notes=row.notes,
                 phases=phases,
                 rounds=rounds,
+                people=tuple(_participant(p.person.name, rounds) for p in row.participants),
                 patterns=_patterns(rounds, self._checklist),
                 generated_at=datetime.now(UTC),
             )
@@ -558,6 +576,32 @@ def _decision_info(d: OperatorDecision) -> DecisionInfo:
         matched_expert=d.matched_expert,
         assessed_correct=d.assessed_correct,
         assessment_reason=d.assessment_reason,
+    )
+
+
+def _participant(name: str, rounds: Sequence[RoundReport]) -> ParticipantSummary:
+    played = [r for r in rounds if r.played]
+    roles: dict[str, int] = defaultdict(int)
+    for r in played:
+        for role, people in (
+            ("operator", (r.operator,)),
+            ("ai_system", (r.ai_system,)),
+            ("facilitator", (r.facilitator,)),
+            ("observer", r.observers),
+        ):
+            roles[role] += name in people
+    operated = [r for r in played if r.operator == name]
+    return ParticipantSummary(
+        name=name,
+        rounds_by_role={k: v for k, v in roles.items() if v},
+        turns=tuple(
+            OperatorTurn(
+                round_number=r.number, decision=r.decision, expert_decision=r.expert_decision
+            )
+            for r in operated
+        ),
+        decisions=decision_figures(operated),
+        received=criteria_received(operated),
     )
 
 
