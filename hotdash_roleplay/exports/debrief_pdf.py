@@ -320,15 +320,22 @@ def _round(r: RoundReport, anonymous: bool) -> list[Flowable]:
     ]
     if r.status != "done":
         out.append(note("This round was still in progress when the report was made."))
-    out += decision_block(r)
-    out += phases_block(r)
-    out += _checklist_summary(r)
-    out += _feedback(r, anonymous)
-    if _nothing_recorded(r):  # only "nothing recorded": kept with what comes before it
-        out.append(keep(out.pop(), *_debrief(r)))
-    else:
-        out += _debrief(r)
-    return out
+    sections = [
+        decision_block(r),
+        phases_block(r),
+        _checklist_summary(r),
+        _feedback(r, anonymous),
+    ]
+    sections = [section for section in sections if section]
+    debrief = _debrief(r)
+    if _nothing_recorded(r):
+        # A debrief that only says nothing was recorded stays with the section before it
+        # (that section's page-break check, its first flowable, stays in front).
+        last = sections.pop()
+        debrief = [last[0], keep(*last[1:], *debrief)]
+    for section in sections:
+        out += section
+    return out + debrief
 
 
 def _checklist_summary(r: RoundReport) -> list[Flowable]:

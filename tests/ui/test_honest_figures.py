@@ -104,6 +104,7 @@ def test_unplayed_rounds_count_nowhere_and_every_count_agrees(
     rounds = services.sessions.get(detail.id).rounds
     assert [r.played for r in rounds] == [True, False, True, False]
     skipped_operator = rounds[1].operator  # operated only in a round that never started
+    figures: dict[str, tuple[str, int]] = {}
     for person in PEOPLE:
         expected: dict[str, int] = {}
         for r in (rounds[0], rounds[2]):
@@ -142,9 +143,20 @@ def test_unplayed_rounds_count_nowhere_and_every_count_agrees(
             assert "1 Rounds as operator" in record and "7 of 8 Criteria met" in record
         if person == skipped_operator:
             assert "Operator 0" in roles
+        figures[person] = (roles, operated)
 
     # The debrief report: 2 of 4 played, skipped rounds listed as not played, no round page.
     report = pdf_text(export_debrief(services, detail.id, tmp_path / "debrief.pdf"))
+    # Its per-participant summary gives each person the same figures as above.
+    section = report[report.index("Per participant") : report.index("Round 1 ·")]
+    for person, (roles, operated) in figures.items():
+        row = f"{person} {roles}"
+        assert row in section, (row, section)
+        after = section[section.index(row) + len(row) :].lstrip()
+        if operated:
+            assert after.startswith("Round ") and " 11:01 7 of 8" in after[:80], after[:80]
+        else:
+            assert after.startswith("— — —"), after[:40]
     assert "2 of 4 Rounds played" in report
     assert report.count("Not played") == 2
     assert f"Round 2 · {rounds[1].scenario_title}" not in report
