@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportlab.platypus import Flowable, PageBreak
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak
 
 from hotdash_roleplay.exports.files import check_target
 from hotdash_roleplay.exports.pdf_blocks import (
@@ -332,7 +332,7 @@ def _round(r: RoundReport, anonymous: bool) -> list[Flowable]:
         # A debrief that only says nothing was recorded stays with the section before it
         # (that section's page-break check, its first flowable, stays in front).
         last = sections.pop()
-        debrief = [last[0], keep(*last[1:], *debrief)]
+        debrief = [last[0], _kept(*last[1:], *debrief)]
     for section in sections:
         out += section
     return out + debrief
@@ -358,8 +358,9 @@ def _checklist_summary(r: RoundReport) -> list[Flowable]:
         )
     # Kept on one page where it fits: eight criteria read as one table, not split after three.
     out: list[Flowable] = [
+        head[0],
         keep(
-            *head,
+            *head[1:],
             note(f"{_count(r.submitted, 'checklist')} submitted."),
             table(
                 ["Criterion", "Met", "Not met", "Not observed", "Calibration"],
@@ -440,6 +441,17 @@ def _nothing_recorded(r: RoundReport) -> bool:
 def _muted_bullets(items: list[str]) -> list[Flowable]:
     s = styles()
     return [markup(safe(i), s.muted, bullet="•") for i in items]
+
+
+def _kept(*flowables: Flowable) -> KeepTogether:
+    """One group kept on a page, nested groups and page-break checks unwrapped: reportlab gives
+    a nested KeepTogether no height (the group would always start a new page), and the group
+    already checks the room it needs."""
+    flat: list[Flowable] = []
+    for f in flowables:
+        inner = f._content if isinstance(f, KeepTogether) else [f]
+        flat += [g for g in inner if not isinstance(g, CondPageBreak)]
+    return keep(*flat)
 
 
 def _paragraphs(text: str) -> list[Flowable]:
