@@ -82,7 +82,7 @@ def skip_round(qtbot: QtBot, console: ConsoleScreen) -> None:
 
 
 def test_unplayed_rounds_count_nowhere_and_every_count_agrees(
-    qtbot: QtBot, services: Any, fake_clock: Any, tmp_path: Path
+    qtbot: QtBot, services: Any, fake_clock: Any, tmp_path: Path, screens: Path
 ) -> None:
     from hotdash_roleplay.exports.debrief_pdf import export_debrief
     from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
@@ -100,6 +100,7 @@ def test_unplayed_rounds_count_nowhere_and_every_count_agrees(
     assert console._live.finished
     # The console's session-end line counts the rounds that ran.
     assert console.heading.text() == "Thursday — complete: 2 of 4 rounds played"
+    assert console.grab().save(str(screens / "console-end-unplayed-rounds.png"))
 
     rounds = services.sessions.get(detail.id).rounds
     assert [r.played for r in rounds] == [True, False, True, False]
@@ -143,6 +144,8 @@ def test_unplayed_rounds_count_nowhere_and_every_count_agrees(
             assert "1 Rounds as operator" in record and "7 of 8 Criteria met" in record
         if person == skipped_operator:
             assert "Operator 0" in roles
+            panel.resize(420, 520)
+            assert panel.grab().save(str(screens / "people-panel-unplayed-rounds.png"))
         figures[person] = (roles, operated)
 
     # The debrief report: 2 of 4 played, skipped rounds listed as not played, no round page.
