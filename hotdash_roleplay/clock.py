@@ -180,7 +180,15 @@ class PhaseSummary:
     planned_seconds: int  # from the plan
     adjusted_planned_seconds: int  # after +/- minute during the run
     actual_seconds: float  # running time only, summed over every visit
-    overran: bool  # actual went past the adjusted plan (the clock showed overtime)
+    # A whole second or more past the adjusted plan, the least a duration can show: a fraction
+    # past it is on time, never "over by 0:00".
+    overran: bool
+
+    @property
+    def over_seconds(self) -> float:
+        """Beyond the plan as adjusted in the room (negative: finished early): a minute added
+        with + is planned time, not overrun."""
+        return self.actual_seconds - self.adjusted_planned_seconds
 
 
 def format_duration(seconds: float) -> str:
@@ -342,7 +350,7 @@ class PhaseClock:
                     planned_seconds=spec.planned_seconds,
                     adjusted_planned_seconds=self._planned[i],
                     actual_seconds=actual,
-                    overran=actual > self._planned[i],
+                    overran=actual - self._planned[i] >= 1,
                 )
             )
         return result

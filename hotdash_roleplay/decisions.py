@@ -1,7 +1,9 @@
-"""The four decisions an operator can take on an AI draft (scenarios, store and UI share them)."""
+"""The four decisions an operator can take on an AI draft (scenarios, store and UI share them),
+and how an expert decision of one or several of them is worded and matched."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -70,3 +72,18 @@ def parse_draft(raw: Any) -> DecisionDraft | None:
         return DecisionDraft.model_validate(raw)
     except ValidationError:
         return None
+
+def expert_wording(decisions: Sequence[Decision], sequence: bool) -> str:
+    """The expert decision in words, the same on the console, the projector, PDFs and CSV:
+    steps taken one after another read "Reject, then Escalate"; alternatives read "Reject or
+    Escalate"."""
+    return (", then " if sequence else " or ").join(d.label for d in decisions)
+
+
+def matches_expert(choice: Decision, decisions: Sequence[Decision], sequence: bool) -> bool:
+    """Whether the operator's decision matches the expert's. Of a sequence of steps the operator
+    records one decision, the one the sequence ends on (rejecting the draft, then escalating,
+    is recorded as the escalation); of alternatives, any one matches."""
+    if not decisions:
+        return False
+    return choice is decisions[-1] if sequence else choice in decisions

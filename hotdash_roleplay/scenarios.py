@@ -9,11 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
-from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.decisions import Decision, expert_wording, matches_expert
 from hotdash_roleplay.errors import InvalidFile
 from hotdash_roleplay.paths import SCENARIOS_DIR
 from hotdash_roleplay.yamlfile import (
@@ -63,13 +70,23 @@ class AiDraft(_Strict):
 class ExpertDecision(_Strict):
     """What the program's expert does, revealed only in the debrief.
 
-    ``decisions`` keeps the program's order when it names several steps, e.g. "REJECT AI draft,
-    ESCALATE" is [reject, escalate].
+    Several decisions are either steps taken one after another (``sequence: true``, in the
+    program's order: "REJECT AI draft, ESCALATE ..." is [reject, escalate]) or alternatives,
+    any one of which is the expert's choice (the default). The program's text decides, scenario
+    by scenario; ``wording`` and ``matches`` follow it.
     """
 
     decisions: Annotated[list[Decision], Field(min_length=1, max_length=4)]
+    sequence: bool = False
     rationale: Text
     approach: Text
+
+    @property
+    def wording(self) -> str:
+        return expert_wording(self.decisions, self.sequence)
+
+    def matches(self, choice: Decision) -> bool:
+        return matches_expert(choice, self.decisions, self.sequence)
 
     @field_validator("decisions")
     @classmethod
@@ -137,6 +154,18 @@ class ScenarioLibrary:
     def source_of(self, scenario_id: str) -> str | None:
         """The file a scenario was loaded from (None for scenarios made in the app)."""
         return self._sources.get(scenario_id)
+
+
+def expert_of(scenario: Mapping[str, Any]) -> ExpertDecision | None:
+    """The expert decision of a stored scenario snapshot; None where it has none (or a snapshot
+    too damaged to read one from)."""
+    expert = scenario.get("expert")
+    if not expert:
+        return None
+    try:
+        return ExpertDecision.model_validate(expert)
+    except ValidationError:
+        return None
 
 
 def _load_checked(paths: Iterable[Path | str]) -> list[tuple[Scenario, YamlDocument]]:

@@ -14,8 +14,10 @@ from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.errors import InvalidFile, Problem
 from hotdash_roleplay.paths import SCENARIOS_DIR
 from hotdash_roleplay.scenarios import (
+    ExpertDecision,
     Scenario,
     ScenarioLibrary,
+    expert_of,
     load_library,
     load_scenario_file,
     load_scenarios,
@@ -517,3 +519,27 @@ def test_scenario_from_yaml_names_the_given_source() -> None:
     with pytest.raises(InvalidFile) as exc:
         scenario_from_yaml(VALID.replace("module: 4", "module: x"), source="editor")
     assert str(exc.value).startswith("editor: line 4, field module:")
+
+
+def test_expert_sequence_or_alternatives_decides_wording_and_match(
+    library: ScenarioLibrary,
+) -> None:
+    """The program's text decides: the Conflicting Request's expert takes two steps, one after
+    the other; a trainer's file can name alternatives instead."""
+    steps = library["conflicting-request"].expert
+    assert steps is not None and steps.sequence
+    assert steps.wording == "Reject, then Escalate"
+    assert steps.matches(Decision.ESCALATE) and not steps.matches(Decision.REJECT)
+    for scenario in library:  # every other bundled expert names a single decision
+        if scenario.expert and scenario.id != "conflicting-request":
+            assert len(scenario.expert.decisions) == 1, scenario.id
+
+    either = ExpertDecision(
+        decisions=[Decision.REJECT, Decision.ESCALATE], rationale="r", approach="a"
+    )
+    assert either.wording == "Reject or Escalate"
+    assert either.matches(Decision.REJECT) and either.matches(Decision.ESCALATE)
+    assert not either.matches(Decision.APPROVE)
+    # A stored snapshot without the field reads as before: alternatives.
+    assert expert_of({"expert": {"decisions": ["reject"], "rationale": "r", "approach": "a"}})
+    assert expert_of({}) is None

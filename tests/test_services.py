@@ -207,6 +207,7 @@ def test_debrief_notes_takeaways_actions_and_history(services: Services) -> None
     live = services.live(sid)
     rnd = live.round
     assert rnd is not None
+    live.toggle()  # the round is played: its clock ran
     services.debrief.set_question_note(rnd.id, 0, "<b>not bold</b> & fine")
     services.debrief.set_takeaways(rnd.id, ["one", "  ", "two"])
     services.debrief.set_actions(rnd.id, ["act"])

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 
 from hotdash_roleplay.clock import Status, Tone
+from hotdash_roleplay.played import rounds_played_text
 from hotdash_roleplay.scenarios import Scenario
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
@@ -196,7 +197,8 @@ class ProjectorWindow(QWidget):
         joining = False
         if rnd is None:
             texts["title"] = "Session complete"
-            texts["body"] = f"All {detail.round_count} rounds played. Thank you!"
+            played = rounds_played_text(detail.rounds_played, detail.round_count)
+            texts["body"] = f"{played}. Thank you!"
         elif view.status is Status.FINISHED:
             texts["header"] = f"Round {rnd.number} of {detail.round_count}"
             texts["title"] = f"Round {rnd.number} complete"
@@ -270,7 +272,7 @@ class ProjectorWindow(QWidget):
             texts["extra"] = "The program gives no expert decision for this scenario."
             return texts
         return {
-            "title": "Expert decision: " + " → ".join(d.label for d in expert.decisions),
+            "title": f"Expert decision: {expert.wording}",
             "body": f"Approach: {expert.approach}",
             "extra": f"Why: {expert.rationale}",
         }

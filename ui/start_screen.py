@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hotdash_roleplay.clock import format_duration
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.figures import roles_text
 from hotdash_roleplay.names import in_line, names_in_line
 from ui.steady import NoticeSlot
 
@@ -29,12 +31,6 @@ if TYPE_CHECKING:
     from hotdash_roleplay.services.history import PersonHistory
     from hotdash_roleplay.services.views import PersonView, SessionSummary
 
-ROLE_LABELS = {
-    "operator": "Operator",
-    "ai_system": "AI System",
-    "facilitator": "Facilitator",
-    "observer": "Observer",
-}
 SESSION_ID = Qt.ItemDataRole.UserRole
 NAME = Qt.ItemDataRole.UserRole + 1
 
@@ -248,31 +244,26 @@ class PeoplePanel(QGroupBox):
 
 
 def history_text(h: PersonHistory) -> str:
-    """A person's record in a few plain lines."""
-    roles = " · ".join(
-        f"{label} {h.rounds_by_role.get(key, 0)}" for key, label in ROLE_LABELS.items()
-    )
-    lines = [f"Rounds played: {roles}" if h.rounds_by_role else "No rounds played yet."]
-    if h.decisions:
-        judged = [d for d in h.decisions if d.matched_expert is not None]
-        matched = sum(1 for d in judged if d.matched_expert)
-        times = [d.seconds_to_decide for d in h.decisions if d.seconds_to_decide is not None]
-        line = f"Decisions as operator: {len(h.decisions)}"
-        if judged:
-            line += f", {matched} of {len(judged)} matched the expert"
-        if times:
-            avg = sum(times) / len(times)
-            line += f", average {int(avg) // 60}:{int(avg) % 60:02d} to decide"
+    """A person's record in a few plain lines: the figures of their peer-review record."""
+    if not h.rounds_by_role:
+        return "No rounds played yet."
+    lines = [f"Sessions: {h.sessions}. Rounds played: {roles_text(h.rounds_by_role)}"]
+    d = h.decision_figures
+    if d.decisions:
+        line = f"Decisions as operator: {d.decisions}"
+        if d.judged:
+            line += f", {d.matched_text} matched the expert"
+        if d.average_seconds is not None:
+            line += f", average {format_duration(d.average_seconds)} to decide"
         lines.append(line + ".")
-    if h.feedback_received:
-        met = sum(f.met for f in h.feedback_received)
-        marked = sum(f.met + f.not_met for f in h.feedback_received)
+    received = h.criteria_received
+    if received.checklists:
         lines.append(
-            f"Feedback received: {_plural(len(h.feedback_received), 'checklist')}, "
-            f"{met} of {marked} criteria met."
+            f"Feedback received: {_plural(received.checklists, 'checklist')}, "
+            f"{received.met_text} criteria met."
         )
-    if h.feedback_given:
-        lines.append(f"Feedback given as observer: {_plural(len(h.feedback_given), 'checklist')}.")
+    if h.checklists_given:
+        lines.append(f"Feedback given as observer: {_plural(h.checklists_given, 'checklist')}.")
     return "\n".join(lines)
 
 

@@ -1,15 +1,17 @@
 """The debrief report of a session, for managers (DESIGN §2.9).
 
 Page 1: who, when, and the session's patterns (criteria most often missed, decisions against
-the expert decision, phases that ran over). Then the rotation, then one section per round
-played. A session with no round played still gets an honest report of its plan."""
+the expert decision, phases that ran over). Then the rotation and a summary per participant,
+then one section per round played. A session with no round played still gets an honest report
+of its plan. Nothing is printed to say only that nothing was recorded, once per field: empty
+fields are named together in one line."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportlab.platypus import Flowable, PageBreak
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak
 
 from hotdash_roleplay.exports.files import check_target
 from hotdash_roleplay.exports.pdf_blocks import (
@@ -20,6 +22,7 @@ from hotdash_roleplay.exports.pdf_blocks import (
     items_cell,
     phases_block,
     roles_table,
+    verdict,
 )
 from hotdash_roleplay.exports.pdf_layout import (
     BAD,
@@ -36,6 +39,7 @@ from hotdash_roleplay.exports.pdf_layout import (
     fields_table,
     figures,
     heading,
+    keep,
     markup,
     note,
     para,
@@ -45,13 +49,14 @@ from hotdash_roleplay.exports.pdf_layout import (
     table,
 )
 from hotdash_roleplay.exports.report_data import Patterns, RoundReport, SessionReport
+from hotdash_roleplay.figures import roles_text
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
 
 KIND = "Debrief report"
 _SESSION_STATUS = {"planned": "Planned, not started", "live": "In progress", "finished": "Finished"}
-_ROUND_STATUS = {"pending": "Not played", "live": "In progress", "done": "Played"}
+_ROUND_STATUS = {"live": "In progress", "done": "Played"}
 
 
 def export_debrief(services: Services, session_id: int, path: Path) -> Path:
@@ -73,7 +78,7 @@ def build_debrief_pdf(report: SessionReport, path: Path) -> Path:
 
 def debrief_story(report: SessionReport) -> list[Flowable]:
     story = _first_page(report)
-    story += [PageBreak(), *_rotation(report)]
+    story += [PageBreak(), *_rotation(report), *_participants(report)]
     if report.notes.strip():
         story += [*heading("Trainer's notes", 1), *_paragraphs(report.notes)]
     for r in report.rounds:
@@ -172,7 +177,7 @@ def _patterns(p: Patterns) -> list[Flowable]:
                         o.scenario_title,
                         o.operator,
                         Plain(o.decision, BAD, bold=True),
-                        " or ".join(o.expert),
+                        o.expert,
                     ]
                     for o in p.off_expert
                 ],
@@ -242,7 +247,9 @@ def _rotation(report: SessionReport) -> list[Flowable]:
             r.ai_system or TRAINER,
             r.facilitator or TRAINER,
             ", ".join(r.observers) or "—",
-            Plain(_ROUND_STATUS.get(r.status, r.status), MUTED if r.status == "pending" else None),
+            Plain(_ROUND_STATUS.get(r.status, r.status), None)
+            if r.played
+            else Plain("Not played", MUTED),
         ]
         for r in report.rounds
     ]
@@ -251,6 +258,52 @@ def _rotation(report: SessionReport) -> list[Flowable]:
             ["Round", "Scenario", "Operator", "AI System", "Facilitator", "Observers", "Status"],
             rows,  # type: ignore[arg-type]
             [0.75, 1.6, 1.1, 1.1, 1.1, 1.9, 1.0],
+        )
+    )
+    return out
+
+
+# -- per participant ------------------------------------------------------------------------
+
+
+def _participants(report: SessionReport) -> list[Flowable]:
+    out: list[Flowable] = [*heading("Per participant", 1)]
+    if not report.people:
+        return []
+    out.append(
+        note(
+            "Rounds played in each role; each round as operator with the decision against the "
+            "expert decision; the operator's average time to decide; criteria marked met in "
+            "the checklists they received (of those marked met or not met)."
+        )
+    )
+    rows = []
+    for p in report.people:
+        turns: list[Flowable] = [
+            markup(
+                f"Round {t.round_number}: <b>{safe(t.decision.label)}</b> · "
+                f"{safe(verdict(t.decision, t.expert_decision).lower())}"
+                if t.decision
+                else f"Round {t.round_number}: no decision recorded",
+                styles().cell,
+            )
+            for t in p.turns
+        ]
+        rows.append(
+            [
+                p.name,
+                roles_text(p.rounds_by_role),
+                turns or Plain("—", MUTED),
+                Plain(duration(p.decisions.average_seconds)),
+                Plain(p.received.met_text),
+            ]
+        )
+    out.append(
+        table(
+            ["Participant", "Rounds played, by role", "As operator", "Time", "Criteria met"],
+            rows,  # type: ignore[arg-type]
+            [95, 135, 150, 45, 68],
+            align_right=(3, 4),
         )
     )
     return out
@@ -267,21 +320,29 @@ def _round(r: RoundReport, anonymous: bool) -> list[Flowable]:
     ]
     if r.status != "done":
         out.append(note("This round was still in progress when the report was made."))
-    out += decision_block(r)
-    out += phases_block(r)
-    out += _checklist_summary(r)
-    out += _feedback(r, anonymous)
-    out += _debrief(r)
-    return out
+    sections = [
+        decision_block(r),
+        phases_block(r),
+        _checklist_summary(r),
+        _feedback(r, anonymous),
+    ]
+    sections = [section for section in sections if section]
+    debrief = _debrief(r)
+    if _nothing_recorded(r):
+        # A debrief that only says nothing was recorded stays with the section before it
+        # (that section's page-break check, its first flowable, stays in front).
+        last = sections.pop()
+        debrief = [last[0], _kept(*last[1:], *debrief)]
+    for section in sections:
+        out += section
+    return out + debrief
 
 
 def _checklist_summary(r: RoundReport) -> list[Flowable]:
     s = styles()
-    out: list[Flowable] = [*heading("Checklist across observers", 2)]
+    head = heading("Checklist across observers", 2)
     if not r.submitted:
-        out.append(note("No observer submitted a checklist for this round."))
-        return out
-    out.append(note(f"{_count(r.submitted, 'checklist')} submitted."))
+        return [*head, note("No observer submitted a checklist for this round.")]
     rows = []
     for c in r.summary:
         flag = Plain("Observers disagree", WARN, bold=True) if c.disagreement else Plain("—")
@@ -295,13 +356,19 @@ def _checklist_summary(r: RoundReport) -> list[Flowable]:
                 flag,
             ]
         )
-    out.append(
-        table(
-            ["Criterion", "Met", "Not met", "Not observed", "Calibration"],
-            rows,  # type: ignore[arg-type]
-            [1.7, 0.6, 0.75, 1.0, 1.4],
+    # Kept on one page where it fits: eight criteria read as one table, not split after three.
+    out: list[Flowable] = [
+        head[0],
+        keep(
+            *head[1:],
+            note(f"{_count(r.submitted, 'checklist')} submitted."),
+            table(
+                ["Criterion", "Met", "Not met", "Not observed", "Calibration"],
+                rows,  # type: ignore[arg-type]
+                [1.7, 0.6, 0.75, 1.0, 1.4],
+            ),
         )
-    )
+    ]
     criterion_notes = [
         (c.observer, line.name, line.note)
         for c in r.checklists
@@ -339,17 +406,52 @@ def _feedback(r: RoundReport, anonymous: bool) -> list[Flowable]:
 
 
 def _debrief(r: RoundReport) -> list[Flowable]:
-    out: list[Flowable] = [*heading("Debrief", 2)]
+    """What was not recorded comes first, in one place (the unanswered questions named once,
+    missing takeaways or action items in a line), then the notes taken, takeaways and action
+    items. So a line saying only that nothing was recorded never ends a round on a page of
+    its own."""
+    answered = [q for q in r.debrief if q.note.strip()]
+    unanswered = [q.question for q in r.debrief if not q.note.strip()]
+    empty: list[Flowable] = []
     if not r.debrief:
-        out.append(note("This scenario has no debrief questions."))
-    for q in r.debrief:
-        out += heading(q.question, 3)
-        out += _paragraphs(q.note) if q.note.strip() else [note("No note taken.")]
-    out += heading("Takeaways", 3)
-    out += bullets(r.takeaways) if r.takeaways else [note("None recorded.")]
-    out += heading("Action items", 3)
-    out += bullets(r.actions, numbered=True) if r.actions else [note("None recorded.")]
+        empty.append(note("This scenario has no debrief questions."))
+    elif unanswered:
+        which = "these questions" if answered else "any debrief question"
+        empty += [note(f"No note was taken on {which}:"), *_muted_bullets(unanswered)]
+    missing = [
+        t for t, items in (("takeaways", r.takeaways), ("action items", r.actions)) if not items
+    ]
+    if missing:
+        empty.append(note(f"No {' or '.join(missing)} were recorded."))
+    head = heading("Debrief", 2)
+    out: list[Flowable] = [head[0], keep(*head[1:], *empty)] if empty else head
+    for q in answered:
+        out += [*heading(q.question, 3), *_paragraphs(q.note)]
+    if r.takeaways:
+        out += [*heading("Takeaways", 3), *bullets(r.takeaways)]
+    if r.actions:
+        out += [*heading("Action items", 3), *bullets(r.actions, numbered=True)]
     return out
+
+
+def _nothing_recorded(r: RoundReport) -> bool:
+    return not (r.takeaways or r.actions or any(q.note.strip() for q in r.debrief))
+
+
+def _muted_bullets(items: list[str]) -> list[Flowable]:
+    s = styles()
+    return [markup(safe(i), s.muted, bullet="•") for i in items]
+
+
+def _kept(*flowables: Flowable) -> KeepTogether:
+    """One group kept on a page, nested groups and page-break checks unwrapped: reportlab gives
+    a nested KeepTogether no height (the group would always start a new page), and the group
+    already checks the room it needs."""
+    flat: list[Flowable] = []
+    for f in flowables:
+        inner = f._content if isinstance(f, KeepTogether) else [f]
+        flat += [g for g in inner if not isinstance(g, CondPageBreak)]
+    return keep(*flat)
 
 
 def _paragraphs(text: str) -> list[Flowable]:

@@ -45,7 +45,7 @@ def mark_cell(mark: str | None) -> Plain:
     return Plain(label, colour, bold=mark == "not_met")
 
 
-def verdict(decision: DecisionInfo | None, expert: tuple[str, ...], short: bool = False) -> Plain:
+def verdict(decision: DecisionInfo | None, expert: str, short: bool = False) -> Plain:
     """The decision compared with the expert's, said in words (colour only helps)."""
     if decision is None:
         return Plain("No decision", MUTED)
@@ -83,8 +83,8 @@ def decision_block(r: RoundReport, level: int = 2) -> list[Flowable]:
                     [
                         Plain(d.label, bold=True),
                         Plain(duration(d.seconds_to_decide)),
-                        " or ".join(r.expert_decisions) or "None given",
-                        verdict(d, r.expert_decisions),
+                        r.expert_decision or "None given",
+                        verdict(d, r.expert_decision),
                     ]
                 ],
                 [1.1, 1, 1.3, 1.6],

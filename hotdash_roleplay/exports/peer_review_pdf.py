@@ -46,17 +46,12 @@ from hotdash_roleplay.exports.pdf_layout import (
     table,
 )
 from hotdash_roleplay.exports.report_data import ObserverRound, OperatorRound, PersonRecord
+from hotdash_roleplay.figures import roles_text
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
 
 KIND = "Peer-review record"
-_ROLES = (
-    ("operator", "Operator"),
-    ("ai_system", "AI System"),
-    ("observer", "Observer"),
-    ("facilitator", "Facilitator"),
-)
 
 
 def export_peer_review(
@@ -110,14 +105,8 @@ def peer_review_story(record: PersonRecord) -> list[Flowable]:
 def _summary(record: PersonRecord) -> list[Flowable]:
     s = styles()
     ops = record.operator_rounds
-    judged = [r for r in ops if r.round.decision and r.round.decision.matched_expert is not None]
-    matched = sum(1 for r in judged if r.round.decision and r.round.decision.matched_expert)
-    times = [
-        r.round.decision.seconds_to_decide
-        for r in ops
-        if r.round.decision and r.round.decision.seconds_to_decide is not None
-    ]
-    roles = " · ".join(f"{label} {record.rounds_by_role.get(key, 0)}" for key, label in _ROLES)
+    decided = record.decision_figures
+    received = record.criteria_received
     story: list[Flowable] = [
         markup(KIND, s.title),
         para(record.name, s.subtitle),
@@ -127,7 +116,7 @@ def _summary(record: PersonRecord) -> list[Flowable]:
                 ("Participant", record.name),
                 ("Period", _sentence(_period(record))),
                 ("Sessions", str(record.sessions)),
-                ("Rounds played, by role", roles),
+                ("Rounds played, by role", roles_text(record.rounds_by_role)),
                 ("Record made", day_time(record.generated_at)),
             ]
         ),
@@ -135,9 +124,10 @@ def _summary(record: PersonRecord) -> list[Flowable]:
         figures(
             [
                 ("Rounds as operator", str(len(ops))),
-                ("Decisions matching the expert", f"{matched} of {len(judged)}" if judged else "—"),
-                ("Average time to decide", duration(sum(times) / len(times) if times else None)),
-                ("Checklists received", str(sum(len(r.round.checklists) for r in ops))),
+                ("Decisions matching the expert", decided.matched_text),
+                ("Average time to decide", duration(decided.average_seconds)),
+                ("Checklists received", str(received.checklists)),
+                ("Criteria met, as received", received.met_text),
             ]
         ),
     ]
@@ -167,7 +157,7 @@ def _summary(record: PersonRecord) -> list[Flowable]:
                             if r.round.decision
                             else "—"
                         ),
-                        verdict(r.round.decision, r.round.expert_decisions, short=True),
+                        verdict(r.round.decision, r.round.expert_decision, short=True),
                     ]
                     for r in ops
                 ],

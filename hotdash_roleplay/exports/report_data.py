@@ -8,8 +8,9 @@ evidence and always says who gave each checklist."""
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,9 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from hotdash_roleplay.checklist import Checklist, ChecklistAnswers, Mark, aggregate
+from hotdash_roleplay.clock import ClockState, PhaseClock, PhaseSpec, PhaseSummary
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.figures import CriteriaFigures, DecisionFigures
 from hotdash_roleplay.notes import EscalationNote, RejectionNote, RequestedDecision, Urgency
+from hotdash_roleplay.played import round_played
+from hotdash_roleplay.scenarios import expert_of
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
@@ -33,7 +38,6 @@ from hotdash_roleplay.store.models import (
 )
 
 SUBMITTED = "submitted"
-PLAYED = ("live", "done")
 
 
 class Data(BaseModel):
@@ -41,20 +45,26 @@ class Data(BaseModel):
 
 
 class PhaseTime(Data):
+    """One row of the phase clock's own summary (``PhaseClock.summary``), as the console's
+    timeline shows it: the report never measures time or overrun itself."""
+
     title: str
     planned_seconds: int  # from the plan
     adjusted_seconds: int  # after +/- minute during the run
     actual_seconds: float
+    over_seconds: float  # beyond the plan as adjusted (negative: finished early)
+    overran: bool
 
-    @property
-    def over_seconds(self) -> float:
-        """Beyond the plan as adjusted in the room (negative: finished early), as the console's
-        timeline says it: a minute added with + is planned time, not overrun."""
-        return self.actual_seconds - self.adjusted_seconds
-
-    @property
-    def overran(self) -> bool:
-        return int(self.actual_seconds) > self.adjusted_seconds
+    @classmethod
+    def of(cls, phase: PhaseSummary) -> PhaseTime:
+        return cls(
+            title=phase.title,
+            planned_seconds=phase.planned_seconds,
+            adjusted_seconds=phase.adjusted_planned_seconds,
+            actual_seconds=phase.actual_seconds,
+            over_seconds=phase.over_seconds,
+            overran=phase.overran,
+        )
 
     @property
     def reached(self) -> bool:
@@ -110,12 +120,13 @@ class RoundReport(Data):
     scenario_id: str
     scenario_title: str
     status: str  # pending | live | done
+    played: bool  # ``round_played``: a round closed without its clock started was not played
     operator: str | None
     ai_system: str | None  # None: the trainer
     facilitator: str | None  # None: the trainer
     observers: tuple[str, ...]
     setup: tuple[str, ...]
-    expert_decisions: tuple[str, ...]  # labels
+    expert_decision: str  # ``ExpertDecision.wording``; "" where the scenario has none
     expert_rationale: str
     expert_approach: str
     decision: DecisionInfo | None
@@ -126,10 +137,6 @@ class RoundReport(Data):
     debrief: tuple[QuestionNote, ...]
     takeaways: tuple[str, ...]
     actions: tuple[str, ...]
-
-    @property
-    def played(self) -> bool:
-        return self.status in PLAYED
 
 
 class MissedCriterion(Data):
@@ -145,7 +152,7 @@ class OffExpert(Data):
     scenario_title: str
     operator: str
     decision: str
-    expert: tuple[str, ...]
+    expert: str  # worded as everywhere else
 
 
 class PhaseOverrun(Data):
@@ -169,6 +176,22 @@ class Patterns(Data):
     overruns: tuple[PhaseOverrun, ...]
 
 
+class OperatorTurn(Data):
+    round_number: int
+    decision: DecisionInfo | None
+    expert_decision: str
+
+
+class ParticipantSummary(Data):
+    """One person in one session: the figures of their peer-review record, for this session."""
+
+    name: str
+    rounds_by_role: dict[str, int]  # played rounds only
+    turns: tuple[OperatorTurn, ...]  # played rounds as operator, in order
+    decisions: DecisionFigures
+    received: CriteriaFigures
+
+
 class SessionReport(Data):
     id: int
     uid: str
@@ -185,6 +208,7 @@ class SessionReport(Data):
     notes: str
     phases: tuple[tuple[str, int], ...]  # planned (title, seconds)
     rounds: tuple[RoundReport, ...]
+    people: tuple[ParticipantSummary, ...]  # everyone who took part, those who left too
     patterns: Patterns
     generated_at: datetime
 
@@ -214,13 +238,43 @@ class PersonRecord(Data):
     observer_rounds: tuple[ObserverRound, ...]
     generated_at: datetime
 
+    @property
+    def decision_figures(self) -> DecisionFigures:
+        return decision_figures(r.round for r in self.operator_rounds)
+
+    @property
+    def criteria_received(self) -> CriteriaFigures:
+        return criteria_received(r.round for r in self.operator_rounds)
+
+
+def decision_figures(rounds: Iterable[RoundReport]) -> DecisionFigures:
+    """The figures of the decisions taken in these rounds (as the People panel gives them)."""
+    return DecisionFigures.of(
+        (r.decision.matched_expert, r.decision.seconds_to_decide) for r in rounds if r.decision
+    )
+
+
+def criteria_received(rounds: Iterable[RoundReport]) -> CriteriaFigures:
+    """Criteria met across the checklists submitted in these rounds."""
+    return CriteriaFigures.of(
+        (
+            sum(1 for line in c.criteria if line.mark == Mark.MET),
+            sum(1 for line in c.criteria if line.mark == Mark.NOT_MET),
+        )
+        for r in rounds
+        for c in r.checklists
+    )
+
 
 class ReportService:
     """Reads what the debrief report and the peer-review record print."""
 
-    def __init__(self, store: Store, checklist: Checklist) -> None:
+    def __init__(
+        self, store: Store, checklist: Checklist, wall: Callable[[], float] = time.time
+    ) -> None:
         self._store = store
         self._checklist = checklist
+        self._wall = wall  # a round still running counts up to now
 
     def session_report(self, session_id: int) -> SessionReport:
         with self._store.session() as db:
@@ -252,6 +306,7 @@ class ReportService:
                 notes=row.notes,
                 phases=phases,
                 rounds=rounds,
+                people=tuple(_participant(p.person.name, rounds) for p in row.participants),
                 patterns=_patterns(rounds, self._checklist),
                 generated_at=datetime.now(UTC),
             )
@@ -314,17 +369,31 @@ class ReportService:
 
     # -- internals ----------------------------------------------------------------------------
 
+    def _phase_times(self, rnd: Round, session: TrainingSession) -> tuple[PhaseTime, ...]:
+        """Planned vs actual: the summary of the round's own clock, rebuilt from its saved state
+        (a running phase counts up to now)."""
+        phases = [
+            PhaseSpec(str(p["key"]), str(p["title"]), int(p["seconds"]))
+            for p in session.plan["phases"]
+        ]
+        try:
+            state = ClockState.model_validate(rnd.clock_state)
+            clock = PhaseClock.from_state(state, phases, wall=self._wall)
+        except ValueError:  # a state for other phases than the plan's: nothing to compare
+            return ()
+        return tuple(PhaseTime.of(p) for p in clock.summary())
+
     @staticmethod
-    def _person_rounds(db: Session, person: Person) -> Sequence[Round]:
+    def _person_rounds(db: Session, person: Person) -> list[Round]:
         mine = select(RoleAssignment.round_id).where(RoleAssignment.person_id == person.id)
         rows = db.scalars(
             select(Round)
             .join(TrainingSession, TrainingSession.id == Round.session_id)
-            .where(Round.id.in_(mine), Round.status.in_(PLAYED))
+            .where(Round.id.in_(mine), Round.status != "pending")
             .order_by(TrainingSession.created_at, TrainingSession.id, Round.index)
             .options(selectinload(Round.session), *_round_loads(None))
         ).all()
-        return rows
+        return [r for r in rows if round_played(r.status, r.clock_state)]
 
     def _round(
         self, rnd: Round, session: TrainingSession, anonymous: bool | None = None
@@ -340,22 +409,24 @@ class ReportService:
         agg = aggregate(answers, self._checklist)
         questions = [str(q) for q in rnd.scenario.get("debrief_questions", [])]
         notes = {n.position: n.text for n in rnd.notes if n.kind == "question_note"}
-        expert = rnd.scenario.get("expert") or {}
+        expert = expert_of(rnd.scenario)
+        played = round_played(rnd.status, rnd.clock_state)
         return RoundReport(
             number=rnd.index + 1,
             scenario_id=rnd.scenario_id,
             scenario_title=_title(rnd),
             status=rnd.status,
+            played=played,
             operator=operator,
             ai_system=_role_name(rnd, "ai_system"),
             facilitator=_role_name(rnd, "facilitator"),
             observers=tuple(sorted(a.person.name for a in rnd.roles if a.role == "observer")),
             setup=tuple(str(s) for s in rnd.scenario.get("setup", [])),
-            expert_decisions=tuple(_decision_label(d) for d in expert.get("decisions", [])),
-            expert_rationale=str(expert.get("rationale", "")),
-            expert_approach=str(expert.get("approach", "")),
+            expert_decision=expert.wording if expert else "",
+            expert_rationale=expert.rationale if expert else "",
+            expert_approach=expert.approach if expert else "",
             decision=_decision_info(rnd.decision) if rnd.decision else None,
-            phases=_phase_times(rnd, session),
+            phases=self._phase_times(rnd, session) if played else (),
             submitted=len(submitted),
             summary=tuple(
                 CriterionSummary(
@@ -508,30 +579,30 @@ def _decision_info(d: OperatorDecision) -> DecisionInfo:
     )
 
 
-def _phase_times(rnd: Round, session: TrainingSession) -> tuple[PhaseTime, ...]:
-    """Planned vs actual from the saved clock state (a running phase counts up to now)."""
-    state = rnd.clock_state
-    if not state or rnd.status not in PLAYED:
-        return ()
-    plan = {str(p["key"]): (str(p["title"]), int(p["seconds"])) for p in session.plan["phases"]}
-    elapsed = [float(x) for x in state.get("elapsed_before_run", [])]
-    adjusted = [int(x) for x in state.get("planned_seconds", [])]
-    running_since = state.get("running_since_wall")
-    index = int(state.get("phase_index", 0))
-    if running_since is not None and 0 <= index < len(elapsed):
-        elapsed[index] += max(0.0, datetime.now(UTC).timestamp() - float(running_since))
-    times = []
-    for i, key in enumerate(state.get("phase_keys", [])):
-        title, planned = plan.get(str(key), (str(key), adjusted[i] if i < len(adjusted) else 0))
-        times.append(
-            PhaseTime(
-                title=title,
-                planned_seconds=planned,
-                adjusted_seconds=adjusted[i] if i < len(adjusted) else planned,
-                actual_seconds=elapsed[i] if i < len(elapsed) else 0.0,
+def _participant(name: str, rounds: Sequence[RoundReport]) -> ParticipantSummary:
+    played = [r for r in rounds if r.played]
+    roles: dict[str, int] = defaultdict(int)
+    for r in played:
+        for role, people in (
+            ("operator", (r.operator,)),
+            ("ai_system", (r.ai_system,)),
+            ("facilitator", (r.facilitator,)),
+            ("observer", r.observers),
+        ):
+            roles[role] += name in people
+    operated = [r for r in played if r.operator == name]
+    return ParticipantSummary(
+        name=name,
+        rounds_by_role={k: v for k, v in roles.items() if v},
+        turns=tuple(
+            OperatorTurn(
+                round_number=r.number, decision=r.decision, expert_decision=r.expert_decision
             )
-        )
-    return tuple(times)
+            for r in operated
+        ),
+        decisions=decision_figures(operated),
+        received=criteria_received(operated),
+    )
 
 
 def _in_period(when: datetime, start: date | None, end: date | None) -> bool:
@@ -569,7 +640,7 @@ def _patterns(rounds: Sequence[RoundReport], checklist: Checklist) -> Patterns:
             scenario_title=r.scenario_title,
             operator=r.operator or "the trainer",
             decision=r.decision.label,
-            expert=r.expert_decisions,
+            expert=r.expert_decision,
         )
         for r in with_expert
         if r.decision and r.decision.matched_expert is False

@@ -410,6 +410,7 @@ CSV_COLUMNS = (
     "mark",
     "decision",
     "seconds_to_decide",
+    "expert_decision",
     "matched_expert",
     "event_kind",
     "phase",
@@ -453,6 +454,7 @@ def to_csv(data: SessionFile) -> str:
             row(
                 "decision", r, person=d.operator, role="operator", decision=d.decision.value,
                 seconds_to_decide=d.seconds_to_decide, matched_expert=d.matched_expert,
+                expert_decision=r.scenario.expert.wording if r.scenario.expert else "",
                 at=d.recorded_at.isoformat(), text=d.final_reply,
             )  # fmt: skip
         if r.decision_draft:

@@ -49,7 +49,7 @@ class Services:
         self.feedback = FeedbackService(self.store, self.checklist)
         self.debrief = DebriefService(self.store)
         self.history = HistoryService(self.store)
-        self.reports = ReportService(self.store, self.checklist)
+        self.reports = ReportService(self.store, self.checklist, wall=lambda: self.wall())
         self.session_data = SessionDataService(self.store, self.checklist.keys)
         self.observer_access = ObserverAccessService(self.store)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hotdash_roleplay.played import round_played
 from hotdash_roleplay.rotation import Role, RoundRoles
 from hotdash_roleplay.services.views import (
     DecisionView,
@@ -34,6 +35,7 @@ def round_view(row: Round) -> RoundView:
         scenario_id=row.scenario_id,
         scenario_title=row.scenario_title or row.scenario_id,
         status=row.status,
+        played=round_played(row.status, row.clock_state),
         operator=roles.operator or None,
         ai_system=roles.ai_system or None,
         facilitator=roles.facilitator,

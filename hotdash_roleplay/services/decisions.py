@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
 
 from hotdash_roleplay.decisions import MAX_REPLY, Decision, DecisionDraft, parse_draft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
+from hotdash_roleplay.scenarios import expert_of
 from hotdash_roleplay.services.convert import decision_view
 from hotdash_roleplay.services.views import DecisionView
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import OperatorDecision, Round, utcnow
-
-
-def expert_decisions(scenario: dict[str, Any]) -> list[str]:
-    """The program's expert decision(s) for a stored scenario snapshot; empty when it has none."""
-    expert = scenario.get("expert") or {}
-    return [str(d) for d in expert.get("decisions", [])]
 
 
 class LeftoverDraft(BaseModel):
@@ -70,8 +63,8 @@ class DecisionService:
             operator = next((a.person for a in rnd.roles if a.role == "operator"), None)
             if operator is None:
                 raise UserError("This round has no operator to record a decision for.")
-            experts = expert_decisions(rnd.scenario)
-            matched = (choice.value in experts) if experts else None
+            expert = expert_of(rnd.scenario)
+            matched = expert.matches(choice) if expert else None
             row = rnd.decision or OperatorDecision(round=rnd, operator=operator)
             row.operator = operator
             row.decision = choice.value

@@ -1,14 +1,19 @@
-"""A person's record across sessions: roles played, decisions, feedback received and given."""
+"""A person's record across sessions: roles played, decisions, feedback received and given.
+
+Only rounds that were played count (``round_played``), as in the peer-review record."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
+from hotdash_roleplay.figures import CriteriaFigures, DecisionFigures
+from hotdash_roleplay.played import round_played
 from hotdash_roleplay.services.people import find_person
 from hotdash_roleplay.services.views import View
 from hotdash_roleplay.store.engine import Store
@@ -21,6 +26,8 @@ from hotdash_roleplay.store.models import (
     Round,
     TrainingSession,
 )
+
+SUBMITTED = "submitted"
 
 
 class DecisionRecord(View):
@@ -53,8 +60,22 @@ class PersonHistory(View):
     sessions: int
     rounds_by_role: dict[str, int]
     decisions: tuple[DecisionRecord, ...]
-    feedback_received: tuple[FeedbackRecord, ...]
+    feedback_received: tuple[FeedbackRecord, ...]  # drafts included, with their status
     feedback_given: tuple[FeedbackRecord, ...]
+
+    @property
+    def decision_figures(self) -> DecisionFigures:
+        return DecisionFigures.of((d.matched_expert, d.seconds_to_decide) for d in self.decisions)
+
+    @property
+    def criteria_received(self) -> CriteriaFigures:
+        return CriteriaFigures.of(
+            (f.met, f.not_met) for f in self.feedback_received if f.status == SUBMITTED
+        )
+
+    @property
+    def checklists_given(self) -> int:
+        return sum(1 for f in self.feedback_given if f.status == SUBMITTED)
 
 
 class HistoryService:
@@ -67,25 +88,29 @@ class HistoryService:
     def person_history(self, ref: str) -> PersonHistory:
         with self._store.session() as db:
             person = find_person(db, ref)
-            roles = db.execute(
-                select(RoleAssignment.role, Round.session_id)
-                .join(Round, Round.id == RoleAssignment.round_id)
-                .where(RoleAssignment.person_id == person.id, Round.status == "done")
-            ).all()
-            decisions = db.execute(
-                select(
-                    *_ROUND_COLUMNS,
-                    OperatorDecision.decision,
-                    OperatorDecision.seconds_to_decide,
-                    OperatorDecision.matched_expert,
-                )
-                .join(Round, Round.id == OperatorDecision.round_id)
-                .join(TrainingSession, TrainingSession.id == Round.session_id)
-                .where(OperatorDecision.operator_id == person.id)
-                .order_by(TrainingSession.created_at, Round.index)
-            ).all()
+            roles = _played(
+                db.execute(
+                    select(RoleAssignment.role, Round.session_id, *_PLAYED_COLUMNS)
+                    .join(Round, Round.id == RoleAssignment.round_id)
+                    .where(RoleAssignment.person_id == person.id, Round.status != "pending")
+                ).all()
+            )
             operated = select(RoleAssignment.round_id).where(
                 RoleAssignment.person_id == person.id, RoleAssignment.role == "operator"
+            )
+            decisions = _played(
+                db.execute(
+                    select(
+                        *_ROUND_COLUMNS,
+                        OperatorDecision.decision,
+                        OperatorDecision.seconds_to_decide,
+                        OperatorDecision.matched_expert,
+                    )
+                    .join(Round, Round.id == OperatorDecision.round_id)
+                    .join(TrainingSession, TrainingSession.id == Round.session_id)
+                    .where(OperatorDecision.round_id.in_(operated))
+                    .order_by(TrainingSession.created_at, Round.index)
+                ).all()
             )
             observer = aliased(Person)
             received = _feedback_rows(
@@ -120,8 +145,8 @@ class HistoryService:
             return PersonHistory(
                 person_id=person.id,
                 name=person.name,
-                sessions=len({s for _, s in roles}),
-                rounds_by_role=dict(Counter(r for r, _ in roles)),
+                sessions=len({row.session_id for row in roles}),
+                rounds_by_role=dict(Counter(row.role for row in roles)),
                 decisions=tuple(
                     DecisionRecord(
                         **_round_fields(row),
@@ -136,7 +161,9 @@ class HistoryService:
             )
 
 
+_PLAYED_COLUMNS = (Round.status.label("round_status"), Round.clock_state)
 _ROUND_COLUMNS = (
+    *_PLAYED_COLUMNS,
     TrainingSession.id.label("session_id"),
     TrainingSession.title.label("session_title"),
     TrainingSession.created_at.label("played_at"),
@@ -144,6 +171,11 @@ _ROUND_COLUMNS = (
     Round.scenario_id,
     Round.scenario_title,
 )
+
+
+def _played(rows: Sequence[Row[Any]]) -> list[Row[Any]]:
+    """The rows of rounds that were played (rows carry ``_PLAYED_COLUMNS``)."""
+    return [row for row in rows if round_played(row.round_status, row.clock_state)]
 
 
 def _round_fields(row: Row[Any]) -> dict[str, Any]:
@@ -158,11 +190,13 @@ def _round_fields(row: Row[Any]) -> dict[str, Any]:
 
 def _feedback_rows(db: Session, query: Select[Any]) -> tuple[FeedbackRecord, ...]:
     """Submissions (with the other person's name last) and their mark counts, in two queries."""
-    rows = db.execute(
-        query.join(Round, Round.id == ChecklistSubmission.round_id)
-        .join(TrainingSession, TrainingSession.id == Round.session_id)
-        .order_by(TrainingSession.created_at, Round.index)
-    ).all()
+    rows = _played(
+        db.execute(
+            query.join(Round, Round.id == ChecklistSubmission.round_id)
+            .join(TrainingSession, TrainingSession.id == Round.session_id)
+            .order_by(TrainingSession.created_at, Round.index)
+        ).all()
+    )
     ids = [row[len(_ROUND_COLUMNS)] for row in rows]
     counts: dict[int, Counter[str]] = {i: Counter() for i in ids}
     for sub_id, mark, n in db.execute(

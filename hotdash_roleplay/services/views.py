@@ -30,6 +30,7 @@ class RoundView(View):
     scenario_id: str
     scenario_title: str
     status: str  # pending | live | done
+    played: bool  # its clock was started (``round_played``): "done" alone may be a skipped round
     operator: str | None
     ai_system: str | None  # None: the trainer plays it
     facilitator: str | None  # None: the trainer facilitates
@@ -66,6 +67,10 @@ class SessionDetail(SessionSummary):
     phases: tuple[PhasePlan, ...]
     rounds: tuple[RoundView, ...]
     departed: tuple[str, ...]  # people who left mid-session
+
+    @property
+    def rounds_played(self) -> int:
+        return sum(1 for r in self.rounds if r.played)
 
     @property
     def current(self) -> RoundView | None:

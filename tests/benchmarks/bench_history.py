@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from hotdash_roleplay.checklist import load_checklist
+from hotdash_roleplay.clock import PhaseClock, PhaseSpec
 from hotdash_roleplay.services import open_services
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
@@ -31,6 +32,21 @@ from hotdash_roleplay.store.models import (
 SESSIONS = 10_000
 POOL = 400
 CRITERIA = load_checklist().keys  # the eight criteria of Module 4.3
+
+
+def _played_clock() -> dict[str, object]:
+    """The saved clock of a round run through its five phases, as a live session leaves it."""
+    t = [0.0]
+    phases = ("brief", "roleplay", "decision", "feedback", "debrief")
+    clock = PhaseClock([PhaseSpec(k, k, 60) for k in phases], now=lambda: t[0], wall=lambda: t[0])
+    clock.start()
+    for _ in phases:
+        t[0] += 60.0
+        clock.next()
+    return clock.to_state().model_dump(mode="json")
+
+
+CLOCK_STATE = _played_clock()
 
 
 def fill(services_store: object, rng: random.Random) -> None:
@@ -77,6 +93,7 @@ def fill(services_store: object, rng: random.Random) -> None:
                     "scenario_title": "Scenario",
                     "scenario": {"title": "Scenario"},
                     "status": "done",
+                    "clock_state": CLOCK_STATE,  # a round played through (only those count)
                     "feedback_open": False,
                     "debrief_question": 0,
                     "expert_revealed": True,

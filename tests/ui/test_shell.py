@@ -47,8 +47,9 @@ def make_sessions(services: object) -> dict[str, int]:
     session.toggle()
     done = create(PLAN, FOUR, title="Last week")
     finished = services.live(done.id)  # type: ignore[attr-defined]
-    while finished.next_round() is not None:
-        pass
+    while finished.round is not None:  # every round played: its clock started
+        finished.toggle()
+        finished.next_round()
     return {"planned": planned.id, "live": live.id, "finished": done.id}
 
 

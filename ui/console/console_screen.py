@@ -32,6 +32,7 @@ from hotdash_roleplay.clock import (
     format_duration,
 )
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.played import rounds_played_text
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from ui.console import follow
@@ -415,7 +416,8 @@ class ConsoleScreen(QWidget):
         rnd = self._live.round
         if rnd is None:
             self.heading.setText(
-                f"{detail.title} — complete: all {detail.round_count} rounds played"
+                f"{detail.title} — complete: "
+                f"{rounds_played_text(detail.rounds_played, detail.round_count)}"
             )
         else:
             self.heading.setText(

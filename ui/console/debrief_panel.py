@@ -408,8 +408,7 @@ def _expert_text(scenario: Scenario | None) -> tuple[str, str]:
             "Close the debrief with the group's own reasoning and the takeaways above.",
         )
     expert = scenario.expert
-    decision = ", then ".join(d.label for d in expert.decisions)
     return (
-        f"Expert decision: {decision}",
+        f"Expert decision: {expert.wording}",
         f"Why:\n{expert.rationale}\n\nExpert approach:\n{expert.approach}",
     )

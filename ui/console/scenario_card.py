@@ -27,9 +27,8 @@ def expert_text(scenario: Scenario) -> str:
     """The expert decision as one block of text (the console, and the projector after reveal)."""
     if scenario.expert is None:
         return "The program gives no expert decision for this scenario."
-    decisions = " → ".join(d.label for d in scenario.expert.decisions)
     return (
-        f"Expert decision: {decisions}\n\nWhy: {scenario.expert.rationale}\n\n"
+        f"Expert decision: {scenario.expert.wording}\n\nWhy: {scenario.expert.rationale}\n\n"
         f"Approach: {scenario.expert.approach}"
     )
 

@@ -22,8 +22,7 @@ def planned_text(phase: PhaseSummary) -> str:
 def actual_text(phase: PhaseSummary) -> str:
     actual = format_duration(phase.actual_seconds)
     if phase.overran:
-        over = phase.actual_seconds - phase.adjusted_planned_seconds
-        return f"{actual} (over by {format_duration(over)})"
+        return f"{actual} (over by {format_duration(phase.over_seconds)})"
     return actual
 
 
