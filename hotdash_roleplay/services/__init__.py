@@ -12,6 +12,7 @@ from hotdash_roleplay.exports.report_data import ReportService
 from hotdash_roleplay.exports.session_data import SessionDataService
 from hotdash_roleplay.plans import SessionPlan, load_plans
 from hotdash_roleplay.scenarios import ScenarioLibrary, load_library
+from hotdash_roleplay.services.certification import CertificationService
 from hotdash_roleplay.services.debrief import DebriefService
 from hotdash_roleplay.services.decisions import DecisionService
 from hotdash_roleplay.services.feedback import FeedbackService
@@ -41,6 +42,7 @@ class Services:
     reports: ReportService = field(init=False)
     session_data: SessionDataService = field(init=False)
     observer_access: ObserverAccessService = field(init=False)
+    certification: CertificationService = field(init=False)
 
     def __post_init__(self) -> None:
         self.people = PeopleService(self.store)
@@ -52,6 +54,7 @@ class Services:
         self.reports = ReportService(self.store, self.checklist)
         self.session_data = SessionDataService(self.store, self.checklist.keys)
         self.observer_access = ObserverAccessService(self.store)
+        self.certification = CertificationService(self.store, self.decisions, self.history)
 
     def live(self, session_id: int) -> LiveSession:
         return LiveSession(self.store, session_id, now=self.now, wall=self.wall)
