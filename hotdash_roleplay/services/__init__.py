@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from hotdash_roleplay.checklist import Checklist, load_checklist
@@ -33,6 +34,7 @@ class Services:
     # The clocks live sessions run on; tests inject fake ones instead of sleeping.
     now: Callable[[], float] = time.monotonic
     wall: Callable[[], float] = time.time
+    today: Callable[[], date] = date.today  # the certification's calendar
     people: PeopleService = field(init=False)
     sessions: SessionService = field(init=False)
     decisions: DecisionService = field(init=False)
@@ -54,7 +56,9 @@ class Services:
         self.reports = ReportService(self.store, self.checklist)
         self.session_data = SessionDataService(self.store, self.checklist.keys)
         self.observer_access = ObserverAccessService(self.store)
-        self.certification = CertificationService(self.store, self.decisions, self.history)
+        self.certification = CertificationService(
+            self.store, self.decisions, self.history, self.today
+        )
 
     def live(self, session_id: int) -> LiveSession:
         return LiveSession(self.store, session_id, now=self.now, wall=self.wall)
@@ -67,9 +71,10 @@ def open_services(
     db_url: str | None = None,
     data_dir: str | Path | None = None,
     scenario_dirs: Sequence[Path] = (),
+    today: Callable[[], date] = date.today,
 ) -> Services:
     """Load the bundled library and plans, open and migrate the store."""
     library = load_library(scenario_dirs)
     plans = load_plans(library)
     store = open_store(resolve_url(db_url, data_dir))
-    return Services(store, library, load_checklist(), plans)
+    return Services(store, library, load_checklist(), plans, today=today)
