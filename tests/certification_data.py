@@ -26,7 +26,8 @@ def week(monday: date, **figures: float | None) -> WeekFigures:
 
 def play_practice(svc: Services, name: str) -> int:
     """A Module 4 practice session with `name` in it, its first round played through."""
-    sid = svc.sessions.create_session("module4-practice", [name, "Ben", "Cat", "Dev"]).id
+    others = [n for n in ("Pat", "Quinn", "Rue", "Sol") if n != name][:3]
+    sid = svc.sessions.create_session("module4-practice", [name, *others]).id
     live = svc.live(sid)
     live.toggle()
     live.next_round()

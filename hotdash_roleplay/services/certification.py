@@ -743,7 +743,7 @@ def _assessments(db: Session, person_id: int, session_id: int | None = None) -> 
         query = query.where(TrainingSession.id == session_id)
     grouped: dict[int, tuple[TrainingSession, list[AssessedRound]]] = {}
     name = db.get(Person, person_id)
-    for session, rnd, decision in db.execute(query).tuples():
+    for session, rnd, decision in db.execute(query).all():
         entry = grouped.setdefault(session.id, (session, []))
         entry[1].append(
             AssessedRound(
