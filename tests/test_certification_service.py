@@ -316,7 +316,7 @@ def test_unknown_people_refused_by_name_unless_asked(svc: Services, tmp_path: Pa
         tmp_path,
         f"{HEADER}\nAnn,2026-11-09,86,75,4.9,92,99.5\nЮлия,2026-11-09,86,75,4.9,92,99.5\n",
     )
-    with pytest.raises(UserError, match="unknown people: Юлия.*--create-people"):
+    with pytest.raises(UserError, match=r"unknown people: Юлия.*--create-people"):
         svc.certification.import_metrics(path, "Tess")
     assert svc.certification.person("Ann").metrics.weeks == ()
     result = svc.certification.import_metrics(path, "Tess", create_people=True)
