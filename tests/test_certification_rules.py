@@ -176,6 +176,9 @@ def test_steps_follow_the_programs_order() -> None:
     assert refusal == (
         "Manager Nomination comes after Self-Assessment: record Self-Assessment first."
     )
+    assert step_refusal(Step.AWARDED, {}, _reqs(), MON) == (
+        "Certification Awarded waits for 5 earlier steps: record Self-Assessment first."
+    )
     assert step_refusal(Step.SELF_ASSESSMENT, {}, _reqs(), MON) is None
     done = {Step.SELF_ASSESSMENT: MON}
     assert step_refusal(Step.MANAGER_NOMINATION, done, _reqs(), MON) is None

@@ -45,8 +45,10 @@ def step_refusal(
         return f"{step.label} is already recorded ({long_date(recorded[step])})."
     earlier = STEPS[: STEPS.index(step)]
     waiting = [s.label for s in earlier if s not in recorded]
+    if len(waiting) == 1:
+        return f"{step.label} comes after {waiting[0]}: record {waiting[0]} first."
     if waiting:
-        return f"{step.label} comes after {', '.join(waiting)}: record {waiting[0]} first."
+        return f"{step.label} waits for {len(waiting)} earlier steps: record {waiting[0]} first."
     previous = max((recorded[s] for s in earlier), default=None)
     if previous is not None and on < previous:
         return (

@@ -229,7 +229,7 @@ def _metrics(record: PersonCertification) -> list[Flowable]:
         )
     out.append(
         table(
-            ["Week of", "Approval %", "Review s", "CSAT", "FCR %", "Accuracy %", "Escal. %", ""],
+            ["Week of", "Approval %", "Review s", "CSAT", "FCR %", "Accuracy %", "Esc. %", ""],
             rows,  # type: ignore[arg-type]
             [1.05, 0.95, 0.85, 0.6, 0.75, 0.95, 0.7, 1.35],
             align_right=(1, 2, 3, 4, 5, 6),
