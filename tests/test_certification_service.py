@@ -143,6 +143,21 @@ def test_steps_in_order_and_award_refused_then_allowed(svc: Services) -> None:
     assert record.recertification_note == "Annual recertification by 27 Nov 2027"
     with pytest.raises(UserError, match="evidence is kept as awarded"):
         cert.remove_module("Ann", 1)
+    with pytest.raises(UserError, match="evidence is kept as awarded"):
+        cert.remove_record("report", record.reports[0].id)
+
+
+def test_a_record_made_by_mistake_is_removed(svc: Services) -> None:
+    svc.people.add_person("Ann")
+    cert = svc.certification
+    c = cert.add_contribution("Ann", "improvement", "Typo", TODAY, text="x")
+    m = cert.add_mentorship("Ann", "Mia", TODAY)
+    cert.remove_record("contribution", c.id)
+    cert.remove_record("mentorship", m.id)
+    record = cert.person("Ann")
+    assert record.contributions == () and record.mentorships == ()
+    with pytest.raises(UserError, match="There is no report 99"):
+        cert.remove_record("report", 99)
 
 
 def test_recertification_due_and_overdue_shown(tmp_path: Path) -> None:

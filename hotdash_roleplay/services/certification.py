@@ -84,6 +84,7 @@ MAX_NOTE = 10_000
 TYPED = "typed"
 _FIGURE_COLUMNS = tuple(m.value for m in Metric)
 EvidenceKind = Literal["report", "contribution"]
+RecordKind = Literal["report", "contribution", "mentorship"]
 
 
 class CertificationService:
@@ -449,6 +450,20 @@ class CertificationService:
             db.add(row)
             db.commit()
             return _contribution(row)
+
+    def remove_record(self, kind: RecordKind, record_id: int) -> None:
+        """Undo a report, contribution or mentorship recorded by mistake (refused once the
+        person is certified: the evidence is kept as awarded)."""
+        table = {"report": AIReportRow, "contribution": ContributionRow}.get(kind, MentorshipRow)
+        with self._store.session() as db:
+            row = db.get(table, record_id)
+            if row is None:
+                raise UserError(f"There is no {kind} {record_id}.")
+            person = db.get(Person, row.person_id)
+            assert person is not None  # a foreign key
+            self._not_awarded(db, person)
+            db.delete(row)
+            db.commit()
 
     # -- the process ------------------------------------------------------------------------
 
