@@ -19,6 +19,7 @@ from hotdash_roleplay import __version__
 from hotdash_roleplay.errors import InvalidFile, UserError
 
 if TYPE_CHECKING:
+    from hotdash_roleplay.certification.views import PersonCertification
     from hotdash_roleplay.cli_args import StoreArgs
     from hotdash_roleplay.services import Services
 
@@ -86,11 +87,41 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
     review.add_argument("--from", dest="date_from", type=_date, metavar="YYYY-MM-DD")
     review.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD")
+    cert_pdf = esub.add_parser(
+        "certification", help="a candidate's certification record (PDF)", parents=[common]
+    )
+    cert_pdf.add_argument("person", metavar="PERSON", help="id or name (people list)")
+    cert_pdf.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
     data = esub.add_parser(
         "session", help="a whole session as JSON (importable) or CSV", parents=[common]
     )
     data.add_argument("session", metavar="SESSION", help="id, uid or title (sessions list)")
     data.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.json|FILE.csv")
+
+    metrics = sub.add_parser("metrics", help="weekly metrics for the certification")
+    msub = metrics.add_subparsers(dest="action", metavar="ACTION", required=True)
+    mimp = msub.add_parser(
+        "import",
+        help="weekly figures from the support tool's CSV (all or nothing)",
+        parents=[common],
+    )
+    mimp.add_argument("file", type=Path, metavar="FILE.csv")
+    mimp.add_argument(
+        "--create-people", action="store_true", help="add people the store does not know yet"
+    )
+    mimp.add_argument(
+        "--by", default=None, metavar="NAME", help="who imports (kept with replaced figures)"
+    )
+
+    cert = sub.add_parser("certification", help="Expert Operator Certification progress")
+    csub = cert.add_subparsers(dest="action", metavar="ACTION", required=True)
+    cstatus = csub.add_parser(
+        "status", help="one person's requirements and steps", parents=[common]
+    )
+    cstatus.add_argument("person", metavar="PERSON", help="id or name (people list)")
+    cstatus.add_argument("--json", dest="json_out", action="store_true", help="JSON output")
+    clist = csub.add_parser("list", help="everyone, one line each", parents=[common])
+    clist.add_argument("--json", dest="json_out", action="store_true", help="JSON output")
 
     imp = sub.add_parser(
         "import", help="add a session exported as JSON (twice adds nothing)", parents=[common]
@@ -143,6 +174,8 @@ def main(argv: Sequence[str] | None = None, open_app: AppOpener | None = None) -
         "sessions": _sessions,
         "export": _export,
         "import": _import,
+        "metrics": _metrics,
+        "certification": _certification,
     }
     try:
         return handlers[args.command](args)
@@ -271,6 +304,13 @@ def _sessions(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     with _services(args) as services:
+        if args.what == "certification":
+            from hotdash_roleplay.exports.certification_pdf import export_certification
+
+            record = services.certification.person(args.person)
+            path = export_certification(services, record.name, args.output)
+            print(f"Wrote the certification record of {record.name} to {path}")
+            return 0
         if args.what == "peer-review":
             from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
 
@@ -297,6 +337,71 @@ def _import(args: argparse.Namespace) -> int:
         result = services.session_data.import_file(args.file)
     print(result.message)
     return 0
+
+
+def _metrics(args: argparse.Namespace) -> int:
+    import getpass
+
+    by = args.by
+    if by is None:
+        try:
+            by = getpass.getuser()
+        except (OSError, KeyError):  # no user name in the environment
+            by = "command line"
+    with _services(args) as services:
+        result = services.certification.import_metrics(
+            args.file, by, create_people=args.create_people
+        )
+    print(result.message)
+    return 0
+
+
+def _certification(args: argparse.Namespace) -> int:
+    with _services(args) as services:
+        if args.action == "status":
+            record = services.certification.person(args.person)
+            if args.json_out:
+                print(json.dumps(record.status_json(), ensure_ascii=False, indent=2))
+            else:
+                _print_certification(record)
+            return 0
+        overview = services.certification.overview()
+    if args.json_out:
+        print(json.dumps([r.as_json() for r in overview.rows], ensure_ascii=False, indent=2))
+        return 0
+    if not overview.rows:
+        print("No people yet.")
+        return 0
+    rows = [
+        [
+            str(r.person_id),
+            r.name,
+            r.state.label,
+            f"{r.met_count}/{len(r.statuses)}",
+            f"{r.current_run_weeks}/{r.longest_run_weeks}",
+            r.next_step.label if r.next_step else "—",
+        ]
+        for r in overview.rows
+    ]
+    _print_table(["Id", "Name", "Status", "Requirements met", "Run now/best", "Next step"], rows)
+    return 0
+
+
+def _print_certification(record: PersonCertification) -> None:
+    print(f"{record.name}: {record.state.label}" + (" (eligible)" if record.eligible else ""))
+    if record.recertification_note:
+        print(record.recertification_note)
+    print()
+    for r in record.requirements:
+        print(f"[{r.status.label}] {r.label}")
+        if r.detail:
+            print(f"    {r.detail}")
+    m = record.metrics
+    print(f"\nWeekly metrics: current run {m.current_run_weeks}, longest {m.longest_run_weeks}")
+    print("\nProcess:")
+    for s in record.steps:
+        done = f"{s.record.on.isoformat()} by {s.record.by}" if s.record else "not recorded"
+        print(f"  {s.step.label}: {done}")
 
 
 def _print_table(header: list[str], rows: list[list[str]]) -> None:

@@ -91,3 +91,28 @@ def test_export_and_import_between_sqlite_and_postgres(
     second = pg_services.session_data.import_file(path)
     assert len(pg_services.sessions.list_sessions()) == 1
     assert first is not None and second is not None
+
+
+def test_certification_on_postgres(pg_services: Services, tmp_path: Path) -> None:
+    from datetime import date
+
+    from certification_data import qualify
+
+    from hotdash_roleplay.certification.program import CertificationState
+
+    svc = open_services(db_url=pg_services.store.url, today=lambda: date(2026, 11, 30))
+    try:
+        qualify(svc, "Юлия", today=date(2026, 11, 30), award=True)
+        csv_file = tmp_path / "w.csv"
+        csv_file.write_text(
+            "person,week_start,approval_rate,avg_review_seconds,csat,first_contact_resolution,"
+            "decision_accuracy\nЮлия,2026-11-23,86,75,4.7,92,99.5\n",
+            encoding="utf-8",
+        )
+        assert svc.certification.import_metrics(csv_file, "Tess").replaced == 1
+        record = svc.certification.person("Юлия")
+        assert record.state is CertificationState.CERTIFIED and len(record.metric_changes) == 1
+        (row,) = [r for r in svc.certification.overview().rows if r.name == "Юлия"]
+        assert row.state is record.state and row.longest_run_weeks == 4
+    finally:
+        svc.close()

@@ -40,12 +40,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return bin_dir
 
 
+def _clean_env() -> dict[str, str]:
+    """The environment without PYTHONPATH, which would put a source tree before the wheel."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
 def _run(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(bin_dir / "hotdash-roleplay"), *args],
         capture_output=True,
         text=True,
         cwd=cwd,
+        env=_clean_env(),
         timeout=120,
         check=False,
     )
@@ -54,7 +60,11 @@ def _run(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[st
 def test_resources_come_from_the_installed_package(installed: Path, tmp_path: Path) -> None:
     code = "from hotdash_roleplay import paths; print(paths.RESOURCES); print(paths.SESSIONS_DIR)"
     out = subprocess.run(
-        [str(installed / "python"), "-c", code], capture_output=True, text=True, cwd=tmp_path
+        [str(installed / "python"), "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_clean_env(),
     )
     assert out.returncode == 0, out.stderr
     for line in out.stdout.splitlines():
@@ -80,8 +90,7 @@ def test_sessions_list_and_version_from_the_wheel(installed: Path, tmp_path: Pat
 
 
 def test_demo_runs_offscreen_from_the_wheel(installed: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    env.pop("PYTHONPATH", None)
+    env = {**_clean_env(), "QT_QPA_PLATFORM": "offscreen"}
     with (tmp_path / "stderr.txt").open("w+") as err:
         proc = subprocess.Popen(
             [str(installed / "hotdash-roleplay"), "--demo", "--data-dir", str(tmp_path / "d")],

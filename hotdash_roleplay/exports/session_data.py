@@ -34,6 +34,10 @@ from hotdash_roleplay import __version__
 from hotdash_roleplay.clock import ClockState, EventKind
 from hotdash_roleplay.decisions import Decision, DecisionDraft, parse_draft
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.exports.certification_data import (
+    PersonCertificationData,
+    certification_export,
+)
 from hotdash_roleplay.exports.files import check_target, write_atomically
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.plans import PlanMode
@@ -49,7 +53,7 @@ from hotdash_roleplay.store.models import (
 )
 
 FORMAT = "hotdash-roleplay-session"
-VERSION = 2  # 2 added rounds[].decision_draft
+VERSION = 2  # 2 added rounds[].decision_draft and certification
 READABLE_VERSIONS = (1, 2)
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".json", ".csv")
@@ -219,6 +223,8 @@ class SessionFile(_Strict):
     exported_at: datetime
     app_version: Annotated[str, StringConstraints(max_length=40)] = ""
     session: SessionData
+    # The participants' certification records (absent from older exports).
+    certification: Annotated[list[PersonCertificationData], Field(max_length=60)] = []
 
 
 def name_key(name: str) -> str:
@@ -282,6 +288,7 @@ class SessionDataService:
             if row is None:
                 raise UserError(f"There is no session {session_id}.")
             raw = _session_dict(row)
+            certification = certification_export(db, [p.person for p in row.participants])
         try:
             session = SessionData.model_validate(raw)
         except ValidationError as exc:
@@ -292,6 +299,7 @@ class SessionDataService:
             exported_at=datetime.now(UTC),
             app_version=__version__,
             session=session,
+            certification=certification,
         )
 
     def import_file(self, path: Path | str) -> Any:

@@ -52,18 +52,25 @@ class ImportResult(BaseModel):
     title: str
     rounds: int
     people_added: int
+    certification_records: int = 0  # certification records the store did not have yet
 
     @property
     def message(self) -> str:
+        certification = (
+            f" {self.certification_records} certification records added."
+            if self.certification_records
+            else ""
+        )
         if not self.imported:
+            nothing = "" if certification else " nothing imported."
             return (
-                f"Session {self.title!r} is already in this store (session {self.session_id}); "
-                "nothing imported."
+                f"Session {self.title!r} is already in this store (session {self.session_id});"
+                f"{nothing}{certification}"
             )
         people = f"{self.people_added} new " + ("person" if self.people_added == 1 else "people")
         return (
             f"Imported session {self.title!r} as session {self.session_id}: "
-            f"{self.rounds} rounds, {people}."
+            f"{self.rounds} rounds, {people}.{certification}"
         )
 
 
@@ -142,7 +149,8 @@ def _check_header(data: Any, name: str) -> None:
 
 
 def import_session(store: Store, path: Path, known_criteria: list[str]) -> ImportResult:
-    data = read_session_file(Path(path)).session
+    file = read_session_file(Path(path))
+    data = file.session
     unknown = sorted(
         {
             a.criterion
@@ -160,11 +168,10 @@ def import_session(store: Store, path: Path, known_criteria: list[str]) -> Impor
     try:
         with store.session() as db:
             existing = db.scalar(select(TrainingSession).where(TrainingSession.uid == data.uid))
-            if existing is not None:
-                return _already(existing, data)
-            result = _insert(db, data)
+            result = _already(existing, data) if existing is not None else _insert(db, data)
+            added = _merge_certification(db, file)
             db.commit()
-            return result
+            return result.model_copy(update={"certification_records": added})
     except IntegrityError:  # imported by someone else meanwhile: the uid is taken now
         with store.session() as db:
             existing = db.scalar(select(TrainingSession).where(TrainingSession.uid == data.uid))
@@ -176,6 +183,13 @@ def import_session(store: Store, path: Path, known_criteria: list[str]) -> Impor
     except SQLAlchemyError as exc:
         raise UserError(f"The session could not be stored ({exc.__class__.__name__}); "
                         "nothing imported.") from exc  # fmt: skip
+
+
+def _merge_certification(db: Session, file: SessionFile) -> int:
+    from hotdash_roleplay.exports.certification_data import merge_certification
+    from hotdash_roleplay.services.people import get_or_create_person  # lazy: import cycle
+
+    return merge_certification(db, file.certification, lambda n: get_or_create_person(db, n))
 
 
 def _already(row: TrainingSession, data: SessionData) -> ImportResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from hotdash_roleplay.checklist import Checklist, load_checklist
@@ -12,6 +13,7 @@ from hotdash_roleplay.exports.report_data import ReportService
 from hotdash_roleplay.exports.session_data import SessionDataService
 from hotdash_roleplay.plans import SessionPlan, load_plans
 from hotdash_roleplay.scenarios import ScenarioLibrary, load_library
+from hotdash_roleplay.services.certification import CertificationService
 from hotdash_roleplay.services.debrief import DebriefService
 from hotdash_roleplay.services.decisions import DecisionService
 from hotdash_roleplay.services.feedback import FeedbackService
@@ -32,6 +34,7 @@ class Services:
     # The clocks live sessions run on; tests inject fake ones instead of sleeping.
     now: Callable[[], float] = time.monotonic
     wall: Callable[[], float] = time.time
+    today: Callable[[], date] = date.today  # the certification's calendar
     people: PeopleService = field(init=False)
     sessions: SessionService = field(init=False)
     decisions: DecisionService = field(init=False)
@@ -41,6 +44,7 @@ class Services:
     reports: ReportService = field(init=False)
     session_data: SessionDataService = field(init=False)
     observer_access: ObserverAccessService = field(init=False)
+    certification: CertificationService = field(init=False)
 
     def __post_init__(self) -> None:
         self.people = PeopleService(self.store)
@@ -52,6 +56,9 @@ class Services:
         self.reports = ReportService(self.store, self.checklist, wall=lambda: self.wall())
         self.session_data = SessionDataService(self.store, self.checklist.keys)
         self.observer_access = ObserverAccessService(self.store)
+        self.certification = CertificationService(
+            self.store, self.decisions, self.history, self.today
+        )
 
     def live(self, session_id: int) -> LiveSession:
         return LiveSession(self.store, session_id, now=self.now, wall=self.wall)
@@ -64,9 +71,10 @@ def open_services(
     db_url: str | None = None,
     data_dir: str | Path | None = None,
     scenario_dirs: Sequence[Path] = (),
+    today: Callable[[], date] = date.today,
 ) -> Services:
     """Load the bundled library and plans, open and migrate the store."""
     library = load_library(scenario_dirs)
     plans = load_plans(library)
     store = open_store(resolve_url(db_url, data_dir))
-    return Services(store, library, load_checklist(), plans)
+    return Services(store, library, load_checklist(), plans, today=today)

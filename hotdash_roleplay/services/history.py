@@ -54,6 +54,16 @@ class FeedbackRecord(View):
     not_observed: int
 
 
+class SessionPlayed(View):
+    """A session the person took part in with at least one round played."""
+
+    session_id: int
+    title: str
+    mode: str
+    played_at: datetime
+    rounds_played: int
+
+
 class PersonHistory(View):
     person_id: int
     name: str
@@ -159,6 +169,31 @@ class HistoryService:
                 feedback_received=received,
                 feedback_given=given,
             )
+
+    def sessions_played(self, person_id: int, mode: str | None = None) -> list[SessionPlayed]:
+        """Sessions (optionally of one mode) where the person had a role in a finished round,
+        oldest first."""
+        with self._store.session() as db:
+            query = (
+                select(
+                    TrainingSession.id,
+                    TrainingSession.title,
+                    TrainingSession.mode,
+                    TrainingSession.created_at,
+                    func.count(func.distinct(Round.id)),
+                )
+                .join(Round, Round.session_id == TrainingSession.id)
+                .join(RoleAssignment, RoleAssignment.round_id == Round.id)
+                .where(RoleAssignment.person_id == person_id, Round.status == "done")
+                .group_by(TrainingSession.id)
+                .order_by(TrainingSession.created_at, TrainingSession.id)
+            )
+            if mode is not None:
+                query = query.where(TrainingSession.mode == mode)
+            return [
+                SessionPlayed(session_id=i, title=t, mode=m, played_at=at, rounds_played=n)
+                for i, t, m, at, n in db.execute(query)
+            ]
 
 
 _PLAYED_COLUMNS = (Round.status.label("round_status"), Round.clock_state)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -263,3 +265,100 @@ class ObserverToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+# -- Expert Operator Certification ----------------------------------------------------------
+
+
+class ModuleCompletionRow(Base):
+    __tablename__ = "cert_module_completions"
+    __table_args__ = (UniqueConstraint("person_id", "module"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    module: Mapped[int] = mapped_column(Integer)  # 1..6
+    completed_on: Mapped[date] = mapped_column(Date)
+    confirmed_by: Mapped[str] = mapped_column(String(120))
+
+
+class WeeklyMetricRow(Base):
+    __tablename__ = "cert_weekly_metrics"
+    __table_args__ = (UniqueConstraint("person_id", "week_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    week_start: Mapped[date] = mapped_column(Date)  # a Monday
+    approval_rate: Mapped[float] = mapped_column(Float)
+    avg_review_seconds: Mapped[float] = mapped_column(Float)
+    csat: Mapped[float] = mapped_column(Float)
+    first_contact_resolution: Mapped[float] = mapped_column(Float)
+    decision_accuracy: Mapped[float] = mapped_column(Float)
+    escalation_rate: Mapped[float | None] = mapped_column(Float, default=None)
+    source: Mapped[str] = mapped_column(String(200), default="typed")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MetricChangeRow(Base):
+    """A stored week replaced by different figures: who, when, from where, old and new."""
+
+    __tablename__ = "cert_metric_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_by: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(200))
+    old: Mapped[dict[str, Any]] = mapped_column(JSON)
+    new: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AIReportRow(Base):
+    __tablename__ = "cert_ai_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    submitted_on: Mapped[date] = mapped_column(Date)
+    reviewer: Mapped[str] = mapped_column(String(120), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    file_data: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+
+
+class MentorshipRow(Base):
+    __tablename__ = "cert_mentorships"
+    __table_args__ = (UniqueConstraint("person_id", "mentee_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    mentee: Mapped[str] = mapped_column(String(120))
+    mentee_key: Mapped[str] = mapped_column(String(120))  # casefold() of the name
+    started_on: Mapped[date] = mapped_column(Date)
+    graduated_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class ContributionRow(Base):
+    __tablename__ = "cert_contributions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # ContributionKind
+    title: Mapped[str] = mapped_column(String(200))
+    contributed_on: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text, default="")
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    file_data: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+
+
+class CertificationStepRow(Base):
+    __tablename__ = "cert_steps"
+    __table_args__ = (UniqueConstraint("person_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(30))  # Step
+    dated: Mapped[date] = mapped_column(Date)
+    by_name: Mapped[str] = mapped_column(String(120))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,332 @@
+"""The certification records of a session's participants, carried in the session's JSON export
+and merged on import, so a colleague's store gets them too.
+
+Merging is idempotent: a record already there is left alone (the same module, week, report,
+mentee, contribution or step), so importing twice adds nothing. A week whose figures differ is
+replaced only by figures updated later than the stored ones, and the change is kept in the
+metrics history like any other."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    model_validator,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotdash_roleplay.certification.dates import week_start
+from hotdash_roleplay.certification.evidence import MAX_ATTACHMENT
+from hotdash_roleplay.certification.metrics import range_problem
+from hotdash_roleplay.certification.program import MODULES, ContributionKind, Metric, Step
+from hotdash_roleplay.store.models import (
+    AIReportRow,
+    CertificationStepRow,
+    ContributionRow,
+    MentorshipRow,
+    MetricChangeRow,
+    ModuleCompletionRow,
+    Person,
+    WeeklyMetricRow,
+)
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Source = Annotated[str, StringConstraints(max_length=200)]
+FileName = Annotated[str, StringConstraints(max_length=255)]
+Text = Annotated[str, StringConstraints(max_length=100_000)]
+
+
+def _from_base64(value: object) -> object:
+    return base64.b64decode(value, validate=True) if isinstance(value, str) else value
+
+
+# An attached file: bytes in the store, base64 in the JSON file.
+File = Annotated[
+    bytes,
+    BeforeValidator(_from_base64),
+    PlainSerializer(lambda b: base64.b64encode(b).decode("ascii"), when_used="json"),
+    Field(max_length=MAX_ATTACHMENT),
+]
+Many = 2000  # records of one kind for one person
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModuleData(_Strict):
+    module: Annotated[int, Field(ge=min(MODULES), le=max(MODULES))]
+    completed_on: date
+    confirmed_by: Name
+
+
+class WeekData(_Strict):
+    week_start: date
+    approval_rate: float
+    avg_review_seconds: float
+    csat: float
+    first_contact_resolution: float
+    decision_accuracy: float
+    escalation_rate: float | None = None
+    source: Source
+    updated_at: datetime
+
+    @model_validator(mode="after")
+    def _in_range(self) -> WeekData:
+        if self.week_start != week_start(self.week_start):
+            raise ValueError("week_start must be a Monday")
+        for metric in Metric:
+            value = getattr(self, metric.value)
+            problem = None if value is None else range_problem(metric, value)
+            if problem:
+                raise ValueError(problem)
+        return self
+
+
+class ChangeData(_Strict):
+    week_start: date
+    changed_at: datetime
+    changed_by: Name
+    source: Source
+    old: dict[Annotated[str, StringConstraints(max_length=40)], float | None]
+    new: dict[Annotated[str, StringConstraints(max_length=40)], float | None]
+
+
+class ReportData(_Strict):
+    title: Title
+    submitted_on: date
+    reviewer: Annotated[str, StringConstraints(max_length=120)] = ""
+    text: Text = ""
+    file_name: FileName = ""
+    file_data: File | None = None
+
+
+class MentorshipData(_Strict):
+    mentee: Name
+    started_on: date
+    graduated_on: date | None = None
+
+
+class ContributionData(_Strict):
+    kind: ContributionKind
+    title: Title
+    contributed_on: date
+    text: Text = ""
+    file_name: FileName = ""
+    file_data: File | None = None
+
+
+class StepData(_Strict):
+    step: Step
+    on: date
+    by: Name
+    note: Text = ""
+
+
+class PersonCertificationData(_Strict):
+    person: Name
+    modules: Annotated[list[ModuleData], Field(max_length=len(MODULES))] = []
+    weeks: Annotated[list[WeekData], Field(max_length=Many)] = []
+    changes: Annotated[list[ChangeData], Field(max_length=Many)] = []
+    reports: Annotated[list[ReportData], Field(max_length=Many)] = []
+    mentorships: Annotated[list[MentorshipData], Field(max_length=Many)] = []
+    contributions: Annotated[list[ContributionData], Field(max_length=Many)] = []
+    steps: Annotated[list[StepData], Field(max_length=len(Step))] = []
+
+    @property
+    def empty(self) -> bool:
+        return not any(
+            (
+                self.modules,
+                self.weeks,
+                self.reports,
+                self.mentorships,
+                self.contributions,
+                self.steps,
+            )
+        )
+
+
+_FIGURES = tuple(m.value for m in Metric)
+
+
+def certification_export(db: Session, people: list[Person]) -> list[PersonCertificationData]:
+    """The certification records of these people (those with none are left out)."""
+    out = []
+    for p in people:
+        where = {"person_id": p.id}
+        data = PersonCertificationData(
+            person=p.name,
+            modules=[
+                ModuleData(
+                    module=r.module, completed_on=r.completed_on, confirmed_by=r.confirmed_by
+                )
+                for r in db.scalars(select(ModuleCompletionRow).filter_by(**where))
+            ],
+            weeks=[
+                WeekData(
+                    week_start=r.week_start,
+                    source=r.source,
+                    updated_at=r.updated_at,
+                    **{c: getattr(r, c) for c in _FIGURES},
+                )
+                for r in db.scalars(select(WeeklyMetricRow).filter_by(**where))
+            ],
+            changes=[
+                ChangeData(
+                    week_start=r.week_start,
+                    changed_at=r.changed_at,
+                    changed_by=r.changed_by,
+                    source=r.source,
+                    old=r.old,
+                    new=r.new,
+                )
+                for r in db.scalars(select(MetricChangeRow).filter_by(**where))
+            ],
+            reports=[
+                ReportData(
+                    title=r.title,
+                    submitted_on=r.submitted_on,
+                    reviewer=r.reviewer,
+                    text=r.text,
+                    file_name=r.file_name,
+                    file_data=r.file_data,
+                )
+                for r in db.scalars(select(AIReportRow).filter_by(**where))
+            ],
+            mentorships=[
+                MentorshipData(
+                    mentee=r.mentee, started_on=r.started_on, graduated_on=r.graduated_on
+                )
+                for r in db.scalars(select(MentorshipRow).filter_by(**where))
+            ],
+            contributions=[
+                ContributionData(
+                    kind=ContributionKind(r.kind),
+                    title=r.title,
+                    contributed_on=r.contributed_on,
+                    text=r.text,
+                    file_name=r.file_name,
+                    file_data=r.file_data,
+                )
+                for r in db.scalars(select(ContributionRow).filter_by(**where))
+            ],
+            steps=[
+                StepData(step=Step(r.step), on=r.dated, by=r.by_name, note=r.note)
+                for r in db.scalars(select(CertificationStepRow).filter_by(**where))
+            ],
+        )
+        if not data.empty:
+            out.append(data)
+    return out
+
+
+def merge_certification(
+    db: Session, records: list[PersonCertificationData], person: Callable[[str], Person]
+) -> int:
+    """Add what this store does not have yet; returns how many records were added or updated."""
+    changed = 0
+    for data in records:
+        p = person(data.person)
+        db.flush()
+        changed += _merge_person(db, p.id, data)
+    return changed
+
+
+def _merge_person(db: Session, pid: int, data: PersonCertificationData) -> int:
+    added = 0
+    modules = {r.module for r in db.scalars(select(ModuleCompletionRow).filter_by(person_id=pid))}
+    for m in data.modules:
+        if m.module not in modules:
+            db.add(ModuleCompletionRow(person_id=pid, **m.model_dump()))
+            added += 1
+    weeks = {r.week_start: r for r in db.scalars(select(WeeklyMetricRow).filter_by(person_id=pid))}
+    changes = {
+        (r.week_start, r.changed_at)
+        for r in db.scalars(select(MetricChangeRow).filter_by(person_id=pid))
+    }
+    for w in data.weeks:
+        row = weeks.get(w.week_start)
+        figures = {c: getattr(w, c) for c in _FIGURES}
+        if row is None:
+            db.add(
+                WeeklyMetricRow(
+                    person_id=pid,
+                    week_start=w.week_start,
+                    source=w.source,
+                    updated_at=w.updated_at,
+                    **figures,
+                )
+            )
+            added += 1
+        elif w.updated_at > row.updated_at and figures != {c: getattr(row, c) for c in _FIGURES}:
+            old = {c: getattr(row, c) for c in _FIGURES}
+            db.add(
+                MetricChangeRow(
+                    person_id=pid,
+                    week_start=w.week_start,
+                    changed_at=w.updated_at,
+                    changed_by="import",
+                    source=w.source,
+                    old=old,
+                    new=figures,
+                )
+            )
+            changes.add((w.week_start, w.updated_at))
+            for c, v in figures.items():
+                setattr(row, c, v)
+            row.source, row.updated_at = w.source, w.updated_at
+            added += 1
+    for c in data.changes:
+        if (c.week_start, c.changed_at) not in changes:
+            db.add(MetricChangeRow(person_id=pid, **c.model_dump()))
+            added += 1
+    reports = {
+        (r.title, r.submitted_on) for r in db.scalars(select(AIReportRow).filter_by(person_id=pid))
+    }
+    for r in data.reports:
+        if (r.title, r.submitted_on) not in reports:
+            db.add(AIReportRow(person_id=pid, **r.model_dump()))
+            added += 1
+    mentees = {r.mentee_key: r for r in db.scalars(select(MentorshipRow).filter_by(person_id=pid))}
+    for m in data.mentorships:
+        row = mentees.get(m.mentee.casefold())
+        if row is None:
+            db.add(MentorshipRow(person_id=pid, mentee_key=m.mentee.casefold(), **m.model_dump()))
+            added += 1
+        elif row.graduated_on is None and m.graduated_on is not None:
+            row.graduated_on = m.graduated_on
+            added += 1
+    contributions = {
+        (r.kind, r.title, r.contributed_on)
+        for r in db.scalars(select(ContributionRow).filter_by(person_id=pid))
+    }
+    for c in data.contributions:
+        if (c.kind.value, c.title, c.contributed_on) not in contributions:
+            db.add(
+                ContributionRow(
+                    person_id=pid, **c.model_dump(mode="python") | {"kind": c.kind.value}
+                )
+            )
+            added += 1
+    steps = {r.step for r in db.scalars(select(CertificationStepRow).filter_by(person_id=pid))}
+    for s in data.steps:
+        if s.step.value not in steps:
+            db.add(
+                CertificationStepRow(
+                    person_id=pid, step=s.step.value, dated=s.on, by_name=s.by, note=s.note
+                )
+            )
+            added += 1
+    return added
