@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from hotdash_roleplay.checklist import Checklist, ChecklistAnswers, Mark, aggregate
+from hotdash_roleplay.clock import ClockState
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote, RequestedDecision, Urgency
@@ -510,25 +511,22 @@ def _decision_info(d: OperatorDecision) -> DecisionInfo:
 
 def _phase_times(rnd: Round, session: TrainingSession) -> tuple[PhaseTime, ...]:
     """Planned vs actual from the saved clock state (a running phase counts up to now)."""
-    state = rnd.clock_state
-    if not state or rnd.status not in PLAYED:
+    if not rnd.clock_state or rnd.status not in PLAYED:
         return ()
+    state = ClockState.model_validate(rnd.clock_state)
     plan = {str(p["key"]): (str(p["title"]), int(p["seconds"])) for p in session.plan["phases"]}
-    elapsed = [float(x) for x in state.get("elapsed_before_run", [])]
-    adjusted = [int(x) for x in state.get("planned_seconds", [])]
-    running_since = state.get("running_since_wall")
-    index = int(state.get("phase_index", 0))
-    if running_since is not None and 0 <= index < len(elapsed):
-        elapsed[index] += max(0.0, datetime.now(UTC).timestamp() - float(running_since))
+    elapsed = state.elapsed_at(datetime.now(UTC).timestamp())
     times = []
-    for i, key in enumerate(state.get("phase_keys", [])):
-        title, planned = plan.get(str(key), (str(key), adjusted[i] if i < len(adjusted) else 0))
+    for key, adjusted, actual in zip(
+        state.phase_keys, state.planned_seconds, elapsed, strict=True
+    ):
+        title, planned = plan.get(key, (key, adjusted))
         times.append(
             PhaseTime(
                 title=title,
                 planned_seconds=planned,
-                adjusted_seconds=adjusted[i] if i < len(adjusted) else planned,
-                actual_seconds=elapsed[i] if i < len(elapsed) else 0.0,
+                adjusted_seconds=adjusted,
+                actual_seconds=actual,
             )
         )
     return tuple(times)

@@ -19,6 +19,7 @@ from hotdash_roleplay.services.history import HistoryService
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.observer_access import ObserverAccessService
 from hotdash_roleplay.services.people import PeopleService
+from hotdash_roleplay.services.room import RoomService
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.store.engine import Store, open_store, resolve_url
 
@@ -41,6 +42,7 @@ class Services:
     reports: ReportService = field(init=False)
     session_data: SessionDataService = field(init=False)
     observer_access: ObserverAccessService = field(init=False)
+    room: RoomService = field(init=False)
 
     def __post_init__(self) -> None:
         self.people = PeopleService(self.store)
@@ -52,6 +54,7 @@ class Services:
         self.reports = ReportService(self.store, self.checklist)
         self.session_data = SessionDataService(self.store, self.checklist.keys)
         self.observer_access = ObserverAccessService(self.store)
+        self.room = RoomService(self.store)
 
     def live(self, session_id: int) -> LiveSession:
         return LiveSession(self.store, session_id, now=self.now, wall=self.wall)
