@@ -81,10 +81,12 @@ class MainWindow(QMainWindow):
         self.show_start()
 
     def resume_last(self) -> None:
-        """After a restart (or a crash), reopen the session the console showed, if it is live."""
+        """After a restart (or a crash), reopen the session the console showed, if it is live
+        and no session was opened meanwhile."""
         session_id = QSettings().value(self._last_key(), None, type=int)
-        if not session_id:
+        if not session_id or self.console is not None:
             return
+
         try:
             detail = self.services.sessions.get(session_id)
         except UserError:
@@ -125,7 +127,8 @@ class MainWindow(QMainWindow):
         for action in self._store_actions:
             action.setEnabled(False)  # until attach(): the store is still opening
         session.addSeparator()
-        quit_action = self._action(session, "&Quit", QKeySequence.StandardKey.Quit)
+        # Ctrl+Q everywhere: the platform standard has no key for Quit on Windows.
+        quit_action = self._action(session, "&Quit", QKeySequence("Ctrl+Q"))
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         quit_action.triggered.connect(self.request_quit)
         self.quit_action = quit_action

@@ -517,9 +517,7 @@ def _phase_times(rnd: Round, session: TrainingSession) -> tuple[PhaseTime, ...]:
     plan = {str(p["key"]): (str(p["title"]), int(p["seconds"])) for p in session.plan["phases"]}
     elapsed = state.elapsed_at(datetime.now(UTC).timestamp())
     times = []
-    for key, adjusted, actual in zip(
-        state.phase_keys, state.planned_seconds, elapsed, strict=True
-    ):
+    for key, adjusted, actual in zip(state.phase_keys, state.planned_seconds, elapsed, strict=True):
         title, planned = plan.get(key, (key, adjusted))
         times.append(
             PhaseTime(
