@@ -125,7 +125,6 @@ def run_app(
             quit_: asyncio.Future[int] = loop.create_future()
             app.aboutToQuit.connect(lambda: quit_.done() or quit_.set_result(0))
             code = runner.run(_run(window, session_id, quit_))
-
             runner.run(_stop_serving(window))
             return code
     finally:

@@ -86,7 +86,6 @@ class MainWindow(QMainWindow):
         session_id = QSettings().value(self._last_key(), None, type=int)
         if not session_id or self.console is not None:
             return
-
         try:
             detail = self.services.sessions.get(session_id)
         except UserError:
@@ -306,14 +305,12 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 self.request_quit()
                 return
-
         self._quitting = True
         self._drop_console()
         super().closeEvent(event)
         self.closed.emit()
 
     def _drop_console(self) -> None:
-
         if self.console is None:
             return
         self.stack.removeWidget(self.console)
