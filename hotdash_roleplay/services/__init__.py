@@ -21,6 +21,7 @@ from hotdash_roleplay.services.history import HistoryService
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.observer_access import ObserverAccessService
 from hotdash_roleplay.services.people import PeopleService
+from hotdash_roleplay.services.room import RoomService
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.store.engine import Store, open_store, resolve_url
 
@@ -45,6 +46,7 @@ class Services:
     session_data: SessionDataService = field(init=False)
     observer_access: ObserverAccessService = field(init=False)
     certification: CertificationService = field(init=False)
+    room: RoomService = field(init=False)
 
     def __post_init__(self) -> None:
         self.people = PeopleService(self.store)
@@ -59,6 +61,7 @@ class Services:
         self.certification = CertificationService(
             self.store, self.decisions, self.history, self.today
         )
+        self.room = RoomService(self.store)
 
     def live(self, session_id: int) -> LiveSession:
         return LiveSession(self.store, session_id, now=self.now, wall=self.wall)

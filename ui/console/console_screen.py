@@ -35,6 +35,7 @@ from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.played import rounds_played_text
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.room import ProjectorPlacement
 from ui.console import follow
 from ui.console.checklist_panel import ChecklistPanel
 from ui.console.decision_panel import DecisionPanel, set_box_role
@@ -273,6 +274,20 @@ class ConsoleScreen(QWidget):
     def toggle(self) -> None:
         self._run(self._live.toggle)
 
+    @property
+    def running_phase(self) -> str | None:
+        """The title of the phase whose clock is counting, else None (leaving the console
+        then asks whether to pause it)."""
+        view = self._live.view()
+        running = self._live.round is not None and view.status is Status.RUNNING
+        return view.phase_title if running else None
+
+    def pause(self) -> None:
+        if self.running_phase is not None:
+            self.toggle()
+
+
+
     def adjust(self, seconds: int) -> None:
         before = self._live.view().planned_seconds
         if (
@@ -362,12 +377,14 @@ class ConsoleScreen(QWidget):
     def _screen_chosen(self, _index: int) -> None:
         if self.projector is not None and self.projector.isVisible():
             self.projector.show_on(self.chosen_screen(), self.projector.isFullScreen())
+            self._remember_projector(self.projector.placement())
 
     def ensure_projector(self) -> ProjectorWindow:
         if self.projector is None:
             self.projector = ProjectorWindow(self._services, self._live, self.observers)
             self.projector.command.connect(self._projector_command)
             self.projector.installEventFilter(self)
+            self.projector.placement_changed.connect(self._remember_projector)
         return self.projector
 
     def toggle_projector(self) -> None:
@@ -375,8 +392,25 @@ class ConsoleScreen(QWidget):
         projector = self.ensure_projector()
         if not projector.isVisible():
             projector.show_on(self.chosen_screen(), full_screen=True)
+            self._remember_projector(projector.placement())
         else:
             projector.toggle_full_screen()
+
+    def restore_projector(self) -> None:
+        """Reopen the projector as the trainer left it in this session (after a restart too):
+        on the same screen when it is still there, full-screen if it was."""
+        placement = self._services.room.projector(self._live.session_id)
+        if placement is None:
+            return
+        names = [self.screen_box.itemData(i).name() for i in range(self.screen_box.count())]
+        if placement.screen in names:
+            self.screen_box.blockSignals(True)
+            self.screen_box.setCurrentIndex(names.index(placement.screen))
+            self.screen_box.blockSignals(False)
+        self.ensure_projector().show_on(self.chosen_screen(), placement.full_screen)
+
+    def _remember_projector(self, placement: ProjectorPlacement | None) -> None:
+        self._services.room.set_projector(self._live.session_id, placement)
 
     def hide_projector(self) -> None:
         if self.projector is not None:
@@ -519,7 +553,10 @@ class ConsoleScreen(QWidget):
         # task); without a loop it stops listening at once.
         self.observers.close_soon()
         if self.projector is not None:
+            # Closed with the console, not by the trainer: a restart reopens it.
+            self.projector.placement_changed.disconnect(self._remember_projector)
             self.projector.close()
+
             self.projector.deleteLater()
             self.projector = None
         super().closeEvent(event)
