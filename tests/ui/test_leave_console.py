@@ -153,7 +153,8 @@ def test_the_projector_reopens_as_the_trainer_left_it(
     reopened = console_of(again).projector
     assert reopened is not None and reopened.isVisible() and not reopened.isFullScreen()
 
-    qtbot.mouseClick(console_of(again).projector_button, Qt.MouseButton.LeftButton)  # "Hide projector"
+    # The one projector button reads "Hide projector" while it is shown.
+    qtbot.mouseClick(console_of(again).projector_button, Qt.MouseButton.LeftButton)
     assert services.room.projector(sid) is None  # closed by the trainer: stays closed
     again.close()
     third = MainWindow(services)
