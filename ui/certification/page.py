@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QCloseEvent
 from PySide6.QtWidgets import (
@@ -168,6 +169,7 @@ class CertificationPage(QWidget):
     every change it makes."""
 
     changed = Signal()
+    closed = Signal()
 
     def __init__(
         self,
@@ -689,8 +691,9 @@ class CertificationPage(QWidget):
             self._export(self, self.record.name)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.dialog is not None and self.dialog.isVisible():
+        if self.dialog is not None and shiboken6.isValid(self.dialog):
             self.dialog.close()
+        self.closed.emit()
         super().closeEvent(event)
 
 

@@ -164,5 +164,6 @@ class StepsPanel(QWidget):
             row.recorded.connect(self.changed)
             self.rows[view.step] = row
             self._layout.insertWidget(self._layout.count() - 1, row)
+            row.show()  # now, not on the next turn of the loop: a click may come first
         self.recertification.setText(record.recertification_note)
         self.recertification.setVisible(bool(record.recertification_note))

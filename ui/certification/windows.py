@@ -34,7 +34,7 @@ class CertificationWindows(QObject):
             page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             key = id(page)
             self.pages[key] = page
-            page.destroyed.connect(lambda *_: self.pages.pop(key, None))
+            page.closed.connect(lambda: self.pages.pop(key, None))
             page.changed.connect(self._changed)
         else:
             page.refresh()
