@@ -77,7 +77,16 @@ STATE_ROLE = {
     CertificationState.RECERTIFICATION_DUE: "notice",
     CertificationState.RECERTIFICATION_OVERDUE: "error",
 }
-WEEK_COLUMNS = ("Week of", *(t.label for t in THRESHOLDS), "Escalation rate", "Result", "Notes")
+# Short headers so a week fits the window; each header's tooltip has the full label and rule.
+SHORT_METRICS = {
+    Metric.APPROVAL_RATE: "Approval",
+    Metric.AVG_REVIEW_SECONDS: "Review time",
+    Metric.CSAT: "CSAT",
+    Metric.FIRST_CONTACT_RESOLUTION: "FCR",
+    Metric.DECISION_ACCURACY: "Accuracy",
+}
+WEEK_COLUMNS = ("Week of", *(SHORT_METRICS[t.metric] for t in THRESHOLDS), "Escalation",
+                "Result", "Notes")  # fmt: skip
 ESCALATION_COLUMN = len(THRESHOLDS) + 1
 ID = Qt.ItemDataRole.UserRole
 
@@ -278,6 +287,13 @@ class CertificationPage(QWidget):
         self.weeks.setObjectName("weeksTable")
         self.weeks.setAccessibleName("Weekly metrics, week by week")
         self.weeks.setHorizontalHeaderLabels(list(WEEK_COLUMNS))
+        for col, threshold in enumerate(THRESHOLDS, start=1):
+            header_item = self.weeks.horizontalHeaderItem(col)
+            header_item.setToolTip(f"{threshold.label} ({threshold.rule})")
+        low, high = ESCALATION_BAND
+        self.weeks.horizontalHeaderItem(ESCALATION_COLUMN).setToolTip(
+            f"Escalation rate: {number(low)}–{number(high)} % optimal, for information"
+        )
         self.weeks.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.weeks.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.weeks.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -476,6 +492,9 @@ class CertificationPage(QWidget):
             if not check.met:
                 cell.setForeground(bad)
                 cell.setText(f"{number(check.value)}{unit} ✗")
+            elif check.metric is Metric.APPROVAL_RATE and week.caution:
+                cell.setText(f"{number(check.value)}{unit} ⚠")
+                cell.setToolTip(week.caution)
             self.weeks.setItem(row, col, cell)
         escalation = week.figures.escalation_rate
         unit = METRIC_UNITS[Metric.ESCALATION_RATE]
@@ -704,8 +723,11 @@ def what_is_left(record: PersonCertification) -> str:
     lines = [f"• {r.label}: {r.missing}" for r in record.requirements if not r.met]
     step = next((s for s in record.steps if not s.done), None)
     if step is not None:
-        hint = f" — {step.refusal}" if step.refusal else " — can be recorded now"
-        lines.append(f"Next step: {step.step.label}{hint}")
+        lines.append(
+            f"Next step: {step.refusal}"
+            if step.refusal
+            else f"Next step: {step.step.label} can be recorded now."
+        )
     return "What is left:\n" + "\n".join(lines)
 
 

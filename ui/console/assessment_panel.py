@@ -78,7 +78,8 @@ class AssessmentPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setMinimumHeight(250)
+        # Small enough that the marks and a refusal stay in view in the console's tab.
+        self.table.setMinimumHeight(150)
         self.table.itemSelectionChanged.connect(self._load_selected)
 
         self.round_label = QLabel(self)
