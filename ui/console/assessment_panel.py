@@ -78,6 +78,7 @@ class AssessmentPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         # Small enough that the marks and a refusal stay in view in the console's tab.
         self.table.setMinimumHeight(150)
         self.table.itemSelectionChanged.connect(self._load_selected)
