@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
@@ -181,8 +180,3 @@ class ImportForm(RecordForm):
         )
         remember_name(self.by.text())
         return result
-
-
-def set_week(edit: QWidget, day: date) -> None:
-    """Point a date field at a day (tests and the table's "correct this week")."""
-    edit.setDate(QDate(day.year, day.month, day.day))  # type: ignore[attr-defined]
