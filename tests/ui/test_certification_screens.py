@@ -22,6 +22,7 @@ from hotdash_roleplay.certification.program import (
     RequirementStatus,
     Step,
 )
+from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.services import Services, open_services
 from ui import export_actions
 from ui.certification.evidence_forms import (
@@ -167,6 +168,23 @@ def test_the_assessor_marks_eight_decisions_in_the_console(
     top = page.assessments.topLevelItem(0)
     assert top.child(0).text(3) == "Correct (overridden)"
     assert top.child(0).text(4).startswith("Approving was right")
+
+
+def test_a_decision_recorded_in_the_console_reaches_the_assessment_tab(
+    qtbot: QtBot, window: MainWindow, svc: Services
+) -> None:
+    detail = svc.sessions.create_session("certification-assessment", ["Ann"], trainer="Asa")
+    window.open_console(detail.id)
+    console = window.console
+    assert console is not None
+    panel = console.assessment  # type: ignore[attr-defined]
+    assert panel.table.item(0, 2).text() == "not decided yet"
+    assert not panel.save_button.isEnabled()
+    click(qtbot, console.decision.choices[Decision.APPROVE])  # type: ignore[attr-defined]
+    click(qtbot, console.decision.record_button)  # type: ignore[attr-defined]
+    assert panel.table.item(0, 2).text() == "Approve"
+    assert panel.save_button.isEnabled() and panel.not_correct.isChecked()
+    assert panel.score.text().startswith("1 of 8 marked, 0 correct so far")
 
 
 def test_the_assessment_tab_is_only_in_certification_sessions(
