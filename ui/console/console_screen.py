@@ -70,6 +70,22 @@ def _debrief_panel(services: Services, live: LiveSession, parent: QWidget) -> QW
     return DebriefPanel(services, live, parent)
 
 
+def _assessment_panel(
+    services: Services, live: LiveSession, decision: DecisionPanel, parent: QWidget
+) -> QWidget | None:
+    """The assessor's marks, in a certification assessment only; they follow each decision
+    recorded."""
+    from hotdash_roleplay.plans import PlanMode
+
+    if live.detail.mode != PlanMode.CERTIFICATION:
+        return None
+    from ui.console.assessment_panel import AssessmentPanel
+
+    panel = AssessmentPanel(services.certification, live.detail.id, parent)
+    decision.recorded.connect(lambda _view: panel.refresh())
+    return panel
+
+
 def _scrolled(page: QWidget, parent: QWidget) -> QScrollArea:
     """A tab page in a scroll area, so a tall panel cannot stretch the console off the screen."""
     area = QScrollArea(parent)
@@ -186,6 +202,11 @@ class ConsoleScreen(QWidget):
             ("people", "People", self.people),
         ):
             self._tab_index[key] = self.tabs.addTab(_scrolled(page, self), title)
+        self.assessment = _assessment_panel(self._services, self._live, self.decision, self)
+        if self.assessment is not None:
+            self._tab_index["assessment"] = self.tabs.addTab(
+                _scrolled(self.assessment, self), "Assessment"
+            )
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.card)
         self.splitter.addWidget(self.tabs)
