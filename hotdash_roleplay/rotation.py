@@ -125,7 +125,7 @@ class RoundRoles:
 
     def people(self) -> tuple[str, ...]:
         """Everyone with a role this round (not the trainer), in role order."""
-        head = (self.operator, self.ai_system)
+        head: tuple[str, ...] = (self.operator, self.ai_system)
         if self.facilitator is not None:
             head += (self.facilitator,)
         return head + self.observers

@@ -11,7 +11,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,7 +37,7 @@ class _DuplicateKey(yaml.MarkedYAMLError):
     """PyYAML silently keeps the last of two equal keys; a trainer would lose text unnoticed."""
 
 
-class _Checks:
+class _Checks(yaml.constructor.SafeConstructor):
     """yaml.SafeLoader's behaviour minus two traps for hand-edited files (see also resolvers).
 
     - Duplicate keys in one mapping are an error, see ``_DuplicateKey``.
@@ -45,7 +45,9 @@ class _Checks:
       which would turn a two-minute phase into two hours. Here ``2:00`` stays text.
     """
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    def construct_mapping(
+        self, node: yaml.MappingNode, deep: bool = False
+    ) -> dict[Hashable, Any]:
         seen: dict[str, yaml.Node] = {}
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode):
@@ -58,7 +60,7 @@ class _Checks:
                         f"{first.start_mark.line + 1}); keep only one",
                         key_node.start_mark,
                     )
-        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+        return super().construct_mapping(node, deep=deep)
 
 
 class _Loader(_Checks, yaml.SafeLoader):
@@ -71,7 +73,7 @@ class _Loader(_Checks, yaml.SafeLoader):
 _FastLoader: type[yaml.SafeLoader] | None = None
 if getattr(yaml, "__with_libyaml__", False):
 
-    class _CLoader(_Checks, yaml.CSafeLoader):  # type: ignore[misc]
+    class _CLoader(_Checks, yaml.CSafeLoader):
         pass
 
     _FastLoader = _CLoader  # type: ignore[assignment]
@@ -425,8 +427,8 @@ def describe_error(err: ErrorDetails, model: type[BaseModel]) -> str:
         bound = "at least" if "ge" in ctx else "above"
         return f"{_num(value)} is too small (must be {bound} {limit})"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
-        hint = ": write the percent from 0 to 100 without a % sign" if name == "confidence" else ""
-        return f"should be a whole number, not {_kind(value)}{hint}"
+        tip = ": write the percent from 0 to 100 without a % sign" if name == "confidence" else ""
+        return f"should be a whole number, not {_kind(value)}{tip}"
     if kind in {"float_type", "float_parsing"}:
         return f"should be a number, not {_kind(value)}"
     if kind in {"bool_type", "bool_parsing"}:
@@ -467,6 +469,7 @@ class _Dumper(yaml.SafeDumper):
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # Multi-line text as a literal block so it reads as written; long lines folded (">") so
     # they wrap without quotes. PyYAML falls back to quoting when a style cannot hold the text.
+    style: str | None
     if any(char in value for char in "\r\x85\u2028\u2029"):
         style = '"'  # rare line breaks survive only as escapes (PyYAML mangles them otherwise)
     elif "\n" in value:

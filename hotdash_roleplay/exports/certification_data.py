@@ -284,13 +284,13 @@ def _merge_person(db: Session, pid: int, data: PersonCertificationData) -> int:
                 )
             )
             changes.add((w.week_start, w.updated_at))
-            for c, v in figures.items():
-                setattr(row, c, v)
+            for column, value in figures.items():
+                setattr(row, column, value)
             row.source, row.updated_at = w.source, w.updated_at
             added += 1
-    for c in data.changes:
-        if (c.week_start, c.changed_at) not in changes:
-            db.add(MetricChangeRow(person_id=pid, **c.model_dump()))
+    for change in data.changes:
+        if (change.week_start, change.changed_at) not in changes:
+            db.add(MetricChangeRow(person_id=pid, **change.model_dump()))
             added += 1
     reports = {
         (r.title, r.submitted_on) for r in db.scalars(select(AIReportRow).filter_by(person_id=pid))
@@ -300,23 +300,25 @@ def _merge_person(db: Session, pid: int, data: PersonCertificationData) -> int:
             db.add(AIReportRow(person_id=pid, **r.model_dump()))
             added += 1
     mentees = {r.mentee_key: r for r in db.scalars(select(MentorshipRow).filter_by(person_id=pid))}
-    for m in data.mentorships:
-        row = mentees.get(m.mentee.casefold())
-        if row is None:
-            db.add(MentorshipRow(person_id=pid, mentee_key=m.mentee.casefold(), **m.model_dump()))
+    for mentorship in data.mentorships:
+        key = mentorship.mentee.casefold()
+        known = mentees.get(key)
+        if known is None:
+            db.add(MentorshipRow(person_id=pid, mentee_key=key, **mentorship.model_dump()))
             added += 1
-        elif row.graduated_on is None and m.graduated_on is not None:
-            row.graduated_on = m.graduated_on
+        elif known.graduated_on is None and mentorship.graduated_on is not None:
+            known.graduated_on = mentorship.graduated_on
             added += 1
     contributions = {
         (r.kind, r.title, r.contributed_on)
         for r in db.scalars(select(ContributionRow).filter_by(person_id=pid))
     }
-    for c in data.contributions:
-        if (c.kind.value, c.title, c.contributed_on) not in contributions:
+    for contribution in data.contributions:
+        kind = contribution.kind.value
+        if (kind, contribution.title, contribution.contributed_on) not in contributions:
             db.add(
                 ContributionRow(
-                    person_id=pid, **c.model_dump(mode="python") | {"kind": c.kind.value}
+                    person_id=pid, **contribution.model_dump(mode="python") | {"kind": kind}
                 )
             )
             added += 1

@@ -35,6 +35,7 @@ from hotdash_roleplay.exports.pdf_layout import (
     MUTED,
     RULE,
     WARN,
+    Cell,
     Plain,
     Running,
     build_pdf,
@@ -221,7 +222,7 @@ def _metrics(record: PersonCertification) -> list[Flowable]:
     out.append(
         table(
             ["Week of", "Approval %", "Review s", "CSAT", "FCR %", "Accuracy %", "Esc. %", ""],
-            rows,  # type: ignore[arg-type]
+            rows,
             [1.05, 0.95, 0.85, 0.6, 0.75, 0.95, 0.7, 1.35],
             align_right=(1, 2, 3, 4, 5, 6),
         )
@@ -301,7 +302,7 @@ def _assessment(a: Assessment) -> list[Flowable]:
         markup(f'<font color="{colour.hexval()}"><b>{safe(a.verdict)}</b></font>'),
         table(
             ["#", "Scenario", "Decision", "Expert decision", "Mark", "Assessor's reason"],
-            rows,  # type: ignore[arg-type]
+            rows,
             [0.3, 1.75, 1.2, 1.3, 0.95, 1.7],
         ),
     ]
@@ -404,9 +405,9 @@ def _steps(record: PersonCertification) -> list[Flowable]:
     rows = []
     for s in record.steps:
         if s.record:
-            when: object = Plain(short_date(s.record.on))
-            who: object = f"{s.step.by_label}: {s.record.by}"
-            extra: object = s.record.note
+            when: Cell = Plain(short_date(s.record.on))
+            who: Cell = f"{s.step.by_label}: {s.record.by}"
+            extra: Cell = s.record.note
         else:
             when, who = Plain("Not yet", MUTED), ""
             extra = s.refusal or ""
@@ -415,7 +416,7 @@ def _steps(record: PersonCertification) -> list[Flowable]:
         *heading("Certification process", 1),
         table(
             ["Step", "The program says", "Date", "Name", "Note, or what it waits for"],
-            rows,  # type: ignore[arg-type]
+            rows,
             [1.5, 1.4, 1.0, 1.4, 1.9],
         ),
     ]
@@ -424,7 +425,7 @@ def _steps(record: PersonCertification) -> list[Flowable]:
 def _sign_off(record: PersonCertification) -> list[Flowable]:
     s = styles()
     blank = Plain("")
-    rows = [
+    rows: list[list[Plain | str]] = [
         [Plain("Role", bold=True), Plain("Name", bold=True), Plain("Signature", bold=True),
          Plain("Date", bold=True)],
         [Plain("Candidate"), record.name, blank, blank],

@@ -29,6 +29,7 @@ from hotdash_roleplay.exports.pdf_layout import (
     GOOD,
     MUTED,
     WARN,
+    Cell,
     Plain,
     Running,
     build_pdf,
@@ -94,7 +95,7 @@ def _first_page(report: SessionReport) -> list[Flowable]:
     s = styles()
     p = report.patterns
     names = ", ".join(report.participants) or "None"
-    facts: list[tuple[str, object]] = [
+    facts: list[tuple[str, Cell]] = [
         ("Date", day(report.created_at)),
         ("Trainer", report.trainer or "Not recorded"),
         ("Session plan", f"{report.plan_title} ({report.mode})"),
@@ -115,7 +116,7 @@ def _first_page(report: SessionReport) -> list[Flowable]:
         markup(KIND, s.title),
         para(report.title, s.subtitle),
         spacer(3),
-        fields_table(facts),  # type: ignore[arg-type]
+        fields_table(facts),
         spacer(5),
         figures(_key_figures(p)),
         spacer(2),
@@ -256,7 +257,7 @@ def _rotation(report: SessionReport) -> list[Flowable]:
     out.append(
         table(
             ["Round", "Scenario", "Operator", "AI System", "Facilitator", "Observers", "Status"],
-            rows,  # type: ignore[arg-type]
+            rows,
             [0.75, 1.6, 1.1, 1.1, 1.1, 1.9, 1.0],
         )
     )
@@ -301,7 +302,7 @@ def _participants(report: SessionReport) -> list[Flowable]:
     out.append(
         table(
             ["Participant", "Rounds played, by role", "As operator", "Time", "Criteria met"],
-            rows,  # type: ignore[arg-type]
+            rows,
             [95, 135, 150, 45, 68],
             align_right=(3, 4),
         )
@@ -364,7 +365,7 @@ def _checklist_summary(r: RoundReport) -> list[Flowable]:
             note(f"{_count(r.submitted, 'checklist')} submitted."),
             table(
                 ["Criterion", "Met", "Not met", "Not observed", "Calibration"],
-                rows,  # type: ignore[arg-type]
+                rows,
                 [1.7, 0.6, 0.75, 1.0, 1.4],
             ),
         )
@@ -449,7 +450,8 @@ def _kept(*flowables: Flowable) -> KeepTogether:
     already checks the room it needs."""
     flat: list[Flowable] = []
     for f in flowables:
-        inner = f._content if isinstance(f, KeepTogether) else [f]
+        # reportlab keeps a group's flowables in _content, which types-reportlab leaves out
+        inner = f._content if isinstance(f, KeepTogether) else [f]  # type: ignore[attr-defined]
         flat += [g for g in inner if not isinstance(g, CondPageBreak)]
     return keep(*flat)
 

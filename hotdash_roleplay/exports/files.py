@@ -58,7 +58,7 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path | str, write: Callable[[Path], None]) -> Path:
+def write_atomically(path: Path | str, write: Callable[[Path], object]) -> Path:
     """Call `write` on a temporary file in the target folder, then rename it over `path`."""
     path = check_target(path)
     try:

@@ -11,6 +11,7 @@ from hotdash_roleplay.exports.pdf_layout import (
     MUTED,
     WARN,
     Bullets,
+    Cell,
     Plain,
     bullets,
     duration,
@@ -117,7 +118,7 @@ def phases_block(r: RoundReport) -> list[Flowable]:
     if not r.phases:
         out.append(note("The phase clock was not run in this round."))
         return out
-    rows: list[list[object]] = []
+    rows: list[list[Cell]] = []
     for p in r.phases:
         if not p.reached:
             cell = Plain("not run")
@@ -153,7 +154,7 @@ def phases_block(r: RoundReport) -> list[Flowable]:
     out.append(
         table(
             ["Phase", "Planned", "Adjusted", "Actual", "Against the plan"],
-            rows,  # type: ignore[arg-type]
+            rows,
             [1.6, 0.8, 0.9, 0.8, 1.4],
             align_right=(1, 2, 3),
         )
@@ -170,7 +171,7 @@ def checklist_block(c: ObserverChecklist, title: str) -> list[Flowable]:
         text = line.note.strip()
         if len(text) > INLINE_NOTE:
             long_notes.append((line.name, text))
-            text_cell: object = markup("<i>See the note below.</i>", s.cell)
+            text_cell: Cell = markup("<i>See the note below.</i>", s.cell)
         else:
             text_cell = text
         rows.append([Plain(line.name, bold=True), mark_cell(line.mark), text_cell])
@@ -182,7 +183,7 @@ def checklist_block(c: ObserverChecklist, title: str) -> list[Flowable]:
     out: list[Flowable] = [
         *heading(title, 3),
         note(f"Observed: {c.operator} · {status}"),
-        table(["Criterion", "Mark", "Note"], rows, [1.3, 0.9, 3.2]),  # type: ignore[arg-type]
+        table(["Criterion", "Mark", "Note"], rows, [1.3, 0.9, 3.2]),
     ]
     for name, text in long_notes:
         out.append(markup(f"<b>{safe(name)}:</b> {safe(text)}"))

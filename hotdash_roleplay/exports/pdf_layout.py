@@ -496,16 +496,17 @@ class _NumberedCanvas(Canvas):
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # reportlab's own reset; not in its stubs
 
     def save(self) -> None:
         total = len(self._pages)
         for state in self._pages:
             self.__dict__.update(state)
+            page = self.getPageNumber()
             self.setFont(fonts.BODY, 8)
             self.setFillColor(MUTED)
             self.drawRightString(
-                PAGE_W - MARGIN_X, MARGIN_BOTTOM - 10 * mm, f"Page {self._pageNumber} of {total}"
+                PAGE_W - MARGIN_X, MARGIN_BOTTOM - 10 * mm, f"Page {page} of {total}"
             )
             super().showPage()
         super().save()

@@ -93,8 +93,8 @@ def peer_review_story(record: PersonRecord) -> list[Flowable]:
             story += _operator_round(r, first=i == 0)
     if record.observer_rounds:
         story += [PageBreak(), *heading("Rounds as observer: feedback given", 1)]
-        for i, r in enumerate(record.observer_rounds):
-            story += _observer_round(r, record.name, first=i == 0)
+        for i, given in enumerate(record.observer_rounds):
+            story += _observer_round(given, record.name, first=i == 0)
     story += _sign_off(record)
     return story
 
@@ -232,7 +232,7 @@ def _observer_round(r: ObserverRound, name: str, first: bool) -> list[Flowable]:
 def _sign_off(record: PersonRecord) -> list[Flowable]:
     s = styles()
     blank = Plain("")
-    rows = [
+    rows: list[list[Plain | str]] = [
         [Plain("Role", bold=True), Plain("Name", bold=True), Plain("Signature", bold=True),
          Plain("Date", bold=True)],
         [Plain("Facilitator"), blank, blank, blank],

@@ -561,7 +561,8 @@ def _enum_label(enum: type[Urgency] | type[RequestedDecision], value: object) ->
 
 
 def _decision_info(d: OperatorDecision) -> DecisionInfo:
-    note_title, note = "", ()
+    note_title = ""
+    note: tuple[tuple[str, str], ...] = ()
     if d.rejection_note:
         note_title, note = "Rejection note", _note_fields(RejectionNote, d.rejection_note)
     elif d.escalation_note:

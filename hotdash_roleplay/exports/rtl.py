@@ -26,6 +26,7 @@ from reportlab.platypus import Paragraph as _Paragraph
 if TYPE_CHECKING:
     from arabic_reshaper import ArabicReshaper
     from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus.paragraph import ParaLines
 
 # Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic and their presentation forms.
 _RTL = re.compile(
@@ -76,7 +77,8 @@ def reads_rtl(text: str) -> bool:
         return rtl > ltr
     from bidi.algorithm import get_base_level
 
-    return get_base_level(text) == 1
+    level: int = get_base_level(text)
+    return level == 1
 
 
 def visual_order(text: str, rtl: bool) -> list[tuple[int, str]]:
@@ -107,6 +109,7 @@ class Paragraph(_Paragraph):
     """A reportlab Paragraph that draws right-to-left text in visual order (see above)."""
 
     _rtl: bool | None  # its direction once laid out; None: nothing to reorder
+    blPara: ParaLines  # set by reportlab's wrap(); types-reportlab leaves it out
 
     def _reads_rtl(self) -> bool | None:
         if not hasattr(self, "_rtl"):

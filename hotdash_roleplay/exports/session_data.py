@@ -17,7 +17,7 @@ import csv
 import io
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     BaseModel,
@@ -52,8 +52,8 @@ from hotdash_roleplay.store.models import (
     TrainingSession,
 )
 
-FORMAT = "hotdash-roleplay-session"
-VERSION = 2  # 2 added rounds[].decision_draft and certification
+FORMAT: Final = "hotdash-roleplay-session"
+VERSION: Final = 2  # 2 added rounds[].decision_draft and certification
 READABLE_VERSIONS = (1, 2)
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".json", ".csv")

@@ -211,9 +211,12 @@ class CertificationService:
 
     def attachment(self, kind: EvidenceKind, record_id: int) -> Attachment:
         """The file handed in with a report or a contribution."""
-        table = AIReportRow if kind == "report" else ContributionRow
         with self._store.session() as db:
-            row = db.get(table, record_id)
+            row = (
+                db.get(AIReportRow, record_id)
+                if kind == "report"
+                else db.get(ContributionRow, record_id)
+            )
             if row is None or row.file_data is None:
                 raise UserError(f"There is no file attached to that {kind}.")
             return Attachment(name=row.file_name, data=row.file_data)
@@ -459,9 +462,14 @@ class CertificationService:
     def remove_record(self, kind: RecordKind, record_id: int) -> None:
         """Undo a report, contribution or mentorship recorded by mistake (refused once the
         person is certified: the evidence is kept as awarded)."""
-        table = {"report": AIReportRow, "contribution": ContributionRow}.get(kind, MentorshipRow)
         with self._store.session() as db:
-            row = db.get(table, record_id)
+            row = (
+                db.get(AIReportRow, record_id)
+                if kind == "report"
+                else db.get(ContributionRow, record_id)
+                if kind == "contribution"
+                else db.get(MentorshipRow, record_id)
+            )
             if row is None:
                 raise UserError(f"There is no {kind} {record_id}.")
             person = db.get(Person, row.person_id)

@@ -22,7 +22,7 @@ def round_roles(row: Round) -> RoundRoles:
     return RoundRoles(
         operator=(by_role.get(Role.OPERATOR) or [""])[0],
         ai_system=(by_role.get(Role.AI_SYSTEM) or [""])[0],
-        facilitator=(by_role.get(Role.FACILITATOR) or [None])[0],
+        facilitator=next(iter(by_role.get(Role.FACILITATOR, [])), None),
         observers=tuple(by_role.get(Role.OBSERVER, [])),
     )
 
@@ -47,28 +47,24 @@ def round_view(row: Round) -> RoundView:
 
 
 def session_summary(row: TrainingSession) -> SessionSummary:
-    return SessionSummary(**_summary_fields(row))
-
-
-def _summary_fields(row: TrainingSession) -> dict[str, object]:
-    return {
-        "id": row.id,
-        "uid": row.uid,
-        "title": row.title,
-        "plan_id": row.plan_id,
-        "plan_title": str(row.plan.get("title", row.plan_id)),
-        "mode": row.mode,
-        "status": row.status,
-        "created_at": row.created_at,
-        "participants": tuple(p.person.name for p in row.participants if p.active),
-        "round_count": len(row.rounds),
-        "current_round": row.current_round,
-    }
+    return SessionSummary(
+        id=row.id,
+        uid=row.uid,
+        title=row.title,
+        plan_id=row.plan_id,
+        plan_title=str(row.plan.get("title", row.plan_id)),
+        mode=row.mode,
+        status=row.status,
+        created_at=row.created_at,
+        participants=tuple(p.person.name for p in row.participants if p.active),
+        round_count=len(row.rounds),
+        current_round=row.current_round,
+    )
 
 
 def session_detail(row: TrainingSession) -> SessionDetail:
     return SessionDetail(
-        **_summary_fields(row),
+        **session_summary(row).model_dump(),
         trainer=row.trainer,
         seed=row.seed,
         anonymous_feedback=row.anonymous_feedback,

@@ -152,7 +152,7 @@ class FeedbackService:
         except Exception:
             if len(saves) == 1:
                 raise
-        results = []
+        results: list[SubmissionView | Exception] = []
         for save in saves:
             try:
                 results.append(self._save(save))

@@ -208,12 +208,16 @@ _ROUND_COLUMNS = (
 )
 
 
-def _played(rows: Sequence[Row[Any]]) -> list[Row[Any]]:
+# A result row of any width (SQLAlchemy 2.1 types a row by its column types).
+_AnyRow = Row[*tuple[Any, ...]]
+
+
+def _played(rows: Sequence[_AnyRow]) -> list[_AnyRow]:
     """The rows of rounds that were played (rows carry ``_PLAYED_COLUMNS``)."""
     return [row for row in rows if round_played(row.round_status, row.clock_state)]
 
 
-def _round_fields(row: Row[Any]) -> dict[str, Any]:
+def _round_fields(row: _AnyRow) -> dict[str, Any]:
     return {
         "session_id": row.session_id,
         "session_title": row.session_title,
@@ -239,7 +243,8 @@ def _feedback_rows(db: Session, query: Select[Any]) -> tuple[FeedbackRecord, ...
         .where(CriterionAnswer.submission_id.in_(ids))
         .group_by(CriterionAnswer.submission_id, CriterionAnswer.mark)
     ):
-        counts[sub_id][mark] = n
+        if mark is not None:  # an unanswered criterion counts for no mark
+            counts[sub_id][mark] = n
     records = []
     for row, sub_id in zip(rows, ids, strict=True):
         marks = counts[sub_id]

@@ -87,7 +87,7 @@ class ObserverAccessService:
         stmt = (
             select(
                 Round.id,
-                Round.index,
+                Round.index.label("round_index"),  # Row.index is a tuple method
                 Round.scenario_title,
                 Round.scenario_id,
                 Round.feedback_open,
@@ -113,7 +113,7 @@ class ObserverAccessService:
         operator = next((r.name for r in rows if r.role == "operator"), None)
         return ObserverRound(
             round_id=first.id,
-            number=first.index + 1,
+            number=first.round_index + 1,
             scenario_title=first.scenario_title or first.scenario_id,
             operator=operator,
             observers=tuple(observers),
@@ -134,7 +134,6 @@ class ObserverAccessService:
         held, dropped with the claim (a device picking another name frees the first). The
         caller has checked that they observe the current round and claims one at a time."""
         now = utcnow()
-        tokens = ObserverToken.__table__
         with self._store.engine.begin() as conn:
             person = conn.execute(
                 select(Person.id, Person.name).where(Person.name_key == _key(name))
@@ -142,7 +141,7 @@ class ObserverAccessService:
             if person is None:
                 raise UserError(f"No person named {name!r}.")
             conn.execute(  # expired tokens of this session: gone
-                delete(tokens).where(ObserverToken.session_id == session_id, ~_live(now))
+                delete(ObserverToken).where(ObserverToken.session_id == session_id, ~_live(now))
             )
             held = select(ObserverToken.id).where(
                 ObserverToken.session_id == session_id,
@@ -163,14 +162,14 @@ class ObserverAccessService:
                 raise FilledInApp(person.name)
             if replacing is not None:
                 conn.execute(
-                    delete(tokens).where(
+                    delete(ObserverToken).where(
                         ObserverToken.session_id == session_id,
                         ObserverToken.token_hash == replacing,
                     )
                 )
             expires_at = now + TOKEN_LIFETIME
             conn.execute(
-                insert(tokens).values(
+                insert(ObserverToken).values(
                     session_id=session_id,
                     person_id=person.id,
                     token_hash=token_hash,
@@ -188,7 +187,7 @@ class ObserverAccessService:
             if person_id is None:
                 raise UserError(f"No person named {name!r}.")
             return conn.execute(
-                delete(ObserverToken.__table__).where(
+                delete(ObserverToken).where(
                     ObserverToken.session_id == session_id, ObserverToken.person_id == person_id
                 )
             ).rowcount

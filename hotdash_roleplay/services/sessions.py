@@ -238,7 +238,7 @@ class SessionService:
         """A session by id (as `sessions list` prints it), uid or exact title."""
         ref = ref.strip()
         with self._store.session() as db:
-            if ref.isdigit() and db.get(TrainingSession, int(ref)):
+            if ref.isdigit() and db.get(TrainingSession, int(ref)) is not None:
                 return self.get(int(ref))
             found = db.scalars(
                 select(TrainingSession.id).where(
