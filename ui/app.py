@@ -134,7 +134,11 @@ def run_app(
             window.closed.connect(app.quit)
             # Connected before the loop starts, so even a quit in its first turn ends the run.
             quit_: asyncio.Future[int] = loop.create_future()
-            app.aboutToQuit.connect(lambda: quit_.done() or quit_.set_result(0))
+            def quit_once() -> None:
+                if not quit_.done():
+                    quit_.set_result(0)
+
+            app.aboutToQuit.connect(quit_once)
             code = runner.run(_run(window, session_id, quit_))
             runner.run(_stop_serving(window))
             return code

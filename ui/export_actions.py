@@ -341,8 +341,8 @@ def _file_name(kind: str, subject: str, suffix: str) -> str:
 
 def _last_dir() -> str:
     saved = theme.settings().value(LAST_DIR_KEY, "", type=str)
-    if saved and Path(saved).is_dir():
-        return str(saved)
+    if isinstance(saved, str) and saved and Path(saved).is_dir():
+        return saved
     docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return docs or str(Path.home())
 

@@ -90,7 +90,7 @@ class JoinPanel(QWidget):
             texts.addWidget(value)
         texts.addStretch(1)
         texts.addWidget(self.count_label)
-        row = QHBoxLayout(self)
+        row = self._row = QHBoxLayout(self)
         row.setContentsMargins(48, 40, 48, 40)
         row.setSpacing(48)
         row.addLayout(texts, 3)
@@ -155,8 +155,8 @@ class JoinPanel(QWidget):
             "joinNotice": height // 14,
         }
         side = min(int(height * 0.8), int(self.width() * 0.38))
-        margins = self.layout().contentsMargins()
-        column = self.width() - margins.left() - margins.right() - self.layout().spacing() - side
+        margins = self._row.contentsMargins()
+        column = self.width() - margins.left() - margins.right() - self._row.spacing() - side
         sizes["joinAddress"] = _fitting(self.address_label.text(), sizes["joinAddress"], column)
         rules = [STYLE]
         for name, pixels in sizes.items():

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
@@ -83,7 +84,8 @@ class MainWindow(QMainWindow):
     def resume_last(self) -> None:
         """After a restart (or a crash), reopen the session the console showed, if it is live
         and no session was opened meanwhile."""
-        session_id = QSettings().value(self._last_key(), None, type=int)
+        saved = QSettings().value(self._last_key(), 0, type=int)
+        session_id = saved if isinstance(saved, int) else 0
         if not session_id or self.console is not None:
             return
         try:
@@ -142,12 +144,14 @@ class MainWindow(QMainWindow):
         about = self._action(help_menu, "&About HotDash Role-Play", None)
         about.triggered.connect(self._about)
 
-    def _action(self, menu: object, text: str, keys: object) -> QAction:
+    def _action(
+        self, menu: QMenu, text: str, keys: QKeySequence | QKeySequence.StandardKey | None
+    ) -> QAction:
         action = QAction(text, self)
         if keys is not None:
-            action.setShortcut(keys)  # type: ignore[arg-type]
+            action.setShortcut(keys)
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        menu.addAction(action)  # type: ignore[attr-defined]
+        menu.addAction(action)
         return action
 
     def _about(self) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from hotdash_roleplay.errors import UserError
 from ui.join_panel import spaced_code
 from ui.observer_host import ObserverHost, ObserverRow
+from ui.tables import cell_text
 
 TAKEN_TEXT = "taken by a device"
 
@@ -194,14 +195,14 @@ class ObserverStatusWidget(QWidget):
     def row_texts(self) -> list[tuple[str, str]]:
         """(name, status text) per observer as shown (for tests)."""
         return [
-            (self.table.item(i, 0).text(), self.table.item(i, 1).text())
+            (cell_text(self.table, i, 0), cell_text(self.table, i, 1))
             for i in range(self.table.rowCount())
         ]
 
     def taken(self) -> list[str]:
         """The names shown as taken by a device, with Release (for tests)."""
         return [
-            self.table.item(i, 0).text()
+            cell_text(self.table, i, 0)
             for i in range(self.table.rowCount())
-            if self.table.item(i, 2).text() == TAKEN_TEXT
+            if cell_text(self.table, i, 2) == TAKEN_TEXT
         ]

@@ -497,7 +497,7 @@ class SetupScreen(QWidget):
         self.create_button = QPushButton("Create session", self)
         self.create_button.setProperty("role", "primary")
         self.create_button.setAccessibleName("Create the session and open the console")
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.create_session)
         # Beside Create, whose refusals it gives, in a place of its own: nothing moves.
         self.message = NoticeSlot(self)
         self.message.setProperty("role", "error")
@@ -539,7 +539,7 @@ class SetupScreen(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(content)
-        self.scroll = scroll
+        self.scroll_area = scroll
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
@@ -749,9 +749,10 @@ class SetupScreen(QWidget):
     def _build_scenarios(self) -> None:
         while self.scenario_grid.count():
             item = self.scenario_grid.takeAt(0)
-            if item.widget():
-                item.widget().hide()  # deletion waits for the event loop; do not show meanwhile
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()  # deletion waits for the event loop; do not show meanwhile
+                widget.deleteLater()
         self.scenario_boxes = []
         plan = self.plan_panel.plan
         ids = list(plan.scenarios) or self.services.library.ids[:1]
@@ -796,11 +797,11 @@ class SetupScreen(QWidget):
         self.message.setText(text)
         self.message.show()
 
-    def create(self) -> None:
+    def create_session(self) -> None:
         if self.roster.problem():
             self.message.hide()
             self.roster.insist()  # said under the list, and gone once the list is right
-            self.scroll.ensureWidgetVisible(self.roster.message)
+            self.scroll_area.ensureWidgetVisible(self.roster.message)
             self.roster.name_edit.setFocus()
             return
         if not self.rounds:

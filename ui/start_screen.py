@@ -131,21 +131,22 @@ class SessionList(QGroupBox):
         self.empty.setVisible(not has_rows)
         for button in (self.button, self.debrief_button, self.data_button):
             button.setVisible(has_rows)
-        if has_rows:
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        first = self.tree.topLevelItem(0)
+        if first is not None:
+            self.tree.setCurrentItem(first)
         self._sync_button()
 
     def session_ids(self) -> list[int]:
-        tree = self.tree
-        return [
-            int(tree.topLevelItem(i).data(0, SESSION_ID)) for i in range(tree.topLevelItemCount())
-        ]
+        return [int(item.data(0, SESSION_ID)) for item in self._rows()]
 
     def select(self, session_id: int) -> None:
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
+        for item in self._rows():
             if item.data(0, SESSION_ID) == session_id:
                 self.tree.setCurrentItem(item)
+
+    def _rows(self) -> list[QTreeWidgetItem]:
+        found = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [item for item in found if item is not None]
 
     def _sync_button(self) -> None:
         selected = self.tree.currentItem() is not None

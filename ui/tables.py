@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QTableWidget,
     QToolTip,
 )
 
@@ -68,3 +69,9 @@ def fit_columns(table: QTableView, content_sized: tuple[int, ...] = ()) -> None:
     rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     # Uniform: a script drawn from a taller fallback font must not make its row taller.
     rows.setDefaultSectionSize(table.fontMetrics().height() + ROW_PADDING)
+
+
+def cell_text(table: QTableWidget, row: int, column: int) -> str:
+    """The text shown in a cell ("" for a cell with no item)."""
+    item = table.item(row, column)
+    return item.text() if item is not None else ""

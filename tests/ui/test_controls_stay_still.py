@@ -257,7 +257,7 @@ def test_roster_message_sits_by_the_list_and_goes_at_the_third_person(
     assert roster.message.text() == "Add at least 3 participants (0 so far)."
     assert not setup.message.isVisible()
     # Next to the list, in the part of the page on screen.
-    viewport = setup.scroll.viewport()
+    viewport = setup.scroll_area.viewport()
     assert viewport.rect().contains(place(roster.message, viewport))
     assert place(setup.create_button, setup) == create
     below = place(roster.list, setup)

@@ -96,8 +96,8 @@ def test_takeaways_and_actions_are_saved_on_every_change(qtbot: QtBot, services:
     for text in ("Check the dates before the policy", "Offer a repair first"):
         qtbot.keyClicks(panel.takeaways.entry, text)
         qtbot.keyClick(panel.takeaways.entry, Qt.Key.Key_Return)
-    qtbot.keyClicks(panel.actions.entry, "Add a warranty-grace macro")
-    qtbot.mouseClick(panel.actions.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(panel.action_items.entry, "Add a warranty-grace macro")
+    qtbot.mouseClick(panel.action_items.add_button, Qt.MouseButton.LeftButton)
     debrief = services.debrief.get(rnd.id)
     assert debrief.takeaways == ("Check the dates before the policy", "Offer a repair first")
     assert debrief.actions == ("Add a warranty-grace macro",)
@@ -113,7 +113,7 @@ def test_takeaways_and_actions_are_saved_on_every_change(qtbot: QtBot, services:
     again = DebriefPanel(services, services.live(live.session_id))
     qtbot.addWidget(again)
     assert again.takeaways.items() == ["Offer a repair before refusing"]
-    assert again.actions.items() == ["Add a warranty-grace macro"]
+    assert again.action_items.items() == ["Add a warranty-grace macro"]
 
 
 def test_expert_approach_hidden_until_revealed(
@@ -194,7 +194,7 @@ def test_controls_have_accessible_names(qtbot: QtBot, services: Any) -> None:
         panel.takeaways.entry,
         panel.takeaways.add_button,
         panel.takeaways.remove_button,
-        panel.actions.entry,
+        panel.action_items.entry,
     ]
     assert all(c.accessibleName() for c in controls)
 

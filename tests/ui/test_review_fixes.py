@@ -217,7 +217,7 @@ def test_debrief_note_stops_at_the_limit_and_every_keystroke_is_saved(
     assert panel.note_limit.counter.text() == "10,000 / 10,000"
 
     # The placeholders are whole, not "New takeaway, then E…".
-    for entry in (panel.takeaways.entry, panel.actions.entry):
+    for entry in (panel.takeaways.entry, panel.action_items.entry):
         text = entry.placeholderText()
         room = entry.contentsRect().width() - 2 * 6
         assert entry.fontMetrics().horizontalAdvance(text) <= room, text
@@ -225,7 +225,7 @@ def test_debrief_note_stops_at_the_limit_and_every_keystroke_is_saved(
     QApplication.processEvents()
     panel.resize(700, 900)  # the narrowest the tab gets beside the scenario card
     QApplication.processEvents()
-    for entry in (panel.takeaways.entry, panel.actions.entry):
+    for entry in (panel.takeaways.entry, panel.action_items.entry):
         room = entry.contentsRect().width() - 2 * 6
         assert entry.fontMetrics().horizontalAdvance(entry.placeholderText()) <= room
     shot(panel, screens, "review-debrief-placeholders")
@@ -330,7 +330,7 @@ def test_setup_title_limit_trainer_label_and_plan_total(
     assert total.text().startswith("5 rounds × 20 min = 100 min")
     assert "Longer than the 90-minute session" in total.text()
     assert "fewer rounds or shorter phases" in total.text()
-    shot(setup.scroll.widget(), screens, "review-setup-total-over")
+    shot(setup.scroll_area.widget(), screens, "review-setup-total-over")
 
     # Shorter phases, typed into the spin box: 5 × 18 = 90 fits.
     debrief = setup.phases.boxes["debrief"]
@@ -339,7 +339,7 @@ def test_setup_title_limit_trainer_label_and_plan_total(
     qtbot.keyClicks(debrief, "3")
     qtbot.keyClick(debrief, Qt.Key.Key_Tab)
     assert total.text() == "5 rounds × 18 min = 90 min"
-    shot(setup.scroll.widget(), screens, "review-setup-total-ok")
+    shot(setup.scroll_area.widget(), screens, "review-setup-total-ok")
 
 
 # -- 6. contrast -----------------------------------------------------------------------------------

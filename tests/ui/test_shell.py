@@ -171,7 +171,7 @@ def test_setup_plan_roster_rotation_swap_regenerate(
     assert setup.violations == []
     assert setup.rules.text().startswith("✓")
     shoot(main_window, screens, "setup-rotation-light")
-    shoot(setup.scroll.widget(), screens, "setup-full-light")
+    shoot(setup.scroll_area.widget(), screens, "setup-full-light")
 
     # Swap round 2's operator with round 1's operator: they would operate twice in a row.
     first_op = setup.rounds[0].operator
@@ -195,7 +195,7 @@ def test_setup_plan_roster_rotation_swap_regenerate(
     shoot(main_window, screens, "setup-violation-light")
     main_window.set_dark(True)
     shoot(main_window, screens, "setup-violation-dark")
-    shoot(setup.scroll.widget(), screens, "setup-full-violation-dark")
+    shoot(setup.scroll_area.widget(), screens, "setup-full-violation-dark")
     main_window.set_dark(False)
 
     # Regenerate: another seed, hand swaps gone, rules kept again.

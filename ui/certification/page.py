@@ -287,12 +287,17 @@ class CertificationPage(QWidget):
         self.weeks.setObjectName("weeksTable")
         self.weeks.setAccessibleName("Weekly metrics, week by week")
         self.weeks.setHorizontalHeaderLabels(list(WEEK_COLUMNS))
+        tip = Qt.ItemDataRole.ToolTipRole
         for col, threshold in enumerate(THRESHOLDS, start=1):
-            header_item = self.weeks.horizontalHeaderItem(col)
-            header_item.setToolTip(f"{threshold.label} ({threshold.rule})")
+            self.weeks.model().setHeaderData(
+                col, Qt.Orientation.Horizontal, f"{threshold.label} ({threshold.rule})", tip
+            )
         low, high = ESCALATION_BAND
-        self.weeks.horizontalHeaderItem(ESCALATION_COLUMN).setToolTip(
-            f"Escalation rate: {number(low)}–{number(high)} % optimal, for information"
+        self.weeks.model().setHeaderData(
+            ESCALATION_COLUMN,
+            Qt.Orientation.Horizontal,
+            f"Escalation rate: {number(low)}–{number(high)} % optimal, for information",
+            tip,
         )
         self.weeks.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.weeks.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -514,13 +519,13 @@ class CertificationPage(QWidget):
         done = {m.module: m for m in record.modules}
         self.modules.clear()
         for number_, title in MODULES.items():
-            m = done.get(number_)
+            completion = done.get(number_)
             self.modules.addTopLevelItem(
                 QTreeWidgetItem(
                     [
                         title,
-                        short_date(m.completed_on) if m else "not completed",
-                        m.confirmed_by if m else "",
+                        short_date(completion.completed_on) if completion else "not completed",
+                        completion.confirmed_by if completion else "",
                     ]
                 )
             )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QKeyEvent
@@ -517,8 +518,8 @@ class AggregateView(QWidget):
         self.table.setRowCount(len(summary.criteria))
         for row, crit in enumerate(summary.criteria):
             cells = [crit.name, str(crit.met), str(crit.not_met), str(crit.not_observed)]
-            for col, value in enumerate(cells):
-                item = QTableWidgetItem(value)
+            items = [QTableWidgetItem(value) for value in cells]
+            for col, item in enumerate(items):
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(row, col, item)
@@ -527,8 +528,8 @@ class AggregateView(QWidget):
                 flag.setToolTip("Some observers marked it met and others not met.")
                 # Style sheets cannot reach item backgrounds: take the theme's notice colour.
                 brush = QBrush(color("notice_bg"))
-                for col in range(4):
-                    self.table.item(row, col).setBackground(brush)
+                for item in items:
+                    item.setBackground(brush)
                 flag.setBackground(brush)
             else:
                 flag = QTableWidgetItem("Agree" if summary.submissions > 1 else "–")
@@ -634,7 +635,7 @@ class ChecklistPanel(QWidget):
             # Reload stored answers (a browser may have changed them), except under the cursor
             # and in a form holding refused answers the trainer has not decided on yet.
             if not form.conflicted and (focus is None or not form.isAncestorOf(focus)):
-                self._call(lambda f=form: f.load(self._services.feedback.get(rnd.id, f.observer)))
+                self._call(partial(self._reload, form, rnd.id))
             form.set_read_only(not rnd.feedback_open)
         self._update_statuses()
 
@@ -712,6 +713,9 @@ class ChecklistPanel(QWidget):
         if self._round is not None:
             is_open = self._round.feedback_open
             self._call(lambda: self._live.set_feedback_open(not is_open))
+
+    def _reload(self, form: ObserverForm, round_id: int) -> None:
+        form.load(self._services.feedback.get(round_id, form.observer))
 
     def _call(self, action: Callable[[], object]) -> None:
         """A refusal from the core is shown in the panel, never raised into Qt."""

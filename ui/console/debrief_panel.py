@@ -218,9 +218,9 @@ class DebriefPanel(QWidget):
 
         # -- takeaways and action items ---------------------------------------------------------
         self.takeaways = EditableList("takeaway", self._save_takeaways)
-        self.actions = EditableList("action item", self._save_actions)
+        self.action_items = EditableList("action item", self._save_actions)
         lists = QHBoxLayout()
-        for title, widget in (("Takeaways", self.takeaways), ("Action items", self.actions)):
+        for title, widget in (("Takeaways", self.takeaways), ("Action items", self.action_items)):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(widget)
             lists.addWidget(box, 1)
@@ -259,13 +259,13 @@ class DebriefPanel(QWidget):
         body_layout.addLayout(lists)
         body_layout.addWidget(self.expert_box)
         body_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(body)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.scroll)
+        outer.addWidget(self.scroll_area)
         keep_space(self, KeepSpace(self))
 
         follow(live, self, self.refresh)
@@ -283,7 +283,7 @@ class DebriefPanel(QWidget):
             self.agenda.setText("")
             self._show_question([], 0)
             self.takeaways.set_items([])
-            self.actions.set_items([])
+            self.action_items.set_items([])
             self._show_expert()
             self._set_enabled(False)
             return
@@ -299,7 +299,7 @@ class DebriefPanel(QWidget):
         questions = list(self._scenario.debrief_questions) if self._scenario else []
         self._show_question(questions, rnd.debrief_question, debrief.question_notes)
         self.takeaways.set_items(debrief.takeaways)
-        self.actions.set_items(debrief.actions)
+        self.action_items.set_items(debrief.actions)
         self._show_expert()
 
     def _show_question(
@@ -377,7 +377,9 @@ class DebriefPanel(QWidget):
             # The button just went disabled: keep keyboard focus and the view on what appeared.
             self.expert_text.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             self.expert_text.setFocus()
-            QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.expert_box, 0, 0))
+            QTimer.singleShot(
+                0, lambda: self.scroll_area.ensureWidgetVisible(self.expert_box, 0, 0)
+            )
 
     def _call(self, action: Callable[[], object]) -> bool:
         """Run a service call; a refusal is shown in the panel, never raised to Qt."""
@@ -397,7 +399,7 @@ class DebriefPanel(QWidget):
         for w in (self.note, self.prev_button, self.next_button, self.reveal_button):
             w.setEnabled(enabled)
         self.takeaways.set_enabled(enabled)
-        self.actions.set_enabled(enabled)
+        self.action_items.set_enabled(enabled)
 
 
 def _expert_text(scenario: Scenario | None) -> tuple[str, str]:

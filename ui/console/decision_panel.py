@@ -147,7 +147,7 @@ class NoteForm(QWidget, Generic[NoteT]):
 
     def __init__(self, model: type[NoteT], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._model = model
+        self._model: type[NoteT] = model
         self.fields: dict[str, FieldWidget] = {}
         self.limits: dict[str, TextLimit] = {}
         form = QFormLayout(self)

@@ -89,7 +89,9 @@ class PeoplePanel(QWidget):
         self.name_box.setEditable(True)
         self.name_box.setAccessibleName("Person's name")
         self.name_box.setMinimumWidth(200)
-        self.name_box.lineEdit().setPlaceholderText("Name")
+        edit = self.name_box.lineEdit()
+        assert edit is not None  # an editable combo box has one
+        edit.setPlaceholderText("Name")
         self.leave_button = QPushButton("Leaves", self)
         self.leave_button.setAccessibleName("Person leaves the session")
         self.arrive_button = QPushButton("Arrives", self)
