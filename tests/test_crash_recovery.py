@@ -1,5 +1,5 @@
 """Kill the real app with SIGKILL mid-session, reopen the store: nothing shown as saved is lost
-and the session resumes in its phase with the right time (DESIGN §5)."""
+and the session resumes in its phase with the right time (docs/reliability.md)."""
 
 from __future__ import annotations
 
@@ -81,28 +81,28 @@ def test_a_killed_app_loses_nothing_and_resumes_in_phase(tmp_path: Path) -> None
     svc.close()
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", DRIVER, str(data), str(sid)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.strip() == "ready", proc.stderr.read() if proc.stderr else ""
-        time.sleep(1.5)  # the Role-play runs on while nobody touches anything
-        killed_at = time.time()
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            assert line.strip() == "ready", proc.stderr.read() if proc.stderr else ""
+            time.sleep(1.5)  # the Role-play runs on while nobody touches anything
+            killed_at = time.time()
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
     assert proc.returncode == -signal.SIGKILL
 
-    time.sleep(0.5)
+    time.sleep(0.5)  # wall time goes on while the app is dead, and must count as running time
     svc = open_services(data_dir=data)
     try:
         live = svc.live(sid)
