@@ -1,4 +1,4 @@
-"""The peer-review record of one participant, for the certification file (DESIGN §2.9).
+"""The peer-review record of one participant, for the certification file.
 
 Summary and overview tables first, then every round as operator with each observer's
 checklist in full and who gave it, then every round as observer with the feedback they gave,
