@@ -21,7 +21,7 @@ EXPERT = dict(
 
 
 def week(monday: date, **figures: float | None) -> WeekFigures:
-    return WeekFigures(week_start=monday, **(EXPERT | figures))  # type: ignore[arg-type]
+    return WeekFigures(week_start=monday, **(EXPERT | figures))
 
 
 def play_practice(svc: Services, name: str) -> int:

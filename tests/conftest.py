@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from hotdash_roleplay.services import Services
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("HOTDASH_DB_URL", None)  # tests choose their store explicitly
@@ -26,7 +30,7 @@ def artifacts(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def services(tmp_path: Path) -> Iterator[object]:
+def services(tmp_path: Path) -> Iterator[Services]:
     """Services on a fresh SQLite store in a temporary data folder."""
     from hotdash_roleplay.services import open_services
 

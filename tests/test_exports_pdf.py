@@ -21,6 +21,8 @@ from hotdash_roleplay.cli import main as cli_main
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import RejectionNote
+from hotdash_roleplay.services import Services
+from tests.conftest import FakeClock
 
 PEOPLE = ["Zoë Ødegård", "Đorđe Petrović", "Ξανθή Παπαδάκη", "Юлия Смирнова", "李雷"]
 IMG = '<img src="/etc/passwd">'
@@ -29,7 +31,7 @@ PHASES = (150, 500, 90, 200, 280)  # role-play on time, brief and debrief over
 
 
 def play(
-    services: Any,
+    services: Services,
     clock: Any,
     *,
     anonymous: bool = False,
@@ -112,12 +114,12 @@ def render(path: Path, artifacts: Path, stem: str) -> None:
 
 
 @pytest.fixture
-def played(services: Any, fake_clock: Any) -> int:
+def played(services: Services, fake_clock: FakeClock) -> int:
     return play(services, fake_clock)
 
 
 def test_debrief_report_says_everything_literally(
-    services: Any, played: int, tmp_path: Path, artifacts: Path
+    services: Services, played: int, tmp_path: Path, artifacts: Path
 ) -> None:
     from hotdash_roleplay.exports.debrief_pdf import export_debrief
 
@@ -167,7 +169,9 @@ def test_debrief_report_says_everything_literally(
     assert end > start
 
 
-def test_named_feedback_carries_observer_names(services: Any, played: int, tmp_path: Path) -> None:
+def test_named_feedback_carries_observer_names(
+    services: Services, played: int, tmp_path: Path
+) -> None:
     from hotdash_roleplay.exports.debrief_pdf import export_debrief
 
     text = " ".join(pdf_pages(export_debrief(services, played, tmp_path / "d.pdf")))
@@ -177,7 +181,7 @@ def test_named_feedback_carries_observer_names(services: Any, played: int, tmp_p
 
 
 def test_anonymous_feedback_hides_observer_names(
-    services: Any, fake_clock: Any, tmp_path: Path, artifacts: Path
+    services: Services, fake_clock: FakeClock, tmp_path: Path, artifacts: Path
 ) -> None:
     from hotdash_roleplay.exports.debrief_pdf import export_debrief
     from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
@@ -205,7 +209,7 @@ def _feedback_section(text: str) -> str:
 
 
 def test_empty_session_gives_an_honest_report(
-    services: Any, tmp_path: Path, artifacts: Path
+    services: Services, tmp_path: Path, artifacts: Path
 ) -> None:
     from hotdash_roleplay.exports.debrief_pdf import export_debrief
 
@@ -227,7 +231,7 @@ def test_split_tables_repeat_their_header_row(tmp_path: Path) -> None:
     rows = [[str(i), f"Row {i} of a long table", "Юлия · 李雷"] for i in range(1, 201)]
     out = build_pdf(
         tmp_path / "t.pdf",
-        [table(["Number", "Description", "Who"], rows, [1, 3, 2])],  # type: ignore[arg-type]
+        [table(["Number", "Description", "Who"], rows, [1, 3, 2])],
         Running(kind="Test", subject="Split table", footer="footer"),
         "Split table",
     )
@@ -239,7 +243,7 @@ def test_split_tables_repeat_their_header_row(tmp_path: Path) -> None:
 
 
 def test_peer_review_record_in_full(
-    services: Any, played: int, tmp_path: Path, artifacts: Path
+    services: Services, played: int, tmp_path: Path, artifacts: Path
 ) -> None:
     from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
 
@@ -264,7 +268,9 @@ def test_peer_review_record_in_full(
     assert f"Checklist by {observer}" in given and "<b>not bold</b>" in given
 
 
-def test_peer_review_period_filters_sessions(services: Any, played: int, tmp_path: Path) -> None:
+def test_peer_review_period_filters_sessions(
+    services: Services, played: int, tmp_path: Path
+) -> None:
     from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
 
     later = date.today() + timedelta(days=30)
@@ -276,7 +282,7 @@ def test_peer_review_period_filters_sessions(services: Any, played: int, tmp_pat
 
 
 def test_export_to_a_missing_or_read_only_folder_is_refused(
-    services: Any, played: int, tmp_path: Path
+    services: Services, played: int, tmp_path: Path
 ) -> None:
     from hotdash_roleplay.exports.debrief_pdf import export_debrief
 
@@ -302,7 +308,7 @@ def _can_write(folder: Path) -> bool:
 
 
 def test_cli_exports_and_refusals(
-    services: Any, played: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    services: Services, played: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = ["--data-dir", str(tmp_path / "data")]
     assert cli_main(["export", "debrief", str(played), "-o", str(tmp_path / "d.pdf"), *data]) == 0
@@ -343,7 +349,7 @@ def test_safe_text_is_literal_markup() -> None:
     assert '<font name="HotDashCJK">李雷</font>' in safe("李雷 <")
 
 
-def _quiet_round(services: Any, clock: Any) -> int:
+def _quiet_round(services: Services, clock: Any) -> int:
     """One round played with every observer's checklist in, and nothing noted in its debrief."""
     services.now, services.wall = clock.now, clock.wall
     detail = services.sessions.create_session(
@@ -367,7 +373,7 @@ def _quiet_round(services: Any, clock: Any) -> int:
 
 
 def test_debrief_names_what_is_missing_once_and_never_on_a_page_alone(
-    services: Any, fake_clock: Any, tmp_path: Path, artifacts: Path
+    services: Services, fake_clock: FakeClock, tmp_path: Path, artifacts: Path
 ) -> None:
     """Unanswered questions are listed once, not one "No note taken" each; missing takeaways
     and action items are one line; and however the round's content falls on the pages, no page

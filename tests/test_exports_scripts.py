@@ -17,6 +17,8 @@ from pypdf.generic import ContentStream
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
 from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.services import Services
+from tests.conftest import FakeClock
 
 SARAH, MOHAMMAD = "שרה כהן", "محمد علي"
 PEOPLE = [SARAH, MOHAMMAD, "李雷", "Zoë Ødegård"]
@@ -30,7 +32,7 @@ MOHAMMAD_SEEN = "\ufef2\ufee0\ufecb \ufeaa\ufee4\ufea4\ufee3"
 HEBREW_NOTE_SEEN = "👍 ןוכנ התנע איהו ,םוי 30 לש (refund) רזחה לע לאש חוקלה"
 
 
-def play(services: Any, clock: Any, *, emoji: bool = True) -> tuple[int, str]:
+def play(services: Services, clock: Any, *, emoji: bool = True) -> tuple[int, str]:
     """One round with right-to-left names and notes; returns the session and its operator."""
     services.now, services.wall = clock.now, clock.wall
     party = " 🎉" if emoji else ""
@@ -112,7 +114,7 @@ def font_names(path: Path) -> set[str]:
 
 
 @pytest.fixture
-def exported(services: Any, fake_clock: Any, tmp_path: Path) -> tuple[Path, Path]:
+def exported(services: Services, fake_clock: FakeClock, tmp_path: Path) -> tuple[Path, Path]:
     from hotdash_roleplay.exports.debrief_pdf import export_debrief
     from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
 
@@ -160,7 +162,7 @@ def test_emoji_are_drawn_by_the_bundled_emoji_font_and_nothing_by_helvetica(
 
 
 def test_no_emoji_font_in_a_report_without_emoji(
-    services: Any, fake_clock: Any, tmp_path: Path
+    services: Services, fake_clock: FakeClock, tmp_path: Path
 ) -> None:
     from hotdash_roleplay.exports.debrief_pdf import export_debrief
 

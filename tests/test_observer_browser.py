@@ -11,6 +11,7 @@ import pytest
 
 from hotdash_roleplay.checklist import load_checklist
 from hotdash_roleplay.observer.server import ObserverServer
+from hotdash_roleplay.services import Services
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -33,7 +34,7 @@ pytestmark = [
 ]
 
 
-def _session_with_hostile_observer(services: Any) -> Any:
+def _session_with_hostile_observer(services: Services) -> Any:
     """A session whose first round has HOSTILE among its observers (the seed decides roles)."""
     for seed in range(20):
         detail = services.sessions.create_session("module4-practice", PEOPLE, seed=seed)
@@ -55,7 +56,9 @@ async def _saved(page: Any) -> None:
     await page.locator("#save-status", has_text="Saved").wait_for()
 
 
-async def test_an_observer_joins_ticks_reloads_and_submits(services: Any, artifacts: Path) -> None:
+async def test_an_observer_joins_ticks_reloads_and_submits(
+    services: Services, artifacts: Path
+) -> None:
     from playwright.async_api import async_playwright
 
     screens = artifacts / "screens"
@@ -174,7 +177,7 @@ async def test_an_observer_joins_ticks_reloads_and_submits(services: Any, artifa
 
 
 async def test_a_taken_name_and_a_checklist_changed_elsewhere_are_said_plainly(
-    services: Any, artifacts: Path
+    services: Services, artifacts: Path
 ) -> None:
     from playwright.async_api import async_playwright
 

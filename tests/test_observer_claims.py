@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from hotdash_roleplay.checklist import ChecklistAnswers
 from hotdash_roleplay.observer.server import API_KEY, ObserverServer
-from hotdash_roleplay.services import observer_access
+from hotdash_roleplay.services import Services, observer_access
 from hotdash_roleplay.services.feedback import ChangedElsewhere
 from hotdash_roleplay.store.models import ObserverToken, Person, utcnow
 from tests import test_observer_server as server_tests
@@ -28,7 +28,7 @@ TAKEN = "{} is already filling in this checklist on another device. Ask the trai
 
 
 @pytest_asyncio.fixture(loop_scope="function")
-async def room(services: Any) -> AsyncIterator[Room]:
+async def room(services: Services) -> AsyncIterator[Room]:
     yield Room(services, PEOPLE)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from hotdash_roleplay.observer import security
 from hotdash_roleplay.observer.server import API_KEY, MAX_BODY, ObserverServer, create_app
+from hotdash_roleplay.services import Services
 from hotdash_roleplay.store.models import ObserverToken
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
@@ -49,7 +50,7 @@ class Clock:
 class Room:
     """A live session with feedback open, its app, and a way to open more clients."""
 
-    def __init__(self, services: Any, people: list[str] = PEOPLE) -> None:
+    def __init__(self, services: Services, people: list[str] = PEOPLE) -> None:
         detail = services.sessions.create_session("module4-practice", people)
         self.services = services
         self.session_id = detail.id
@@ -81,7 +82,7 @@ class Room:
 
 
 @pytest_asyncio.fixture(loop_scope="function")
-async def room(services: Any) -> AsyncIterator[Room]:
+async def room(services: Services) -> AsyncIterator[Room]:
     yield Room(services)
 
 
@@ -310,7 +311,7 @@ async def test_a_token_reads_and_writes_only_its_own_submission(connect: Any, ro
     }
 
 
-async def test_a_token_from_another_session_is_refused(services: Any, connect: Any) -> None:
+async def test_a_token_from_another_session_is_refused(services: Services, connect: Any) -> None:
     other = Room(services, ["Gus", "Hal", "Ivy", "Jon", "Kim"])
     async with (
         TestServer(other.app, host="127.0.0.1") as server,

@@ -17,7 +17,7 @@ PLAN = "module4-practice"
 FOUR = ["Ann", "Ben", "Cat", "Dev"]
 
 
-def _live(services: Services, fake_clock: FakeClock, session_id: int):  # type: ignore[no-untyped-def]
+def _live(services: Services, fake_clock: FakeClock, session_id: int):
     services.now, services.wall = fake_clock.now, fake_clock.wall
     return services.live(session_id)
 

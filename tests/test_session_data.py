@@ -16,7 +16,7 @@ from hotdash_roleplay.cli import main as cli_main
 from hotdash_roleplay.demo import create_demo_session
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.exports.session_data import MAX_BYTES, VERSION
-from hotdash_roleplay.services import open_services
+from hotdash_roleplay.services import Services, open_services
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
     CriterionAnswer,
@@ -41,12 +41,12 @@ COUNTED = (
 
 
 @pytest.fixture
-def demo(services: Any) -> int:
+def demo(services: Services) -> int:
     return create_demo_session(services)
 
 
 @pytest.fixture
-def exported(services: Any, demo: int, tmp_path: Path) -> Path:
+def exported(services: Services, demo: int, tmp_path: Path) -> Path:
     return services.session_data.export(demo, tmp_path / "session.json")
 
 
@@ -58,14 +58,14 @@ def other(tmp_path: Path) -> Iterator[Any]:
     svc.close()
 
 
-def counts(services: Any) -> dict[str, int]:
+def counts(services: Services) -> dict[str, int]:
     with services.store.session() as db:
         return {
             m.__name__: db.scalar(select(func.count()).select_from(m)) or 0 for m in COUNTED
         }
 
 
-def test_json_round_trip(services: Any, exported: Path, other: Any, tmp_path: Path) -> None:
+def test_json_round_trip(services: Services, exported: Path, other: Any, tmp_path: Path) -> None:
     data = json.loads(exported.read_text(encoding="utf-8"))
     assert data["format"] == "hotdash-roleplay-session" and data["version"] == VERSION
     assert "Юлия Смирнова" in exported.read_text(encoding="utf-8")  # UTF-8, not \\u escapes
@@ -89,7 +89,7 @@ def test_json_round_trip(services: Any, exported: Path, other: Any, tmp_path: Pa
 
 
 def test_an_unrecorded_decision_draft_travels_with_the_session(
-    services: Any, demo: int, other: Any, tmp_path: Path
+    services: Services, demo: int, other: Any, tmp_path: Path
 ) -> None:
     from hotdash_roleplay.decisions import Decision, DecisionDraft
 
@@ -144,7 +144,7 @@ def test_people_are_matched_by_name(exported: Path, other: Any) -> None:
 
 
 def test_csv_has_a_row_per_answer_decision_and_phase_event(
-    services: Any, demo: int, tmp_path: Path
+    services: Services, demo: int, tmp_path: Path
 ) -> None:
     out = services.session_data.export(demo, tmp_path / "session.csv")
     with out.open(encoding="utf-8-sig", newline="") as fh:
@@ -165,7 +165,7 @@ def test_csv_has_a_row_per_answer_decision_and_phase_event(
     assert all(r["session_title"] == "Module 4 practice (demo)" for r in rows)
 
 
-def test_csv_cells_never_run_as_formulas(services: Any, demo: int, tmp_path: Path) -> None:
+def test_csv_cells_never_run_as_formulas(services: Services, demo: int, tmp_path: Path) -> None:
     round_id = services.sessions.get(demo).rounds[0].id
     services.debrief.set_takeaways(round_id, ['=HYPERLINK("http://x","y")', "+1", "plain"])
     out = services.session_data.export(demo, tmp_path / "s.csv")
@@ -174,7 +174,7 @@ def test_csv_cells_never_run_as_formulas(services: Any, demo: int, tmp_path: Pat
     assert texts == ["'=HYPERLINK(\"http://x\",\"y\")", "'+1", "plain"]
 
 
-def test_export_refuses_bad_targets(services: Any, demo: int, tmp_path: Path) -> None:
+def test_export_refuses_bad_targets(services: Services, demo: int, tmp_path: Path) -> None:
     with pytest.raises(UserError, match="does not exist"):
         services.session_data.export(demo, tmp_path / "missing" / "s.json")
     with pytest.raises(UserError, match=r"\.json or \.csv"):
@@ -297,7 +297,7 @@ def test_a_failure_half_way_stores_nothing(
 
 
 def test_cli_export_and_import(
-    services: Any, demo: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    services: Services, demo: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = ["--data-dir", str(tmp_path / "data")]
     target = ["--data-dir", str(tmp_path / "colleague")]

@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from hotdash_roleplay.checklist import load_checklist
+from hotdash_roleplay.services import Services
 
 OBSERVERS = 50
 P95_BAR_MS = 100.0
@@ -98,14 +99,14 @@ async def _observers(url: str, code: str, names: list[str], start: float) -> Non
 # -- the app (this process) ---------------------------------------------------------------
 
 
-def _session(services: object) -> int:
+def _session(services: Services) -> int:
     from sqlalchemy import select
 
     from hotdash_roleplay.services.people import get_or_create_person
     from hotdash_roleplay.store.models import RoleAssignment, Round
 
-    detail = services.sessions.create_session("module4-practice", ["Ann", "Ben", "Cat", "Dev"])  # type: ignore[attr-defined]
-    with services.store.session() as db:  # type: ignore[attr-defined]
+    detail = services.sessions.create_session("module4-practice", ["Ann", "Ben", "Cat", "Dev"])
+    with services.store.session() as db:
         rnd = db.scalar(select(Round).where(Round.session_id == detail.id, Round.index == 0))
         assert rnd is not None
         have = sum(a.role == "observer" for a in rnd.roles)
@@ -120,7 +121,7 @@ def _stall_ms(gaps: list[float]) -> float:
     return max(gaps) * 1000 if gaps else 0.0
 
 
-async def _burst(host: object, live: object, services: object, gaps: list[float]) -> dict:
+async def _burst(host: object, live: object, services: Services, gaps: list[float]) -> dict:
     from ui.observer_host import ObserverHost
 
     assert isinstance(host, ObserverHost)
@@ -158,7 +159,7 @@ async def _burst(host: object, live: object, services: object, gaps: list[float]
     await asyncio.sleep(0.3)  # the console's debounced refresh
     stored = [
         s
-        for s in services.feedback.submissions(rnd.id)  # type: ignore[attr-defined]
+        for s in services.feedback.submissions(rnd.id)
         if s.answers.marks == ANSWERS["marks"]
         and s.answers.went_well == ANSWERS["went_well"]
         and s.answers.could_improve == ANSWERS["could_improve"]

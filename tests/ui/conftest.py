@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+    from pytestqt.qtbot import QtBot
+
+    from hotdash_roleplay.services import Services
+    from ui.main_window import MainWindow
+
 
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path: Path, qapp: object) -> Iterator[Path]:
+def isolated_settings(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:
     """QSettings in a temporary folder, and the light theme, for every UI test."""
     from PySide6.QtCore import QSettings
 
@@ -17,10 +25,10 @@ def isolated_settings(tmp_path: Path, qapp: object) -> Iterator[Path]:
 
     folder = tmp_path / "settings"
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    theme.apply_theme(qapp, dark=False)  # type: ignore[arg-type]
+    theme.apply_theme(qapp, dark=False)
     yield folder
     _delete_windows()
-    theme.apply_theme(qapp, dark=False)  # type: ignore[arg-type]
+    theme.apply_theme(qapp, dark=False)
 
 
 def _delete_windows() -> None:
@@ -42,12 +50,12 @@ def screens(artifacts: Path) -> Path:
 
 
 @pytest.fixture
-def main_window(qtbot: object, services: object) -> object:
+def main_window(qtbot: QtBot, services: Services) -> MainWindow:
     from ui.main_window import MainWindow
 
-    window = MainWindow(services)  # type: ignore[arg-type]
-    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window = MainWindow(services)
+    qtbot.addWidget(window)
     window.resize(1280, 860)
     window.show()
-    qtbot.waitExposed(window)  # type: ignore[attr-defined]
+    qtbot.waitExposed(window)
     return window

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.paths import APP_ICON, RESOURCES
+from hotdash_roleplay.services import Services
 from ui.app import make_app
 from ui.main_window import MainWindow
 
 
-def test_the_main_window_carries_the_app_icon(qtbot: QtBot, services: Any) -> None:
+def test_the_main_window_carries_the_app_icon(qtbot: QtBot, services: Services) -> None:
     assert APP_ICON.is_file() and APP_ICON.is_relative_to(RESOURCES)
     make_app()  # the application as the app starts it
     window = MainWindow(services)

@@ -129,9 +129,9 @@ def test_the_assessor_marks_eight_decisions_in_the_console(
     window.open_console(session_id)
     console = window.console
     assert console is not None
-    assert "assessment" in console._tab_index  # type: ignore[attr-defined]
-    console.tabs.setCurrentIndex(console._tab_index["assessment"])  # type: ignore[attr-defined]
-    panel = console.assessment  # type: ignore[attr-defined]
+    assert "assessment" in console._tab_index
+    console.tabs.setCurrentIndex(console._tab_index["assessment"])
+    panel = console.assessment
     assert panel.table.rowCount() == 8
     assert panel.score.text().startswith("Not passed: 7 of 8 correct (87.5 %")
     assert panel.not_correct.isChecked()  # pre-filled from the expert decision
@@ -177,11 +177,11 @@ def test_a_decision_recorded_in_the_console_reaches_the_assessment_tab(
     window.open_console(detail.id)
     console = window.console
     assert console is not None
-    panel = console.assessment  # type: ignore[attr-defined]
+    panel = console.assessment
     assert panel.table.item(0, 2).text() == "not decided yet"
     assert not panel.save_button.isEnabled()
-    click(qtbot, console.decision.choices[Decision.APPROVE])  # type: ignore[attr-defined]
-    click(qtbot, console.decision.record_button)  # type: ignore[attr-defined]
+    click(qtbot, console.decision.choices[Decision.APPROVE])
+    click(qtbot, console.decision.record_button)
     assert panel.table.item(0, 2).text() == "Approve"
     assert panel.save_button.isEnabled() and panel.not_correct.isChecked()
     assert panel.score.text().startswith("1 of 8 marked, 0 correct so far")

@@ -4,12 +4,12 @@ either side unseen. The trainer chooses Reload or Keep mine, with clicks."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
+from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from tests.ui.layout import settle
 from tests.ui.test_checklist_panel import click, live, make_panel, open_tab
@@ -17,19 +17,19 @@ from tests.ui.test_checklist_panel import click, live, make_panel, open_tab
 __all__ = ["live"]  # the fixture, shared with the panel tests
 
 
-def browser_saves(services: Any, live: LiveSession, observer: str, text: str) -> None:
+def browser_saves(services: Services, live: LiveSession, observer: str, text: str) -> None:
     """The observer's browser saves from the version it has (as the server does)."""
     seen = services.feedback.get(live.round.id, observer).version
     answers = ChecklistAnswers(marks={"accuracy": Mark.NOT_MET}, notes={"tone": text})
     services.feedback.save_draft(live.round.id, observer, answers, seen=seen, source="browser")
 
 
-def stored(services: Any, live: LiveSession, observer: str) -> ChecklistAnswers:
+def stored(services: Services, live: LiveSession, observer: str) -> ChecklistAnswers:
     return services.feedback.get(live.round.id, observer).answers
 
 
 def test_keep_mine_saves_the_trainers_answers_over_the_change_it_was_shown(
-    qtbot: QtBot, services: Any, live: LiveSession, screens: Path
+    qtbot: QtBot, services: Services, live: LiveSession, screens: Path
 ) -> None:
     panel = make_panel(qtbot, services, live)
     observer = live.round.observers[0]
@@ -59,7 +59,7 @@ def test_keep_mine_saves_the_trainers_answers_over_the_change_it_was_shown(
 
 
 def test_reload_shows_the_other_devices_answers_and_editing_builds_on_them(
-    qtbot: QtBot, services: Any, live: LiveSession
+    qtbot: QtBot, services: Services, live: LiveSession
 ) -> None:
     panel = make_panel(qtbot, services, live)
     observer = live.round.observers[1]
@@ -83,7 +83,7 @@ def test_reload_shows_the_other_devices_answers_and_editing_builds_on_them(
 
 
 def test_a_form_waiting_on_the_choice_is_not_reloaded_under_the_trainer(
-    qtbot: QtBot, services: Any, live: LiveSession
+    qtbot: QtBot, services: Services, live: LiveSession
 ) -> None:
     panel = make_panel(qtbot, services, live)
     observer = live.round.observers[2]

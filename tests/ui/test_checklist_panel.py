@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QRadioButton
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import Mark
+from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from tests.ui.layout import settle
 from ui.console.checklist_panel import ChecklistPanel, ObserverForm
@@ -22,19 +23,19 @@ WELL = ["Checked the purchase date first", "Named the defect back to the custome
 IMPROVE = ["Offer the repair option before refusing"]
 
 
-def module4_plan(services: Any) -> str:
+def module4_plan(services: Services) -> str:
     return next(p.id for p in services.sessions.plans if str(p.mode) == "practice")
 
 
 @pytest.fixture
-def live(services: Any) -> Iterator[LiveSession]:
+def live(services: Services) -> Iterator[LiveSession]:
     detail = services.sessions.create_session(module4_plan(services), PEOPLE)
     session = services.live(detail.id)
     session.set_feedback_open(True)
     yield session
 
 
-def make_panel(qtbot: QtBot, services: Any, live: LiveSession) -> ChecklistPanel:
+def make_panel(qtbot: QtBot, services: Services, live: LiveSession) -> ChecklistPanel:
     panel = ChecklistPanel(services, live)
     qtbot.addWidget(panel)
     panel.resize(1100, 960)
@@ -73,14 +74,14 @@ def fill(
     return form
 
 
-def all_marks(services: Any, mark: Mark = Mark.MET, **overrides: Mark) -> dict[str, Mark]:
+def all_marks(services: Services, mark: Mark = Mark.MET, **overrides: Mark) -> dict[str, Mark]:
     marks = {c.key: mark for c in services.checklist.criteria}
     marks.update(overrides)
     return marks
 
 
 def test_one_checklist_per_observer_of_the_round(
-    qtbot: QtBot, services: Any, live: LiveSession
+    qtbot: QtBot, services: Services, live: LiveSession
 ) -> None:
     panel = make_panel(qtbot, services, live)
     rnd = live.round
@@ -97,7 +98,7 @@ def test_one_checklist_per_observer_of_the_round(
 
 
 def test_every_tick_and_keystroke_is_saved_and_a_new_panel_shows_the_draft(
-    qtbot: QtBot, services: Any, live: LiveSession
+    qtbot: QtBot, services: Services, live: LiveSession
 ) -> None:
     panel = make_panel(qtbot, services, live)
     rnd = live.round
@@ -131,7 +132,7 @@ def test_every_tick_and_keystroke_is_saved_and_a_new_panel_shows_the_draft(
 
 
 def test_submit_is_refused_with_what_is_missing_then_accepted(
-    qtbot: QtBot, services: Any, live: LiveSession, artifacts: Path
+    qtbot: QtBot, services: Services, live: LiveSession, artifacts: Path
 ) -> None:
     panel = make_panel(qtbot, services, live)
     rnd = live.round
@@ -166,7 +167,7 @@ def test_submit_is_refused_with_what_is_missing_then_accepted(
 
 
 def test_aggregate_counts_flags_disagreement_and_leads_with_most_missed(
-    qtbot: QtBot, services: Any, live: LiveSession, artifacts: Path
+    qtbot: QtBot, services: Services, live: LiveSession, artifacts: Path
 ) -> None:
     panel = make_panel(qtbot, services, live)
     rnd = live.round
@@ -212,7 +213,7 @@ def test_aggregate_counts_flags_disagreement_and_leads_with_most_missed(
 
 
 def test_closed_feedback_makes_the_form_read_only(
-    qtbot: QtBot, services: Any, live: LiveSession, artifacts: Path
+    qtbot: QtBot, services: Services, live: LiveSession, artifacts: Path
 ) -> None:
     panel = make_panel(qtbot, services, live)
     rnd = live.round
@@ -244,7 +245,9 @@ def test_closed_feedback_makes_the_form_read_only(
     assert form.radios["accuracy"][Mark.NOT_MET].isEnabled()
 
 
-def test_next_round_shows_its_own_observers(qtbot: QtBot, services: Any, live: LiveSession) -> None:
+def test_next_round_shows_its_own_observers(
+    qtbot: QtBot, services: Services, live: LiveSession
+) -> None:
     panel = make_panel(qtbot, services, live)
     first = live.round
     assert first is not None
@@ -257,7 +260,9 @@ def test_next_round_shows_its_own_observers(qtbot: QtBot, services: Any, live: L
     assert "CLOSED" in panel.feedback_state.text()
 
 
-def test_accessible_names_on_every_control(qtbot: QtBot, services: Any, live: LiveSession) -> None:
+def test_accessible_names_on_every_control(
+    qtbot: QtBot, services: Services, live: LiveSession
+) -> None:
     panel = make_panel(qtbot, services, live)
     form = next(iter(panel.forms.values()))
     controls = [r for radios in form.radios.values() for r in radios.values()]
@@ -281,7 +286,7 @@ def _save(widget: Any, artifacts: Path, name: str) -> None:
 
 
 def test_space_ticks_a_radio_inside_a_console_that_binds_space(
-    qtbot: QtBot, services: Any, live: LiveSession
+    qtbot: QtBot, services: Services, live: LiveSession
 ) -> None:
     """The console binds Space to start/pause for its children: a focused radio keeps it."""
     from PySide6.QtGui import QAction, QKeySequence

@@ -12,6 +12,8 @@ from pytestqt.qtbot import QtBot
 from hotdash_roleplay.clock import Status, Tone
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.notes import Urgency
+from hotdash_roleplay.services import Services
+from tests.conftest import FakeClock
 from tests.ui.layout import settle
 from ui.console.console_screen import ConsoleScreen
 from ui.console.decision_panel import DecisionPanel, NoteForm
@@ -19,17 +21,17 @@ from ui.console.decision_panel import DecisionPanel, NoteForm
 PEOPLE = ["Ann", "Ben", "Cat", "Dev"]
 
 
-def module4_plan(services: Any) -> str:
+def module4_plan(services: Services) -> str:
     return next(p.id for p in services.sessions.plans if p.id.startswith("module4"))
 
 
-def start_session(services: Any, fake_clock: Any, people: list[str] = PEOPLE) -> Any:
+def start_session(services: Services, fake_clock: FakeClock, people: list[str] = PEOPLE) -> Any:
     services.now, services.wall = fake_clock.now, fake_clock.wall
     detail = services.sessions.create_session(module4_plan(services), people)
     return services.live(detail.id)
 
 
-def open_console(qtbot: QtBot, services: Any, live: Any) -> ConsoleScreen:
+def open_console(qtbot: QtBot, services: Services, live: Any) -> ConsoleScreen:
     console = ConsoleScreen(services, live)
     qtbot.addWidget(console)
     console.resize(1280, 860)
@@ -76,7 +78,7 @@ def record(qtbot: QtBot, panel: DecisionPanel, decision: Decision) -> None:
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
 
 
-def decide(qtbot: QtBot, services: Any, console: ConsoleScreen, number: int) -> None:
+def decide(qtbot: QtBot, services: Services, console: ConsoleScreen, number: int) -> None:
     """One decision per round, covering all four, with both note templates."""
     panel = console.decision
     rnd = console._live.round
@@ -134,7 +136,7 @@ def decide(qtbot: QtBot, services: Any, console: ConsoleScreen, number: int) -> 
 
 
 def test_full_session_with_keys_and_clicks(
-    qtbot: QtBot, services: Any, fake_clock: Any, screens: Path
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, screens: Path
 ) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
@@ -236,7 +238,7 @@ def test_full_session_with_keys_and_clicks(
 
 
 def test_next_round_mid_phase_needs_a_second_click(
-    qtbot: QtBot, services: Any, fake_clock: Any
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
 ) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
@@ -249,7 +251,9 @@ def test_next_round_mid_phase_needs_a_second_click(
     assert console.heading.text().startswith("Round 2 of 4")
 
 
-def test_refusals_are_shown_in_the_window(qtbot: QtBot, services: Any, fake_clock: Any) -> None:
+def test_refusals_are_shown_in_the_window(
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
+) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
     qtbot.mouseClick(console.back_button, Qt.MouseButton.LeftButton)
@@ -263,7 +267,9 @@ def test_refusals_are_shown_in_the_window(qtbot: QtBot, services: Any, fake_cloc
     assert console.decision.message.text() == "Choose one of the four decisions first."
 
 
-def test_restart_resumes_phase_and_time(qtbot: QtBot, services: Any, fake_clock: Any) -> None:
+def test_restart_resumes_phase_and_time(
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
+) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
     press(qtbot, console, Qt.Key.Key_Space)
@@ -285,7 +291,7 @@ def test_restart_resumes_phase_and_time(qtbot: QtBot, services: Any, fake_clock:
 
 
 def test_recorded_decision_comes_back_after_restart(
-    qtbot: QtBot, services: Any, fake_clock: Any
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
 ) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
@@ -310,7 +316,9 @@ def test_recorded_decision_comes_back_after_restart(
     assert panel.time_label.text() == "Time to decision: 1:01 (recorded)"
 
 
-def test_someone_leaves_and_arrives(qtbot: QtBot, services: Any, fake_clock: Any) -> None:
+def test_someone_leaves_and_arrives(
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
+) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
     people = console.people
@@ -331,7 +339,9 @@ def test_someone_leaves_and_arrives(qtbot: QtBot, services: Any, fake_clock: Any
     assert people.message.property("role") == "error"
 
 
-def test_drill_shows_stages_and_benchmark(qtbot: QtBot, services: Any, fake_clock: Any) -> None:
+def test_drill_shows_stages_and_benchmark(
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
+) -> None:
     services.now, services.wall = fake_clock.now, fake_clock.wall
     drill = next(p.id for p in services.sessions.plans if p.drill)
     live = services.live(services.sessions.create_session(drill, PEOPLE).id)
@@ -350,7 +360,7 @@ def test_drill_shows_stages_and_benchmark(qtbot: QtBot, services: Any, fake_cloc
 
 
 def test_scenario_card_marks_the_expert_as_hidden(
-    qtbot: QtBot, services: Any, fake_clock: Any
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
 ) -> None:
     services.now, services.wall = fake_clock.now, fake_clock.wall
     detail = services.sessions.create_session(

@@ -4,7 +4,6 @@ follow what the clock can do, the wheel never changes a field it merely passes o
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QWheelEvent
@@ -13,6 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.clock import Status
 from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.services import Services
+from tests.conftest import FakeClock
 from tests.ui.layout import settle
 from tests.ui.test_console import fill, open_console, press, shot, start_session
 from tests.ui.test_shell import PLAN, setup_screen, type_names
@@ -71,7 +72,7 @@ def wheel(widget: QWidget, steps: int = -1) -> bool:
 
 
 def test_next_round_twice_at_the_same_place_closes_the_round(
-    qtbot: QtBot, services: Any, fake_clock: Any, screens: Path
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, screens: Path
 ) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
@@ -91,7 +92,7 @@ def test_next_round_twice_at_the_same_place_closes_the_round(
 
 
 def test_rewording_and_refusals_move_no_button(
-    qtbot: QtBot, services: Any, fake_clock: Any
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
 ) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
@@ -112,7 +113,9 @@ def test_rewording_and_refusals_move_no_button(
     assert [place(b, console) for b in controls(console)] == before
 
 
-def test_skip_works_before_the_clock_starts(qtbot: QtBot, services: Any, fake_clock: Any) -> None:
+def test_skip_works_before_the_clock_starts(
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
+) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
     assert live.view().status is Status.READY
@@ -130,7 +133,7 @@ def test_skip_works_before_the_clock_starts(qtbot: QtBot, services: Any, fake_cl
 
 
 def test_start_is_disabled_on_a_finished_round(
-    qtbot: QtBot, services: Any, fake_clock: Any
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
 ) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
@@ -151,7 +154,7 @@ def test_start_is_disabled_on_a_finished_round(
 
 
 def test_a_new_round_opens_on_the_decision_tab(
-    qtbot: QtBot, services: Any, fake_clock: Any
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
 ) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
@@ -166,7 +169,7 @@ def test_a_new_round_opens_on_the_decision_tab(
 
 
 def test_projector_button_offers_show_or_hide_in_one_place(
-    qtbot: QtBot, services: Any, fake_clock: Any
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
 ) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
@@ -193,7 +196,7 @@ def test_projector_button_offers_show_or_hide_in_one_place(
 
 
 def test_decision_still_needs_follows_the_form_and_record_stays_put(
-    qtbot: QtBot, services: Any, fake_clock: Any, screens: Path
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, screens: Path
 ) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
@@ -231,7 +234,7 @@ def test_decision_still_needs_follows_the_form_and_record_stays_put(
 
 
 def test_choosing_a_decision_clears_the_choose_first_refusal(
-    qtbot: QtBot, services: Any, fake_clock: Any
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
 ) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
@@ -247,7 +250,7 @@ def test_choosing_a_decision_clears_the_choose_first_refusal(
 
 
 def test_roster_message_sits_by_the_list_and_goes_at_the_third_person(
-    qtbot: QtBot, main_window: MainWindow, services: Any, screens: Path
+    qtbot: QtBot, main_window: MainWindow, services: Services, screens: Path
 ) -> None:
     setup = setup_screen(qtbot, main_window)
     setup.plan_panel.combo.setCurrentIndex(setup.plan_panel.combo.findData(PLAN))

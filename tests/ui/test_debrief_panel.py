@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
+from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from tests.ui.layout import settle
 from ui.console.debrief_panel import DebriefPanel
@@ -18,7 +19,7 @@ PEOPLE = ["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"]
 WITH_EXPERT = "gray-area-refund"  # the program gives its expert decision (escalate)
 
 
-def start(services: Any, scenario_ids: list[str] | None = None) -> LiveSession:
+def start(services: Services, scenario_ids: list[str] | None = None) -> LiveSession:
     plan = next(p.id for p in services.sessions.plans if str(p.mode) == "practice")
     detail = services.sessions.create_session(plan, PEOPLE, scenario_ids=scenario_ids)
     live = services.live(detail.id)
@@ -26,7 +27,7 @@ def start(services: Any, scenario_ids: list[str] | None = None) -> LiveSession:
     return live
 
 
-def make_panel(qtbot: QtBot, services: Any, live: LiveSession) -> DebriefPanel:
+def make_panel(qtbot: QtBot, services: Services, live: LiveSession) -> DebriefPanel:
     panel = DebriefPanel(services, live)
     qtbot.addWidget(panel)
     panel.resize(1000, 900)
@@ -35,12 +36,14 @@ def make_panel(qtbot: QtBot, services: Any, live: LiveSession) -> DebriefPanel:
     return panel
 
 
-def questions(services: Any, live: LiveSession) -> list[str]:
+def questions(services: Services, live: LiveSession) -> list[str]:
     assert live.round is not None
     return list(services.library[live.round.scenario_id].debrief_questions)
 
 
-def test_questions_one_at_a_time_and_the_live_round_follows(qtbot: QtBot, services: Any) -> None:
+def test_questions_one_at_a_time_and_the_live_round_follows(
+    qtbot: QtBot, services: Services
+) -> None:
     live = start(services)
     panel = make_panel(qtbot, services, live)
     asked = questions(services, live)
@@ -65,7 +68,7 @@ def test_questions_one_at_a_time_and_the_live_round_follows(qtbot: QtBot, servic
     assert not panel.next_button.isEnabled()
 
 
-def test_notes_per_question_are_saved_as_typed(qtbot: QtBot, services: Any) -> None:
+def test_notes_per_question_are_saved_as_typed(qtbot: QtBot, services: Services) -> None:
     live = start(services)
     panel = make_panel(qtbot, services, live)
     rnd = live.round
@@ -88,7 +91,7 @@ def test_notes_per_question_are_saved_as_typed(qtbot: QtBot, services: Any) -> N
     assert again.note.toPlainText() == "Policy first, then the customer"
 
 
-def test_takeaways_and_actions_are_saved_on_every_change(qtbot: QtBot, services: Any) -> None:
+def test_takeaways_and_actions_are_saved_on_every_change(qtbot: QtBot, services: Services) -> None:
     live = start(services)
     panel = make_panel(qtbot, services, live)
     rnd = live.round
@@ -118,7 +121,7 @@ def test_takeaways_and_actions_are_saved_on_every_change(qtbot: QtBot, services:
 
 
 def test_expert_approach_hidden_until_revealed(
-    qtbot: QtBot, services: Any, artifacts: Path
+    qtbot: QtBot, services: Services, artifacts: Path
 ) -> None:
     live = start(services, [WITH_EXPERT])
     services.debrief.set_takeaways(live.round.id, ["Give the manager the ROI in one line"])
@@ -149,14 +152,14 @@ def test_expert_approach_hidden_until_revealed(
     _save(panel, artifacts, "debrief-after-reveal.png")
 
 
-def test_no_expert_decision_is_said_plainly(qtbot: QtBot, services: Any) -> None:
+def test_no_expert_decision_is_said_plainly(qtbot: QtBot, services: Services) -> None:
     live = start(services, ["warranty-loophole"])
     panel = make_panel(qtbot, services, live)
     qtbot.mouseClick(panel.reveal_button, Qt.MouseButton.LeftButton)
     assert "gives no expert decision for this scenario" in panel.expert_decision.text()
 
 
-def test_agenda_hint_leads_with_the_most_missed(qtbot: QtBot, services: Any) -> None:
+def test_agenda_hint_leads_with_the_most_missed(qtbot: QtBot, services: Services) -> None:
     live = start(services)
     panel = make_panel(qtbot, services, live)
     assert "no checklist submitted yet" in panel.agenda.text()
@@ -176,7 +179,7 @@ def test_agenda_hint_leads_with_the_most_missed(qtbot: QtBot, services: Any) -> 
     )
 
 
-def test_round_change_shows_the_new_rounds_debrief(qtbot: QtBot, services: Any) -> None:
+def test_round_change_shows_the_new_rounds_debrief(qtbot: QtBot, services: Services) -> None:
     live = start(services, ["warranty-loophole", WITH_EXPERT])
     panel = make_panel(qtbot, services, live)
     qtbot.keyClicks(panel.note, "Round one note")
@@ -188,7 +191,7 @@ def test_round_change_shows_the_new_rounds_debrief(qtbot: QtBot, services: Any) 
     assert panel.reveal_button.isEnabled()
 
 
-def test_controls_have_accessible_names(qtbot: QtBot, services: Any) -> None:
+def test_controls_have_accessible_names(qtbot: QtBot, services: Services) -> None:
     panel = make_panel(qtbot, services, start(services))
     controls = [
         panel.prev_button,

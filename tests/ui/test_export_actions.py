@@ -12,8 +12,10 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.demo import create_demo_session
+from hotdash_roleplay.services import Services
 from ui import export_actions
 from ui.export_actions import ExportJob
 
@@ -21,7 +23,7 @@ TIMEOUT = 20_000
 
 
 @pytest.fixture
-def window(qtbot: Any) -> QWidget:
+def window(qtbot: QtBot) -> QWidget:
     widget = QWidget()
     qtbot.addWidget(widget)
     widget.show()
@@ -29,7 +31,7 @@ def window(qtbot: Any) -> QWidget:
 
 
 @pytest.fixture
-def demo(services: Any) -> int:
+def demo(services: Services) -> int:
     return create_demo_session(services)
 
 
@@ -40,7 +42,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[QUrl]:
     return urls
 
 
-def _job(window: QWidget, qtbot: Any) -> ExportJob:
+def _job(window: QWidget, qtbot: QtBot) -> ExportJob:
     job = window.findChild(ExportJob)
     assert job is not None
     qtbot.waitUntil(lambda: job.state != "running", timeout=TIMEOUT)
@@ -48,7 +50,7 @@ def _job(window: QWidget, qtbot: Any) -> ExportJob:
 
 
 def test_debrief_export_runs_off_the_ui_thread_and_offers_to_open(
-    window: QWidget, services: Any, demo: int, tmp_path: Path, qtbot: Any, opened: list[QUrl]
+    window: QWidget, services: Services, demo: int, tmp_path: Path, qtbot: QtBot, opened: list[QUrl]
 ) -> None:
     ticks: list[int] = []
     timer = QTimer()
@@ -78,7 +80,7 @@ def test_debrief_export_runs_off_the_ui_thread_and_offers_to_open(
 
 
 def test_open_folder_button(
-    window: QWidget, services: Any, demo: int, tmp_path: Path, qtbot: Any, opened: list[QUrl]
+    window: QWidget, services: Services, demo: int, tmp_path: Path, qtbot: QtBot, opened: list[QUrl]
 ) -> None:
     target = tmp_path / "data.csv"
     export_actions.export_session_data(window, services, demo, path=target)
@@ -90,7 +92,7 @@ def test_open_folder_button(
 
 
 def test_export_to_a_missing_folder_shows_a_message(
-    window: QWidget, services: Any, demo: int, tmp_path: Path, qtbot: Any
+    window: QWidget, services: Services, demo: int, tmp_path: Path, qtbot: QtBot
 ) -> None:
     export_actions.export_debrief(window, services, demo, path=tmp_path / "nope" / "d.pdf")
     job = _job(window, qtbot)
@@ -99,14 +101,14 @@ def test_export_to_a_missing_folder_shows_a_message(
     assert job.message.objectName() == "exportFailed" and job.message.isVisible()
 
 
-def test_unknown_session_is_a_message(window: QWidget, services: Any, qtbot: Any) -> None:
+def test_unknown_session_is_a_message(window: QWidget, services: Services, qtbot: QtBot) -> None:
     export_actions.export_debrief(window, services, 999)
     box = window.findChild(QMessageBox, "exportFailed")
     assert box is not None and "no session 999" in box.text()
 
 
 def test_file_dialog_is_non_blocking_and_starts_the_export(
-    window: QWidget, services: Any, demo: int, tmp_path: Path, qtbot: Any
+    window: QWidget, services: Services, demo: int, tmp_path: Path, qtbot: QtBot
 ) -> None:
     person = services.sessions.get(demo).rounds[0].operator
     export_actions.export_peer_review(window, services, person)  # returns at once
@@ -122,7 +124,7 @@ def test_file_dialog_is_non_blocking_and_starts_the_export(
 
 
 def test_import_from_the_app(
-    window: QWidget, services: Any, demo: int, tmp_path: Path, qtbot: Any
+    window: QWidget, services: Services, demo: int, tmp_path: Path, qtbot: QtBot
 ) -> None:
     from hotdash_roleplay.services import open_services
 

@@ -14,6 +14,8 @@ from pytestqt.qtbot import QtBot
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.figures import roles_text
+from hotdash_roleplay.services import Services
+from tests.conftest import FakeClock
 from ui.console.console_screen import ConsoleScreen
 from ui.start_screen import PeoplePanel
 
@@ -25,7 +27,7 @@ def pdf_text(path: Path) -> str:
     return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
 
 
-def open_console(qtbot: QtBot, services: Any, live: Any) -> ConsoleScreen:
+def open_console(qtbot: QtBot, services: Services, live: Any) -> ConsoleScreen:
     console = ConsoleScreen(services, live)
     qtbot.addWidget(console)
     console.resize(1280, 860)
@@ -40,7 +42,7 @@ def key(qtbot: QtBot, console: ConsoleScreen, k: Qt.Key) -> None:
     qtbot.keyClick(console, k)
 
 
-def play_round(qtbot: QtBot, services: Any, console: ConsoleScreen, clock: Any) -> None:
+def play_round(qtbot: QtBot, services: Services, console: ConsoleScreen, clock: Any) -> None:
     """Every phase through the console's keys: role-play ends 0.4 s past its plan (on time),
     the decision phase 61.5 s past it; a decision and every observer's checklist recorded."""
     live = console._live
@@ -82,7 +84,7 @@ def skip_round(qtbot: QtBot, console: ConsoleScreen) -> None:
 
 
 def test_unplayed_rounds_count_nowhere_and_every_count_agrees(
-    qtbot: QtBot, services: Any, fake_clock: Any, tmp_path: Path, screens: Path
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, tmp_path: Path, screens: Path
 ) -> None:
     from hotdash_roleplay.exports.debrief_pdf import export_debrief
     from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
@@ -167,7 +169,7 @@ def test_unplayed_rounds_count_nowhere_and_every_count_agrees(
 
 
 def test_phase_times_and_overruns_agree_between_console_and_report(
-    qtbot: QtBot, services: Any, fake_clock: Any, tmp_path: Path
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, tmp_path: Path
 ) -> None:
     from hotdash_roleplay.exports.debrief_pdf import export_debrief
 
@@ -192,7 +194,7 @@ def test_phase_times_and_overruns_agree_between_console_and_report(
 
 
 def test_expert_decision_worded_and_matched_one_way_everywhere(
-    qtbot: QtBot, services: Any, fake_clock: Any, tmp_path: Path
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, tmp_path: Path
 ) -> None:
     """The Conflicting Request's expert rejects the draft, then escalates: a sequence. Every
     surface words it "Reject, then Escalate", and only the step it ends on matches."""

@@ -4,14 +4,13 @@ the trainer left it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.clock import Status
+from hotdash_roleplay.services import Services
 from tests.conftest import FakeClock
 from ui.console.console_screen import ConsoleScreen
 from ui.main_window import MainWindow
@@ -24,7 +23,9 @@ def console_of(window: MainWindow) -> ConsoleScreen:
     return window.console
 
 
-def role_play_running(qtbot: QtBot, services: Any, window: MainWindow, clock: FakeClock) -> int:
+def role_play_running(
+    qtbot: QtBot, services: Services, window: MainWindow, clock: FakeClock
+) -> int:
     """A session on fake clocks, its Role-play started from the console with clicks."""
     services.now, services.wall = clock.now, clock.wall
     sid = int(services.sessions.create_session("module4-practice", PEOPLE).id)
@@ -44,7 +45,7 @@ def answer(window: MainWindow, qtbot: QtBot, text: str) -> None:
 
 
 def test_back_to_the_sessions_asks_and_paused_time_counts_nowhere(
-    qtbot: QtBot, services: Any, main_window: MainWindow, fake_clock: FakeClock
+    qtbot: QtBot, services: Services, main_window: MainWindow, fake_clock: FakeClock
 ) -> None:
     sid = role_play_running(qtbot, services, main_window, fake_clock)
     fake_clock.advance(30)
@@ -92,7 +93,7 @@ def test_back_to_the_sessions_asks_and_paused_time_counts_nowhere(
 )
 def test_quit_while_a_phase_runs_asks_first(
     qtbot: QtBot,
-    services: Any,
+    services: Services,
     main_window: MainWindow,
     fake_clock: FakeClock,
     choice: str,
@@ -118,7 +119,7 @@ def test_quit_while_a_phase_runs_asks_first(
 
 
 def test_quit_with_the_clock_paused_asks_nothing(
-    qtbot: QtBot, services: Any, main_window: MainWindow, fake_clock: FakeClock
+    qtbot: QtBot, services: Services, main_window: MainWindow, fake_clock: FakeClock
 ) -> None:
     role_play_running(qtbot, services, main_window, fake_clock)
     qtbot.mouseClick(console_of(main_window).toggle_button, Qt.MouseButton.LeftButton)  # Pause
@@ -128,7 +129,7 @@ def test_quit_with_the_clock_paused_asks_nothing(
 
 
 def test_the_projector_reopens_as_the_trainer_left_it(
-    qtbot: QtBot, services: Any, main_window: MainWindow
+    qtbot: QtBot, services: Services, main_window: MainWindow
 ) -> None:
     sid = int(services.sessions.create_session("module4-practice", PEOPLE).id)
     services.live(sid).toggle()  # under way, so a restart reopens it

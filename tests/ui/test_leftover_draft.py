@@ -10,11 +10,13 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.services import Services
+from tests.conftest import FakeClock
 from tests.ui.layout import settle
 from ui.console.console_screen import ConsoleScreen
 
 
-def open_console(qtbot: QtBot, services: Any, live: Any) -> ConsoleScreen:
+def open_console(qtbot: QtBot, services: Services, live: Any) -> ConsoleScreen:
     console = ConsoleScreen(services, live)
     qtbot.addWidget(console)
     console.resize(1280, 860)
@@ -24,7 +26,7 @@ def open_console(qtbot: QtBot, services: Any, live: Any) -> ConsoleScreen:
 
 
 def test_a_draft_left_on_a_closed_round_is_shown(
-    qtbot: QtBot, services: Any, fake_clock: Any, screens: Path
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, screens: Path
 ) -> None:
     services.now, services.wall = fake_clock.now, fake_clock.wall
     plan = next(p.id for p in services.sessions.plans if p.id.startswith("module4"))

@@ -13,6 +13,7 @@ import aiohttp
 import pytest
 from pytestqt.qtbot import QtBot
 
+from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.room import ObserverEndpoint
 from tests.ui.layout import settle
 from tests.ui.qasync_support import COMPLETE, PEOPLE, http, run, until
@@ -22,7 +23,7 @@ from ui.observer_host import INTERFACE_KEY, ObserverHost
 from ui.observer_status import ObserverStatusWidget
 
 
-def loopback_host(services: Any, live: Any, **kwargs: Any) -> ObserverHost:
+def loopback_host(services: Services, live: Any, **kwargs: Any) -> ObserverHost:
     store = theme.settings()
     store.setValue(INTERFACE_KEY, "127.0.0.1")
     store.sync()
@@ -30,7 +31,7 @@ def loopback_host(services: Any, live: Any, **kwargs: Any) -> ObserverHost:
 
 
 def test_the_page_is_served_while_feedback_is_open_and_the_console_follows_live(
-    qtbot: QtBot, services: Any, screens: Path
+    qtbot: QtBot, services: Services, screens: Path
 ) -> None:
     detail = services.sessions.create_session("module4-practice", PEOPLE)
     live = services.live(detail.id)
@@ -106,7 +107,7 @@ def test_the_page_is_served_while_feedback_is_open_and_the_console_follows_live(
 
 
 def test_a_restarted_app_serves_again_and_the_observer_resumes_with_their_token(
-    qtbot: QtBot, services: Any
+    qtbot: QtBot, services: Services
 ) -> None:
     detail = services.sessions.create_session("module4-practice", PEOPLE)
     live = services.live(detail.id)
@@ -146,7 +147,7 @@ def test_a_restarted_app_serves_again_and_the_observer_resumes_with_their_token(
 
 
 def test_without_the_apps_event_loop_nothing_is_served_and_the_trainer_is_told(
-    qtbot: QtBot, services: Any
+    qtbot: QtBot, services: Services
 ) -> None:
     detail = services.sessions.create_session("module4-practice", PEOPLE)
     live = services.live(detail.id)
@@ -162,7 +163,7 @@ def test_without_the_apps_event_loop_nothing_is_served_and_the_trainer_is_told(
 
 
 def test_the_network_setting_is_kept_and_a_vanished_address_falls_back(
-    qtbot: QtBot, services: Any
+    qtbot: QtBot, services: Services
 ) -> None:
     detail = services.sessions.create_session("module4-practice", PEOPLE)
     host = ObserverHost(services, services.live(detail.id))
@@ -179,7 +180,7 @@ def test_the_network_setting_is_kept_and_a_vanished_address_falls_back(
 
 
 def test_a_taken_port_moves_the_page_and_the_console_and_projector_say_so(
-    qtbot: QtBot, services: Any
+    qtbot: QtBot, services: Services
 ) -> None:
     detail = services.sessions.create_session("module4-practice", PEOPLE)
     live = services.live(detail.id)

@@ -5,11 +5,11 @@ in the status widget. Signals are awaited through futures, never qtbot.waitSigna
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from hotdash_roleplay.services import Services
 from tests.ui.layout import settle
 from tests.ui.qasync_support import PEOPLE, http, run, until
 from tests.ui.test_observer_host import loopback_host
@@ -17,7 +17,7 @@ from ui.observer_status import ObserverStatusWidget
 
 
 def test_the_console_shows_a_taken_name_and_release_frees_it_for_another_device(
-    qtbot: QtBot, services: Any, screens: Path
+    qtbot: QtBot, services: Services, screens: Path
 ) -> None:
     detail = services.sessions.create_session("module4-practice", PEOPLE)
     live = services.live(detail.id)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
+from hotdash_roleplay.services import Services
 from tests.ui.layout import settle
 from tests.ui.qasync_support import COMPLETE, PEOPLE, http, run, until
 from ui import theme
@@ -48,7 +49,7 @@ def refused(url: str) -> bool:
 
 
 def test_observers_join_from_their_laptops_and_the_console_and_projector_follow(
-    qtbot: QtBot, services: Any, screens: Path
+    qtbot: QtBot, services: Services, screens: Path
 ) -> None:
     serve_on_loopback()
     detail = services.sessions.create_session("module4-practice", PEOPLE)
@@ -186,7 +187,7 @@ def test_observers_join_from_their_laptops_and_the_console_and_projector_follow(
 
 
 def test_projector_join_screen_says_so_when_feedback_is_closed_by_hand(
-    qtbot: QtBot, services: Any
+    qtbot: QtBot, services: Services
 ) -> None:
     serve_on_loopback()
     detail = services.sessions.create_session("module4-practice", PEOPLE)

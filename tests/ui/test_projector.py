@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
+from hotdash_roleplay.services import Services
+from tests.conftest import FakeClock
 from tests.ui.layout import settle
 from ui.console.console_screen import ConsoleScreen
 from ui.join_panel import UNAVAILABLE
@@ -27,7 +29,7 @@ REPO = Path(__file__).resolve().parents[2]
 SCENARIO = "conflicting-request"  # has an AI confidence and an expert decision
 
 
-def start(services: Any, fake_clock: Any) -> Any:
+def start(services: Services, fake_clock: FakeClock) -> Any:
     services.now, services.wall = fake_clock.now, fake_clock.wall
     plan = next(p.id for p in services.sessions.plans if p.id.startswith("module4"))
     detail = services.sessions.create_session(plan, PEOPLE, scenario_ids=[SCENARIO])
@@ -44,7 +46,7 @@ def shot(projector: ProjectorWindow, screens: Path, name: str) -> None:
     assert projector.grab().save(str(screens / f"{name}.png"))
 
 
-def make_projector(qtbot: QtBot, services: Any, live: Any) -> ProjectorWindow:
+def make_projector(qtbot: QtBot, services: Services, live: Any) -> ProjectorWindow:
     # No asyncio loop here: the host never serves, as when the page cannot be served.
     projector = ProjectorWindow(services, live, ObserverHost(services, live))
     qtbot.addWidget(projector)
@@ -54,7 +56,7 @@ def make_projector(qtbot: QtBot, services: Any, live: Any) -> ProjectorWindow:
     return projector
 
 
-def answers(services: Any) -> ChecklistAnswers:
+def answers(services: Services) -> ChecklistAnswers:
     return ChecklistAnswers(
         marks={key: Mark.MET for key in services.checklist.keys},
         notes={"accuracy": "PRIVATE NOTE about Ann"},
@@ -64,7 +66,7 @@ def answers(services: Any) -> ChecklistAnswers:
 
 
 def test_each_phase_shows_its_content_and_no_secret_early(
-    qtbot: QtBot, services: Any, fake_clock: Any, screens: Path
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, screens: Path
 ) -> None:
     live = start(services, fake_clock)
     projector = make_projector(qtbot, services, live)
@@ -155,7 +157,7 @@ def test_each_phase_shows_its_content_and_no_secret_early(
 
 
 def test_full_screen_text_sized_from_the_screen(
-    qtbot: QtBot, services: Any, fake_clock: Any
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
 ) -> None:
     live = start(services, fake_clock)
     live.toggle()
@@ -176,7 +178,7 @@ def test_full_screen_text_sized_from_the_screen(
 
 
 def test_console_drives_the_projector_with_f11(
-    qtbot: QtBot, services: Any, fake_clock: Any
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
 ) -> None:
     live = start(services, fake_clock)
     console = ConsoleScreen(services, live)

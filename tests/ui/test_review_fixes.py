@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -14,8 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
+from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.debrief import MAX_NOTE
 from hotdash_roleplay.services.decisions import MAX_REPLY
+from tests.conftest import FakeClock
 from tests.ui.layout import settle
 from tests.ui.test_console import fill, open_console, press, shot, start_session
 from tests.ui.test_debrief_panel import make_panel
@@ -45,7 +46,7 @@ def to_end(edit: QPlainTextEdit) -> None:
 
 
 def test_decision_boxes_stop_at_the_core_limits_as_typed(
-    qtbot: QtBot, services: Any, fake_clock: Any, screens: Path
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, screens: Path
 ) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
@@ -94,7 +95,7 @@ def test_decision_boxes_stop_at_the_core_limits_as_typed(
 
 
 def test_refusal_in_plain_words_and_fully_visible(
-    qtbot: QtBot, services: Any, fake_clock: Any, screens: Path
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, screens: Path
 ) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
@@ -131,7 +132,7 @@ def test_refusal_in_plain_words_and_fully_visible(
 
 
 def test_draft_survives_phases_rounds_and_a_new_console_with_a_notice(
-    qtbot: QtBot, services: Any, fake_clock: Any, screens: Path
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, screens: Path
 ) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
@@ -202,7 +203,7 @@ def test_draft_survives_phases_rounds_and_a_new_console_with_a_notice(
 
 
 def test_debrief_note_stops_at_the_limit_and_every_keystroke_is_saved(
-    qtbot: QtBot, services: Any, screens: Path
+    qtbot: QtBot, services: Services, screens: Path
 ) -> None:
     live = start_debrief(services)
     panel = make_panel(qtbot, services, live)
@@ -276,7 +277,7 @@ def test_setup_rotation_elides_a_long_name(
 
 
 def test_console_people_table_elides_a_long_name(
-    qtbot: QtBot, services: Any, fake_clock: Any, screens: Path
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, screens: Path
 ) -> None:
     live = start_session(services, fake_clock, ["Zoë Ødegård", "Đorđe Petrović", "李雷", LONG_NAME])
     console = open_console(qtbot, services, live)
@@ -386,7 +387,7 @@ def test_primary_button_text_has_enough_contrast(colors: dict[str, str]) -> None
 
 
 def test_primary_button_as_drawn_in_dark(
-    qtbot: QtBot, services: Any, fake_clock: Any, screens: Path
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, screens: Path
 ) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)

@@ -9,6 +9,9 @@ from typing import Any
 
 from PySide6.QtGui import QFontDatabase, QTextLayout, QTextOption
 from PySide6.QtWidgets import QListWidget, QTreeWidget
+from pytestqt.qtbot import QtBot
+
+from hotdash_roleplay.services import Services
 
 PEOPLE = ["שרה כהן", "محمد علي", "李雷", "Zoë Ødegård"]
 TITLE = "1 · שרה כהן session 👍"
@@ -38,7 +41,7 @@ def glyphs(text: str, widget: Any) -> dict[int, tuple[str, bool, float]]:
 
 
 def test_start_screen_lists_names_in_every_script_with_the_bundled_fonts(
-    qtbot: Any, services: Any, screens: Path
+    qtbot: QtBot, services: Services, screens: Path
 ) -> None:
     from ui.app import make_app
     from ui.main_window import MainWindow

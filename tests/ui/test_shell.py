@@ -32,39 +32,39 @@ def both_themes(window: MainWindow, screens: Path, name: str) -> None:
     window.set_dark(False)
 
 
-def make_sessions(services: object) -> dict[str, int]:
+def make_sessions(services: Services) -> dict[str, int]:
     """One planned, one live (clock started, round 2) and one finished session."""
-    create = services.sessions.create_session  # type: ignore[attr-defined]
+    create = services.sessions.create_session
     planned = create(PLAN, FOUR, title="Tuesday practice", trainer="Mia")
     live = create(
         PLAN,
         ["Zoë Adams", "Priya Nair", "Marcus Reed", "Noah Kim", "Yuki Sato"],
         title="Team North",
     )
-    session = services.live(live.id)  # type: ignore[attr-defined]
+    session = services.live(live.id)
     session.toggle()
     session.next_round()
     session.toggle()
     done = create(PLAN, FOUR, title="Last week")
-    finished = services.live(done.id)  # type: ignore[attr-defined]
+    finished = services.live(done.id)
     while finished.round is not None:  # every round played: its clock started
         finished.toggle()
         finished.next_round()
     return {"planned": planned.id, "live": live.id, "finished": done.id}
 
 
-def setup_screen(qtbot: object, window: MainWindow) -> SetupScreen:
-    qtbot.mouseClick(window.start.new_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+def setup_screen(qtbot: QtBot, window: MainWindow) -> SetupScreen:
+    qtbot.mouseClick(window.start.new_button, Qt.MouseButton.LeftButton)
     assert window.setup is not None
     assert window.stack.currentWidget() is window.setup
     return window.setup
 
 
-def type_names(qtbot: object, setup: SetupScreen, text: str) -> None:
+def type_names(qtbot: QtBot, setup: SetupScreen, text: str) -> None:
     edit = setup.roster.name_edit
     edit.setFocus()
-    qtbot.keyClicks(edit, text)  # type: ignore[attr-defined]
-    qtbot.keyClick(edit, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
 
 
 # -- start screen --------------------------------------------------------------------------------
@@ -81,11 +81,11 @@ def test_start_screen_when_empty(main_window: MainWindow, screens: Path) -> None
 
 
 def test_start_screen_lists_sessions_people_and_resumes(
-    qtbot: object, services: object, screens: Path
+    qtbot: QtBot, services: Services, screens: Path
 ) -> None:
     ids = make_sessions(services)
-    window = MainWindow(services)  # type: ignore[arg-type]
-    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window = MainWindow(services)
+    qtbot.addWidget(window)
     window.resize(1280, 860)
     window.show()
     start = window.start
@@ -106,30 +106,30 @@ def test_start_screen_lists_sessions_people_and_resumes(
     assert "Rounds played: Operator 1" in start.people.summary.text()
     both_themes(window, screens, "start-sessions")
 
-    with qtbot.waitSignal(start.open_requested) as opened:  # type: ignore[attr-defined]
-        qtbot.mouseClick(start.in_progress.button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    with qtbot.waitSignal(start.open_requested) as opened:
+        qtbot.mouseClick(start.in_progress.button, Qt.MouseButton.LeftButton)
     assert opened.args == [ids["live"]]
 
     start.in_progress.select(ids["planned"])
-    with qtbot.waitSignal(start.open_requested) as opened:  # type: ignore[attr-defined]
-        qtbot.keyClick(start.in_progress.tree, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    with qtbot.waitSignal(start.open_requested) as opened:
+        qtbot.keyClick(start.in_progress.tree, Qt.Key.Key_Return)
     assert opened.args == [ids["planned"]]
 
 
 def test_resume_opens_the_console_and_back_returns(
-    qtbot: object, services: object, main_window: MainWindow
+    qtbot: QtBot, services: Services, main_window: MainWindow
 ) -> None:
     ids = make_sessions(services)
     main_window.show_start()
     start = main_window.start
-    qtbot.mouseClick(start.in_progress.button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(start.in_progress.button, Qt.MouseButton.LeftButton)
     console = main_window.console
     assert console is not None
     assert main_window.stack.currentWidget() is console
     assert main_window.session_id == ids["live"]
     assert main_window.windowTitle().startswith("Team North")
 
-    console.back_requested.emit()  # type: ignore[attr-defined]
+    console.back_requested.emit()
     question = main_window.leave_question  # its clock runs: pause it before leaving?
     assert question is not None
     question.keep_button.click()
@@ -149,7 +149,7 @@ def test_unknown_session_is_a_message_in_the_window(main_window: MainWindow) -> 
 
 
 def test_setup_plan_roster_rotation_swap_regenerate(
-    qtbot: object, main_window: MainWindow, services: object, screens: Path
+    qtbot: QtBot, main_window: MainWindow, services: Services, screens: Path
 ) -> None:
     setup = setup_screen(qtbot, main_window)
     plans = setup.plan_panel
@@ -180,7 +180,7 @@ def test_setup_plan_roster_rotation_swap_regenerate(
     second_op = setup.rounds[1].operator
     setup.swap_a.setCurrentIndex(setup.swap_a.findData(second_op))
     setup.swap_b.setCurrentIndex(setup.swap_b.findData(first_op))
-    qtbot.mouseClick(setup.swap_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(setup.swap_button, Qt.MouseButton.LeftButton)
     assert setup.rounds[1].operator == first_op
     assert setup.violations
     assert setup.rules.text().startswith(WARN)
@@ -199,7 +199,7 @@ def test_setup_plan_roster_rotation_swap_regenerate(
     main_window.set_dark(False)
 
     # Regenerate: another seed, hand swaps gone, rules kept again.
-    qtbot.mouseClick(setup.regenerate_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(setup.regenerate_button, Qt.MouseButton.LeftButton)
     assert setup.seed == 1
     assert setup.violations == []
     assert check_rotation(setup.rounds, FOUR) == []
@@ -209,23 +209,23 @@ def test_setup_plan_roster_rotation_swap_regenerate(
 
 
 def test_setup_create_stores_session_with_edited_rotation(
-    qtbot: object, main_window: MainWindow, services: object
+    qtbot: QtBot, main_window: MainWindow, services: Services
 ) -> None:
     setup = setup_screen(qtbot, main_window)
     setup.plan_panel.combo.setCurrentIndex(setup.plan_panel.combo.findData(PLAN))
     type_names(qtbot, setup, ", ".join(FOUR))
     setup.plan_panel.title_edit.setText("Thursday cohort")
-    qtbot.keyClicks(setup.plan_panel.trainer_edit, "Mia Trainer")  # type: ignore[attr-defined]
+    qtbot.keyClicks(setup.plan_panel.trainer_edit, "Mia Trainer")
     setup.swap_round.setCurrentIndex(2)
     setup.swap_a.setCurrentIndex(0)
     setup.swap_b.setCurrentIndex(1)
-    qtbot.mouseClick(setup.swap_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(setup.swap_button, Qt.MouseButton.LeftButton)
     edited = list(setup.rounds)
-    qtbot.mouseClick(setup.create_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(setup.create_button, Qt.MouseButton.LeftButton)
 
-    stored = services.sessions.list_sessions()  # type: ignore[attr-defined]
+    stored = services.sessions.list_sessions()
     assert [s.title for s in stored] == ["Thursday cohort"]
-    detail = services.sessions.get(stored[0].id)  # type: ignore[attr-defined]
+    detail = services.sessions.get(stored[0].id)
     assert detail.trainer == "Mia Trainer"
     assert [(r.operator, r.ai_system) for r in detail.rounds] == [
         (r.operator, r.ai_system) for r in edited
@@ -236,7 +236,7 @@ def test_setup_create_stores_session_with_edited_rotation(
 
 
 def test_roster_too_small_too_large_or_duplicate_is_refused(
-    qtbot: object, main_window: MainWindow, services: object
+    qtbot: QtBot, main_window: MainWindow, services: Services
 ) -> None:
     setup = setup_screen(qtbot, main_window)
     setup.plan_panel.combo.setCurrentIndex(setup.plan_panel.combo.findData(PLAN))
@@ -244,10 +244,10 @@ def test_roster_too_small_too_large_or_duplicate_is_refused(
 
     type_names(qtbot, setup, "Ann, Ben")
     assert setup.placeholder.text() == "Add at least 3 participants (2 so far)."
-    qtbot.mouseClick(setup.create_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(setup.create_button, Qt.MouseButton.LeftButton)
     assert roster.message.isVisible()  # under the list it is about
     assert roster.message.text() == "Add at least 3 participants (2 so far)."
-    assert services.sessions.list_sessions() == []  # type: ignore[attr-defined]
+    assert services.sessions.list_sessions() == []
 
     type_names(qtbot, setup, "ann")
     assert roster.message.isVisible()
@@ -257,7 +257,7 @@ def test_roster_too_small_too_large_or_duplicate_is_refused(
 
     roster.name_edit.clear()
     roster.name_edit.setText("\u202eevil")  # pasted: a bidi override reverses text on screen
-    qtbot.keyClick(roster.name_edit, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.keyClick(roster.name_edit, Qt.Key.Key_Return)
     assert "invisible control characters" in roster.message.text()
     assert roster.names() == ["Ann", "Ben"]
 
@@ -269,24 +269,24 @@ def test_roster_too_small_too_large_or_duplicate_is_refused(
 
     roster.list.setCurrentRow(0)
     roster.list.setFocus()
-    qtbot.keyClick(roster.list, Qt.Key.Key_Delete)  # type: ignore[attr-defined]
+    qtbot.keyClick(roster.list, Qt.Key.Key_Delete)
     assert roster.names()[0] == "Ben"
 
 
 def test_remembered_people_can_be_picked(
-    qtbot: object, services: object, main_window: MainWindow
+    qtbot: QtBot, services: Services, main_window: MainWindow
 ) -> None:
-    services.people.add_person("Priya Nair")  # type: ignore[attr-defined]
+    services.people.add_person("Priya Nair")
     setup = setup_screen(qtbot, main_window)
     known = setup.roster.known
     known.setCurrentIndex(known.findText("Priya Nair"))
-    qtbot.mouseClick(setup.roster.add_known_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(setup.roster.add_known_button, Qt.MouseButton.LeftButton)
     assert setup.roster.names() == ["Priya Nair"]
     assert known.findText("Priya Nair") == -1  # not offered twice
 
 
 def test_three_people_leave_facilitation_to_the_trainer(
-    qtbot: object, main_window: MainWindow
+    qtbot: QtBot, main_window: MainWindow
 ) -> None:
     setup = setup_screen(qtbot, main_window)
     setup.plan_panel.combo.setCurrentIndex(setup.plan_panel.combo.findData(PLAN))
@@ -294,9 +294,9 @@ def test_three_people_leave_facilitation_to_the_trainer(
     assert {setup.table.item(r, 3).text() for r in range(setup.table.rowCount())} == {"Trainer"}
 
 
-def test_cancel_returns_to_start(qtbot: object, main_window: MainWindow) -> None:
+def test_cancel_returns_to_start(qtbot: QtBot, main_window: MainWindow) -> None:
     setup = setup_screen(qtbot, main_window)
-    qtbot.mouseClick(setup.cancel_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(setup.cancel_button, Qt.MouseButton.LeftButton)
     assert main_window.stack.currentWidget() is main_window.start
 
 

@@ -4,16 +4,17 @@ the file dialog (non-modal) is answered, the file appears, the lists follow."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
+from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.demo import create_demo_session
-from hotdash_roleplay.services import open_services
+from hotdash_roleplay.services import Services, open_services
 from ui import export_actions
+from ui.main_window import MainWindow
 from ui.start_screen import NAME
 
 TIMEOUT = 20_000
@@ -24,7 +25,7 @@ def no_desktop(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(export_actions.QDesktopServices, "openUrl", lambda url: True)
 
 
-def answer_dialog(qtbot: Any, path: Path) -> None:
+def answer_dialog(qtbot: QtBot, path: Path) -> None:
     """Pick `path` in the file dialog the action opened (it does not block the loop)."""
     dialogs: list[QFileDialog] = []
 
@@ -39,7 +40,7 @@ def answer_dialog(qtbot: Any, path: Path) -> None:
 
 
 def test_debrief_and_peer_review_from_the_start_screen(
-    qtbot: Any, main_window: Any, services: Any, tmp_path: Path, screens: Path
+    qtbot: QtBot, main_window: MainWindow, services: Services, tmp_path: Path, screens: Path
 ) -> None:
     create_demo_session(services)
     main_window.show_start()
@@ -63,7 +64,7 @@ def test_debrief_and_peer_review_from_the_start_screen(
 
 
 def test_session_data_export_then_import_into_another_store(
-    qtbot: Any, main_window: Any, services: Any, tmp_path: Path
+    qtbot: QtBot, main_window: MainWindow, services: Services, tmp_path: Path
 ) -> None:
     create_demo_session(services)
     main_window.show_start()
@@ -89,7 +90,7 @@ def test_session_data_export_then_import_into_another_store(
         other.close()
 
 
-def test_menu_export_needs_an_open_session(main_window: Any) -> None:
+def test_menu_export_needs_an_open_session(main_window: MainWindow) -> None:
     main_window.show_start()
     main_window.debrief_action.trigger()
     assert "Open a session first" in main_window.statusBar().currentMessage()
