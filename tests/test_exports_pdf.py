@@ -11,7 +11,6 @@ import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -32,7 +31,7 @@ PHASES = (150, 500, 90, 200, 280)  # role-play on time, brief and debrief over
 
 def play(
     services: Services,
-    clock: Any,
+    clock: FakeClock,
     *,
     anonymous: bool = False,
     title: str = 'Q3 <font "practice" & review',
@@ -349,7 +348,7 @@ def test_safe_text_is_literal_markup() -> None:
     assert '<font name="HotDashCJK">李雷</font>' in safe("李雷 <")
 
 
-def _quiet_round(services: Services, clock: Any) -> int:
+def _quiet_round(services: Services, clock: FakeClock) -> int:
     """One round played with every observer's checklist in, and nothing noted in its debrief."""
     services.now, services.wall = clock.now, clock.wall
     detail = services.sessions.create_session(

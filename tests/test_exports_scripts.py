@@ -32,7 +32,7 @@ MOHAMMAD_SEEN = "\ufef2\ufee0\ufecb \ufeaa\ufee4\ufea4\ufee3"
 HEBREW_NOTE_SEEN = "👍 ןוכנ התנע איהו ,םוי 30 לש (refund) רזחה לע לאש חוקלה"
 
 
-def play(services: Services, clock: Any, *, emoji: bool = True) -> tuple[int, str]:
+def play(services: Services, clock: FakeClock, *, emoji: bool = True) -> tuple[int, str]:
     """One round with right-to-left names and notes; returns the session and its operator."""
     services.now, services.wall = clock.now, clock.wall
     party = " 🎉" if emoji else ""

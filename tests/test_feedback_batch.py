@@ -16,7 +16,7 @@ from hotdash_roleplay.observer.server import API_KEY
 from hotdash_roleplay.services import Services, open_services
 from hotdash_roleplay.services.feedback import FeedbackSave, SubmissionView
 from tests import test_observer_server as server_tests
-from tests.test_observer_server import COMPLETE, Room, joined
+from tests.test_observer_server import COMPLETE, Connect, Room, joined
 
 room, connect = server_tests.room, server_tests.connect  # the server tests' fixtures
 
@@ -181,7 +181,7 @@ def test_one_save_failing_unexpectedly_does_not_sink_the_others(
 
 @pytest.mark.asyncio(loop_scope="function")
 async def test_observers_submitting_at_once_are_group_committed(
-    room: Room, connect: Any, monkeypatch: pytest.MonkeyPatch
+    room: Room, connect: Connect, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     api = room.app[API_KEY]
     first, second, third = room.observers

@@ -18,7 +18,7 @@ from hotdash_roleplay.services import Services, observer_access
 from hotdash_roleplay.services.feedback import ChangedElsewhere
 from hotdash_roleplay.store.models import ObserverToken, Person, utcnow
 from tests import test_observer_server as server_tests
-from tests.test_observer_server import COMPLETE, Room, answer, joined
+from tests.test_observer_server import COMPLETE, Connect, Room, answer, joined
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 connect = server_tests.connect  # one aiohttp test client per device
@@ -55,7 +55,7 @@ def release(room: Room, name: str) -> None:
 
 
 async def test_a_claimed_name_is_refused_on_another_device_until_the_trainer_releases_it(
-    connect: Any, room: Room
+    connect: Connect, room: Room
 ) -> None:
     name = "Dev Patel"
     assert name in room.observers
@@ -79,7 +79,7 @@ async def test_a_claimed_name_is_refused_on_another_device_until_the_trainer_rel
 
 
 async def test_the_same_device_may_claim_again_and_a_device_picking_another_name_frees_the_first(
-    connect: Any, room: Room
+    connect: Connect, room: Room
 ) -> None:
     first, second = room.observers[:2]
     device = await joined(connect, room, first)
@@ -91,7 +91,7 @@ async def test_the_same_device_may_claim_again_and_a_device_picking_another_name
 
 
 async def test_a_checklist_the_trainer_fills_in_the_console_cannot_be_claimed(
-    connect: Any, room: Room
+    connect: Connect, room: Room
 ) -> None:
     name = room.observers[0]
     room.services.feedback.save_draft(room.round_id, name, ChecklistAnswers(went_well=["Calm."]))
@@ -105,7 +105,7 @@ async def test_a_checklist_the_trainer_fills_in_the_console_cannot_be_claimed(
 
 
 async def test_tokens_expire_after_twelve_hours_and_with_the_finished_session(
-    connect: Any, room: Room, monkeypatch: pytest.MonkeyPatch
+    connect: Connect, room: Room, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, second = room.observers[:2]
     device = await joined(connect, room, first)
@@ -128,7 +128,7 @@ async def test_tokens_expire_after_twelve_hours_and_with_the_finished_session(
     assert room.services.observer_access.joined(room.session_id) == set()
 
 
-async def test_the_cookie_lives_as_long_as_the_token(connect: Any, room: Room) -> None:
+async def test_the_cookie_lives_as_long_as_the_token(connect: Connect, room: Room) -> None:
     device = await connect()
     response = await device.post("/api/claim", json={"code": room.code, "name": room.observers[0]})
     cookie = response.cookies["hd_observer"]
@@ -139,7 +139,7 @@ async def test_the_cookie_lives_as_long_as_the_token(connect: Any, room: Room) -
 
 
 async def test_a_browser_save_from_a_stale_version_is_refused_with_what_is_stored(
-    connect: Any, room: Room
+    connect: Connect, room: Room
 ) -> None:
     name = room.observers[0]
     device = await joined(connect, room, name)
@@ -174,7 +174,7 @@ async def test_a_browser_save_from_a_stale_version_is_refused_with_what_is_store
 
 
 async def test_the_console_is_refused_when_the_browser_saved_since_it_loaded(
-    connect: Any, room: Room
+    connect: Connect, room: Room
 ) -> None:
     name = room.observers[0]
     feedback = room.services.feedback

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -86,8 +86,12 @@ async def room(services: Services) -> AsyncIterator[Room]:
     yield Room(services)
 
 
+# What the `connect` fixture gives: open one more test client (one browser) on the room.
+Connect = Callable[[], Awaitable[TestClient[Any, Any]]]
+
+
 @pytest_asyncio.fixture(loop_scope="function")
-async def connect(room: Room) -> AsyncIterator[Callable[..., Any]]:
+async def connect(room: Room) -> AsyncIterator[Connect]:
     """Open a test client (its own cookie jar: one browser) on the room's app."""
     server = TestServer(room.app, host="127.0.0.1")
     await server.start_server()
@@ -105,7 +109,7 @@ async def connect(room: Room) -> AsyncIterator[Callable[..., Any]]:
     await server.close()
 
 
-async def joined(connect: Callable[..., Any], room: Room, name: str) -> TestClient[Any, Any]:
+async def joined(connect: Connect, room: Room, name: str) -> TestClient[Any, Any]:
     client = await connect()
     response = await client.post("/api/claim", json={"code": room.code, "name": name})
     assert response.status == 200, await response.text()
@@ -122,7 +126,7 @@ async def answer(response: aiohttp.ClientResponse, status: int) -> dict[str, Any
 # -- the page -------------------------------------------------------------------------------
 
 
-async def test_page_and_its_files_are_served_with_strict_headers(connect: Any) -> None:
+async def test_page_and_its_files_are_served_with_strict_headers(connect: Connect) -> None:
     client = await connect()
     page = await client.get("/")
     assert page.status == 200 and page.content_type == "text/html"
@@ -144,7 +148,7 @@ async def test_page_and_its_files_are_served_with_strict_headers(connect: Any) -
 
 
 async def test_state_says_whether_feedback_is_open_and_names_nobody(
-    connect: Any, room: Room
+    connect: Connect, room: Room
 ) -> None:
     client = await connect()
     response = await client.get("/api/state")
@@ -160,7 +164,7 @@ async def test_state_says_whether_feedback_is_open_and_names_nobody(
 
 
 async def test_the_right_code_lists_this_rounds_observers_and_a_wrong_one_is_refused(
-    connect: Any, room: Room
+    connect: Connect, room: Room
 ) -> None:
     client = await connect()
     body = await answer(await client.post("/api/join", json={"code": room.wrong_code()}), 403)
@@ -170,7 +174,7 @@ async def test_the_right_code_lists_this_rounds_observers_and_a_wrong_one_is_ref
 
 
 async def test_repeated_wrong_codes_lock_the_client_out_even_for_the_right_code(
-    connect: Any, room: Room
+    connect: Connect, room: Room
 ) -> None:
     client = await connect()
     for _ in range(security.MAX_FAILURES - 1):
@@ -191,7 +195,7 @@ async def test_repeated_wrong_codes_lock_the_client_out_even_for_the_right_code(
 
 
 async def test_claiming_a_name_sets_an_httponly_samesite_token_stored_only_as_a_hash(
-    connect: Any, room: Room
+    connect: Connect, room: Room
 ) -> None:
     client = await connect()
     name = room.observers[0]
@@ -210,7 +214,7 @@ async def test_claiming_a_name_sets_an_httponly_samesite_token_stored_only_as_a_
 
 
 async def test_claim_refuses_a_wrong_code_and_anyone_not_observing_this_round(
-    connect: Any, room: Room
+    connect: Connect, room: Room
 ) -> None:
     client = await connect()
     rnd = room.live.round
@@ -231,7 +235,7 @@ async def test_claim_refuses_a_wrong_code_and_anyone_not_observing_this_round(
 # -- an observer's own checklist ------------------------------------------------------------
 
 
-async def test_me_without_a_valid_token_is_refused(connect: Any) -> None:
+async def test_me_without_a_valid_token_is_refused(connect: Connect) -> None:
     client = await connect()
     assert (await answer(await client.get("/api/me"), 401))["error"].startswith("Join first")
     client.session.cookie_jar.update_cookies({security.COOKIE_NAME: "forged-token"})
@@ -240,7 +244,7 @@ async def test_me_without_a_valid_token_is_refused(connect: Any) -> None:
     await answer(await client.put("/api/draft", json={"answers": {}}), 401)
 
 
-async def test_me_gives_the_checklist_the_round_and_my_draft(connect: Any, room: Room) -> None:
+async def test_me_gives_the_checklist_the_round_and_my_draft(connect: Connect, room: Room) -> None:
     name = room.observers[0]
     client = await joined(connect, room, name)
     body = await answer(await client.get("/api/me"), 200)
@@ -257,7 +261,7 @@ async def test_me_gives_the_checklist_the_round_and_my_draft(connect: Any, room:
 
 
 async def test_drafts_autosave_submit_refuses_what_is_missing_then_accepts(
-    connect: Any, room: Room
+    connect: Connect, room: Room
 ) -> None:
     name = room.observers[0]
     client = await joined(connect, room, name)
@@ -290,7 +294,9 @@ async def test_drafts_autosave_submit_refuses_what_is_missing_then_accepts(
     assert kinds[0] == "joined" and "submitted" in kinds and kinds[-1] == "draft"
 
 
-async def test_a_token_reads_and_writes_only_its_own_submission(connect: Any, room: Room) -> None:
+async def test_a_token_reads_and_writes_only_its_own_submission(
+    connect: Connect, room: Room
+) -> None:
     first, second = room.observers[:2]
     a = await joined(connect, room, first)
     b = await joined(connect, room, second)
@@ -311,7 +317,9 @@ async def test_a_token_reads_and_writes_only_its_own_submission(connect: Any, ro
     }
 
 
-async def test_a_token_from_another_session_is_refused(services: Services, connect: Any) -> None:
+async def test_a_token_from_another_session_is_refused(
+    services: Services, connect: Connect
+) -> None:
     other = Room(services, ["Gus", "Hal", "Ivy", "Jon", "Kim"])
     async with (
         TestServer(other.app, host="127.0.0.1") as server,
@@ -327,7 +335,7 @@ async def test_a_token_from_another_session_is_refused(services: Services, conne
 
 
 async def test_in_a_later_round_the_token_only_reaches_that_rounds_own_checklist(
-    connect: Any, room: Room
+    connect: Connect, room: Room
 ) -> None:
     name = room.observers[0]
     client = await joined(connect, room, name)
@@ -348,7 +356,7 @@ async def test_in_a_later_round_the_token_only_reaches_that_rounds_own_checklist
 # -- a closed round -------------------------------------------------------------------------
 
 
-async def test_once_feedback_closes_every_route_says_so(connect: Any, room: Room) -> None:
+async def test_once_feedback_closes_every_route_says_so(connect: Connect, room: Room) -> None:
     client = await joined(connect, room, room.observers[0])
     await answer(await client.get("/api/me"), 200)  # the open round is now cached
     room.live.set_feedback_open(False)
@@ -367,7 +375,7 @@ async def test_once_feedback_closes_every_route_says_so(connect: Any, room: Room
 # -- bad requests ---------------------------------------------------------------------------
 
 
-async def test_an_oversized_body_is_refused_with_413(connect: Any, room: Room) -> None:
+async def test_an_oversized_body_is_refused_with_413(connect: Connect, room: Room) -> None:
     client = await joined(connect, room, room.observers[0])
     huge = json.dumps({"answers": {"notes": {"tone": "x" * (MAX_BODY + 10)}}})
     response = await client.put(
@@ -378,7 +386,7 @@ async def test_an_oversized_body_is_refused_with_413(connect: Any, room: Room) -
 
 
 async def test_malformed_json_unknown_fields_and_over_long_text_are_refused(
-    connect: Any, room: Room
+    connect: Connect, room: Room
 ) -> None:
     client = await joined(connect, room, room.observers[0])
     headers = {"Content-Type": "application/json"}
@@ -406,7 +414,7 @@ async def test_malformed_json_unknown_fields_and_over_long_text_are_refused(
     await answer(await client.post("/api/join", json={"code": room.code}), 200)
 
 
-async def test_writes_must_be_same_origin_json(connect: Any, room: Room) -> None:
+async def test_writes_must_be_same_origin_json(connect: Connect, room: Room) -> None:
     client = await connect()
     form = await client.post("/api/join", data={"code": room.code})
     assert (await answer(form, 415))["error"] == "Send the body as application/json."
@@ -422,7 +430,7 @@ async def test_writes_must_be_same_origin_json(connect: Any, room: Room) -> None
     await answer(same, 200)
 
 
-async def test_text_comes_back_as_json_data_never_markup(connect: Any, room: Room) -> None:
+async def test_text_comes_back_as_json_data_never_markup(connect: Connect, room: Room) -> None:
     client = await joined(connect, room, room.observers[0])
     hostile = '<script>alert(1)</script> & <img src=x onerror="alert(2)">'
     answers = {"notes": {"tone": hostile}, "went_well": [hostile]}

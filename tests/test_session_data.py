@@ -51,7 +51,7 @@ def exported(services: Services, demo: int, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def other(tmp_path: Path) -> Iterator[Any]:
+def other(tmp_path: Path) -> Iterator[Services]:
     """A colleague's store: the one sessions are imported into."""
     svc = open_services(data_dir=tmp_path / "other")
     yield svc
@@ -65,7 +65,9 @@ def counts(services: Services) -> dict[str, int]:
         }
 
 
-def test_json_round_trip(services: Services, exported: Path, other: Any, tmp_path: Path) -> None:
+def test_json_round_trip(
+    services: Services, exported: Path, other: Services, tmp_path: Path
+) -> None:
     data = json.loads(exported.read_text(encoding="utf-8"))
     assert data["format"] == "hotdash-roleplay-session" and data["version"] == VERSION
     assert "Юлия Смирнова" in exported.read_text(encoding="utf-8")  # UTF-8, not \\u escapes
@@ -89,7 +91,7 @@ def test_json_round_trip(services: Services, exported: Path, other: Any, tmp_pat
 
 
 def test_an_unrecorded_decision_draft_travels_with_the_session(
-    services: Services, demo: int, other: Any, tmp_path: Path
+    services: Services, demo: int, other: Services, tmp_path: Path
 ) -> None:
     from hotdash_roleplay.decisions import Decision, DecisionDraft
 
@@ -116,7 +118,7 @@ def test_an_unrecorded_decision_draft_travels_with_the_session(
     ]
 
 
-def test_a_version_1_file_without_drafts_is_still_read(exported: Path, other: Any) -> None:
+def test_a_version_1_file_without_drafts_is_still_read(exported: Path, other: Services) -> None:
     data = json.loads(exported.read_text(encoding="utf-8"))
     data["version"] = 1
     for rnd in data["session"]["rounds"]:
@@ -125,7 +127,7 @@ def test_a_version_1_file_without_drafts_is_still_read(exported: Path, other: An
     assert other.session_data.import_file(exported).imported
 
 
-def test_import_twice_duplicates_nothing(exported: Path, other: Any) -> None:
+def test_import_twice_duplicates_nothing(exported: Path, other: Services) -> None:
     first = other.session_data.import_file(exported)
     before = counts(other)
     second = other.session_data.import_file(exported)
@@ -134,7 +136,7 @@ def test_import_twice_duplicates_nothing(exported: Path, other: Any) -> None:
     assert counts(other) == before
 
 
-def test_people_are_matched_by_name(exported: Path, other: Any) -> None:
+def test_people_are_matched_by_name(exported: Path, other: Services) -> None:
     other.people.add_person("zoë ødegård")  # another case: the same person
     other.people.add_person("ЮЛИЯ СМИРНОВА")
     result = other.session_data.import_file(exported)
@@ -245,7 +247,7 @@ BAD_FILES: dict[str, tuple[Any, str]] = {
 
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
 def test_bad_files_are_refused_and_import_nothing(
-    case: str, exported: Path, other: Any, tmp_path: Path
+    case: str, exported: Path, other: Services, tmp_path: Path
 ) -> None:
     make, expected = BAD_FILES[case]
     content = make(exported)
@@ -263,7 +265,7 @@ def test_bad_files_are_refused_and_import_nothing(
     assert counts(other) == before
 
 
-def test_oversized_file_is_refused_before_reading(other: Any, tmp_path: Path) -> None:
+def test_oversized_file_is_refused_before_reading(other: Services, tmp_path: Path) -> None:
     big = tmp_path / "big.json"
     with big.open("wb") as fh:
         fh.truncate(MAX_BYTES + 1)  # sparse: no need to write 20 MB
@@ -276,7 +278,7 @@ def test_oversized_file_is_refused_before_reading(other: Any, tmp_path: Path) ->
 
 
 def test_a_failure_half_way_stores_nothing(
-    exported: Path, other: Any, monkeypatch: pytest.MonkeyPatch
+    exported: Path, other: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from hotdash_roleplay.exports import session_import
 

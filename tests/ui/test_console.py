@@ -13,6 +13,7 @@ from hotdash_roleplay.clock import Status, Tone
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.notes import Urgency
 from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.live import LiveSession
 from tests.conftest import FakeClock
 from tests.ui.layout import settle
 from ui.console.console_screen import ConsoleScreen
@@ -31,7 +32,7 @@ def start_session(services: Services, fake_clock: FakeClock, people: list[str] =
     return services.live(detail.id)
 
 
-def open_console(qtbot: QtBot, services: Services, live: Any) -> ConsoleScreen:
+def open_console(qtbot: QtBot, services: Services, live: LiveSession) -> ConsoleScreen:
     console = ConsoleScreen(services, live)
     qtbot.addWidget(console)
     console.resize(1280, 860)

@@ -5,7 +5,6 @@ Phase times and overruns come from the phase clock's own summary in the console 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
@@ -15,6 +14,7 @@ from hotdash_roleplay.checklist import ChecklistAnswers, Mark
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.figures import roles_text
 from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.live import LiveSession
 from tests.conftest import FakeClock
 from ui.console.console_screen import ConsoleScreen
 from ui.start_screen import PeoplePanel
@@ -27,7 +27,7 @@ def pdf_text(path: Path) -> str:
     return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
 
 
-def open_console(qtbot: QtBot, services: Services, live: Any) -> ConsoleScreen:
+def open_console(qtbot: QtBot, services: Services, live: LiveSession) -> ConsoleScreen:
     console = ConsoleScreen(services, live)
     qtbot.addWidget(console)
     console.resize(1280, 860)
@@ -42,7 +42,7 @@ def key(qtbot: QtBot, console: ConsoleScreen, k: Qt.Key) -> None:
     qtbot.keyClick(console, k)
 
 
-def play_round(qtbot: QtBot, services: Services, console: ConsoleScreen, clock: Any) -> None:
+def play_round(qtbot: QtBot, services: Services, console: ConsoleScreen, clock: FakeClock) -> None:
     """Every phase through the console's keys: role-play ends 0.4 s past its plan (on time),
     the decision phase 61.5 s past it; a decision and every observer's checklist recorded."""
     live = console._live

@@ -4,19 +4,19 @@ trainer when the round closes and again after a restart, rather than keeping it 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.live import LiveSession
 from tests.conftest import FakeClock
 from tests.ui.layout import settle
 from ui.console.console_screen import ConsoleScreen
 
 
-def open_console(qtbot: QtBot, services: Services, live: Any) -> ConsoleScreen:
+def open_console(qtbot: QtBot, services: Services, live: LiveSession) -> ConsoleScreen:
     console = ConsoleScreen(services, live)
     qtbot.addWidget(console)
     console.resize(1280, 860)

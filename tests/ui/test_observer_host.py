@@ -14,6 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.room import ObserverEndpoint
 from tests.ui.layout import settle
 from tests.ui.qasync_support import COMPLETE, PEOPLE, http, run, until
@@ -23,7 +24,7 @@ from ui.observer_host import INTERFACE_KEY, ObserverHost
 from ui.observer_status import ObserverStatusWidget
 
 
-def loopback_host(services: Services, live: Any, **kwargs: Any) -> ObserverHost:
+def loopback_host(services: Services, live: LiveSession, **kwargs: Any) -> ObserverHost:
     store = theme.settings()
     store.setValue(INTERFACE_KEY, "127.0.0.1")
     store.sync()

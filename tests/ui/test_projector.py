@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
 from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.live import LiveSession
 from tests.conftest import FakeClock
 from tests.ui.layout import settle
 from ui.console.console_screen import ConsoleScreen
@@ -46,7 +47,7 @@ def shot(projector: ProjectorWindow, screens: Path, name: str) -> None:
     assert projector.grab().save(str(screens / f"{name}.png"))
 
 
-def make_projector(qtbot: QtBot, services: Services, live: Any) -> ProjectorWindow:
+def make_projector(qtbot: QtBot, services: Services, live: LiveSession) -> ProjectorWindow:
     # No asyncio loop here: the host never serves, as when the page cannot be served.
     projector = ProjectorWindow(services, live, ObserverHost(services, live))
     qtbot.addWidget(projector)
