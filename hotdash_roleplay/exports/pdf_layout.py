@@ -150,15 +150,15 @@ def signed_duration(seconds: float) -> str:
 
 
 def day(when: datetime | None) -> str:
-    return dates.day(when.astimezone()) if when else "—"
+    return dates.long_date(when.astimezone()) if when else "—"
 
 
 def short_day(when: datetime | None) -> str:
-    return dates.short_day(when.astimezone()) if when else "—"
+    return dates.short_date(when.astimezone()) if when else "—"
 
 
 def day_time(when: datetime | None) -> str:
-    return dates.short_day_time(when.astimezone()) if when else "—"
+    return dates.short_date_time(when.astimezone()) if when else "—"
 
 
 # -- styles ---------------------------------------------------------------------------------

@@ -74,11 +74,11 @@ def build_peer_review_pdf(record: PersonRecord, path: Path) -> Path:
 
 def _period(record: PersonRecord) -> str:
     if record.date_from and record.date_to:
-        return f"{dates.short_day(record.date_from)} to {dates.short_day(record.date_to)}"
+        return f"{dates.short_date(record.date_from)} to {dates.short_date(record.date_to)}"
     if record.date_from:
-        return f"from {dates.short_day(record.date_from)}"
+        return f"from {dates.short_date(record.date_from)}"
     if record.date_to:
-        return f"up to {dates.short_day(record.date_to)}"
+        return f"up to {dates.short_date(record.date_to)}"
     return "all sessions"
 
 
