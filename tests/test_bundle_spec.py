@@ -37,7 +37,10 @@ def run_spec(workpath: Path, monkeypatch: pytest.MonkeyPatch) -> Built:
     class Analysis:
         def __init__(self, scripts: list[str], **kwargs: Any) -> None:
             built.analysis = {"scripts": scripts, **kwargs}
-            self.pure, self.scripts, self.binaries, self.datas = [], [], [], []
+            self.pure: list[Any] = []
+            self.scripts: list[Any] = []
+            self.binaries: list[Any] = []
+            self.datas: list[Any] = []
 
     def exe(*_args: Any, **kwargs: Any) -> dict[str, Any]:
         built.exes.append(kwargs)

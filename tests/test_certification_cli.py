@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from certification_data import TODAY, qualify
 from pypdf import PdfReader
 
 from hotdash_roleplay.cli import main
 from hotdash_roleplay.services import open_services
+from tests.certification_data import TODAY, qualify
 
 HEADER = (
     "person,week_start,approval_rate,avg_review_seconds,csat,first_contact_resolution,"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from certification_data import week
 from pydantic import ValidationError
 
 from hotdash_roleplay.certification.assessment import AssessedRound, Assessment, passed
@@ -26,6 +25,7 @@ from hotdash_roleplay.certification.program import (
     Step,
 )
 from hotdash_roleplay.dates import day_month, long_date, week_start
+from tests.certification_data import week
 
 MON = date(2026, 11, 9)  # a Monday
 

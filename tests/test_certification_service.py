@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from certification_data import TODAY, play_assessment, play_practice, qualify, week
 from pypdf import PdfReader
 
 from hotdash_roleplay.certification.evidence import Attachment
@@ -21,6 +20,7 @@ from hotdash_roleplay.certification.program import (
 )
 from hotdash_roleplay.errors import InvalidFile, UserError
 from hotdash_roleplay.services import Services, open_services
+from tests.certification_data import TODAY, play_assessment, play_practice, qualify, week
 
 HEADER = (
     "person,week_start,approval_rate,avg_review_seconds,csat,first_contact_resolution,"

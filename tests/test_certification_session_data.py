@@ -7,11 +7,10 @@ import json
 from datetime import date
 from pathlib import Path
 
-from certification_data import TODAY, play_practice, qualify, week
-
 from hotdash_roleplay.certification.evidence import Attachment
 from hotdash_roleplay.certification.program import CertificationState
 from hotdash_roleplay.services import open_services
+from tests.certification_data import TODAY, play_practice, qualify, week
 
 
 def test_certification_travels_with_a_session_and_merges_once(tmp_path: Path) -> None:

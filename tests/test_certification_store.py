@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic import command
-from certification_data import TODAY, qualify
 from sqlalchemy import inspect, text
 
 from hotdash_roleplay.certification.program import CertificationState
 from hotdash_roleplay.services import open_services
 from hotdash_roleplay.store.engine import open_store, resolve_url
 from hotdash_roleplay.store.migrate import alembic_config, current_revision
+from tests.certification_data import TODAY, qualify
 
 CERT_TABLES = {
     "cert_module_completions",

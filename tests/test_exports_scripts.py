@@ -127,7 +127,7 @@ def exported(services: Services, fake_clock: FakeClock, tmp_path: Path) -> tuple
 def test_right_to_left_names_and_notes_are_drawn_in_reading_order(
     exported: tuple[Path, Path], artifacts: Path
 ) -> None:
-    from test_exports_pdf import render
+    from tests.test_exports_pdf import render
 
     debrief, record = exported
     render(debrief, artifacts, "debrief-scripts")

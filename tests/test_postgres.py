@@ -96,9 +96,8 @@ def test_export_and_import_between_sqlite_and_postgres(
 def test_certification_on_postgres(pg_services: Services, tmp_path: Path) -> None:
     from datetime import date
 
-    from certification_data import qualify
-
     from hotdash_roleplay.certification.program import CertificationState
+    from tests.certification_data import qualify
 
     svc = open_services(db_url=pg_services.store.url, today=lambda: date(2026, 11, 30))
     try:

@@ -126,7 +126,12 @@ async def _burst(host: object, live: object, services: Services, gaps: list[floa
 
     assert isinstance(host, ObserverHost)
     served = asyncio.get_running_loop().create_future()
-    host.serving_changed.connect(lambda on: on and not served.done() and served.set_result(None))
+
+    def on_serving(on: bool) -> None:
+        if on and not served.done():
+            served.set_result(None)
+
+    host.serving_changed.connect(on_serving)
     live.set_feedback_open(True)  # type: ignore[attr-defined]
     await served
     rnd = live.round  # type: ignore[attr-defined]

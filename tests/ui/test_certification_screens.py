@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from certification_data import TODAY, play_assessment, play_practice, qualify, week
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QFileDialog, QLineEdit, QWidget
@@ -24,6 +23,7 @@ from hotdash_roleplay.certification.program import (
 )
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.services import Services, open_services
+from tests.certification_data import TODAY, play_assessment, play_practice, qualify, week
 from ui import export_actions
 from ui.certification.evidence_forms import (
     ContributionForm,
