@@ -70,13 +70,13 @@ class _Loader(_Checks, yaml.SafeLoader):
 # libyaml parses about 10x faster, but its composer recurses in C: a deeply nested file would
 # crash the process instead of raising RecursionError. It is used only when the text cannot
 # nest deeper than _C_MAX_DEPTH (see _depth_bound); otherwise the pure-Python loader is.
-_FastLoader: type[yaml.SafeLoader] | None = None
+_FastLoader: type[yaml.CSafeLoader] | None = None
 if getattr(yaml, "__with_libyaml__", False):
 
     class _CLoader(_Checks, yaml.CSafeLoader):
         pass
 
-    _FastLoader = _CLoader  # type: ignore[assignment]
+    _FastLoader = _CLoader
 _C_MAX_DEPTH = 500
 
 
@@ -88,7 +88,7 @@ def _depth_bound(text: str) -> int:
     return 2 * brackets + text.count("-") + text.count("?") + lines + 1
 
 
-def _without_base_60(loader: type[yaml.SafeLoader]) -> None:
+def _without_base_60(loader: type[yaml.resolver.Resolver]) -> None:
     numbers = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
     loader.yaml_implicit_resolvers = {
         first: [
@@ -227,8 +227,10 @@ def parse_mapping(text: str, source: str) -> YamlDocument:
     if not text.strip():
         raise _fail(source, "", "file is empty")
     fast = _FastLoader is not None and _depth_bound(text) <= _C_MAX_DEPTH
-    loader_class = _FastLoader if fast and _FastLoader else _Loader
-    loader: yaml.SafeLoader | None = None
+    loader_class: type[yaml.SafeLoader | yaml.CSafeLoader] = (
+        _FastLoader if fast and _FastLoader else _Loader
+    )
+    loader: yaml.SafeLoader | yaml.CSafeLoader | None = None
     try:
         loader = loader_class(text)  # checks for unprintable characters straight away
         # The same two steps as yaml.safe_load, keeping the node tree for line numbers.
@@ -251,8 +253,10 @@ def parse_mapping(text: str, source: str) -> YamlDocument:
         raise _fail(source, _mark_where(exc.problem_mark), f"YAML syntax error: {detail}") from None
     except yaml.reader.ReaderError as exc:
         # libyaml reports a byte offset into the UTF-8 text, PyYAML a character offset.
-        before = text.encode("utf-8")[: exc.position] if fast else text[: exc.position]
-        line = before.count(b"\n" if fast else "\n") + 1  # type: ignore[arg-type]
+        if fast:
+            line = text.encode("utf-8")[: exc.position].count(b"\n") + 1
+        else:
+            line = text[: exc.position].count("\n") + 1
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
         raise _fail(
             source, f"line {line}", f"character U+{code:04X} is not allowed in a YAML file"

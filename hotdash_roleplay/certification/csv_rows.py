@@ -150,7 +150,7 @@ def _week(cells: dict[str, str], count: int, expected: int, number: int, delimit
             raise ValueError(f"{metric.value} is empty")
         values[metric.value] = _number(metric, raw, delimiter)
     try:
-        figures = WeekFigures(week_start=day, **values)  # type: ignore[arg-type]
+        figures = WeekFigures.model_validate({"week_start": day, **values})
     except ValidationError as exc:
         raise ValueError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
     return CsvWeek(row=number, person=person, figures=figures)

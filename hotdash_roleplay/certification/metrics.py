@@ -77,7 +77,8 @@ class WeekFigures(BaseModel):
         return self
 
     def value(self, metric: Metric) -> float | None:
-        return getattr(self, metric.value)  # type: ignore[no-any-return]
+        value: float | None = getattr(self, metric.value)
+        return value
 
     def figures(self) -> tuple[float, ...]:
         """The required figures in THRESHOLDS order."""

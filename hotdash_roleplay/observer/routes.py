@@ -67,7 +67,7 @@ R = TypeVar("R")
 
 
 def refuse(status: int, error: str, **extra: object) -> web.Response:
-    body = ErrorBody(error=error, **extra).model_dump(mode="json")  # type: ignore[arg-type]
+    body = ErrorBody.model_validate({"error": error, **extra}).model_dump(mode="json")
     # Only the fields said (not exclude_defaults: it would also strip the nested submission).
     said = {key: value for key, value in body.items() if value not in (None, [])}
     return web.json_response({"error": error, **said}, status=status)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple, NoReturn
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -34,8 +34,8 @@ from hotdash_roleplay.store.models import (
 DRAFT, SUBMITTED = "draft", "submitted"
 CONSOLE, BROWSER = "console", "browser"  # where a checklist is filled in (checklist_submissions)
 # The hot save path writes through Core: no identity map or unit of work for a roomful of saves.
-_SUBMISSIONS: Table = ChecklistSubmission.__table__  # type: ignore[assignment]
-_ANSWERS: Table = CriterionAnswer.__table__  # type: ignore[assignment]
+_SUBMISSIONS = ChecklistSubmission.metadata.tables[ChecklistSubmission.__tablename__]
+_ANSWERS = CriterionAnswer.metadata.tables[CriterionAnswer.__tablename__]
 
 
 class SubmissionView(View):

@@ -109,7 +109,7 @@ class WeekForm(RecordForm):
         if escalation.value() == escalation.minimum():
             values[Metric.ESCALATION_RATE.value] = None
         try:
-            return WeekFigures(week_start=picked(self.week), **values)  # type: ignore[arg-type]
+            return WeekFigures.model_validate({"week_start": picked(self.week), **values})
         except ValidationError as exc:
             raise UserError(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from None
 

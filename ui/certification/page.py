@@ -151,7 +151,7 @@ class RequirementCard(QFrame):
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
         head.addWidget(self.status, 0, Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
+        layout = self.body = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.evidence)
         layout.addWidget(self.missing)
@@ -273,7 +273,7 @@ class CertificationPage(QWidget):
         )
         hint.setWordWrap(True)
         hint.setProperty("role", "muted")
-        self.cards[RequirementKey.SCENARIOS].layout().addWidget(hint)  # type: ignore[union-attr]
+        self.cards[RequirementKey.SCENARIOS].body.addWidget(hint)
         layout.addStretch(1)
         return page
 
