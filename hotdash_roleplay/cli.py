@@ -209,17 +209,17 @@ def _store_args(args: argparse.Namespace) -> StoreArgs:
 def _services(args: argparse.Namespace) -> Iterator[Services]:
     """The open store for one command, closed after it; a database error met on the way
     (damage the check at open cannot see, a full disk, a lost server) is one clear line."""
-    from sqlalchemy.exc import DBAPIError
-
     from hotdash_roleplay.services import open_services
-    from hotdash_roleplay.store.engine import store_failure
 
     where = _store_args(args)
     services = open_services(where.db, where.data_dir)
     try:
         yield services
-    except DBAPIError as exc:
-        raise store_failure(services.store, exc) from exc
+    except Exception as exc:
+        failure = services.failure(exc)
+        if failure is None:
+            raise
+        raise failure from exc
     finally:
         services.close()
 
