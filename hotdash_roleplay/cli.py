@@ -305,10 +305,8 @@ def _sessions(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     with _services(args) as services:
         if args.what == "certification":
-            from hotdash_roleplay.exports.certification_pdf import export_certification
-
             record = services.certification.person(args.person)
-            path = export_certification(services, record.name, args.output)
+            path = services.certification.export_record(record.name, args.output)
             print(f"Wrote the certification record of {record.name} to {path}")
             return 0
         if args.what == "peer-review":
