@@ -201,8 +201,8 @@ def test_expert_decision_worded_and_matched_one_way_everywhere(
     from hotdash_roleplay.exports.debrief_pdf import export_debrief
     from hotdash_roleplay.notes import EscalationNote, RejectionNote
     from ui.console.debrief_panel import DebriefPanel
+    from ui.console.projector import ProjectorWindow
     from ui.observer_host import ObserverHost
-    from ui.projector import ProjectorWindow
 
     wording = "Reject, then Escalate"
     services.now, services.wall = fake_clock.now, fake_clock.wall

@@ -17,9 +17,9 @@ from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
 from ui.console.console_screen import ConsoleScreen
+from ui.console.projector import ProjectorWindow
 from ui.join_panel import UNAVAILABLE
 from ui.observer_host import ObserverHost
-from ui.projector import ProjectorWindow
 
 PEOPLE = ["Ann", "Ben", "Cat", "Dev"]
 REPO = Path(__file__).resolve().parents[2]
