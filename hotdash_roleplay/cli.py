@@ -310,19 +310,15 @@ def _export(args: argparse.Namespace) -> int:
             print(f"Wrote the certification record of {record.name} to {path}")
             return 0
         if args.what == "peer-review":
-            from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
-
             person = services.people.get(args.person)
-            path = export_peer_review(
-                services, person.name, args.output, args.date_from, args.date_to
+            path = services.reports.export_peer_review(
+                person.name, args.output, args.date_from, args.date_to
             )
             print(f"Wrote the peer-review record of {person.name} to {path}")
             return 0
         session = services.sessions.find(args.session)
         if args.what == "debrief":
-            from hotdash_roleplay.exports.debrief_pdf import export_debrief
-
-            path = export_debrief(services, session.id, args.output)
+            path = services.reports.export_debrief(session.id, args.output)
             print(f"Wrote the debrief report of {session.title!r} to {path}")
         else:
             path = services.session_data.export(session.id, args.output)

@@ -170,9 +170,7 @@ def export_debrief(
         return
 
     def work(target: Path) -> Path:
-        from hotdash_roleplay.exports.debrief_pdf import export_debrief as build
-
-        return build(services, session_id, target)
+        return services.reports.export_debrief(session_id, target)
 
     _ask_then_run(
         parent,
@@ -202,9 +200,7 @@ def export_peer_review(
         return
 
     def work(target: Path) -> Path:
-        from hotdash_roleplay.exports.peer_review_pdf import export_peer_review as build
-
-        return build(services, name, target, date_from, date_to)
+        return services.reports.export_peer_review(name, target, date_from, date_to)
 
     _ask_then_run(
         parent,

@@ -12,7 +12,6 @@ from sqlalchemy.exc import DBAPIError
 
 from hotdash_roleplay.checklist import Checklist, load_checklist
 from hotdash_roleplay.errors import UnusableStore
-from hotdash_roleplay.exports.report_data import ReportService
 from hotdash_roleplay.plans import SessionPlan, load_plans
 from hotdash_roleplay.scenarios import ScenarioLibrary, load_library
 from hotdash_roleplay.services.certification import CertificationService
@@ -23,6 +22,7 @@ from hotdash_roleplay.services.history import HistoryService
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.observer_access import ObserverAccessService
 from hotdash_roleplay.services.people import PeopleService
+from hotdash_roleplay.services.reports import ReportService
 from hotdash_roleplay.services.session_data import SessionDataService
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.store.engine import Store, resolve_url, store_failure
