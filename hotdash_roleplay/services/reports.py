@@ -56,7 +56,7 @@ from hotdash_roleplay.store.models import (
 
 
 class ReportService:
-    """Reads what the debrief report and the peer-review record print."""
+    """Reads what the debrief report and the peer-review record print, and writes them."""
 
     def __init__(
         self, store: Store, checklist: Checklist, wall: Callable[[], float] = time.time
