@@ -154,6 +154,19 @@ class ClockState(BaseModel):
             raise ValueError("running_since_wall is set exactly when the clock is running")
         return self
 
+    def elapsed_at(self, wall: float) -> list[float]:
+        """Running time per phase at wall-clock time ``wall``: the one rule for what counts.
+
+        A running phase goes on while the app is down (a crash or kill must not stop the
+        room's clock), bridged with the wall clock, the only clock shared across processes; a
+        clock set back meanwhile counts as no time rather than negative. A paused phase gains
+        nothing: time the trainer chose to pause never counts as phase time or decision time.
+        """
+        elapsed = list(self.elapsed_before_run)
+        if self.running_since_wall is not None:
+            elapsed[self.phase_index] += max(0.0, wall - self.running_since_wall)
+        return elapsed
+
 
 @dataclass(frozen=True)
 class ClockView:
@@ -478,13 +491,9 @@ class PhaseClock:
         clock._status = state.status
         clock._index = state.phase_index
         clock._planned = list(state.planned_seconds)
-        clock._elapsed = list(state.elapsed_before_run)
+        clock._elapsed = state.elapsed_at(clock._wall())
         clock._events = list(state.events)
         if state.running_since_wall is not None:
-            # Bridge the gap with the wall clock (the only clock shared across processes);
-            # a clock set back while the app was down counts as no time rather than negative.
-            gap = max(0.0, clock._wall() - state.running_since_wall)
-            clock._elapsed[clock._index] += gap
             clock._run_mono = clock._now()
         return clock
 

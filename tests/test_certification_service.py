@@ -395,3 +395,52 @@ def test_record_pdf_reads_back(svc: Services, tmp_path: Path, artifacts: Path) -
         "Annual recertification by",
     ):
         assert expected in text, expected
+
+
+# -- what the screens need from the service -------------------------------------------------
+
+
+def test_a_mentee_added_with_a_graduation_before_the_start_saves_nothing(svc: Services) -> None:
+    svc.people.add_person("Ann")
+    start = TODAY - timedelta(days=30)
+    with pytest.raises(UserError, match="cannot graduate"):
+        svc.certification.add_mentorship("Ann", "Mia", start, graduated_on=start - timedelta(1))
+    with pytest.raises(UserError, match="cannot be in the future"):
+        svc.certification.add_mentorship("Ann", "Mia", start, graduated_on=TODAY + timedelta(1))
+    assert svc.certification.person("Ann").mentorships == ()
+    made = svc.certification.add_mentorship("Ann", "Mia", start, graduated_on=start)
+    assert made.graduated_on == start
+    assert svc.certification.person("Ann").requirement("mentoring").met
+
+
+def test_an_attached_file_is_read_whole_or_refused_plainly(tmp_path: Path) -> None:
+    from hotdash_roleplay.certification.evidence import MAX_ATTACHMENT, read_attachment
+
+    good = tmp_path / "report.pdf"
+    good.write_bytes(b"%PDF-1.4")
+    assert read_attachment(good) == Attachment(name="report.pdf", data=b"%PDF-1.4")
+    with pytest.raises(UserError, match="no such file"):
+        read_attachment(tmp_path / "missing.pdf")
+    with pytest.raises(UserError, match="is a folder"):
+        read_attachment(tmp_path)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with pytest.raises(UserError, match=r"empty\.txt is empty"):
+        read_attachment(tmp_path / "empty.txt")
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"x" * (MAX_ATTACHMENT + 1))
+    with pytest.raises(UserError, match="at most 10 MB"):
+        read_attachment(big)
+
+
+def test_overview_readiness_order_puts_the_eligible_first(svc: Services) -> None:
+    qualify(svc, "Zed")
+    svc.people.add_person("Abe")
+    svc.certification.record_week("Abe", week(TODAY - timedelta(days=7)), "Tess")
+    svc.people.add_person("Bea")
+    rows = sorted(svc.certification.overview().rows, key=lambda r: r.readiness_order())
+    assert rows[0].name == "Zed" and rows[0].ready_for_nomination
+    assert not any(r.ready_for_nomination for r in rows[1:])
+    assert [r.met_count for r in rows[1:]] == sorted((r.met_count for r in rows[1:]), reverse=True)
+    verdict = svc.certification.person("Zed").verdict
+    assert verdict == "Every requirement met: eligible for the award"
+    assert svc.certification.person("Bea").verdict.startswith("Not eligible yet: 6 of 6")

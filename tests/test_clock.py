@@ -655,3 +655,19 @@ def test_compare_to_benchmark() -> None:
         compare_to_benchmark(-1)
     with pytest.raises(ValueError):
         compare_to_benchmark(10, benchmark=0)
+
+
+def test_saved_time_counts_while_running_and_never_while_paused(fake_clock: FakeClock) -> None:
+    clock = make(fake_clock)
+    clock.start()
+    fake_clock.advance(40)
+    running = clock.to_state()
+    clock.pause()
+    paused = clock.to_state()
+    later = fake_clock.wall_time + 600  # the app was down ten minutes
+    # A crash does not stop the room's clock; a pause the trainer chose does.
+    assert running.elapsed_at(later)[0] == 640
+    assert paused.elapsed_at(later)[0] == 40
+    assert running.elapsed_at(fake_clock.wall_time - 3600)[0] == 40  # clock set back: no time
+    restored = PhaseClock.from_state(paused, PHASES, now=fake_clock.now, wall=lambda: later)
+    assert restored.view().elapsed_seconds == 40 and restored.status is Status.PAUSED

@@ -3,37 +3,24 @@ and the session resumes in its phase with the right time (DESIGN §5)."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
 
 from hotdash_roleplay.services import open_services
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.app_process import AppProcess
 
 # Runs inside the app process: opens the session's console as the trainer would (Resume), starts
 # the clock with Space, skips to the Role-play with N, records a decision with clicks, then says
 # "ready" and keeps running until it is killed.
-DRIVER = textwrap.dedent(
-    """
-    import sys
-    from PySide6.QtCore import Qt, QTimer
+DRIVER = """
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QPushButton, QRadioButton
-    import ui.app
+    from PySide6.QtWidgets import QPushButton, QRadioButton
 
-    session_id = int(sys.argv[2])
-    _make_app = ui.app.make_app
-
-    def window():
-        from ui.main_window import MainWindow
-        return next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+    session_id = int(ARGS[0])
 
     def drive():
         win = window()
@@ -60,17 +47,10 @@ DRIVER = textwrap.dedent(
             if b.accessibleName() == "Record the operator's decision"
         )
         record.click()
-        print("ready", flush=True)
+        say("ready")
 
-    def make_app():
-        app = _make_app()
-        QTimer.singleShot(300, drive)
-        return app
-
-    ui.app.make_app = make_app
-    sys.exit(ui.app.run_app(data_dir=sys.argv[1]))
-    """
-)
+    run_app_then(drive)
+"""
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
@@ -80,27 +60,15 @@ def test_a_killed_app_loses_nothing_and_resumes_in_phase(tmp_path: Path) -> None
     sid = svc.sessions.create_session("module4-practice", ["Ann", "Ben", "Cat", "Dev"]).id
     svc.close()
 
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", DRIVER, str(data), str(sid)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    app = AppProcess(DRIVER, data, sid, config_dir=tmp_path)
     try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.strip() == "ready", proc.stderr.read() if proc.stderr else ""
+        app.expect("ready")
         time.sleep(1.5)  # the Role-play runs on while nobody touches anything
         killed_at = time.time()
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
+        app.kill()
     finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == -signal.SIGKILL
+        app.close()
+    assert app.proc.returncode == -signal.SIGKILL
 
     time.sleep(0.5)
     svc = open_services(data_dir=data)

@@ -80,7 +80,13 @@ def _install_excepthook(window: MainWindow) -> None:
     sys.excepthook = hook
 
 
-async def _wait(done: asyncio.Future[int]) -> int:
+async def _run(window: MainWindow, session_id: int | None, done: asyncio.Future[int]) -> int:
+    """Open the session on the running loop (a console resumed in its feedback phase serves the
+    observer page at once, and that server needs the loop), then wait for the quit."""
+    if session_id is not None:
+        window.open_console(session_id)
+    else:
+        window.resume_last()
     return await done
 
 
@@ -121,14 +127,12 @@ def run_app(
                 return 1
             window.attach(services)
             _install_excepthook(window)
-            if session_id is not None:
-                window.open_console(session_id)
-            else:
-                window.resume_last()
+            # Closing the window ends the app, even with the projector or a dialog still open.
+            window.closed.connect(app.quit)
             # Connected before the loop starts, so even a quit in its first turn ends the run.
             quit_: asyncio.Future[int] = loop.create_future()
             app.aboutToQuit.connect(lambda: quit_.done() or quit_.set_result(0))
-            code = runner.run(_wait(quit_))
+            code = runner.run(_run(window, session_id, quit_))
             runner.run(_stop_serving(window))
             return code
     finally:

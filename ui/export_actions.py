@@ -1,5 +1,5 @@
-"""Export actions the screens call: the debrief report, a peer-review record, a session's data,
-and importing a colleague's session.
+"""Export actions the screens call: the debrief report, a peer-review record, a certification
+record, a session's data, and importing a colleague's session.
 
 Each action asks for the file with a non-blocking QFileDialog (`open()`, never `exec()`, so
 it is safe from an async slot on the qasync loop), runs the work on a worker thread (a PDF
@@ -35,6 +35,7 @@ from ui import theme
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
+    from hotdash_roleplay.services.certification import CertificationService
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +212,26 @@ def export_peer_review(
         label=f"Writing the peer-review record of {name}…",
         work=work,
         describe=lambda p: f"The peer-review record of {name} is saved as {p}.",
+    )
+
+
+def export_certification(
+    parent: QWidget, certification: CertificationService, person: str, path: Path | None = None
+) -> None:
+    """Write the certification record (PDF) of a person (name or id)."""
+
+    def work(target: Path) -> Path:
+        return certification.export_record(person, target)
+
+    _ask_then_run(
+        parent,
+        caption="Export the certification record",
+        suggested=_file_name("Certification record", person, "pdf"),
+        filters=[PDF_FILTER],
+        path=path,
+        label=f"Writing the certification record of {person}…",
+        work=work,
+        describe=lambda p: f"The certification record of {person} is saved as {p}.",
     )
 
 

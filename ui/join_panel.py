@@ -24,6 +24,7 @@ UNAVAILABLE = (
     "Please fill in your checklist on the trainer's laptop."
 )
 CLOSED = "Feedback is closed. Thank you for your checklists!"
+MOVED = "New address: the page moved. If yours stopped working, open the address below."
 
 
 def _label(name: str, muted: bool = False) -> QLabel:
@@ -119,10 +120,12 @@ class JoinPanel(QWidget):
             self.qr_label,
         ):
             label.setVisible(joinable)
-        self.notice_label.setVisible(not joinable)
+        moved = joinable and self._host.moved_from is not None
+        self.notice_label.setVisible(not joinable or moved)
         if joinable and url is not None:
             self.address_label.setText(url.removeprefix("http://").rstrip("/"))
             self.code_label.setText(spaced_code(self._host.join_code))
+            self.notice_label.setText(MOVED if moved else "")
         else:
             # Still serving in the grace period after closing: the room must not join now.
             self.address_label.clear()

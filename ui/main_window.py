@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QLabel,
     QMainWindow,
@@ -18,9 +20,11 @@ from PySide6.QtWidgets import (
 
 from hotdash_roleplay.errors import UserError
 from ui import theme
+from ui.leave_question import LeaveQuestion
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
+    from ui.console.console_screen import ConsoleScreen
     from ui.setup_screen import SetupScreen
 
 APP_TITLE = theme.APPLICATION
@@ -30,6 +34,8 @@ STATUS_SECONDS = 8
 class MainWindow(QMainWindow):
     """Built without services first at start-up, so the window shows before the store opens
     (opening it imports SQLAlchemy and reads the scenario library); `attach` completes it."""
+
+    closed = Signal()  # the trainer closed the window (Quit, or the window manager): the app ends
 
     def __init__(self, services: Services | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,9 +51,11 @@ class MainWindow(QMainWindow):
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.opening)
         self.setup: SetupScreen | None = None
-        self.console: QWidget | None = None
+        self.console: ConsoleScreen | None = None
         self.session_id: int | None = None  # the session the console shows
         self.last_message: QMessageBox | None = None
+        self.leave_question: LeaveQuestion | None = None  # open while the trainer decides
+        self._quitting = False
 
         self._build_menus()
         self.statusBar().setSizeGripEnabled(False)
@@ -73,9 +81,10 @@ class MainWindow(QMainWindow):
         self.show_start()
 
     def resume_last(self) -> None:
-        """After a restart (or a crash), reopen the session the console showed, if it is live."""
+        """After a restart (or a crash), reopen the session the console showed, if it is live
+        and no session was opened meanwhile."""
         session_id = QSettings().value(self._last_key(), None, type=int)
-        if not session_id:
+        if not session_id or self.console is not None:
             return
         try:
             detail = self.services.sessions.get(session_id)
@@ -96,7 +105,7 @@ class MainWindow(QMainWindow):
         self.new_action = self._action(session, "&New session…", QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(self.show_setup)
         self.home_action = self._action(session, "&Start screen", QKeySequence("Ctrl+H"))
-        self.home_action.triggered.connect(self.show_start)
+        self.home_action.triggered.connect(self.leave_to_start)
         session.addSeparator()
         # Exports of the session open in the console (the start screen exports the selected one).
         self.debrief_action = self._action(
@@ -117,9 +126,11 @@ class MainWindow(QMainWindow):
         for action in self._store_actions:
             action.setEnabled(False)  # until attach(): the store is still opening
         session.addSeparator()
-        quit_action = self._action(session, "&Quit", QKeySequence.StandardKey.Quit)
+        # Ctrl+Q everywhere: the platform standard has no key for Quit on Windows.
+        quit_action = self._action(session, "&Quit", QKeySequence("Ctrl+Q"))
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        quit_action.triggered.connect(self.close)
+        quit_action.triggered.connect(self.request_quit)
+        self.quit_action = quit_action
 
         view = bar.addMenu("&View")
         self.dark_action = self._action(view, "&Dark theme", QKeySequence("Ctrl+Shift+D"))
@@ -228,7 +239,7 @@ class MainWindow(QMainWindow):
             return
         self._drop_console()
         console = ConsoleScreen(self.services, live, self)
-        console.back_requested.connect(self.show_start)
+        console.back_requested.connect(self.leave_to_start)
         self.console = console
         self.session_id = session_id
         QSettings().setValue(self._last_key(), session_id)
@@ -239,6 +250,65 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.setup)
             self.setup.deleteLater()
             self.setup = None
+        console.restore_projector()
+
+    # -- leaving the console ------------------------------------------------------------------
+
+    def leave_to_start(self) -> None:
+        """The trainer leaves the console for the sessions (asked first while a phase runs)."""
+        self._leave_console(self.show_start, quitting=False)
+
+    def _leave_console(self, then: Callable[[], None], quitting: bool) -> None:
+        """A deliberate leave: while a phase runs, ask whether to pause it, then `then()`.
+        (A crash or kill asks nothing and stops nothing: the room's clock goes on.)"""
+        console = self.console
+        phase = console.running_phase if console is not None else None
+        if console is None or phase is None:
+            then()
+            return
+        if self.leave_question is not None:
+            self.leave_question.close()  # a new request replaces the one left unanswered
+        box = LeaveQuestion(self, phase, quitting)
+        self.leave_question = box
+
+        def answered(button: QAbstractButton) -> None:
+            if button is box.cancel_button or self.console is not console:
+                return
+            if button is box.pause_button:
+                console.pause()
+            then()
+
+        box.buttonClicked.connect(answered)
+        box.finished.connect(lambda _result: self._question_closed(box))
+        box.open()
+
+    def _question_closed(self, box: LeaveQuestion) -> None:
+        if self.leave_question is box:
+            self.leave_question = None
+
+    def request_quit(self) -> None:
+        """Session → Quit: the trainer leaves (asked first while a phase runs), the app ends."""
+        self._leave_console(self._quit_now, quitting=True)
+
+    def _quit_now(self) -> None:
+        self._quitting = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Quit quits: the console closes its projector and stops the observer server, and the
+        app ends even if other windows are open. The window manager's close is the trainer's
+        Quit (asked first while a phase runs); a close from the program (the system's quit)
+        asks nothing."""
+        if event.spontaneous() and not self._quitting:
+            running = self.console is not None and self.console.running_phase is not None
+            if running:
+                event.ignore()
+                self.request_quit()
+                return
+        self._quitting = True
+        self._drop_console()
+        super().closeEvent(event)
+        self.closed.emit()
 
     def _drop_console(self) -> None:
         if self.console is None:

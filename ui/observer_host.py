@@ -1,6 +1,10 @@
 """Qt glue for the observer web page: serve it while the current round's feedback is open, on
 the network interface the trainer chose, and tell the console who joined, drafted, submitted.
 
+The address and port are the session's (stored with it): a restarted app serves the page where
+the QR code on the wall and every open page expect it. Only when another program took the port
+does it move, and then the console and the projector say so.
+
 The server runs on the app's own asyncio loop (qasync); this object only starts and stops it
 and turns its change callbacks into Qt signals. Without a running loop (a plain widget test)
 it stays stopped and says why through `error`."""
@@ -17,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from hotdash_roleplay.observer import network
+from hotdash_roleplay.services.room import ObserverEndpoint
 from ui import theme
 
 if TYPE_CHECKING:
@@ -78,7 +83,7 @@ class ObserverHost(QObject):
         self._closing: asyncio.Task[None] | None = None
         self._last_error: str | None = None
         self._written: list[str] = []  # observers a browser saved for since the last flush
-        self._last_port = 0
+        self._moved_from: int | None = None  # the session's port, taken by another program
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(self._flush)
         self._stop_timer = QTimer(self, singleShot=True, interval=int(grace_seconds * 1000))
@@ -106,6 +111,12 @@ class ObserverHost(QObject):
     def feedback_open(self) -> bool:
         rnd = self._live.round
         return bool(rnd and rnd.feedback_open)
+
+    @property
+    def moved_from(self) -> int | None:
+        """The session's usual port when another program held it and the page moved (the
+        console and the projector say so while serving on the new one), else None."""
+        return self._moved_from if self._server.running else None
 
     @property
     def last_error(self) -> str | None:
@@ -139,17 +150,25 @@ class ObserverHost(QObject):
 
     @property
     def interface(self) -> str:
-        """The saved address if this machine still has it, else the sensible default."""
+        """The session's address if this machine still has it, else the trainer's saved choice
+        (for a new session), else the sensible default."""
+        stored = self._endpoint()
         saved = str(theme.settings().value(INTERFACE_KEY, "", type=str))
         candidates = self.interfaces()
-        if saved and any(i.address == saved for i in candidates):
-            return saved
+        for address in (stored.address if stored else "", saved):
+            if address and any(i.address == address for i in candidates):
+                return address
         return network.default_interface(candidates).address
 
     def set_interface(self, address: str) -> None:
         store = theme.settings()
         store.setValue(INTERFACE_KEY, address)
         store.sync()
+        stored = self._endpoint()
+        port = stored.port if stored else None  # the port stays the session's
+        self._services.room.set_observer_endpoint(
+            self._live.session_id, ObserverEndpoint(address=address, port=port)
+        )
         if not self._closed and self._server.running and self._server.host != address:
             self._spawn(self._restart())
 
@@ -275,26 +294,39 @@ class ObserverHost(QObject):
 
         task.add_done_callback(done)
 
+    def _endpoint(self) -> ObserverEndpoint | None:
+        return self._services.room.observer_endpoint(self._live.session_id)
+
     async def _start(self) -> None:
         address = self.interface
+        stored = self._endpoint()
+        port = stored.port if stored else None
+        self._moved_from = None
         try:
-            # The same port as last time keeps the projected address and QR valid all session.
+            # The session's port keeps the projected address and QR valid all session long,
+            # across restarts of the app; a free one only when another program holds it.
             try:
-                await self._server.start(address, self._last_port)
+                await self._server.start(address, port or 0)
             except OSError:
-                if not self._last_port:
+                if not port:
                     raise
                 await self._server.start(address, 0)
-            self._last_port = self._server.port or 0
+                self._moved_from = port
         except OSError as exc:
             self._fail(
                 f"The observer page cannot be served on {address}: {exc.strerror or exc}. "
                 "Choose another network in the observer settings."
             )
             return
+        served = ObserverEndpoint(address=address, port=self._server.port)
+        if served != stored:
+            self._services.room.set_observer_endpoint(self._live.session_id, served)
+        if self._moved_from is not None:
+            log.warning("Port %s is taken: the observer page moved to %s", port, self._server.url)
         self._grace_over = False
         self._last_error = None
         self._changed_serving()
+
 
     async def _stop(self) -> None:
         await self._server.stop()

@@ -27,6 +27,15 @@ from ui.observer_host import ObserverHost, ObserverRow
 TAKEN_TEXT = "taken by a device"
 
 
+def moved_text(port: int, url: str) -> str:
+    """The trainer's notice when the session's port was taken and the page moved."""
+    return (
+        f"Port {port}, this session's, is in use by another program: the observer page moved "
+        f"to {url}. Observers with the old address must open the new one (the projector "
+        "shows it)."
+    )
+
+
 def _plain(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)  # names and addresses are never markup
@@ -120,6 +129,9 @@ class ObserverStatusWidget(QWidget):
             self.serving_label.setText(
                 f"Serving at {url}  ·  join code {spaced_code(self._host.join_code)}"
             )
+            if self._host.moved_from is not None:
+                self._show_error(moved_text(self._host.moved_from, url))
+
         elif not self._host.feedback_open:
             self.error_label.hide()  # an earlier failure matters again only when it reopens
             self.serving_label.setText("Not serving: the page opens when feedback opens.")

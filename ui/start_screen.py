@@ -24,6 +24,7 @@ from hotdash_roleplay.clock import format_duration
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.figures import roles_text
 from hotdash_roleplay.names import in_line, names_in_line
+from ui.certification.windows import CertificationWindows
 from ui.steady import NoticeSlot
 
 if TYPE_CHECKING:
@@ -170,6 +171,7 @@ class PeoplePanel(QGroupBox):
     """Everyone remembered across sessions, and the selected person's record in brief."""
 
     peer_review_requested = Signal(str)  # the person's name
+    certification_requested = Signal(str)  # the person's name
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__("People", parent)
@@ -197,6 +199,14 @@ class PeoplePanel(QGroupBox):
         self.record_button.setAccessibleName("Export the selected person's peer-review record")
         self.record_button.setToolTip("Every round this person played, with the feedback, as a PDF")
         self.record_button.clicked.connect(self._request_record)
+        self.certification_button = QPushButton("Certification…", self)
+        self.certification_button.setAccessibleName(
+            "Open the selected person's Expert Operator Certification page"
+        )
+        self.certification_button.setToolTip(
+            "Requirements, weekly metrics, evidence and process steps of the certification"
+        )
+        self.certification_button.clicked.connect(self._request_certification)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list, 3)
         layout.addWidget(self.empty, 1)
@@ -204,6 +214,7 @@ class PeoplePanel(QGroupBox):
         layout.addWidget(self.summary, 2)
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.certification_button)
         row.addWidget(self.record_button)
         layout.addLayout(row)
 
@@ -219,6 +230,7 @@ class PeoplePanel(QGroupBox):
         self.summary.setVisible(bool(people))
         self.person.setVisible(bool(people))
         self.record_button.setVisible(bool(people))
+        self.certification_button.setVisible(bool(people))
         if people:
             self.list.setCurrentRow(0)
         else:
@@ -228,6 +240,11 @@ class PeoplePanel(QGroupBox):
         item = self.list.currentItem()
         if item is not None:
             self.peer_review_requested.emit(str(item.data(NAME)))
+
+    def _request_certification(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            self.certification_requested.emit(str(item.data(NAME)))
 
     def _show_current(self) -> None:
         item = self.list.currentItem()
@@ -292,6 +309,12 @@ class StartScreen(QWidget):
         self.import_button.setAccessibleName("Import a session exported as JSON")
         self.import_button.setToolTip("Merge a colleague's exported session (JSON) into this store")
         self.import_button.clicked.connect(self.import_requested)
+        self.team_button = QPushButton("Certification overview…", self)
+        self.team_button.setAccessibleName("Open the team's certification overview")
+        self.team_button.setToolTip(
+            "Everyone against the Expert Operator Certification's requirements"
+        )
+        self.team_button.clicked.connect(self.open_team_overview)
 
         self.in_progress = SessionList(
             "Sessions in progress",
@@ -308,6 +331,8 @@ class StartScreen(QWidget):
             listing.export_requested.connect(self.export_requested)
         self.people = PeoplePanel(services, self)
         self.people.peer_review_requested.connect(self.peer_review_requested)
+        self.certification = CertificationWindows(services.certification, self)
+        self.people.certification_requested.connect(self.certification.open_person)
         # In the heading row, its place kept: a message never pushes the lists and buttons.
         self.message = NoticeSlot(self)
         self.message.setProperty("role", "error")
@@ -318,6 +343,7 @@ class StartScreen(QWidget):
         titles.addWidget(subtitle)
         head.addLayout(titles)
         head.addWidget(self.message, 1)
+        head.addWidget(self.team_button, 0, Qt.AlignmentFlag.AlignBottom)
         head.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignBottom)
         head.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
 
@@ -352,6 +378,9 @@ class StartScreen(QWidget):
         self.in_progress.set_sessions(running)
         self.past.set_sessions([s for s in sessions if s.status == "finished"])
         self.people.set_people(people)
+
+    def open_team_overview(self) -> None:
+        self.certification.open_overview()
 
     def focus_first(self) -> None:
         if self.in_progress.tree.topLevelItemCount():

@@ -5,10 +5,12 @@ Plain frozen pydantic models, handed out by the service and read by the requirem
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from hotdash_roleplay.certification.program import MODULES, ContributionKind
+from hotdash_roleplay.errors import UserError
 
 MAX_ATTACHMENT = 10 * 1024 * 1024
 
@@ -20,6 +22,28 @@ class Attachment(BaseModel):
 
     name: str = Field(min_length=1, max_length=255)
     data: bytes = Field(min_length=1, max_length=MAX_ATTACHMENT)
+
+
+def read_attachment(path: Path | str) -> Attachment:
+    """A file handed in (a report, a contribution), read whole; UserError when it cannot be
+    read, is empty or is larger than the store keeps."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder, not a file.") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    if not data:
+        raise UserError(f"{path.name} is empty.")
+    if len(data) > MAX_ATTACHMENT:
+        raise UserError(
+            f"{path.name} is {len(data) / 1024 / 1024:.1f} MB; an attached file can be at most "
+            f"{MAX_ATTACHMENT // 1024 // 1024} MB."
+        )
+    return Attachment(name=path.name[-255:], data=data)
 
 
 class Record(BaseModel):

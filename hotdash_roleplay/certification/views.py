@@ -87,6 +87,17 @@ class PersonCertification(View):
         return next((s.step for s in self.steps if not s.done), None)
 
     @property
+    def verdict(self) -> str:
+        """ "Certified on 9 Nov 2026", "Every requirement met: eligible for the award", "Not
+        eligible yet: 2 of 6 requirements not met" """
+        if self.awarded_on:
+            return f"Certified on {short_date(self.awarded_on)}"
+        if self.eligible:
+            return "Every requirement met: eligible for the award"
+        left = sum(1 for r in self.requirements if not r.met)
+        return f"Not eligible yet: {left} of {len(self.requirements)} requirements not met"
+
+    @property
     def recertification_note(self) -> str:
         """ "", "Recertification due within 30 days (by 9 Nov 2027)" or "... overdue" """
         due = self.recertification_due_on
@@ -162,6 +173,21 @@ class OverviewRow(View):
     @property
     def met_count(self) -> int:
         return sum(1 for s in self.statuses.values() if s is RequirementStatus.MET)
+
+    @property
+    def ready_for_nomination(self) -> bool:
+        """Every requirement met and not awarded yet: the manager can nominate."""
+        return self.state is CertificationState.ELIGIBLE
+
+    def readiness_order(self) -> tuple[int, int, int, str]:
+        """The team overview's default order: ready for nomination first, then the most
+        requirements met, the longest current run, then by name."""
+        return (
+            0 if self.ready_for_nomination else 1,
+            -self.met_count,
+            -self.current_run_weeks,
+            self.name.casefold(),
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -87,15 +87,6 @@ def _status_cell(status: RequirementStatus) -> Plain:
     return Plain(status.label, _STATUS_COLOUR[status], bold=True)
 
 
-def _verdict(record: PersonCertification) -> str:
-    if record.awarded_on:
-        return f"Certified on {short_date(record.awarded_on)}"
-    if record.eligible:
-        return "Every requirement met: eligible for the award"
-    left = sum(1 for r in record.requirements if not r.met)
-    return f"Not eligible yet: {left} of {len(record.requirements)} requirements not met"
-
-
 def _summary(record: PersonCertification) -> list[Flowable]:
     s = styles()
     m = record.metrics
@@ -108,7 +99,7 @@ def _summary(record: PersonCertification) -> list[Flowable]:
             [
                 ("Candidate", record.name),
                 ("Status", record.state.label),
-                ("Verdict", _verdict(record)),
+                ("Verdict", record.verdict),
                 ("Recertification", record.recertification_note or "After the award: annual"),
                 ("Record made", short_date(record.today)),
             ]

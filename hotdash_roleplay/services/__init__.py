@@ -23,6 +23,7 @@ from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.observer_access import ObserverAccessService
 from hotdash_roleplay.services.people import PeopleService
 from hotdash_roleplay.services.reports import ReportService
+from hotdash_roleplay.services.room import RoomService
 from hotdash_roleplay.services.session_data import SessionDataService
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.store.engine import Store, resolve_url, store_failure
@@ -49,6 +50,7 @@ class Services:
     session_data: SessionDataService = field(init=False)
     observer_access: ObserverAccessService = field(init=False)
     certification: CertificationService = field(init=False)
+    room: RoomService = field(init=False)
 
     def __post_init__(self) -> None:
         self.people = PeopleService(self.store)
@@ -63,6 +65,7 @@ class Services:
         self.certification = CertificationService(
             self.store, self.decisions, self.history, self.today
         )
+        self.room = RoomService(self.store)
 
     def live(self, session_id: int) -> LiveSession:
         return LiveSession(self.store, session_id, now=self.now, wall=self.wall)

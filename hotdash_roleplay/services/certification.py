@@ -386,9 +386,16 @@ class CertificationService:
             db.commit()
             return _report(row)
 
-    def add_mentorship(self, ref: str, mentee: str, started_on: date) -> Mentorship:
+    def add_mentorship(
+        self, ref: str, mentee: str, started_on: date, *, graduated_on: date | None = None
+    ) -> Mentorship:
+        """A mentee, and their graduation when it has happened (checked before anything is
+        saved)."""
         mentee = _name(mentee, "The mentee")
         self._not_future(started_on, "The mentoring start")
+        if graduated_on is not None:
+            self._not_future(graduated_on, "The graduation date")
+            _graduation_after_start(mentee, started_on, graduated_on)
         with self._store.session() as db:
             person = find_person(db, ref)
             if mentee.casefold() == person.name_key:
@@ -405,6 +412,7 @@ class CertificationService:
                 mentee=mentee,
                 mentee_key=mentee.casefold(),
                 started_on=started_on,
+                graduated_on=graduated_on,
             )
             db.add(row)
             db.commit()
@@ -417,11 +425,7 @@ class CertificationService:
             row = db.get(MentorshipRow, mentorship_id)
             if row is None:
                 raise UserError(f"There is no mentorship {mentorship_id}.")
-            if graduated_on < row.started_on:
-                raise UserError(
-                    f"{row.mentee} cannot graduate ({long_date(graduated_on)}) before the "
-                    f"mentoring started ({long_date(row.started_on)})."
-                )
+            _graduation_after_start(row.mentee, row.started_on, graduated_on)
             row.graduated_on = graduated_on
             db.commit()
             return _mentorship(row)
@@ -855,6 +859,14 @@ def _peer_review_refusal(view: PersonCertification, mentee: str, feedback: str) 
     if not feedback:
         return f"The peer review needs {mentee}'s feedback, written in the note."
     return None
+
+
+def _graduation_after_start(mentee: str, started_on: date, graduated_on: date) -> None:
+    if graduated_on < started_on:
+        raise UserError(
+            f"{mentee} cannot graduate ({long_date(graduated_on)}) before the mentoring "
+            f"started ({long_date(started_on)})."
+        )
 
 
 def _name(text: str, what: str) -> str:

@@ -5,6 +5,7 @@ does; signals are awaited through futures (never qtbot.waitSignal inside the loo
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,10 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from hotdash_roleplay.services.room import ObserverEndpoint
 from tests.ui.qasync_support import COMPLETE, PEOPLE, http, run, until
 from ui import theme
-from ui.join_panel import JoinPanel
+from ui.join_panel import MOVED, JoinPanel
 from ui.observer_host import INTERFACE_KEY, ObserverHost
 from ui.observer_status import ObserverStatusWidget
 
@@ -114,6 +116,9 @@ def test_a_restarted_app_serves_again_and_the_observer_resumes_with_their_token(
     async def scenario() -> None:
         first = loopback_host(services, live)
         await until(first.serving_changed, lambda: first.serving)
+        first_url = first.url
+        assert first_url is not None
+
         async with http() as browser:
             claim = {"code": detail.join_code, "name": name}
             async with browser.post(first.url + "api/claim", json=claim) as response:
@@ -126,8 +131,10 @@ def test_a_restarted_app_serves_again_and_the_observer_resumes_with_their_token(
             again = services.live(detail.id)  # the app starts again, feedback still open
             second = loopback_host(services, again)
             await until(second.serving_changed, lambda: second.serving)
+            assert second.url == first_url  # the session's port: the QR code stays right
+            assert second.moved_from is None
             assert second.rows()[0].joined  # tokens are kept in the store
-            # The same browser, its cookie kept (cookies ignore the new port).
+            # The same browser, its cookie kept.
             async with browser.get(second.url + "api/me") as response:
                 assert response.status == 200
                 body = await response.json()
@@ -169,3 +176,38 @@ def test_the_network_setting_is_kept_and_a_vanished_address_falls_back(
     qtbot.addWidget(status)
     assert status.interface_box.count() == len(addresses)
     assert status.interface_box.currentData() == host.interface
+
+
+def test_a_taken_port_moves_the_page_and_the_console_and_projector_say_so(
+    qtbot: QtBot, services: Any
+) -> None:
+    detail = services.sessions.create_session("module4-practice", PEOPLE)
+    live = services.live(detail.id)
+    live.set_feedback_open(True)
+    with socket.socket() as other_program:
+        other_program.bind(("127.0.0.1", 0))
+        other_program.listen()
+        taken = other_program.getsockname()[1]
+        services.room.set_observer_endpoint(
+            detail.id, ObserverEndpoint(address="127.0.0.1", port=taken)
+        )
+
+        async def scenario() -> None:
+            host = ObserverHost(services, live)  # on the app's loop, which serves the page
+            status = ObserverStatusWidget(host)
+            panel = JoinPanel(host)
+            for widget in (status, panel):
+                qtbot.addWidget(widget)
+                widget.show()
+            await until(host.serving_changed, lambda: host.serving)
+            assert host.url is not None and f":{taken}/" not in host.url
+            assert host.moved_from == taken
+            stored = services.room.observer_endpoint(detail.id)
+            assert stored is not None and host.url.endswith(f":{stored.port}/")  # kept from now
+            assert status.error_label.isVisible()
+            notice = status.error_label.text()
+            assert f"Port {taken}" in notice and host.url in notice
+            assert MOVED in panel.visible_texts()
+            await host.aclose()
+
+        run(scenario)

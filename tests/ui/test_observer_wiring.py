@@ -248,8 +248,12 @@ def test_quitting_the_app_while_serving_stops_the_server_cleanly(
     def open_feedback() -> None:
         window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
         console = window.console
+        if console is None:  # it opens in the loop's first turn
+            QTimer.singleShot(50, open_feedback)
+            return
         assert isinstance(console, ConsoleScreen)
         host = console.observers
+
         seen["host"] = host
 
         def serving(on: bool) -> None:

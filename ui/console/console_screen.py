@@ -35,6 +35,7 @@ from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.played import rounds_played_text
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.room import ProjectorPlacement
 from ui.console import follow
 from ui.console.checklist_panel import ChecklistPanel
 from ui.console.decision_panel import DecisionPanel, set_box_role
@@ -67,6 +68,22 @@ def _debrief_panel(services: Services, live: LiveSession, parent: QWidget) -> QW
     from ui.console.debrief_panel import DebriefPanel
 
     return DebriefPanel(services, live, parent)
+
+
+def _assessment_panel(
+    services: Services, live: LiveSession, decision: DecisionPanel, parent: QWidget
+) -> QWidget | None:
+    """The assessor's marks, in a certification assessment only; they follow each decision
+    recorded."""
+    from hotdash_roleplay.plans import PlanMode
+
+    if live.detail.mode != PlanMode.CERTIFICATION:
+        return None
+    from ui.console.assessment_panel import AssessmentPanel
+
+    panel = AssessmentPanel(services.certification, live.detail.id, parent)
+    decision.recorded.connect(lambda _view: panel.refresh())
+    return panel
 
 
 def _scrolled(page: QWidget, parent: QWidget) -> QScrollArea:
@@ -185,6 +202,11 @@ class ConsoleScreen(QWidget):
             ("people", "People", self.people),
         ):
             self._tab_index[key] = self.tabs.addTab(_scrolled(page, self), title)
+        self.assessment = _assessment_panel(self._services, self._live, self.decision, self)
+        if self.assessment is not None:
+            self._tab_index["assessment"] = self.tabs.addTab(
+                _scrolled(self.assessment, self), "Assessment"
+            )
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.card)
         self.splitter.addWidget(self.tabs)
@@ -272,6 +294,20 @@ class ConsoleScreen(QWidget):
 
     def toggle(self) -> None:
         self._run(self._live.toggle)
+
+    @property
+    def running_phase(self) -> str | None:
+        """The title of the phase whose clock is counting, else None (leaving the console
+        then asks whether to pause it)."""
+        view = self._live.view()
+        running = self._live.round is not None and view.status is Status.RUNNING
+        return view.phase_title if running else None
+
+    def pause(self) -> None:
+        if self.running_phase is not None:
+            self.toggle()
+
+
 
     def adjust(self, seconds: int) -> None:
         before = self._live.view().planned_seconds
@@ -362,12 +398,14 @@ class ConsoleScreen(QWidget):
     def _screen_chosen(self, _index: int) -> None:
         if self.projector is not None and self.projector.isVisible():
             self.projector.show_on(self.chosen_screen(), self.projector.isFullScreen())
+            self._remember_projector(self.projector.placement())
 
     def ensure_projector(self) -> ProjectorWindow:
         if self.projector is None:
             self.projector = ProjectorWindow(self._services, self._live, self.observers)
             self.projector.command.connect(self._projector_command)
             self.projector.installEventFilter(self)
+            self.projector.placement_changed.connect(self._remember_projector)
         return self.projector
 
     def toggle_projector(self) -> None:
@@ -375,8 +413,25 @@ class ConsoleScreen(QWidget):
         projector = self.ensure_projector()
         if not projector.isVisible():
             projector.show_on(self.chosen_screen(), full_screen=True)
+            self._remember_projector(projector.placement())
         else:
             projector.toggle_full_screen()
+
+    def restore_projector(self) -> None:
+        """Reopen the projector as the trainer left it in this session (after a restart too):
+        on the same screen when it is still there, full-screen if it was."""
+        placement = self._services.room.projector(self._live.session_id)
+        if placement is None:
+            return
+        names = [self.screen_box.itemData(i).name() for i in range(self.screen_box.count())]
+        if placement.screen in names:
+            self.screen_box.blockSignals(True)
+            self.screen_box.setCurrentIndex(names.index(placement.screen))
+            self.screen_box.blockSignals(False)
+        self.ensure_projector().show_on(self.chosen_screen(), placement.full_screen)
+
+    def _remember_projector(self, placement: ProjectorPlacement | None) -> None:
+        self._services.room.set_projector(self._live.session_id, placement)
 
     def hide_projector(self) -> None:
         if self.projector is not None:
@@ -519,7 +574,10 @@ class ConsoleScreen(QWidget):
         # task); without a loop it stops listening at once.
         self.observers.close_soon()
         if self.projector is not None:
+            # Closed with the console, not by the trainer: a restart reopens it.
+            self.projector.placement_changed.disconnect(self._remember_projector)
             self.projector.close()
+
             self.projector.deleteLater()
             self.projector = None
         super().closeEvent(event)

@@ -25,6 +25,7 @@ from hotdash_roleplay.played import rounds_played_text
 from hotdash_roleplay.scenarios import Scenario
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.room import ProjectorPlacement
 from hotdash_roleplay.services.views import RoundView
 from ui.console import follow, set_style_property
 from ui.console.roles_strip import role_names
@@ -66,6 +67,8 @@ def _label(parent: QWidget, name: str, muted: bool = False) -> QLabel:
 
 class ProjectorWindow(QWidget):
     command = Signal(str)  # toggle / next / plus / minus: the console runs them
+    # The trainer changed it with its own keys or closed it: a ProjectorPlacement, or None.
+    placement_changed = Signal(object)
 
     def __init__(
         self,
@@ -126,7 +129,7 @@ class ProjectorWindow(QWidget):
     def _add_keys(self) -> None:
         keys: list[tuple[list[str], object]] = [
             (["F11"], self.toggle_full_screen),
-            (["Escape"], self.showNormal),
+            (["Escape"], self.leave_full_screen),
             (["Space"], lambda: self.command.emit("toggle")),
             (["N"], lambda: self.command.emit("next")),
             (["+", "="], lambda: self.command.emit("plus")),
@@ -163,11 +166,21 @@ class ProjectorWindow(QWidget):
         self._repaint.start()
         self._apply_sizes()
 
+    def placement(self) -> ProjectorPlacement:
+        """Where it is now, to reopen it there after a restart."""
+        screen = self._target or self.screen()
+        return ProjectorPlacement(screen=screen.name(), full_screen=self.isFullScreen())
+
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
             self.show_on(self._target, full_screen=False)
         else:
             self.show_on(self._target or self.screen(), full_screen=True)
+        self.placement_changed.emit(self.placement())
+
+    def leave_full_screen(self) -> None:
+        self.showNormal()
+        self.placement_changed.emit(self.placement())
 
     def _on_screen_removed(self, screen: QScreen) -> None:
         """The projector was unplugged: come back to the main screen, as we were."""
@@ -357,6 +370,8 @@ class ProjectorWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._repaint.stop()
         super().closeEvent(event)
+        self.placement_changed.emit(None)
+
 
     def visible_texts(self) -> list[str]:
         """Every text the room can see now (tests check nothing secret is among them)."""

@@ -1,0 +1,1 @@
+"""The Expert Operator Certification screens: a person's page, its forms, the team overview."""

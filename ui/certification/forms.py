@@ -1,0 +1,125 @@
+"""The base of the certification forms: fields in a form layout, a refusal line that keeps its
+place, Save and Cancel. Saving calls the service; a refusal stays in the form, next to what
+the person typed, and nothing is saved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.names import MAX_NAME
+from ui import theme
+from ui.console.decision_panel import set_box_role
+from ui.steady import NoticeSlot
+
+LAST_NAME_KEY = "certification/last_name"
+
+
+def remembered_name() -> str:
+    """Who typed the last certification record here: most forms are filled by one person."""
+    return str(theme.settings().value(LAST_NAME_KEY, "", type=str))
+
+
+def remember_name(name: str) -> None:
+    if name.strip():
+        theme.settings().setValue(LAST_NAME_KEY, name.strip())
+
+
+def show_refusal(slot: NoticeSlot, text: str, role: str = "error") -> None:
+    slot.setText(text)
+    set_box_role(slot, role)
+    slot.show()
+
+
+def date_edit(
+    today: date, parent: QWidget, accessible: str, value: date | None = None
+) -> QDateEdit:
+    """A date field that cannot go past today (the service refuses future dates too)."""
+    edit = QDateEdit(parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("d MMM yyyy")
+    edit.setMaximumDate(QDate(today.year, today.month, today.day))
+    edit.setMinimumDate(QDate(2000, 1, 1))
+    shown = value or today
+    edit.setDate(QDate(shown.year, shown.month, shown.day))
+    edit.setAccessibleName(accessible)
+    return edit
+
+
+def picked(edit: QDateEdit) -> date:
+    day = edit.date()
+    return date(day.year(), day.month(), day.day())
+
+
+def name_edit(parent: QWidget, accessible: str, value: str = "") -> QLineEdit:
+    edit = QLineEdit(value, parent)
+    edit.setMaxLength(MAX_NAME)
+    edit.setAccessibleName(accessible)
+    return edit
+
+
+class RecordForm(QDialog):
+    """A dialog that saves one record through the service; `saved` carries what it returned."""
+
+    saved = Signal(object)
+
+    def __init__(self, title: str, intro: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setObjectName("certificationForm")
+        self.setMinimumWidth(520)
+        self.intro = QLabel(intro, self)
+        self.intro.setWordWrap(True)
+        self.intro.setProperty("role", "muted")
+        self.form = QFormLayout()
+        self.message = NoticeSlot(self, lines=3)
+        self.message.setObjectName("formMessage")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setProperty("role", "primary")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(self.form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def row(self, text: str, field: QWidget) -> QWidget:
+        """A labelled field; the label's mnemonic moves the focus to it."""
+        label = QLabel(text, self)
+        label.setBuddy(field)
+        self.form.addRow(label, field)
+        return field
+
+    def save(self) -> object:
+        """Call the service with the fields; raise UserError to refuse."""
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        self._attempt(self.save)
+
+    def _attempt(self, action: Callable[[], object]) -> None:
+        try:
+            result = action()
+        except UserError as exc:
+            show_refusal(self.message, str(exc))
+            return
+        self.message.hide()
+        self.saved.emit(result)
+        self.accept()

@@ -1,0 +1,169 @@
+"""The certification process, step by step in the program's order: each recorded step with its
+date and name, each open one with its fields and a Record button; why a step cannot be recorded
+yet (the service's words) stays next to its button."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hotdash_roleplay.certification.dates import short_date
+from hotdash_roleplay.certification.program import Step
+from hotdash_roleplay.certification.views import PersonCertification, StepView
+from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.names import MAX_NAME
+from hotdash_roleplay.services.certification import MAX_NOTE, CertificationService
+from ui.certification.forms import date_edit, picked, remember_name, remembered_name, show_refusal
+from ui.steady import NoticeSlot
+
+
+class StepRow(QFrame):
+    """One step: its record, or the fields to record it and what stands in the way."""
+
+    recorded = Signal(object)  # the updated PersonCertification
+
+    def __init__(
+        self,
+        certification: CertificationService,
+        record: PersonCertification,
+        view: StepView,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "card")
+        self.setObjectName(f"step_{view.step.value}")
+        self._certification = certification
+        self._person = record.name
+        self.step = view.step
+        number = list(Step).index(view.step) + 1
+        title = QLabel(f"{number}. {view.step.label}", self)
+        title.setProperty("role", "heading")
+        what = QLabel(view.step.program_text, self)
+        what.setProperty("role", "muted")
+        self.status = QLabel(self)
+        self.status.setObjectName("stepStatus")
+        self.status.setWordWrap(True)
+        grid = QGridLayout(self)
+        grid.addWidget(title, 0, 0)
+        grid.addWidget(what, 0, 1, 1, 3)
+        grid.addWidget(self.status, 1, 0, 1, 4)
+        self.date = date_edit(record.today, self, f"{view.step.label}: date")
+        self.by: QLineEdit | QComboBox
+        if view.step is Step.PEER_REVIEW:
+            combo = QComboBox(self)
+            combo.setEditable(True)
+            combo.addItems([m.mentee for m in record.mentorships if m.graduated])
+            line = combo.lineEdit()
+            assert line is not None
+            line.setMaxLength(MAX_NAME)
+            self.by = combo
+        else:
+            default = record.name if view.step is Step.SELF_ASSESSMENT else remembered_name()
+            self.by = QLineEdit(default, self)
+            self.by.setMaxLength(MAX_NAME)
+        self.by.setAccessibleName(f"{view.step.label}: {view.step.by_label}")
+        self.note = QLineEdit(self)
+        self.note.setMaxLength(MAX_NOTE)
+        feedback = view.step is Step.PEER_REVIEW
+        self.note.setPlaceholderText("The mentee's feedback" if feedback else "Note (optional)")
+        self.note.setAccessibleName(
+            f"{view.step.label}: {'the mentee’s feedback' if feedback else 'note'}"
+        )
+        self.button = QPushButton(f"Record {view.step.label}", self)
+        self.button.setAccessibleName(f"Record the step {view.step.label}")
+        self.button.clicked.connect(self.record)
+        # Below the button: showing it moves nothing the pointer is on.
+        self.refusal = NoticeSlot(self, lines=4, keep_place=False)
+        self.refusal.setObjectName("stepRefusal")
+        labels = (("&Date:", self.date), (f"{view.step.by_label}:", self.by), ("Note:", self.note))
+        fields = QGridLayout()
+        for col, (text, field) in enumerate(labels):
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            fields.addWidget(label, 0, 2 * col)
+            fields.addWidget(field, 0, 2 * col + 1)
+        fields.setColumnStretch(5, 2)
+        fields.setColumnStretch(3, 1)
+        fields.addWidget(self.button, 0, 6)
+        self.fields = QWidget(self)
+        self.fields.setLayout(fields)
+        fields.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.fields, 2, 0, 1, 4)
+        grid.addWidget(self.refusal, 3, 0, 1, 4)
+        grid.setColumnStretch(3, 1)
+        self.show_view(view)
+
+    def show_view(self, view: StepView) -> None:
+        done = view.record is not None
+        if view.record is not None:
+            r = view.record
+            text = f"Recorded {short_date(r.on)} — {view.step.by_label}: {r.by}"
+            if r.note:
+                text += f"\n“{r.note}”"
+            self.status.setText(text)
+            self.status.setProperty("role", "ok")
+        elif view.refusal:
+            self.status.setText(f"Not yet: {view.refusal}")
+            self.status.setProperty("role", "muted")
+        else:
+            self.status.setText("Can be recorded now.")
+            self.status.setProperty("role", "")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.fields.setVisible(not done)
+        self.refusal.setVisible(False)
+
+    def _by_text(self) -> str:
+        return self.by.currentText() if isinstance(self.by, QComboBox) else self.by.text()
+
+    def record(self) -> None:
+        try:
+            updated = self._certification.record_step(
+                self._person, self.step, picked(self.date), self._by_text(), self.note.text()
+            )
+        except UserError as exc:
+            show_refusal(self.refusal, str(exc))
+            return
+        if self.step is not Step.SELF_ASSESSMENT:
+            remember_name(self._by_text())
+        self.recorded.emit(updated)
+
+
+class StepsPanel(QWidget):
+    """The six steps; after one is recorded the page shows the new state."""
+
+    changed = Signal(object)  # PersonCertification
+
+    def __init__(self, certification: CertificationService, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._certification = certification
+        self.rows: dict[Step, StepRow] = {}
+        self.recertification = QLabel(self)
+        self.recertification.setObjectName("recertification")
+        self.recertification.setWordWrap(True)
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.recertification)
+        self._layout.addStretch(1)
+
+    def set_record(self, record: PersonCertification) -> None:
+        for row in self.rows.values():
+            self._layout.removeWidget(row)
+            row.deleteLater()
+        self.rows = {}
+        for view in record.steps:
+            row = StepRow(self._certification, record, view, self)
+            row.recorded.connect(self.changed)
+            self.rows[view.step] = row
+            self._layout.insertWidget(self._layout.count() - 1, row)
+            row.show()  # now, not on the next turn of the loop: a click may come first
+        self.recertification.setText(record.recertification_note)
+        self.recertification.setVisible(bool(record.recertification_note))
