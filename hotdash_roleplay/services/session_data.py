@@ -82,9 +82,7 @@ class SessionDataService:
         self._check_criteria(data, path.name)
         try:
             with self._store.session() as db:
-                existing = db.scalar(
-                    select(TrainingSession).where(TrainingSession.uid == data.uid)
-                )
+                existing = db.scalar(select(TrainingSession).where(TrainingSession.uid == data.uid))
                 result = _already(existing, data) if existing is not None else _insert(db, data)
                 added = merge_certification(
                     db, file.certification, lambda n: get_or_create_person(db, n)
@@ -93,9 +91,7 @@ class SessionDataService:
                 return result.model_copy(update={"certification_records": added})
         except IntegrityError:  # imported by someone else meanwhile: the uid is taken now
             with self._store.session() as db:
-                existing = db.scalar(
-                    select(TrainingSession).where(TrainingSession.uid == data.uid)
-                )
+                existing = db.scalar(select(TrainingSession).where(TrainingSession.uid == data.uid))
                 if existing is not None:
                     return _already(existing, data)
             raise UserError("The session could not be stored; nothing imported.") from None
