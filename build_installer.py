@@ -1,12 +1,13 @@
-"""Build the one-folder desktop bundle with PyInstaller, then smoke-test it.
+"""Build the one-folder desktop bundle with PyInstaller from hotdash-roleplay.spec, then
+smoke-test it.
 
     python build_installer.py               # build into dist/hotdash-roleplay/, then test it
     python build_installer.py --clean       # remove build/ and dist/ first
     python build_installer.py --skip-build  # only smoke-test an existing bundle
 
-PyInstaller is the `installer` extra (`pip install -e .[installer]`); it is installed with pip
-when missing. Nothing is written into the source tree but build/ (work files, the generated
-spec and launcher) and dist/ (the bundle). Exit code 0 only when every check passed."""
+PyInstaller is the `installer` extra (`pip install -e ".[installer]"`); when it is missing the
+script says so and exits with code 2. Nothing is written into the source tree but build/ (work
+files) and dist/ (the bundle). Exit code 0 only when every check passed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import argparse
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,74 +27,29 @@ from pathlib import Path
 
 NAME = "hotdash-roleplay"
 ROOT = Path(__file__).resolve().parent
+SPEC = ROOT / f"{NAME}.spec"
 BUILD = ROOT / "build"
 DIST = ROOT / "dist"
 BUNDLE = DIST / NAME
-EXE = BUNDLE / (NAME + (".exe" if sys.platform == "win32" else ""))
-MIGRATIONS = "hotdash_roleplay/store/migrations"
-# What the bundle must list, read from the source it was built from.
+_SUFFIX = ".exe" if sys.platform == "win32" else ""
+GUI_EXE = BUNDLE / f"{NAME}{_SUFFIX}"  # windowed: what people start
+CLI_EXE = BUNDLE / f"{NAME}-cli{_SUFFIX}"  # attached to a console: the command line
+# What the bundle must say, read from the source it was built from.
 SCENARIO_COUNT = len(list((ROOT / "resources" / "scenarios").glob("*.yaml")))
+
+
+def _source_version() -> str:
+    text = (ROOT / "hotdash_roleplay" / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r'^__version__ = "([^"]+)"', text, re.MULTILINE)
+    if match is None:
+        raise SystemExit("hotdash_roleplay/__init__.py holds no __version__")
+    return match.group(1)
+
+
+VERSION = _source_version()
 GUI_SECONDS = 5.0
 TIMEOUT = 120
-
-# (source relative to the repository, destination inside the bundle); globs keep out caches.
-# resources/ and sessions/ go where the wheel puts them: inside the package (see pyproject.toml).
-DATA = [
-    ("resources", "hotdash_roleplay/resources"),
-    ("sessions/*.yaml", "hotdash_roleplay/session_plans"),
-    ("sessions/__init__.py", "hotdash_roleplay/session_plans"),
-    (f"{MIGRATIONS}/*.py", MIGRATIONS),
-    (f"{MIGRATIONS}/script.py.mako", MIGRATIONS),
-    (f"{MIGRATIONS}/versions/*.py", f"{MIGRATIONS}/versions"),
-]
-# Imported inside functions or by name at run time (Alembic loads env.py and the versions from
-# files, so what they import must be in the bundle too).
-HIDDEN_IMPORTS = [
-    "hotdash_roleplay.resources",
-    "hotdash_roleplay.session_plans",
-    "ui.app",
-    "ui.console.console_screen",
-    "ui.export_actions",
-    "ui.observer_host",
-    "alembic.command",
-    "alembic.context",
-    "alembic.op",
-    "alembic.runtime.migration",
-    "alembic.script",
-    "hotdash_roleplay.store.models",
-    "sqlalchemy.dialects.sqlite",
-    "reportlab.pdfbase.ttfonts",
-    "reportlab.pdfbase.pdfmetrics",
-    "bidi.algorithm",
-    "arabic_reshaper",
-    "aiohttp",
-    "segno",
-]
-COLLECT_SUBMODULES = ["hotdash_roleplay", "ui", "reportlab.graphics.barcode"]
-OPTIONAL_IMPORTS = ["psycopg", "sqlalchemy.dialects.postgresql.psycopg"]  # the postgres extra
-# Qt modules the app never uses (it needs QtCore, QtGui, QtWidgets and QtSvg for the theme's
-# icons), and heavy packages that are installed here but not used by the app.
-UNUSED_QT = [
-    "QtWebEngineCore", "QtWebEngineWidgets", "QtWebEngineQuick", "QtWebChannel", "QtWebSockets",
-    "Qt3DCore", "Qt3DRender", "Qt3DInput", "Qt3DLogic", "Qt3DAnimation", "Qt3DExtras",
-    "QtMultimedia", "QtMultimediaWidgets", "QtQml", "QtQuick", "QtQuickWidgets",
-    "QtQuickControls2", "QtQuick3D", "QtCharts", "QtDataVisualization", "QtGraphs", "QtPdf",
-    "QtPdfWidgets", "QtSql", "QtTest", "QtDesigner", "QtHelp", "QtOpenGL", "QtOpenGLWidgets",
-    "QtBluetooth", "QtNfc", "QtPositioning", "QtLocation", "QtSensors", "QtSerialPort",
-    "QtSerialBus", "QtRemoteObjects", "QtScxml", "QtSpatialAudio", "QtTextToSpeech", "QtUiTools",
-    "QtXml", "QtConcurrent", "QtDBus", "QtPrintSupport",
-]  # fmt: skip
-EXCLUDES = [
-    *(f"PySide6.{m}" for m in UNUSED_QT),
-    "tkinter",
-    "numpy",
-    "matplotlib",
-    "IPython",
-    "pytest",
-    "hypothesis",
-    "playwright",
-    "pypdf",
-]
+MISSING_EXIT = 2
 # Lines on a child's stderr that mean something is wrong even when it exited cleanly.
 ALARMING = (
     "traceback",
@@ -106,54 +63,29 @@ ALARMING = (
 )
 
 
-def ensure_pyinstaller() -> None:
-    if importlib.util.find_spec("PyInstaller") is None:
-        print("PyInstaller is missing: installing it with pip ...", flush=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "pyinstaller>=6"], check=True)
+def pyinstaller_missing() -> str | None:
+    """What to run when PyInstaller is not installed, or None when it is."""
+    if importlib.util.find_spec("PyInstaller") is not None:
+        return None
+    return f'{sys.executable} -m pip install -e "{ROOT}[installer]"'
 
 
 def clean() -> None:
     for path in (BUILD, DIST):
         if path.exists():
             shutil.rmtree(path)
-    # A spec left by a hand-run PyInstaller without --specpath (this script writes it to build/).
-    (ROOT / f"{NAME}.spec").unlink(missing_ok=True)
 
 
 def pyinstaller_command() -> list[str]:
-    launcher = BUILD / "launcher" / f"{NAME}.py"
-    launcher.parent.mkdir(parents=True, exist_ok=True)
-    launcher.write_text("import sys\n\nfrom ui.main import main\n\nsys.exit(main())\n")
-    sep = os.pathsep  # PyInstaller's SRC/DEST separator (";" on Windows)
-    cmd = [
-        sys.executable, "-m", "PyInstaller", str(launcher),
-        "--name", NAME, "--onedir", "--noconfirm", "--clean", "--log-level", "WARN",
-        "--distpath", str(DIST), "--workpath", str(BUILD / "pyinstaller"),
-        "--specpath", str(BUILD), "--paths", str(ROOT),
+    return [
+        sys.executable, "-m", "PyInstaller", str(SPEC), "--noconfirm", "--clean",
+        "--log-level", "WARN", "--distpath", str(DIST), "--workpath", str(BUILD / "pyinstaller"),
     ]  # fmt: skip
-    for src, dest in DATA:
-        cmd += ["--add-data", f"{ROOT / src}{sep}{dest}"]
-    optional = [m for m in OPTIONAL_IMPORTS if _importable(m)]
-    for module in HIDDEN_IMPORTS + optional:
-        cmd += ["--hidden-import", module]
-    for package in COLLECT_SUBMODULES:
-        cmd += ["--collect-submodules", package]
-    for module in EXCLUDES:
-        cmd += ["--exclude-module", module]
-    return cmd
-
-
-def _importable(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ImportError:
-        return False
 
 
 def build() -> None:
-    ensure_pyinstaller()
     started = time.monotonic()
-    print(f"Building {BUNDLE.relative_to(ROOT)} with PyInstaller ...", flush=True)
+    print(f"Building {BUNDLE.relative_to(ROOT)} from {SPEC.name} ...", flush=True)
     subprocess.run(pyinstaller_command(), check=True, cwd=ROOT)
     print(f"Built in {time.monotonic() - started:.0f} s", flush=True)
 
@@ -173,9 +105,10 @@ class Check:
 
 
 def run_bundle(*args: str, env: dict[str, str] | None = None) -> str:
-    """Run the bundled binary; its stdout, or SmokeFailure on a bad exit or alarming stderr."""
+    """Run the bundle's command line; its stdout, or SmokeFailure on a bad exit or alarming
+    stderr."""
     proc = subprocess.run(
-        [str(EXE), *args], capture_output=True, text=True, timeout=TIMEOUT, env=env, check=False
+        [str(CLI_EXE), *args], capture_output=True, text=True, timeout=TIMEOUT, env=env, check=False
     )
     if proc.returncode != 0:
         raise SmokeFailure(f"exit code {proc.returncode}: {(proc.stderr or proc.stdout).strip()}")
@@ -191,8 +124,8 @@ def _check_stderr(stderr: str) -> None:
 
 def check_version() -> str:
     out = run_bundle("--version").strip()
-    if not out.startswith(NAME):
-        raise SmokeFailure(f"unexpected output {out!r}")
+    if out != f"{NAME} {VERSION}":
+        raise SmokeFailure(f"unexpected output {out!r}, expected {NAME} {VERSION}")
     return out
 
 
@@ -252,7 +185,7 @@ def check_gui(data_dir: Path) -> str:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     with tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(
-            [str(EXE), "--demo", "--data-dir", str(data_dir)],
+            [str(GUI_EXE), "--demo", "--data-dir", str(data_dir)],
             stdout=subprocess.DEVNULL,
             stderr=err,
             env=env,
@@ -275,8 +208,9 @@ def check_gui(data_dir: Path) -> str:
 
 
 def smoke_test() -> list[Check]:
-    if not EXE.is_file():
-        return [Check("bundle", False, f"{EXE} not found: build it first")]
+    missing = [exe for exe in (GUI_EXE, CLI_EXE) if not exe.is_file()]
+    if missing:
+        return [Check("bundle", False, f"{missing[0]} not found: build it first")]
     checks: list[Check] = []
     with tempfile.TemporaryDirectory(prefix="hotdash-smoke-") as tmp:
         work = Path(tmp)
@@ -287,7 +221,7 @@ def smoke_test() -> list[Check]:
             ("plan --json", check_plan),
             ("sessions list (new store)", lambda: check_new_store(store)),
             ("import + export debrief", lambda: check_import_and_debrief(store, work)),
-            ("GUI --demo (offscreen)", lambda: check_gui(work / "gui")),
+            ("windowed app --demo (offscreen)", lambda: check_gui(work / "gui")),
         ]
         for name, test in tests:
             try:
@@ -311,12 +245,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.clean:
         clean()
     if not args.skip_build:
+        command = pyinstaller_missing()
+        if command is not None:
+            print(f"FAIL: PyInstaller is not installed. Install it with:\n    {command}")
+            return MISSING_EXIT
         try:
             build()
         except subprocess.CalledProcessError as exc:
             print(f"FAIL: the build failed (exit code {exc.returncode})", file=sys.stderr)
             return 1
-    print(f"Smoke-testing {EXE.relative_to(ROOT)}:", flush=True)
+    print(f"Smoke-testing {BUNDLE.relative_to(ROOT)} ({GUI_EXE.name}, {CLI_EXE.name}):", flush=True)
     checks = smoke_test()
     if BUNDLE.is_dir():
         print(f"Bundle size: {folder_size(BUNDLE) / 1e6:.0f} MB ({BUNDLE.relative_to(ROOT)})")

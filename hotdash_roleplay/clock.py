@@ -1,4 +1,5 @@
-"""The phase clock of one round: a pure state machine over injected clocks (DESIGN §2.3, §7).
+"""The phase clock of one round: a pure state machine over injected clocks (why: the section
+"One event loop" in docs/architecture.md).
 
 The Qt timer only asks for a repaint; every reading comes from ``view()``, which derives the
 time from the injected monotonic clock. Nothing ticks, so a busy UI cannot make it drift.

@@ -18,4 +18,6 @@ def _package_dir(package: str) -> Path:
 RESOURCES = _package_dir("hotdash_roleplay.resources")
 SCENARIOS_DIR = RESOURCES / "scenarios"
 CHECKLIST_FILE = RESOURCES / "checklist.yaml"
+# The app's icon: the window icon, and (the .ico beside it) the Windows executables' icon.
+APP_ICON = RESOURCES / "icon" / "hotdash-roleplay.png"
 SESSIONS_DIR = _package_dir("hotdash_roleplay.session_plans")

@@ -114,6 +114,7 @@ class AppProcess:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=10)
+        self._reader.join(timeout=10)  # it ends at the output's end; close nothing under it
         for stream in (self.proc.stdout, self.proc.stderr):
             if stream is not None:
                 stream.close()

@@ -11,14 +11,18 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("HOTDASH_DB_URL", None)  # tests choose their store explicitly
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# Screenshots and rendered PDF pages go to the test's temporary folder, or, for people who want
+# to look at them, to the folder this variable names (never into the repository).
+ARTIFACTS_ENV = "HOTDASH_TEST_ARTIFACTS"
 
 
 @pytest.fixture
-def artifacts() -> Path:
+def artifacts(tmp_path: Path) -> Path:
     """Where tests save screenshots and PDFs for people to look at."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
+    chosen = os.environ.get(ARTIFACTS_ENV)
+    folder = Path(chosen) if chosen else tmp_path / "artifacts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture

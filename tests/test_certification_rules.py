@@ -9,7 +9,6 @@ from certification_data import week
 from pydantic import ValidationError
 
 from hotdash_roleplay.certification.assessment import AssessedRound, Assessment, passed
-from hotdash_roleplay.certification.dates import day_month, long_date, week_start
 from hotdash_roleplay.certification.metrics import (
     check_week,
     escalation_note,
@@ -26,6 +25,7 @@ from hotdash_roleplay.certification.program import (
     RequirementStatus,
     Step,
 )
+from hotdash_roleplay.dates import day_month, long_date, week_start
 
 MON = date(2026, 11, 9)  # a Monday
 

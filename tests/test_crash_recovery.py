@@ -1,5 +1,5 @@
 """Kill the real app with SIGKILL mid-session, reopen the store: nothing shown as saved is lost
-and the session resumes in its phase with the right time (DESIGN §5)."""
+and the session resumes in its phase with the right time (docs/reliability.md)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def test_a_killed_app_loses_nothing_and_resumes_in_phase(tmp_path: Path) -> None
         app.close()
     assert app.proc.returncode == -signal.SIGKILL
 
-    time.sleep(0.5)
+    time.sleep(0.5)  # wall time goes on while the app is dead, and must count as running time
     svc = open_services(data_dir=data)
     try:
         live = svc.live(sid)

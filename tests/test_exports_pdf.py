@@ -1,6 +1,7 @@
 """The debrief report and the peer-review record, read back with pypdf: what they say, in every
 script, with hostile text printed literally, page X of Y, headers repeated on split tables,
-anonymous feedback, an empty session. Pages are also rendered to artifacts/pdf/ to look at."""
+anonymous feedback, an empty session. Pages are also rendered to the artifacts folder's pdf/ to
+look at (tests/conftest.py says where)."""
 
 from __future__ import annotations
 
@@ -97,7 +98,7 @@ def pdf_pages(path: Path) -> list[str]:
 
 
 def render(path: Path, artifacts: Path, stem: str) -> None:
-    """PNG pages in artifacts/pdf/ for people to look at (pdftoppm, where installed)."""
+    """PNG pages in the artifacts folder's pdf/ to look at (pdftoppm, where installed)."""
     if shutil.which("pdftoppm") is None:
         return
     folder = artifacts / "pdf"

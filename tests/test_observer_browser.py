@@ -1,6 +1,6 @@
 """The observer page in a real headless Chromium (Debian's, driven by playwright's Python
 package): join, tick, reload and find the draft again, submit; screenshots at laptop and phone
-widths go to artifacts/screens/observer-*.png."""
+widths go to the artifacts folder's screens/observer-*.png (tests/conftest.py says where)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The shared-store case: the same services against a real PostgreSQL server (DESIGN §2.10).
+"""The shared-store case: the same services against a real PostgreSQL server.
 
 Runs when HOTDASH_TEST_PG_URL names a server (`.ci/run` starts one on loopback); each test
 gets a database of its own, dropped afterwards."""

@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_FILES = sorted((ROOT / "resources" / "scenarios").glob("*.yaml"))
 
 pytestmark = pytest.mark.slow
+# The venv must see only what the wheel installed: a PYTHONPATH pointing at a checkout would make
+# pip find the project "already installed" there and the app import from the checkout.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
 @pytest.fixture(scope="module")
@@ -36,13 +39,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheels[0])],
         check=True,
         cwd=work,
+        env=CLEAN_ENV,
     )
     return bin_dir
-
-
-def _clean_env() -> dict[str, str]:
-    """The environment without PYTHONPATH, which would put a source tree before the wheel."""
-    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
 def _run(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -51,7 +50,7 @@ def _run(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[st
         capture_output=True,
         text=True,
         cwd=cwd,
-        env=_clean_env(),
+        env=CLEAN_ENV,
         timeout=120,
         check=False,
     )
@@ -64,7 +63,7 @@ def test_resources_come_from_the_installed_package(installed: Path, tmp_path: Pa
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env=_clean_env(),
+        env=CLEAN_ENV,
     )
     assert out.returncode == 0, out.stderr
     for line in out.stdout.splitlines():
@@ -90,7 +89,7 @@ def test_sessions_list_and_version_from_the_wheel(installed: Path, tmp_path: Pat
 
 
 def test_demo_runs_offscreen_from_the_wheel(installed: Path, tmp_path: Path) -> None:
-    env = {**_clean_env(), "QT_QPA_PLATFORM": "offscreen"}
+    env = {**CLEAN_ENV, "QT_QPA_PLATFORM": "offscreen"}
     with (tmp_path / "stderr.txt").open("w+") as err:
         proc = subprocess.Popen(
             [str(installed / "hotdash-roleplay"), "--demo", "--data-dir", str(tmp_path / "d")],

@@ -12,9 +12,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.paths import APP_ICON
 from ui import theme
 from ui.fonts import register_fallback_fonts
 from ui.main_window import MainWindow
@@ -35,6 +37,7 @@ def make_app() -> QApplication:
     app.setOrganizationName(theme.ORGANIZATION)
     app.setApplicationName(theme.APPLICATION)
     app.setApplicationDisplayName(theme.APPLICATION)
+    app.setWindowIcon(QIcon(str(APP_ICON)))
     register_fallback_fonts(app)
     theme.apply_theme(app, theme.dark_saved())
     install_wheel_guard(app)

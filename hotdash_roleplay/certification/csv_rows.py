@@ -16,9 +16,9 @@ from datetime import date
 
 from pydantic import ValidationError
 
-from hotdash_roleplay.certification.dates import day_month
 from hotdash_roleplay.certification.metrics import WeekFigures, range_problem
 from hotdash_roleplay.certification.program import Metric
+from hotdash_roleplay.dates import day_month
 from hotdash_roleplay.errors import InvalidFile, Problem, UserError
 from hotdash_roleplay.names import clean_name
 

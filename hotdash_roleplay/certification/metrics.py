@@ -12,7 +12,6 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hotdash_roleplay.certification.dates import WEEK, day_month, week_start
 from hotdash_roleplay.certification.program import (
     APPROVAL_CAUTION,
     APPROVAL_CAUTION_ABOVE,
@@ -27,6 +26,7 @@ from hotdash_roleplay.certification.program import (
     Threshold,
     number,
 )
+from hotdash_roleplay.dates import WEEK, day_month, week_start
 
 # What a figure can be at all (not what it should be): a value outside is a typing mistake.
 RANGES: dict[Metric, tuple[float, float]] = {

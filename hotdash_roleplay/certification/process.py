@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import date
 
-from hotdash_roleplay.certification.dates import add_years, long_date
 from hotdash_roleplay.certification.program import (
     RECERTIFICATION_WARNING_DAYS,
     RECERTIFICATION_YEARS,
@@ -16,6 +15,7 @@ from hotdash_roleplay.certification.program import (
     RequirementStatus,
     Step,
 )
+from hotdash_roleplay.dates import add_years, long_date
 
 STEPS: tuple[Step, ...] = tuple(Step)
 

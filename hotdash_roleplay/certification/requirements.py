@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from hotdash_roleplay.certification.assessment import Assessment
-from hotdash_roleplay.certification.dates import short_date
 from hotdash_roleplay.certification.evidence import (
     AIReport,
     Contribution,
@@ -29,6 +28,7 @@ from hotdash_roleplay.certification.program import (
     RequirementStatus,
     number,
 )
+from hotdash_roleplay.dates import short_date
 
 
 class RequirementResult(BaseModel):

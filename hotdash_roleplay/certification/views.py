@@ -9,7 +9,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from hotdash_roleplay.certification.assessment import Assessment
-from hotdash_roleplay.certification.dates import short_date
 from hotdash_roleplay.certification.evidence import (
     AIReport,
     Contribution,
@@ -27,6 +26,7 @@ from hotdash_roleplay.certification.program import (
     Step,
 )
 from hotdash_roleplay.certification.requirements import RequirementResult
+from hotdash_roleplay.dates import short_date
 
 
 class View(BaseModel):

@@ -25,10 +25,10 @@ from pydantic import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotdash_roleplay.certification.dates import week_start
 from hotdash_roleplay.certification.evidence import MAX_ATTACHMENT
 from hotdash_roleplay.certification.metrics import range_problem
 from hotdash_roleplay.certification.program import MODULES, ContributionKind, Metric, Step
+from hotdash_roleplay.dates import week_start
 from hotdash_roleplay.store.models import (
     AIReportRow,
     CertificationStepRow,

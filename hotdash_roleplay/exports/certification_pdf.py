@@ -11,7 +11,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from hotdash_roleplay.certification.assessment import Assessment
-from hotdash_roleplay.certification.dates import short_date
 from hotdash_roleplay.certification.metrics import WeekCheck
 from hotdash_roleplay.certification.program import (
     APPROVAL_CAUTION,
@@ -23,6 +22,7 @@ from hotdash_roleplay.certification.program import (
     number,
 )
 from hotdash_roleplay.certification.views import PersonCertification
+from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.exports import fonts
 from hotdash_roleplay.exports.pdf_layout import (

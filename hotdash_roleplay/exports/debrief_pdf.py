@@ -1,4 +1,4 @@
-"""The debrief report of a session, for managers (DESIGN §2.9).
+"""The debrief report of a session, for managers.
 
 Page 1: who, when, and the session's patterns (criteria most often missed, decisions against
 the expert decision, phases that ran over). Then the rotation and a summary per participant,

@@ -13,6 +13,7 @@ from hotdash_roleplay.exports.pdf_layout import (
     Bullets,
     Plain,
     bullets,
+    day_time,
     duration,
     fields_table,
     heading,
@@ -175,7 +176,7 @@ def checklist_block(c: ObserverChecklist, title: str) -> list[Flowable]:
             text_cell = text
         rows.append([Plain(line.name, bold=True), mark_cell(line.mark), text_cell])
     status = (
-        f"submitted {c.submitted_at.astimezone():%-d %b %Y, %H:%M}"
+        f"submitted {day_time(c.submitted_at)}"
         if c.status == "submitted" and c.submitted_at
         else "draft, not submitted"
     )

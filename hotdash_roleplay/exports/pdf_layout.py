@@ -37,6 +37,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from hotdash_roleplay import dates
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.exports import fonts
 from hotdash_roleplay.exports.files import write_atomically
@@ -149,15 +150,15 @@ def signed_duration(seconds: float) -> str:
 
 
 def day(when: datetime | None) -> str:
-    return when.astimezone().strftime("%-d %B %Y") if when else "—"
+    return dates.long_date(when.astimezone()) if when else "—"
 
 
 def short_day(when: datetime | None) -> str:
-    return when.astimezone().strftime("%-d %b %Y") if when else "—"
+    return dates.short_date(when.astimezone()) if when else "—"
 
 
 def day_time(when: datetime | None) -> str:
-    return when.astimezone().strftime("%-d %b %Y, %H:%M") if when else "—"
+    return dates.short_date_time(when.astimezone()) if when else "—"
 
 
 # -- styles ---------------------------------------------------------------------------------

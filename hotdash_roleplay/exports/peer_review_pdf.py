@@ -1,4 +1,4 @@
-"""The peer-review record of one participant, for the certification file (DESIGN §2.9).
+"""The peer-review record of one participant, for the certification file.
 
 Summary and overview tables first, then every round as operator with each observer's
 checklist in full and who gave it, then every round as observer with the feedback they gave,
@@ -11,6 +11,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
 
+from hotdash_roleplay import dates
 from hotdash_roleplay.exports import fonts
 from hotdash_roleplay.exports.pdf_blocks import (
     checklist_block,
@@ -55,11 +56,11 @@ def build_peer_review_pdf(record: PersonRecord, path: Path) -> Path:
 
 def _period(record: PersonRecord) -> str:
     if record.date_from and record.date_to:
-        return f"{record.date_from:%-d %b %Y} to {record.date_to:%-d %b %Y}"
+        return f"{dates.short_date(record.date_from)} to {dates.short_date(record.date_to)}"
     if record.date_from:
-        return f"from {record.date_from:%-d %b %Y}"
+        return f"from {dates.short_date(record.date_from)}"
     if record.date_to:
-        return f"up to {record.date_to:%-d %b %Y}"
+        return f"up to {dates.short_date(record.date_to)}"
     return "all sessions"
 
 

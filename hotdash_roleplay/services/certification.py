@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from hotdash_roleplay.certification import requirements as rules
 from hotdash_roleplay.certification.assessment import AssessedRound, Assessment, passed
 from hotdash_roleplay.certification.csv_rows import parse_metrics_csv
-from hotdash_roleplay.certification.dates import long_date
 from hotdash_roleplay.certification.evidence import (
     AIReport,
     Attachment,
@@ -55,6 +54,7 @@ from hotdash_roleplay.certification.views import (
     StepView,
     TeamOverview,
 )
+from hotdash_roleplay.dates import long_date
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.exports.files import check_target
 from hotdash_roleplay.names import clean_name

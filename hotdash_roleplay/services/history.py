@@ -90,7 +90,7 @@ class PersonHistory(View):
 
 class HistoryService:
     """Column queries, not ORM objects: a person with hundreds of rounds in a store of 10 000
-    sessions must open in well under 150 ms (DESIGN §4)."""
+    sessions must open in well under 150 ms (tests/benchmarks/bench_history.py)."""
 
     def __init__(self, store: Store) -> None:
         self._store = store

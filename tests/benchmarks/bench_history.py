@@ -1,4 +1,4 @@
-"""A person's record with 10 000 sessions stored (bar: opens in <= 150 ms, DESIGN §4).
+"""A person's record with 10 000 sessions stored (bar: opens in <= 150 ms).
 
 The store is filled with bulk inserts (a pool of 400 people, sessions of 4 to 6 of them, 4
 rounds each, a decision and the observers' checklists per round), then the record of one

@@ -1,4 +1,4 @@
-"""Memory in a live session (bar: <= 200 MB resident, DESIGN §4).
+"""Memory in a live session (bar: <= 200 MB resident).
 
 The real app is started on the demo session (console open, clock running), the projector is
 shown, and the session runs for a few seconds of repaints; then the process reads its own

@@ -1,4 +1,4 @@
-"""50 observers submitting at once (DESIGN §4: all stored, p95 <= 100 ms, the Qt loop never
+"""50 observers submitting at once (bars: all stored, p95 <= 100 ms, the Qt loop never
 stalls > 50 ms).
 
     python3 tests/benchmarks/bench_observers.py

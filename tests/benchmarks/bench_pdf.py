@@ -1,5 +1,5 @@
 """Debrief PDF for 4 rounds × 3 observers (bar <= 0.3 s) and 12 people × 12 rounds (bar <= 1 s),
-and a peer-review record over 200 rounds (DESIGN §4).
+and a peer-review record over 200 rounds (docs/architecture.md, "Quality bars").
 
     python3 tests/benchmarks/bench_pdf.py
 

@@ -3,7 +3,7 @@
 Both run in a fresh `python3 -c` process on the offscreen platform; the parent times from
 spawning the process to the first `show()` of a top-level window (reported by the child on
 stdout). The app shows its window first and then opens the store (SQLAlchemy, the scenario
-library), so the time until the start screen is filled is printed too. Bar (DESIGN §4): the
+library), so the time until the start screen is filled is printed too. Bar: the
 app takes at most 2x the bare window. Median of several runs."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Run every benchmark and print its figures against the bars of DESIGN.md §4.
+"""Run every benchmark and print its figures against its bar (the table in
+docs/architecture.md, "Quality bars").
 
     python3 tests/benchmarks/run_all.py
 

@@ -1,6 +1,7 @@
 """Helpers for tests that run the app's qasync loop with the observer server on it.
 
-Signals are awaited through futures (DESIGN §7: never qtbot.waitSignal inside the loop)."""
+Signals are awaited through futures (never qtbot.waitSignal inside the loop: it would
+hang the run; docs/architecture.md, "One event loop")."""
 
 from __future__ import annotations
 

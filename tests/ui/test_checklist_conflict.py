@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
 from hotdash_roleplay.services.live import LiveSession
+from tests.ui.layout import settle
 from tests.ui.test_checklist_panel import click, live, make_panel, open_tab
 
 __all__ = ["live"]  # the fixture, shared with the panel tests
@@ -45,7 +45,7 @@ def test_keep_mine_saves_the_trainers_answers_over_the_change_it_was_shown(
         f"{observer}'s checklist was changed on another device (in their browser)"
     )
     assert form.went_well[0].text() == "Checked the date"  # the trainer's typing stays
-    QApplication.processEvents()
+    settle()
     assert panel.grab().save(str(screens / "console-checklist-changed-elsewhere.png"))
 
     qtbot.mouseClick(form.keep_button, Qt.MouseButton.LeftButton)

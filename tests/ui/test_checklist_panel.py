@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import Mark
 from hotdash_roleplay.services.live import LiveSession
+from tests.ui.layout import settle
 from ui.console.checklist_panel import ChecklistPanel, ObserverForm
 
 PEOPLE = ["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"]
@@ -273,7 +274,7 @@ def _texts(widget: Any) -> str:
 
 
 def _save(widget: Any, artifacts: Path, name: str) -> None:
-    QApplication.processEvents()
+    settle()
     folder = artifacts / "screens"
     folder.mkdir(parents=True, exist_ok=True)
     assert widget.grab().save(str(folder / name))

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from hotdash_roleplay.clock import Status, Tone
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.notes import Urgency
+from tests.ui.layout import settle
 from ui.console.console_screen import ConsoleScreen
 from ui.console.decision_panel import DecisionPanel, NoteForm
 
@@ -48,7 +49,7 @@ def press(qtbot: QtBot, console: ConsoleScreen, key: Qt.Key) -> None:
 
 
 def shot(widget: QWidget, screens: Path, name: str) -> None:
-    QApplication.processEvents()
+    settle()
     assert widget.grab().save(str(screens / f"{name}.png"))
 
 

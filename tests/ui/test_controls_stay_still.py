@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.clock import Status
 from hotdash_roleplay.decisions import Decision
+from tests.ui.layout import settle
 from tests.ui.test_console import fill, open_console, press, shot, start_session
 from tests.ui.test_shell import PLAN, setup_screen, type_names
 from ui.console.console_screen import ConsoleScreen
@@ -21,13 +22,13 @@ from ui.main_window import MainWindow
 
 def place(widget: QWidget, window: QWidget) -> QRect:
     """Where a widget is in its window, after any pending layout."""
-    QApplication.processEvents()
+    settle()
     return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
 
 
 def click_at(qtbot: QtBot, window: QWidget, point: QPoint) -> QWidget:
     """A click where the pointer is: on whatever widget is now under that point."""
-    QApplication.processEvents()
+    settle()
     target = window.childAt(point)
     assert target is not None
     qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=target.mapFrom(window, point))
@@ -290,11 +291,14 @@ def test_wheel_over_the_setup_page_changes_no_field(qtbot: QtBot, main_window: M
     setup = setup_screen(qtbot, main_window)
     setup.plan_panel.combo.setCurrentIndex(setup.plan_panel.combo.findData(PLAN))
     type_names(qtbot, setup, "Ann, Ben, Cat, Dev")
-    QApplication.processEvents()
     fields = setup.findChildren(QDoubleSpinBox) + setup.findChildren(QComboBox)
     assert len(fields) >= 10
-    for field in fields:
-        assert field.focusPolicy() == Qt.FocusPolicy.StrongFocus  # a wheel turn takes no focus
+
+    def strong_focus() -> None:  # set as each field is polished: a wheel turn takes no focus
+        for field in fields:
+            assert field.focusPolicy() == Qt.FocusPolicy.StrongFocus
+
+    qtbot.waitUntil(strong_focus)
     spin = setup.phases.boxes["roleplay"]
     partner, plan = setup.swap_b, setup.plan_panel.combo
     values = (spin.value(), partner.currentIndex(), plan.currentIndex())

@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QLabel, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
 from hotdash_roleplay.services.live import LiveSession
+from tests.ui.layout import settle
 from ui.console.debrief_panel import DebriefPanel
 
 PEOPLE = ["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"]
@@ -140,7 +141,11 @@ def test_expert_approach_hidden_until_revealed(
     assert panel.expert_text.isVisible()
     assert not panel.reveal_button.isEnabled()
     assert "Revealed" in panel.expert_state.text()
-    qtbot.wait(20)  # the panel scrolls to the revealed approach on the next turn of the loop
+    # The panel scrolls to the revealed approach on the next turn of the loop.
+    area = panel.findChild(QScrollArea)
+    assert area is not None
+    bar = area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.value() > 0)
     _save(panel, artifacts, "debrief-after-reveal.png")
 
 
@@ -204,7 +209,7 @@ def _texts(widget: Any) -> str:
 
 
 def _save(widget: Any, artifacts: Path, name: str) -> None:
-    QApplication.processEvents()
+    settle()
     folder = artifacts / "screens"
     folder.mkdir(parents=True, exist_ok=True)
     assert widget.grab().save(str(folder / name))

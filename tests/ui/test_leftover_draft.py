@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.decisions import Decision
+from tests.ui.layout import settle
 from ui.console.console_screen import ConsoleScreen
 
 
@@ -51,7 +51,7 @@ def test_a_draft_left_on_a_closed_round_is_shown(
     assert panel.leftover_label.isVisible()
     assert panel.leftover_label.text().startswith(expected)
     assert "Problem: Promises a refund the policy does not allow" in panel.leftover_label.text()
-    QApplication.processEvents()
+    settle()
     assert panel.grab().save(str(screens / "decision-leftover-draft.png"))
 
     # After a restart the console says it again.

@@ -11,10 +11,10 @@ from typing import Any
 
 import aiohttp
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.services.room import ObserverEndpoint
+from tests.ui.layout import settle
 from tests.ui.qasync_support import COMPLETE, PEOPLE, http, run, until
 from ui import theme
 from ui.join_panel import MOVED, JoinPanel
@@ -85,7 +85,7 @@ def test_the_page_is_served_while_feedback_is_open_and_the_console_follows_live(
             assert status.row_texts()[0] == (observers[0], "submitted")
             assert panel.count_label.text() == f"Checklists in: 1 of {len(observers)}"
             assert "1 of 3 submitted" in status.count_label.text()
-            QApplication.processEvents()
+            settle()
             assert panel.grab().save(str(screens / "projector-observer-join.png"))
             assert status.grab().save(str(screens / "console-observer-status.png"))
 

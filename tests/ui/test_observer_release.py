@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from tests.ui.layout import settle
 from tests.ui.qasync_support import PEOPLE, http, run, until
 from tests.ui.test_observer_host import loopback_host
 from ui.observer_status import ObserverStatusWidget
@@ -47,7 +47,7 @@ def test_the_console_shows_a_taken_name_and_release_frees_it_for_another_device(
                     f"{name} is already filling in this checklist on another device. "
                     "Ask the trainer to release it."
                 )
-            QApplication.processEvents()
+            settle()
             assert status.grab().save(str(screens / "console-observer-taken-release.png"))
 
             button = status.release_buttons[name]

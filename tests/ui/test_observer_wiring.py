@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
+from tests.ui.layout import settle
 from tests.ui.qasync_support import COMPLETE, PEOPLE, http, run, until
 from ui import theme
 from ui.console.console_screen import ConsoleScreen
@@ -158,11 +159,11 @@ def test_observers_join_from_their_laptops_and_the_console_and_projector_follow(
             text = "\n".join(projector.visible_texts())
             assert "Mine" not in text and "Checked the order date" not in text  # counts only
 
-            QApplication.processEvents()
+            settle()
             assert projector.grab().save(str(screens / "projector-4-feedback-join.png"))
             console.tabs.setCurrentIndex(1)
             panel.tabs.setCurrentIndex(0)
-            QApplication.processEvents()
+            settle()
             assert console.grab().save(str(screens / "console-checklists-with-observers.png"))
 
             # The trainer leaves the console: the server stops, the projector closes. (In the

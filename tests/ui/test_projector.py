@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
+from tests.ui.layout import settle
 from ui.console.console_screen import ConsoleScreen
 from ui.console.projector import ProjectorWindow
 from ui.join_panel import UNAVAILABLE
@@ -39,7 +40,7 @@ def every_text(projector: ProjectorWindow) -> str:
 
 
 def shot(projector: ProjectorWindow, screens: Path, name: str) -> None:
-    QApplication.processEvents()
+    settle()
     assert projector.grab().save(str(screens / f"{name}.png"))
 
 

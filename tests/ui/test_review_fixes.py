@@ -16,6 +16,7 @@ from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.services.debrief import MAX_NOTE
 from hotdash_roleplay.services.decisions import MAX_REPLY
+from tests.ui.layout import settle
 from tests.ui.test_console import fill, open_console, press, shot, start_session
 from tests.ui.test_debrief_panel import make_panel
 from tests.ui.test_debrief_panel import start as start_debrief
@@ -105,7 +106,7 @@ def test_refusal_in_plain_words_and_fully_visible(
         "The escalation note still needs: Escalation type, Situation summary, "
         "Customer request, Recommendation."
     )
-    QApplication.processEvents()
+    settle()
     # Every wrapped line has room: the label is as tall as its text needs, and all of it
     # lies inside the part of the tab the trainer sees.
     assert message.height() >= message.heightForWidth(message.width())
@@ -222,9 +223,9 @@ def test_debrief_note_stops_at_the_limit_and_every_keystroke_is_saved(
         room = entry.contentsRect().width() - 2 * 6
         assert entry.fontMetrics().horizontalAdvance(text) <= room, text
     panel.note.setPlainText("Short note")
-    QApplication.processEvents()
+    settle()
     panel.resize(700, 900)  # the narrowest the tab gets beside the scenario card
-    QApplication.processEvents()
+    settle()
     for entry in (panel.takeaways.entry, panel.actions.entry):
         room = entry.contentsRect().width() - 2 * 6
         assert entry.fontMetrics().horizontalAdvance(entry.placeholderText()) <= room
@@ -258,7 +259,7 @@ def test_setup_rotation_elides_a_long_name(
     paste(qtbot, setup.roster.name_edit, f"Zoë Ødegård, Đorđe Petrović, 李雷, {LONG_NAME}")
     qtbot.keyClick(setup.roster.name_edit, Qt.Key.Key_Return)
     table = setup.table
-    QApplication.processEvents()
+    settle()
     assert_fits(table)
     row, col = next(
         (r, c)
@@ -280,7 +281,7 @@ def test_console_people_table_elides_a_long_name(
     live = start_session(services, fake_clock, ["Zoë Ødegård", "Đorđe Petrović", "李雷", LONG_NAME])
     console = open_console(qtbot, services, live)
     console.tabs.setCurrentIndex(console._tab_index["people"])
-    QApplication.processEvents()
+    settle()
     table = console.people.table
     assert_fits(table)
     row, col = next(
@@ -390,7 +391,7 @@ def test_primary_button_as_drawn_in_dark(
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
     theme.apply_theme(QApplication.instance(), dark=True)  # type: ignore[arg-type]
-    QApplication.processEvents()
+    settle()
     image = console.toggle_button.grab().toImage()
     background = image.pixelColor(6, image.height() // 2).name()
     assert contrast(background, theme.DARK["accent_text"]) >= 4.5

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.rotation import check_rotation
 from hotdash_roleplay.services import Services
+from tests.ui.layout import settle
 from ui import theme
 from ui.main_window import MainWindow
 from ui.setup_screen import WARN, SetupScreen
@@ -20,8 +21,7 @@ FOUR = ["Ann Lee", "Ben Okafor", "Cat Novak", "Dev Patel"]
 
 
 def shoot(widget: object, screens: Path, name: str) -> None:
-    for _ in range(3):  # a relayout can post another (e.g. a scroll bar coming or going)
-        QApplication.processEvents()
+    settle()
     assert widget.grab().save(str(screens / f"{name}.png"))  # type: ignore[attr-defined]
 
 

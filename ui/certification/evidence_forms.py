@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotdash_roleplay.certification.dates import short_date
 from hotdash_roleplay.certification.evidence import (
     AIReport,
     Attachment,
@@ -29,6 +28,7 @@ from hotdash_roleplay.certification.evidence import (
     read_attachment,
 )
 from hotdash_roleplay.certification.program import MODULES, ROLE_PLAY_MODULE, ContributionKind
+from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.services.certification import MAX_TEXT, MAX_TITLE, CertificationService
 from ui.certification.forms import (
     RecordForm,

@@ -11,9 +11,9 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from hotdash_roleplay.certification.dates import day_month
 from hotdash_roleplay.certification.metrics import MetricsSummary, WeekCheck
 from hotdash_roleplay.certification.program import THRESHOLDS, Threshold
+from hotdash_roleplay.dates import day_month
 from ui import theme
 
 STRIP = 54

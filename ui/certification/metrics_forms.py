@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotdash_roleplay.certification.dates import short_date, week_start
 from hotdash_roleplay.certification.metrics import (
     RANGES,
     WeekCheck,
@@ -24,6 +23,7 @@ from hotdash_roleplay.certification.metrics import (
 )
 from hotdash_roleplay.certification.program import METRIC_LABELS, THRESHOLDS, Metric
 from hotdash_roleplay.certification.views import MetricsImportResult
+from hotdash_roleplay.dates import short_date, week_start
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.certification import CertificationService
 from ui.certification.evidence_forms import FileField

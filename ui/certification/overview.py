@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotdash_roleplay.certification.dates import short_date
 from hotdash_roleplay.certification.program import RequirementKey, RequirementStatus
 from hotdash_roleplay.certification.views import OverviewRow, TeamOverview
+from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.certification import CertificationService
 from ui import theme

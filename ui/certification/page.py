@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotdash_roleplay.certification.dates import short_date
 from hotdash_roleplay.certification.evidence import AIReport, Contribution, Mentorship
 from hotdash_roleplay.certification.metrics import WeekCheck
 from hotdash_roleplay.certification.program import (
@@ -48,6 +47,7 @@ from hotdash_roleplay.certification.program import (
     number,
 )
 from hotdash_roleplay.certification.views import PersonCertification
+from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.certification import CertificationService, EvidenceKind

@@ -1,4 +1,4 @@
-"""Observers' checklists in the app, and the trainer's summary of them (DESIGN §2.6).
+"""Observers' checklists in the app, and the trainer's summary of them.
 
 One tab per observer of the current round (names come from the round only), each with the eight
 criteria, "What went well" and "What could improve"; every change is saved as a draft at once so

@@ -1,4 +1,4 @@
-"""The trainer's debrief of the current round (DESIGN §2.7).
+"""The trainer's debrief of the current round.
 
 The scenario's debrief questions one at a time (the projector follows
 `live.round.debrief_question`), notes per question saved as typed, takeaways and action items

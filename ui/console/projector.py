@@ -1,4 +1,4 @@
-"""The projector: a second top-level window the room reads from the back (DESIGN §2.3, §2.4).
+"""The projector: a second top-level window the room reads from the back.
 
 It shows only what the room may see in each phase: never observers' feedback (only how many
 checklists are in) and never the expert decision before the trainer reveals it in the debrief.
