@@ -209,17 +209,17 @@ def _store_args(args: argparse.Namespace) -> StoreArgs:
 def _services(args: argparse.Namespace) -> Iterator[Services]:
     """The open store for one command, closed after it; a database error met on the way
     (damage the check at open cannot see, a full disk, a lost server) is one clear line."""
-    from sqlalchemy.exc import DBAPIError
-
     from hotdash_roleplay.services import open_services
-    from hotdash_roleplay.store.engine import store_failure
 
     where = _store_args(args)
     services = open_services(where.db, where.data_dir)
     try:
         yield services
-    except DBAPIError as exc:
-        raise store_failure(services.store, exc) from exc
+    except Exception as exc:
+        failure = services.failure(exc)
+        if failure is None:
+            raise
+        raise failure from exc
     finally:
         services.close()
 
@@ -305,26 +305,20 @@ def _sessions(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     with _services(args) as services:
         if args.what == "certification":
-            from hotdash_roleplay.exports.certification_pdf import export_certification
-
             record = services.certification.person(args.person)
-            path = export_certification(services, record.name, args.output)
+            path = services.certification.export_record(record.name, args.output)
             print(f"Wrote the certification record of {record.name} to {path}")
             return 0
         if args.what == "peer-review":
-            from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
-
             person = services.people.get(args.person)
-            path = export_peer_review(
-                services, person.name, args.output, args.date_from, args.date_to
+            path = services.reports.export_peer_review(
+                person.name, args.output, args.date_from, args.date_to
             )
             print(f"Wrote the peer-review record of {person.name} to {path}")
             return 0
         session = services.sessions.find(args.session)
         if args.what == "debrief":
-            from hotdash_roleplay.exports.debrief_pdf import export_debrief
-
-            path = export_debrief(services, session.id, args.output)
+            path = services.reports.export_debrief(session.id, args.output)
             print(f"Wrote the debrief report of {session.title!r} to {path}")
         else:
             path = services.session_data.export(session.id, args.output)

@@ -366,15 +366,13 @@ def test_overview_agrees_with_each_persons_record(svc: Services) -> None:
 
 
 def test_record_pdf_reads_back(svc: Services, tmp_path: Path, artifacts: Path) -> None:
-    from hotdash_roleplay.exports.certification_pdf import export_certification
-
     name = "Zoë Ødegård"
     qualify(svc, name, award=True)
     svc.certification.record_week(name, week(date(2026, 9, 28), csat=4.7), "Tess")
     sid = play_assessment(svc, name, wrong=1)
     first = svc.certification.assessment(sid).rounds[1].round_id
     svc.certification.mark(first, False, "Ignored the <b>legal</b> & <img src=x> threat")
-    path = export_certification(svc, name, artifacts / "certification-record.pdf")
+    path = svc.certification.export_record(name, artifacts / "certification-record.pdf")
     reader = PdfReader(str(path))
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     total = len(reader.pages)

@@ -9,8 +9,9 @@ from sqlalchemy import inspect, text
 
 from hotdash_roleplay.certification.program import CertificationState
 from hotdash_roleplay.services import open_services
-from hotdash_roleplay.store.engine import open_store, resolve_url
+from hotdash_roleplay.store.engine import resolve_url
 from hotdash_roleplay.store.migrate import alembic_config, current_revision
+from hotdash_roleplay.store.opening import open_store
 from tests.certification_data import TODAY, qualify
 
 CERT_TABLES = {

@@ -120,9 +120,8 @@ def played(services: Services, fake_clock: FakeClock) -> int:
 def test_debrief_report_says_everything_literally(
     services: Services, played: int, tmp_path: Path, artifacts: Path
 ) -> None:
-    from hotdash_roleplay.exports.debrief_pdf import export_debrief
 
-    out = export_debrief(services, played, tmp_path / "debrief.pdf")
+    out = services.reports.export_debrief(played, tmp_path / "debrief.pdf")
     pages = pdf_pages(out)
     text = " ".join(pages)
     render(out, artifacts, "debrief")
@@ -171,9 +170,8 @@ def test_debrief_report_says_everything_literally(
 def test_named_feedback_carries_observer_names(
     services: Services, played: int, tmp_path: Path
 ) -> None:
-    from hotdash_roleplay.exports.debrief_pdf import export_debrief
 
-    text = " ".join(pdf_pages(export_debrief(services, played, tmp_path / "d.pdf")))
+    text = " ".join(pdf_pages(services.reports.export_debrief(played, tmp_path / "d.pdf")))
     section = _feedback_section(text)
     assert "Observer 1" not in section
     assert sum(name in section for name in PEOPLE) >= 2
@@ -182,11 +180,9 @@ def test_named_feedback_carries_observer_names(
 def test_anonymous_feedback_hides_observer_names(
     services: Services, fake_clock: FakeClock, tmp_path: Path, artifacts: Path
 ) -> None:
-    from hotdash_roleplay.exports.debrief_pdf import export_debrief
-    from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
 
     sid = play(services, fake_clock, anonymous=True, title="Anonymous session")
-    out = export_debrief(services, sid, tmp_path / "anon.pdf")
+    out = services.reports.export_debrief(sid, tmp_path / "anon.pdf")
     render(out, artifacts, "debrief-anonymous")
     text = " ".join(pdf_pages(out))
     assert "Anonymous: observers are not named" in text
@@ -197,7 +193,9 @@ def test_anonymous_feedback_hides_observer_names(
     assert not re.search(r"\((Zoë|Đorđe|Ξανθή|Юлия|李雷)[^)]*\):", text)
     # The peer-review record is certification evidence: it always says who gave each checklist.
     first = services.sessions.get(sid).rounds[0]
-    record = " ".join(pdf_pages(export_peer_review(services, first.operator, tmp_path / "p.pdf")))
+    record = " ".join(
+        pdf_pages(services.reports.export_peer_review(first.operator, tmp_path / "p.pdf"))
+    )
     assert "Checklist by Observer 1" not in record
     assert any(f"Checklist by {name}" in record for name in first.observers)
 
@@ -210,10 +208,9 @@ def _feedback_section(text: str) -> str:
 def test_empty_session_gives_an_honest_report(
     services: Services, tmp_path: Path, artifacts: Path
 ) -> None:
-    from hotdash_roleplay.exports.debrief_pdf import export_debrief
 
     detail = services.sessions.create_session("module4-practice", PEOPLE[:4], title="Not yet")
-    out = export_debrief(services, detail.id, tmp_path / "empty.pdf")
+    out = services.reports.export_debrief(detail.id, tmp_path / "empty.pdf")
     render(out, artifacts, "debrief-empty")
     pages = pdf_pages(out)
     text = " ".join(pages)
@@ -244,11 +241,10 @@ def test_split_tables_repeat_their_header_row(tmp_path: Path) -> None:
 def test_peer_review_record_in_full(
     services: Services, played: int, tmp_path: Path, artifacts: Path
 ) -> None:
-    from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
 
     detail = services.sessions.get(played)
     operator = detail.rounds[0].operator
-    out = export_peer_review(services, operator, tmp_path / "record.pdf")
+    out = services.reports.export_peer_review(operator, tmp_path / "record.pdf")
     render(out, artifacts, "peer-review")
     pages = pdf_pages(out)
     text = " ".join(pages)
@@ -262,7 +258,7 @@ def test_peer_review_record_in_full(
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
 
     observer = detail.rounds[0].observers[0]
-    given = " ".join(pdf_pages(export_peer_review(services, observer, tmp_path / "o.pdf")))
+    given = " ".join(pdf_pages(services.reports.export_peer_review(observer, tmp_path / "o.pdf")))
     assert "Rounds as observer: feedback given" in given
     assert f"Checklist by {observer}" in given and "<b>not bold</b>" in given
 
@@ -270,10 +266,9 @@ def test_peer_review_record_in_full(
 def test_peer_review_period_filters_sessions(
     services: Services, played: int, tmp_path: Path
 ) -> None:
-    from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
 
     later = date.today() + timedelta(days=30)
-    out = export_peer_review(services, PEOPLE[0], tmp_path / "none.pdf", later, None)
+    out = services.reports.export_peer_review(PEOPLE[0], tmp_path / "none.pdf", later, None)
     text = " ".join(pdf_pages(out))
     assert "nothing to review yet" in text and "From " in text
     with pytest.raises(UserError, match="period is empty"):
@@ -283,21 +278,20 @@ def test_peer_review_period_filters_sessions(
 def test_export_to_a_missing_or_read_only_folder_is_refused(
     services: Services, played: int, tmp_path: Path
 ) -> None:
-    from hotdash_roleplay.exports.debrief_pdf import export_debrief
 
     with pytest.raises(UserError, match="does not exist"):
-        export_debrief(services, played, tmp_path / "missing" / "d.pdf")
+        services.reports.export_debrief(played, tmp_path / "missing" / "d.pdf")
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)
     try:
         if not _can_write(locked):  # root writes anywhere: nothing to check then
             with pytest.raises(UserError, match="cannot be written"):
-                export_debrief(services, played, locked / "d.pdf")
+                services.reports.export_debrief(played, locked / "d.pdf")
     finally:
         locked.chmod(0o700)
     with pytest.raises(UserError, match="is a folder"):
-        export_debrief(services, played, tmp_path)
+        services.reports.export_debrief(played, tmp_path)
 
 
 def _can_write(folder: Path) -> bool:

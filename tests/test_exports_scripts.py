@@ -115,12 +115,10 @@ def font_names(path: Path) -> set[str]:
 
 @pytest.fixture
 def exported(services: Services, fake_clock: FakeClock, tmp_path: Path) -> tuple[Path, Path]:
-    from hotdash_roleplay.exports.debrief_pdf import export_debrief
-    from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
 
     session, operator = play(services, fake_clock)
-    debrief = export_debrief(services, session, tmp_path / "debrief.pdf")
-    record = export_peer_review(services, operator, tmp_path / "record.pdf")
+    debrief = services.reports.export_debrief(session, tmp_path / "debrief.pdf")
+    record = services.reports.export_peer_review(operator, tmp_path / "record.pdf")
     return debrief, record
 
 
@@ -164,10 +162,9 @@ def test_emoji_are_drawn_by_the_bundled_emoji_font_and_nothing_by_helvetica(
 def test_no_emoji_font_in_a_report_without_emoji(
     services: Services, fake_clock: FakeClock, tmp_path: Path
 ) -> None:
-    from hotdash_roleplay.exports.debrief_pdf import export_debrief
 
     session, _ = play(services, fake_clock, emoji=False)
-    names = font_names(export_debrief(services, session, tmp_path / "plain.pdf"))
+    names = font_names(services.reports.export_debrief(session, tmp_path / "plain.pdf"))
     assert "NotoEmoji-Regular" not in names and "Helvetica" not in names, names
 
 

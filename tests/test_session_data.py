@@ -280,6 +280,8 @@ def test_oversized_file_is_refused_before_reading(other: Services, tmp_path: Pat
 def test_a_failure_half_way_stores_nothing(
     exported: Path, other: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from hotdash_roleplay.exports import session_import
 
     real = session_import._round
@@ -288,7 +290,7 @@ def test_a_failure_half_way_stores_nothing(
     def failing(r: Any, person: Any) -> Any:
         calls.append(r.index)
         if len(calls) == 3:
-            raise session_import.SQLAlchemyError("disk full")
+            raise SQLAlchemyError("disk full")
         return real(r, person)
 
     monkeypatch.setattr(session_import, "_round", failing)

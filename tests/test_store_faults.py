@@ -20,8 +20,9 @@ from hotdash_roleplay.cli import main
 from hotdash_roleplay.demo import create_demo_session
 from hotdash_roleplay.exports import files
 from hotdash_roleplay.services import open_services
-from hotdash_roleplay.store.engine import DB_FILE_NAME, open_store, resolve_url
+from hotdash_roleplay.store.engine import DB_FILE_NAME, resolve_url
 from hotdash_roleplay.store.migrate import HEAD_REVISION
+from hotdash_roleplay.store.opening import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = 4096
@@ -130,7 +131,7 @@ def test_damage_met_while_a_command_runs_is_one_line(
     not in SQLite's 'database disk image is malformed' as a traceback."""
     db = make_store(tmp_path / "data")
     damage_page(db)
-    monkeypatch.setattr("hotdash_roleplay.store.engine.check_sqlite_intact", lambda _p: None)
+    monkeypatch.setattr("hotdash_roleplay.store.opening.check_sqlite_intact", lambda _p: None)
     out = tmp_path / "out.json"
     code = main(["export", "session", "1", "-o", str(out), "--data-dir", str(db.parent)])
     _, err = capsys.readouterr()

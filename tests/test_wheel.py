@@ -4,6 +4,7 @@ another folder: the scenarios, the checklist and the session plans travel inside
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -19,16 +20,25 @@ pytestmark = pytest.mark.slow
 # The venv must see only what the wheel installed: a PYTHONPATH pointing at a checkout would make
 # pip find the project "already installed" there and the app import from the checkout.
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+NOT_SOURCE = (
+    ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__",
+    "*_cache",
+    ".hypothesis",
+)
 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bin folder of a fresh venv holding only the wheel built from this checkout."""
     work = tmp_path_factory.mktemp("wheel")
+    # Built from a copy, so the build's own files (build/, *.egg-info) stay out of the checkout.
+    source = work / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCE))
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work), str(source)],
         check=True,
         cwd=work,
+        env=CLEAN_ENV,
     )
     wheels = list(work.glob("hotdash_roleplay-*.whl"))
     assert len(wheels) == 1, wheels

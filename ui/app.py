@@ -73,12 +73,9 @@ def _install_excepthook(window: MainWindow) -> None:
         if isinstance(exc, UserError):
             window.show_error(str(exc))
             return
-        from sqlalchemy.exc import DBAPIError  # loaded with the store already
-
-        if isinstance(exc, DBAPIError):  # damage found late, a full disk: said plainly
-            from hotdash_roleplay.store.engine import store_failure
-
-            window.show_error(str(store_failure(window.services.store, exc)))
+        failure = window.services.failure(exc)  # damage found late, a full disk: said plainly
+        if failure is not None:
+            window.show_error(str(failure))
             return
         log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
         window.show_error(f"Something went wrong: {exc}. The app keeps running.")

@@ -171,9 +171,7 @@ def export_debrief(
         return
 
     def work(target: Path) -> Path:
-        from hotdash_roleplay.exports.debrief_pdf import export_debrief as build
-
-        return build(services, session_id, target)
+        return services.reports.export_debrief(session_id, target)
 
     _ask_then_run(
         parent,
@@ -203,9 +201,7 @@ def export_peer_review(
         return
 
     def work(target: Path) -> Path:
-        from hotdash_roleplay.exports.peer_review_pdf import export_peer_review as build
-
-        return build(services, name, target, date_from, date_to)
+        return services.reports.export_peer_review(name, target, date_from, date_to)
 
     _ask_then_run(
         parent,
@@ -225,11 +221,7 @@ def export_certification(
     """Write the certification record (PDF) of a person (name or id)."""
 
     def work(target: Path) -> Path:
-        from hotdash_roleplay.exports.certification_pdf import build_certification_pdf
-        from hotdash_roleplay.exports.files import check_target
-
-        check_target(target)
-        return build_certification_pdf(certification.person(person), target)
+        return certification.export_record(person, target)
 
     _ask_then_run(
         parent,

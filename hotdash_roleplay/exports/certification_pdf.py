@@ -6,7 +6,6 @@ steps with names and dates, and sign-off lines."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
@@ -26,7 +25,6 @@ from hotdash_roleplay.certification.views import PersonCertification
 from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.exports import fonts
-from hotdash_roleplay.exports.files import check_target
 from hotdash_roleplay.exports.pdf_layout import (
     BAD,
     CONTENT_W,
@@ -52,17 +50,9 @@ from hotdash_roleplay.exports.pdf_layout import (
     table,
 )
 
-if TYPE_CHECKING:
-    from hotdash_roleplay.services import Services
-
 KIND = "Certification record"
 TITLE = "Expert Operator Certification"
 INLINE_TEXT = 400  # longer report or contribution text goes below its table
-
-
-def export_certification(services: Services, person: str, path: Path) -> Path:
-    check_target(path)
-    return build_certification_pdf(services.certification.person(person), path)
 
 
 def build_certification_pdf(record: PersonCertification, path: Path) -> Path:

@@ -9,11 +9,9 @@ fields are named together in one line."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak
 
-from hotdash_roleplay.exports.files import check_target
 from hotdash_roleplay.exports.pdf_blocks import (
     TRAINER,
     decision_block,
@@ -52,18 +50,9 @@ from hotdash_roleplay.exports.pdf_layout import (
 from hotdash_roleplay.exports.report_data import Patterns, RoundReport, SessionReport
 from hotdash_roleplay.figures import roles_text
 
-if TYPE_CHECKING:
-    from hotdash_roleplay.services import Services
-
 KIND = "Debrief report"
 _SESSION_STATUS = {"planned": "Planned, not started", "live": "In progress", "finished": "Finished"}
 _ROUND_STATUS = {"live": "In progress", "done": "Played"}
-
-
-def export_debrief(services: Services, session_id: int, path: Path) -> Path:
-    """Read the session and write its debrief report to `path` (atomically)."""
-    check_target(path)  # before reading: a bad folder fails at once
-    return build_debrief_pdf(services.reports.session_report(session_id), path)
 
 
 def build_debrief_pdf(report: SessionReport, path: Path) -> Path:
@@ -466,4 +455,4 @@ def _count(n: int, noun: str) -> str:
     return f"1 {noun}" if n == 1 else f"{n} {noun}s"
 
 
-__all__ = ["build_debrief_pdf", "debrief_story", "export_debrief"]
+__all__ = ["build_debrief_pdf", "debrief_story"]

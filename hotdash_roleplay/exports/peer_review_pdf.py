@@ -6,16 +6,13 @@ and sign-off lines for the facilitator and the participant."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
 
 from hotdash_roleplay import dates
 from hotdash_roleplay.exports import fonts
-from hotdash_roleplay.exports.files import check_target
 from hotdash_roleplay.exports.pdf_blocks import (
     checklist_block,
     decision_block,
@@ -49,22 +46,7 @@ from hotdash_roleplay.exports.pdf_layout import (
 from hotdash_roleplay.exports.report_data import ObserverRound, OperatorRound, PersonRecord
 from hotdash_roleplay.figures import roles_text
 
-if TYPE_CHECKING:
-    from hotdash_roleplay.services import Services
-
 KIND = "Peer-review record"
-
-
-def export_peer_review(
-    services: Services,
-    person: str,
-    path: Path,
-    date_from: date | None = None,
-    date_to: date | None = None,
-) -> Path:
-    """Read the person's rounds (optionally within a period) and write their record."""
-    check_target(path)
-    return build_peer_review_pdf(services.reports.person_record(person, date_from, date_to), path)
 
 
 def build_peer_review_pdf(record: PersonRecord, path: Path) -> Path:

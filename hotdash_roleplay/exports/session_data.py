@@ -28,7 +28,7 @@ from pydantic import (
     model_validator,
 )
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from hotdash_roleplay import __version__
 from hotdash_roleplay.clock import ClockState, EventKind
@@ -42,7 +42,6 @@ from hotdash_roleplay.exports.files import check_target, write_atomically
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.plans import PlanMode
 from hotdash_roleplay.scenarios import Scenario
-from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
     OperatorDecision,
@@ -243,69 +242,57 @@ def _unique(values: list[Any], what: str) -> None:
 # -- export ---------------------------------------------------------------------------------
 
 
-class SessionDataService:
-    """Export a session as JSON or CSV, and import a JSON export (see session_import)."""
-
-    def __init__(self, store: Store, known_criteria: list[str]) -> None:
-        self._store = store
-        self._criteria = known_criteria
-
-    def export(self, session_id: int, path: Path | str) -> Path:
-        """JSON or CSV, by the file name's extension."""
-        target = check_target(path, SUFFIXES)
-        data = self.session_file(session_id)
-        if target.suffix.lower() == ".csv":
-            text = to_csv(data)
-            return write_atomically(target, lambda p: p.write_text(text, encoding="utf-8-sig"))
-        text = data.model_dump_json(indent=2)
-        return write_atomically(target, lambda p: p.write_text(text, encoding="utf-8"))
-
-    def session_file(self, session_id: int) -> SessionFile:
-        with self._store.session() as db:
-            row = db.scalar(
-                select(TrainingSession)
-                .where(TrainingSession.id == session_id)
-                .options(
-                    selectinload(TrainingSession.participants).selectinload(Participant.person),
-                    *(
-                        selectinload(TrainingSession.rounds).selectinload(x)
-                        for x in (Round.events, Round.notes)
-                    ),
-                    selectinload(TrainingSession.rounds)
-                    .selectinload(Round.roles)
-                    .selectinload(RoleAssignment.person),
-                    selectinload(TrainingSession.rounds)
-                    .selectinload(Round.decision)
-                    .selectinload(OperatorDecision.operator),
-                    selectinload(TrainingSession.rounds)
-                    .selectinload(Round.submissions)
-                    .selectinload(ChecklistSubmission.answers),
-                    selectinload(TrainingSession.rounds)
-                    .selectinload(Round.submissions)
-                    .selectinload(ChecklistSubmission.observer),
-                )
-            )
-            if row is None:
-                raise UserError(f"There is no session {session_id}.")
-            raw = _session_dict(row)
-            certification = certification_export(db, [p.person for p in row.participants])
-        try:
-            session = SessionData.model_validate(raw)
-        except ValidationError as exc:
-            raise UserError(f"This session cannot be exported: {describe(exc)}") from exc
-        return SessionFile(
-            format=FORMAT,
-            version=VERSION,
-            exported_at=datetime.now(UTC),
-            app_version=__version__,
-            session=session,
-            certification=certification,
+def read_session(db: Session, session_id: int) -> SessionFile:
+    """The session as its export document, read through an open ORM session."""
+    row = db.scalar(
+        select(TrainingSession)
+        .where(TrainingSession.id == session_id)
+        .options(
+            selectinload(TrainingSession.participants).selectinload(Participant.person),
+            *(
+                selectinload(TrainingSession.rounds).selectinload(x)
+                for x in (Round.events, Round.notes)
+            ),
+            selectinload(TrainingSession.rounds)
+            .selectinload(Round.roles)
+            .selectinload(RoleAssignment.person),
+            selectinload(TrainingSession.rounds)
+            .selectinload(Round.decision)
+            .selectinload(OperatorDecision.operator),
+            selectinload(TrainingSession.rounds)
+            .selectinload(Round.submissions)
+            .selectinload(ChecklistSubmission.answers),
+            selectinload(TrainingSession.rounds)
+            .selectinload(Round.submissions)
+            .selectinload(ChecklistSubmission.observer),
         )
+    )
+    if row is None:
+        raise UserError(f"There is no session {session_id}.")
+    raw = _session_dict(row)
+    certification = certification_export(db, [p.person for p in row.participants])
+    try:
+        session = SessionData.model_validate(raw)
+    except ValidationError as exc:
+        raise UserError(f"This session cannot be exported: {describe(exc)}") from exc
+    return SessionFile(
+        format=FORMAT,
+        version=VERSION,
+        exported_at=datetime.now(UTC),
+        app_version=__version__,
+        session=session,
+        certification=certification,
+    )
 
-    def import_file(self, path: Path | str) -> Any:
-        from hotdash_roleplay.exports.session_import import import_session
 
-        return import_session(self._store, Path(path), self._criteria)
+def write_session_file(data: SessionFile, path: Path | str) -> Path:
+    """JSON or CSV, by the file name's extension."""
+    target = check_target(path, SUFFIXES)
+    if target.suffix.lower() == ".csv":
+        text = to_csv(data)
+        return write_atomically(target, lambda p: p.write_text(text, encoding="utf-8-sig"))
+    text = data.model_dump_json(indent=2)
+    return write_atomically(target, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def describe(exc: ValidationError, limit: int = 3) -> str:

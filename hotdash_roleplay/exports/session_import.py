@@ -1,19 +1,17 @@
-"""Importing a session JSON export into this store, so a trainer can merge a colleague's session.
+"""Reading a session JSON export back: the file checked whole, and the rows it becomes.
 
-All or nothing: the file is checked whole (size before parsing, then JSON, format, version,
-every field) before anything is written, and the rows go in one transaction. Idempotent: the
-session's uid is kept, so importing the same file again finds it and adds nothing. People
-are matched by name, case-insensitively (the store's name_key), and created when new."""
+The file is checked whole (size before parsing, then JSON, format, version, every field)
+before anything is written. The transaction around the rows, and what counts as already
+imported, is the session data service's (services/session_data.py)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from hotdash_roleplay.errors import UserError
@@ -26,9 +24,7 @@ from hotdash_roleplay.exports.session_data import (
     SessionData,
     SessionFile,
     describe,
-    name_key,
 )
-from hotdash_roleplay.store.engine import Store, store_failure
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
     CriterionAnswer,
@@ -41,37 +37,6 @@ from hotdash_roleplay.store.models import (
     Round,
     TrainingSession,
 )
-
-
-class ImportResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    imported: bool  # False: the session was already in this store
-    session_id: int
-    uid: str
-    title: str
-    rounds: int
-    people_added: int
-    certification_records: int = 0  # certification records the store did not have yet
-
-    @property
-    def message(self) -> str:
-        certification = (
-            f" {self.certification_records} certification records added."
-            if self.certification_records
-            else ""
-        )
-        if not self.imported:
-            nothing = "" if certification else " nothing imported."
-            return (
-                f"Session {self.title!r} is already in this store (session {self.session_id});"
-                f"{nothing}{certification}"
-            )
-        people = f"{self.people_added} new " + ("person" if self.people_added == 1 else "people")
-        return (
-            f"Imported session {self.title!r} as session {self.session_id}: "
-            f"{self.rounds} rounds, {people}.{certification}"
-        )
 
 
 def read_session_file(path: Path) -> SessionFile:
@@ -148,74 +113,10 @@ def _check_header(data: Any, name: str) -> None:
         )
 
 
-def import_session(store: Store, path: Path, known_criteria: list[str]) -> ImportResult:
-    file = read_session_file(Path(path))
-    data = file.session
-    unknown = sorted(
-        {
-            a.criterion
-            for r in data.rounds
-            for s in r.submissions
-            for a in s.answers
-            if a.criterion not in known_criteria
-        }
-    )
-    if unknown:
-        raise UserError(
-            f"{Path(path).name} has checklist criteria this app does not know: "
-            f"{', '.join(unknown)}. Nothing imported."
-        )
-    try:
-        with store.session() as db:
-            existing = db.scalar(select(TrainingSession).where(TrainingSession.uid == data.uid))
-            result = _already(existing, data) if existing is not None else _insert(db, data)
-            added = _merge_certification(db, file)
-            db.commit()
-            return result.model_copy(update={"certification_records": added})
-    except IntegrityError:  # imported by someone else meanwhile: the uid is taken now
-        with store.session() as db:
-            existing = db.scalar(select(TrainingSession).where(TrainingSession.uid == data.uid))
-            if existing is not None:
-                return _already(existing, data)
-        raise UserError("The session could not be stored; nothing imported.") from None
-    except DBAPIError as exc:  # damage, a full disk, a lost server: said plainly
-        raise store_failure(store, exc) from exc
-    except SQLAlchemyError as exc:
-        raise UserError(f"The session could not be stored ({exc.__class__.__name__}); "
-                        "nothing imported.") from exc  # fmt: skip
-
-
-def _merge_certification(db: Session, file: SessionFile) -> int:
-    from hotdash_roleplay.exports.certification_data import merge_certification
-    from hotdash_roleplay.services.people import get_or_create_person  # lazy: import cycle
-
-    return merge_certification(db, file.certification, lambda n: get_or_create_person(db, n))
-
-
-def _already(row: TrainingSession, data: SessionData) -> ImportResult:
-    return ImportResult(
-        imported=False,
-        session_id=row.id,
-        uid=row.uid,
-        title=row.title,
-        rounds=len(data.rounds),
-        people_added=0,
-    )
-
-
-def _insert(db: Session, data: SessionData) -> ImportResult:
-    from hotdash_roleplay.services.people import get_or_create_person  # lazy: import cycle
-    from hotdash_roleplay.services.sessions import new_join_code
-
-    before = set(db.scalars(select(Person.id)).all())
-    people: dict[str, Person] = {}
-
-    def person(name: str) -> Person:
-        key = name_key(name)
-        if key not in people:
-            people[key] = get_or_create_person(db, name)
-        return people[key]
-
+def add_session(
+    db: Session, data: SessionData, person: Callable[[str], Person], join_code: str
+) -> TrainingSession:
+    """Add the file's session with every round to `db`; `person` gives the row for a name."""
     row = TrainingSession(
         uid=data.uid,
         title=data.title,
@@ -227,7 +128,7 @@ def _insert(db: Session, data: SessionData) -> ImportResult:
         status=data.status,
         current_round=data.current_round,
         anonymous_feedback=data.anonymous_feedback,
-        join_code=new_join_code(),
+        join_code=join_code,
         notes=data.notes,
         created_at=data.created_at,
         finished_at=data.finished_at,
@@ -238,19 +139,10 @@ def _insert(db: Session, data: SessionData) -> ImportResult:
                                             active=p.active))  # fmt: skip
     for r in data.rounds:
         row.rounds.append(_round(r, person))
-    db.flush()
-    added = len(set(db.scalars(select(Person.id)).all()) - before)
-    return ImportResult(
-        imported=True,
-        session_id=row.id,
-        uid=row.uid,
-        title=row.title,
-        rounds=len(data.rounds),
-        people_added=added,
-    )
+    return row
 
 
-def _round(r: RoundData, person: Any) -> Round:
+def _round(r: RoundData, person: Callable[[str], Person]) -> Round:
     rnd = Round(
         index=r.index,
         scenario_id=r.scenario_id,

@@ -40,7 +40,6 @@ from hotdash_roleplay.services.observer_access import (
     NameTaken,
     ObserverRound,
 )
-from hotdash_roleplay.store.models import utcnow
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
@@ -302,7 +301,7 @@ class ObserverApi:
             if claim is None:
                 return None
             self._remember(token_hash, claim)
-        if claim.expires_at <= utcnow():
+        if claim.expired():
             self._tokens.pop(token_hash, None)
             return None
         return claim.name

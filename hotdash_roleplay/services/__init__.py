@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from hotdash_roleplay.checklist import Checklist, load_checklist
-from hotdash_roleplay.exports.report_data import ReportService
-from hotdash_roleplay.exports.session_data import SessionDataService
+from hotdash_roleplay.errors import UnusableStore
 from hotdash_roleplay.plans import SessionPlan, load_plans
 from hotdash_roleplay.scenarios import ScenarioLibrary, load_library
 from hotdash_roleplay.services.certification import CertificationService
@@ -21,9 +22,12 @@ from hotdash_roleplay.services.history import HistoryService
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.observer_access import ObserverAccessService
 from hotdash_roleplay.services.people import PeopleService
+from hotdash_roleplay.services.reports import ReportService
 from hotdash_roleplay.services.room import RoomService
+from hotdash_roleplay.services.session_data import SessionDataService
 from hotdash_roleplay.services.sessions import SessionService
-from hotdash_roleplay.store.engine import Store, open_store, resolve_url
+from hotdash_roleplay.store.engine import Store, resolve_url, store_failure
+from hotdash_roleplay.store.opening import open_store
 
 
 @dataclass
@@ -65,6 +69,11 @@ class Services:
 
     def live(self, session_id: int) -> LiveSession:
         return LiveSession(self.store, session_id, now=self.now, wall=self.wall)
+
+    def failure(self, exc: BaseException) -> UnusableStore | None:
+        """A database error met while working (damage the check at open cannot see, a full
+        disk, a lost server) as one line naming the store; None for any other error."""
+        return store_failure(self.store, exc) if isinstance(exc, DBAPIError) else None
 
     def close(self) -> None:
         self.store.close()

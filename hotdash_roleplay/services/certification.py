@@ -56,6 +56,7 @@ from hotdash_roleplay.certification.views import (
 )
 from hotdash_roleplay.dates import long_date
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.exports.files import check_target
 from hotdash_roleplay.names import clean_name
 from hotdash_roleplay.plans import PlanMode
 from hotdash_roleplay.scenarios import expert_of
@@ -108,6 +109,14 @@ class CertificationService:
         with self._store.session() as db:
             person = find_person(db, ref)
             return self._person(db, person)
+
+    def export_record(self, ref: str, path: Path | str) -> Path:
+        """The candidate's certification record as a PDF; a target that cannot be written is
+        refused before anything is read."""
+        from hotdash_roleplay.exports.certification_pdf import build_certification_pdf  # reportlab
+
+        target = check_target(path)
+        return build_certification_pdf(self.person(ref), target)
 
     def assessments(self, ref: str) -> list[Assessment]:
         """The person's certification-assessment sessions, oldest first."""

@@ -56,6 +56,9 @@ class Claim(View):
     name: str  # as stored
     expires_at: datetime
 
+    def expired(self) -> bool:
+        return self.expires_at <= utcnow()
+
 
 class ObserverRound(View):
     """What an observer may know of the round being played: nothing beyond the room's view."""

@@ -1,4 +1,7 @@
-"""Opening the store: where it lives, SQLite pragmas, sanity checks and migrations at start."""
+"""The store: where it lives, the open handle, and how its failures read.
+
+Opening one (checks, pragmas, migrations) is in opening.py, above migrate.py that needs the
+handle defined here."""
 
 from __future__ import annotations
 
@@ -8,18 +11,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from hotdash_roleplay.errors import UnusableStore, UserError
-from hotdash_roleplay.store.faults import check_sqlite_intact, failed
+from hotdash_roleplay.errors import UnusableStore
+from hotdash_roleplay.store.faults import failed
 
 APP_NAME = "hotdash-roleplay"
 DB_FILE_NAME = "hotdash-roleplay.sqlite3"
 ENV_DB_URL = "HOTDASH_DB_URL"
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def default_data_dir() -> Path:
@@ -38,40 +39,6 @@ def resolve_url(db_url: str | None = None, data_dir: str | Path | None = None) -
         return env
     folder = Path(data_dir) if data_dir else default_data_dir()
     return f"sqlite:///{folder / DB_FILE_NAME}"
-
-
-def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
-    # FULL: a commit is on disk before it returns, so a power cut loses nothing confirmed
-    # (NORMAL under WAL only survives a killed process).
-    cur.execute("PRAGMA synchronous=FULL")
-    cur.close()
-
-
-def _check_sqlite_file(path: Path) -> None:
-    """Refuse a non-SQLite, unwritable or damaged file before touching it."""
-    if path.is_dir():
-        raise UserError(f"The database path {path} is a folder, not a file.")
-    if path.exists():
-        with path.open("rb") as fh:
-            head = fh.read(len(_SQLITE_MAGIC))
-        if head and head != _SQLITE_MAGIC:
-            raise UserError(f"{path} is not a HotDash Role-Play database (not a SQLite file).")
-        if not os.access(path, os.W_OK):
-            raise UserError(f"The database {path} is read-only; the app needs to write to it.")
-        if head:
-            check_sqlite_intact(path)
-        return
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"Cannot create the data folder {folder}: {exc.strerror}.") from exc
-    if not os.access(folder, os.W_OK):
-        raise UserError(f"The data folder {folder} is read-only; the app needs to write there.")
 
 
 @dataclass
@@ -93,41 +60,10 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(url: str, migrate: bool = True) -> Store:
-    """Open (creating if needed) and migrate the store at `url`; raise UserError when it can't."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise UserError(f"Not a database URL: {url!r}.") from exc
-    is_sqlite = parsed.get_backend_name() == "sqlite"
-    if is_sqlite and parsed.database and parsed.database != ":memory:":
-        _check_sqlite_file(Path(parsed.database))
-    try:
-        engine = create_engine(url, pool_pre_ping=not is_sqlite)
-    except (ArgumentError, ImportError) as exc:
-        raise UserError(f"Cannot use the database {url!r}: {exc}") from exc
-    if is_sqlite:
-        event.listen(engine, "connect", _sqlite_pragmas)
-    store = Store(url, engine, sessionmaker(engine, expire_on_commit=False))
-    if migrate:
-        try:
-            from hotdash_roleplay.store.migrate import upgrade
-
-            upgrade(store)
-        except SQLAlchemyError as exc:
-            engine.dispose()
-            reason = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
-            raise UserError(f"Cannot open the database {_safe(parsed)}: {reason}") from exc
-        except UnusableStore:
-            engine.dispose()
-            raise
-    return store
-
-
 def store_failure(store: Store, exc: DBAPIError) -> UnusableStore:
     """A database error met while working, as one line naming the store."""
     path = sqlite_path(store)
-    return failed(str(path) if path else _safe(store.engine.url), str(exc.orig or exc), path)
+    return failed(str(path) if path else safe_url(store.engine.url), str(exc.orig or exc), path)
 
 
 def sqlite_path(store: Store) -> Path | None:
@@ -136,7 +72,7 @@ def sqlite_path(store: Store) -> Path | None:
     return Path(database) if database and database != ":memory:" else None
 
 
-def _safe(parsed: object) -> str:
+def safe_url(parsed: object) -> str:
     """The URL without its password, for messages."""
     render = getattr(parsed, "render_as_string", None)
     return render(hide_password=True) if render else str(parsed)

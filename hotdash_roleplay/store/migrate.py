@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 
 from hotdash_roleplay.errors import UserError
-from hotdash_roleplay.store.engine import Store, backup_sqlite, sqlite_path
+from hotdash_roleplay.store.engine import Store, backup_sqlite, safe_url, sqlite_path
 from hotdash_roleplay.store.faults import newer_schema
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def _refuse_unknown(store: Store, current: str | None) -> None:
         ScriptDirectory.from_config(alembic_config()).get_revision(current)
     except CommandError:
         path = sqlite_path(store)
-        where = str(path) if path else store.engine.url.render_as_string(hide_password=True)
+        where = str(path) if path else safe_url(store.engine.url)
         raise newer_schema(where, current, HEAD_REVISION, path) from None
 
 

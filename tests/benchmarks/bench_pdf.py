@@ -139,8 +139,6 @@ def _line(label: str, timing: tuple[float, float, float], bar: float | None) -> 
 
 
 def main() -> None:
-    from hotdash_roleplay.exports.debrief_pdf import export_debrief
-    from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -163,11 +161,11 @@ def main() -> None:
             services.session_data.import_file(source)
         print(f"built 52 sessions in {time.perf_counter() - started:.1f} s")
 
-        timing = _timed(lambda: export_debrief(services, small, folder / "a.pdf"), 7)
+        timing = _timed(lambda: services.reports.export_debrief(small, folder / "a.pdf"), 7)
         print(_line("debrief PDF 4x4 (3 observers/round)", timing, 0.3))
-        timing = _timed(lambda: export_debrief(services, big, folder / "b.pdf"), 5)
+        timing = _timed(lambda: services.reports.export_debrief(big, folder / "b.pdf"), 5)
         print(_line("debrief PDF 12x12 (9 observers/round)", timing, 1.0))
-        timing = _timed(lambda: export_peer_review(services, GROUP[0], folder / "c.pdf"), 2)
+        timing = _timed(lambda: services.reports.export_peer_review(GROUP[0], folder / "c.pdf"), 2)
         rounds = sum(services.reports.person_record(GROUP[0]).rounds_by_role.values())
         print(_line(f"peer-review PDF over {rounds} rounds", timing, None))
         services.close()

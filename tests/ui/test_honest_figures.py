@@ -86,8 +86,6 @@ def skip_round(qtbot: QtBot, console: ConsoleScreen) -> None:
 def test_unplayed_rounds_count_nowhere_and_every_count_agrees(
     qtbot: QtBot, services: Services, fake_clock: FakeClock, tmp_path: Path, screens: Path
 ) -> None:
-    from hotdash_roleplay.exports.debrief_pdf import export_debrief
-    from hotdash_roleplay.exports.peer_review_pdf import export_peer_review
 
     services.now, services.wall = fake_clock.now, fake_clock.wall
     detail = services.sessions.create_session(PLAN, PEOPLE, title="Thursday")
@@ -140,7 +138,7 @@ def test_unplayed_rounds_count_nowhere_and_every_count_agrees(
             assert "Decisions as operator" not in summary
 
         # The peer-review record says the same.
-        record = pdf_text(export_peer_review(services, person, tmp_path / f"{person}.pdf"))
+        record = pdf_text(services.reports.export_peer_review(person, tmp_path / f"{person}.pdf"))
         assert f"Sessions 1 Rounds played, by role {roles}" in record, person
         if operated:
             assert "1 Rounds as operator" in record and "7 of 8 Criteria met" in record
@@ -151,7 +149,7 @@ def test_unplayed_rounds_count_nowhere_and_every_count_agrees(
         figures[person] = (roles, operated)
 
     # The debrief report: 2 of 4 played, skipped rounds listed as not played, no round page.
-    report = pdf_text(export_debrief(services, detail.id, tmp_path / "debrief.pdf"))
+    report = pdf_text(services.reports.export_debrief(detail.id, tmp_path / "debrief.pdf"))
     # Its per-participant summary gives each person the same figures as above.
     section = report[report.index("Per participant") : report.index("Round 1 ·")]
     for person, (roles, operated) in figures.items():
@@ -171,7 +169,6 @@ def test_unplayed_rounds_count_nowhere_and_every_count_agrees(
 def test_phase_times_and_overruns_agree_between_console_and_report(
     qtbot: QtBot, services: Services, fake_clock: FakeClock, tmp_path: Path
 ) -> None:
-    from hotdash_roleplay.exports.debrief_pdf import export_debrief
 
     services.now, services.wall = fake_clock.now, fake_clock.wall
     detail = services.sessions.create_session(PLAN, PEOPLE, title="Timing")
@@ -184,7 +181,7 @@ def test_phase_times_and_overruns_agree_between_console_and_report(
     summary = console._live.summary()
     assert [p.overran for p in summary] == [False, False, True, False, False]
 
-    report = pdf_text(export_debrief(services, detail.id, tmp_path / "timing.pdf"))
+    report = pdf_text(services.reports.export_debrief(detail.id, tmp_path / "timing.pdf"))
     assert "Role-play 8:00 — 8:00 on time" in report
     assert "Decision 2:00 — 3:01 over by 1:01" in report
     assert "over by 0:00" not in report
@@ -200,11 +197,10 @@ def test_expert_decision_worded_and_matched_one_way_everywhere(
     surface words it "Reject, then Escalate", and only the step it ends on matches."""
     import csv
 
-    from hotdash_roleplay.exports.debrief_pdf import export_debrief
     from hotdash_roleplay.notes import EscalationNote, RejectionNote
     from ui.console.debrief_panel import DebriefPanel
+    from ui.console.projector import ProjectorWindow
     from ui.observer_host import ObserverHost
-    from ui.projector import ProjectorWindow
 
     wording = "Reject, then Escalate"
     services.now, services.wall = fake_clock.now, fake_clock.wall
@@ -242,7 +238,7 @@ def test_expert_decision_worded_and_matched_one_way_everywhere(
     assert panel.expert_decision.text() == f"Expert decision: {wording}"
     assert projector.title_label.text() == f"Expert decision: {wording}"
 
-    report = pdf_text(export_debrief(services, detail.id, tmp_path / "sequence.pdf"))
+    report = pdf_text(services.reports.export_debrief(detail.id, tmp_path / "sequence.pdf"))
     assert f"Reject 1:30 {wording} Differs from the expert" in report
     assert "Reject or Escalate" not in report and "→" not in report
 

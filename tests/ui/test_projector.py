@@ -21,9 +21,9 @@ from hotdash_roleplay.services.live import LiveSession
 from tests.conftest import FakeClock
 from tests.ui.layout import settle
 from ui.console.console_screen import ConsoleScreen
+from ui.console.projector import ProjectorWindow
 from ui.join_panel import UNAVAILABLE
 from ui.observer_host import ObserverHost
-from ui.projector import ProjectorWindow
 
 PEOPLE = ["Ann", "Ben", "Cat", "Dev"]
 REPO = Path(__file__).resolve().parents[2]

@@ -76,7 +76,7 @@ def test_damage_met_while_the_app_runs_is_said_plainly(
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     db = damaged_store(tmp_path / "data")
     # Damage the check at open did not see: a page spoiled while the app was running.
-    monkeypatch.setattr("hotdash_roleplay.store.engine.check_sqlite_intact", lambda _p: None)
+    monkeypatch.setattr("hotdash_roleplay.store.opening.check_sqlite_intact", lambda _p: None)
     services = open_services(None, db.parent)
     window = MainWindow()
     qtbot.addWidget(window)

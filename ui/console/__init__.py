@@ -1,4 +1,5 @@
-"""The trainer's live console: timer, phases, scenario card, roles, decision, panels."""
+"""The trainer's live console: timer, phases, scenario card, roles, decision, panels, and the
+projector window that shows the room the same live round."""
 
 from __future__ import annotations
 

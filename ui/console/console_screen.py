@@ -39,13 +39,13 @@ from hotdash_roleplay.services.room import ProjectorPlacement
 from ui.console import follow
 from ui.console.checklist_panel import ChecklistPanel
 from ui.console.decision_panel import DecisionPanel, set_box_role
+from ui.console.projector import ProjectorWindow
 from ui.console.roles_strip import PeoplePanel, RolesStrip
 from ui.console.scenario_card import ScenarioCard, round_scenario
 from ui.console.timeline import Timeline
 from ui.console.timer_widget import TimerWidget
 from ui.observer_host import ObserverHost
 from ui.observer_status import ObserverStatusWidget
-from ui.projector import ProjectorWindow
 from ui.steady import NoticeSlot, fit_texts
 from ui.tables import fit_columns
 
