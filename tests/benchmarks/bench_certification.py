@@ -19,6 +19,7 @@ from sqlalchemy import insert
 
 from hotdash_roleplay.certification.program import MODULES, Step
 from hotdash_roleplay.services import open_services
+from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
     CertificationStepRow,
     ContributionRow,
@@ -34,7 +35,7 @@ BAR_MS = 300
 TODAY = date(2026, 11, 30)
 
 
-def fill(store: object, rng: random.Random) -> None:
+def fill(store: Store, rng: random.Random) -> None:
     now = datetime.now(UTC)
     first = TODAY - timedelta(weeks=WEEKS)
     people, weeks, modules, mentors, contributions, steps = [], [], [], [], [], []
@@ -95,7 +96,7 @@ def fill(store: object, rng: random.Random) -> None:
                     "recorded_at": now,
                 }
             )
-    with store.session() as db:  # type: ignore[attr-defined]
+    with store.session() as db:
         for table, rows in (
             (Person, people),
             (WeeklyMetricRow, weeks),

@@ -18,6 +18,7 @@ from sqlalchemy import insert
 from hotdash_roleplay.checklist import load_checklist
 from hotdash_roleplay.clock import PhaseClock, PhaseSpec
 from hotdash_roleplay.services import open_services
+from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
     CriterionAnswer,
@@ -49,8 +50,7 @@ def _played_clock() -> dict[str, object]:
 CLOCK_STATE = _played_clock()
 
 
-def fill(services_store: object, rng: random.Random) -> None:
-    store = services_store
+def fill(store: Store, rng: random.Random) -> None:
     now = datetime.now(UTC)
     people = [
         {"id": i + 1, "name": f"Person {i + 1}", "name_key": f"person {i + 1}", "created_at": now}
@@ -136,7 +136,7 @@ def fill(services_store: object, rng: random.Random) -> None:
                     {"submission_id": sub_id, "criterion": c, "mark": "met", "note": ""}
                     for c in CRITERIA
                 ]
-    with store.engine.begin() as conn:  # type: ignore[attr-defined]
+    with store.engine.begin() as conn:
         for model, rows in (
             (Person, people),
             (TrainingSession, sessions),

@@ -28,12 +28,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from hotdash_roleplay.checklist import load_checklist
 from hotdash_roleplay.services import Services
+
+if TYPE_CHECKING:  # imported where used: the child process's start-up stays light
+    import aiohttp
+
+    from hotdash_roleplay.services.live import LiveSession
+    from ui.observer_host import ObserverHost
 
 OBSERVERS = 50
 P95_BAR_MS = 100.0
@@ -54,9 +61,9 @@ ANSWERS = {
 Timing = tuple[str, float, int]  # step, seconds, HTTP status
 
 
-async def _post(http: object, url: str, step: str, body: dict) -> Timing:
+async def _post(http: aiohttp.ClientSession, url: str, step: str, body: dict) -> Timing:
     began = time.perf_counter()
-    async with http.post(url, json=body) as response:  # type: ignore[attr-defined]
+    async with http.post(url, json=body) as response:
         await response.read()
         return step, time.perf_counter() - began, response.status
 
@@ -121,10 +128,9 @@ def _stall_ms(gaps: list[float]) -> float:
     return max(gaps) * 1000 if gaps else 0.0
 
 
-async def _burst(host: object, live: object, services: Services, gaps: list[float]) -> dict:
-    from ui.observer_host import ObserverHost
-
-    assert isinstance(host, ObserverHost)
+async def _burst(
+    host: ObserverHost, live: LiveSession, services: Services, gaps: list[float]
+) -> dict:
     served = asyncio.get_running_loop().create_future()
 
     def on_serving(on: bool) -> None:
@@ -132,9 +138,10 @@ async def _burst(host: object, live: object, services: Services, gaps: list[floa
             served.set_result(None)
 
     host.serving_changed.connect(on_serving)
-    live.set_feedback_open(True)  # type: ignore[attr-defined]
+    live.set_feedback_open(True)
     await served
-    rnd = live.round  # type: ignore[attr-defined]
+    rnd = live.round
+    assert rnd is not None
     names = list(rnd.observers)
     assert len(names) == OBSERVERS, len(names)
     start = time.time() + 1.5  # the child's imports are done by then

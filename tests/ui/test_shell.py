@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.rotation import check_rotation
@@ -20,9 +20,9 @@ PLAN = "module4-practice"
 FOUR = ["Ann Lee", "Ben Okafor", "Cat Novak", "Dev Patel"]
 
 
-def shoot(widget: object, screens: Path, name: str) -> None:
+def shoot(widget: QWidget, screens: Path, name: str) -> None:
     settle()
-    assert widget.grab().save(str(screens / f"{name}.png"))  # type: ignore[attr-defined]
+    assert widget.grab().save(str(screens / f"{name}.png"))
 
 
 def both_themes(window: MainWindow, screens: Path, name: str) -> None:
