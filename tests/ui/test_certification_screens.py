@@ -191,7 +191,8 @@ def test_the_assessment_tab_is_only_in_certification_sessions(
     window: MainWindow, svc: Services
 ) -> None:
     window.open_console(play_practice(svc, "Ann"))
-    assert "assessment" not in window.console._tab_index  # type: ignore[union-attr]
+    assert window.console is not None
+    assert "assessment" not in window.console._tab_index
 
 
 # -- the process, step by step --------------------------------------------------------------

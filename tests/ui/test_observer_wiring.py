@@ -266,7 +266,7 @@ def test_quitting_the_app_while_serving_stops_the_server_cleanly(
                     threading.Thread(target=open_page_and_wait_for_close, args=(host.url, seen))
                 )
                 browser[0].start()
-                QTimer.singleShot(500, QApplication.instance().quit)  # type: ignore[union-attr]
+                QTimer.singleShot(500, QApplication.quit)
 
         host.serving_changed.connect(serving)
         host.error.connect(lambda message: seen.setdefault("error", message))
@@ -274,7 +274,7 @@ def test_quitting_the_app_while_serving_stops_the_server_cleanly(
 
     QTimer.singleShot(300, open_feedback)
     # If the server never starts the run would hang: give up after a while.
-    QTimer.singleShot(20_000, lambda: QApplication.instance().quit())  # type: ignore[union-attr]
+    QTimer.singleShot(20_000, QApplication.quit)
     with caplog.at_level(logging.WARNING):
         assert app_module.run_app(demo=True) == 0
         gc.collect()  # a task left pending would be reported as destroyed here

@@ -8,7 +8,14 @@ import pytest
 from pydantic import ValidationError
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QHelpEvent
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTableWidget, QToolTip, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableWidget,
+    QToolTip,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.decisions import Decision
@@ -76,8 +83,9 @@ def test_decision_boxes_stop_at_the_core_limits_as_typed(
     assert summary.textCursor().position() == 3
 
     line = form.fields["type"]
+    assert isinstance(line, QLineEdit)
     paste(qtbot, line, "t" * 700)
-    assert len(line.text()) == 500  # type: ignore[union-attr]
+    assert len(line.text()) == 500
 
     fill(form, customer_request="Extend the warranty", recommendation="Replace once")
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
@@ -387,11 +395,11 @@ def test_primary_button_text_has_enough_contrast(colors: dict[str, str]) -> None
 
 
 def test_primary_button_as_drawn_in_dark(
-    qtbot: QtBot, services: Services, fake_clock: FakeClock, screens: Path
+    qtbot: QtBot, qapp: QApplication, services: Services, fake_clock: FakeClock, screens: Path
 ) -> None:
     live = start_session(services, fake_clock)
     console = open_console(qtbot, services, live)
-    theme.apply_theme(QApplication.instance(), dark=True)  # type: ignore[arg-type]
+    theme.apply_theme(qapp, dark=True)
     settle()
     image = console.toggle_button.grab().toImage()
     background = image.pixelColor(6, image.height() // 2).name()

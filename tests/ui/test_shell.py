@@ -346,7 +346,7 @@ def test_demo_opens_straight_into_a_session_on_the_qasync_loop(
 
         seen["console"] = window.stack.currentWidget() is window.console
         seen["title"] = window.windowTitle()
-        QApplication.instance().quit()  # type: ignore[union-attr]
+        QApplication.quit()
 
     QTimer.singleShot(300, look)
     assert app_module.run_app(demo=True) == 0
