@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QTableWidget,
     QToolTip,
     QWidget,
@@ -122,9 +123,10 @@ def test_refusal_in_plain_words_and_fully_visible(
     assert message.contentsRect().height() >= message.fontMetrics().height()
     assert message.frameWidth() > 0  # the theme's padding is part of its size
     viewport = console.tabs.currentWidget()
+    assert isinstance(viewport, QScrollArea)  # every console tab scrolls
     top_left = message.mapTo(viewport, QPoint(0, 0))
     assert viewport.rect().contains(top_left)
-    scroll = viewport.verticalScrollBar()  # type: ignore[attr-defined]
+    scroll = viewport.verticalScrollBar()
     bottom = message.mapTo(viewport, QPoint(0, message.height() - 1))
     assert viewport.rect().contains(bottom) or scroll.maximum() > 0
     shot(console, screens, "review-decision-refused")
