@@ -52,6 +52,7 @@ def play(
     live = services.live(detail.id)
     for n in range(rounds_to_play):
         rnd = live.round
+        assert rnd is not None
         live.toggle()
         for phase, seconds in enumerate(PHASES):
             clock.advance(seconds)
@@ -350,6 +351,7 @@ def _quiet_round(services: Services, clock: FakeClock) -> int:
     )
     live = services.live(detail.id)
     rnd = live.round
+    assert rnd is not None
     live.toggle()
     clock.advance(100)
     services.decisions.record(rnd.id, Decision.APPROVE, seconds_to_decide=80)

@@ -46,6 +46,7 @@ def play(services: Services, clock: FakeClock, *, emoji: bool = True) -> tuple[i
     keys = [c.key for c in services.checklist.criteria]
     live = services.live(detail.id)
     rnd = live.round
+    assert rnd is not None
     live.toggle()
     for phase in range(5):
         clock.advance(100)

@@ -30,6 +30,7 @@ def _room(path: Path) -> tuple[Services, int, list[str], str]:
     live = services.live(sid)
     live.set_feedback_open(True)
     rnd = live.round
+    assert rnd is not None
     assert rnd is not None and len(rnd.observers) == 3
     return services, rnd.id, list(rnd.observers), rnd.operator or ""
 

@@ -218,6 +218,7 @@ async def test_claim_refuses_a_wrong_code_and_anyone_not_observing_this_round(
 ) -> None:
     client = await connect()
     rnd = room.live.round
+    assert rnd is not None
     assert rnd is not None and rnd.operator
     wrong = {"code": room.wrong_code(), "name": room.observers[0]}
     await answer(await client.post("/api/claim", json=wrong), 403)

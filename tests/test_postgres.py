@@ -53,6 +53,7 @@ def test_migrations_and_a_whole_round_on_postgres(pg_services: Services) -> None
     for _ in range(3):
         live.next_phase()
     rnd = live.round
+    assert rnd is not None
     assert rnd is not None and rnd.feedback_open
     svc.decisions.record(rnd.id, Decision.APPROVE, seconds_to_decide=64.0)
     answers = ChecklistAnswers(

@@ -90,6 +90,7 @@ def test_feedback_opens_with_its_phase_and_closes_with_the_round(
     assert live.view().phase_key == "feedback"
     assert live.round is not None and live.round.feedback_open
     first = live.round
+    assert first is not None
     live.next_round()
     assert services.sessions.get(sid).rounds[0].feedback_open is False
     with pytest.raises(UserError, match="closed"):
@@ -101,6 +102,7 @@ def test_checklist_draft_submit_rules_and_summary(services: Services) -> None:
     live = services.live(sid)
     live.set_feedback_open(True)
     rnd = live.round
+    assert rnd is not None
     assert rnd is not None and len(rnd.observers) == 3
     first, second, third = rnd.observers
     draft = ChecklistAnswers(marks=_all_marks(services, Mark.MET), went_well=["Calm tone"])
@@ -187,6 +189,7 @@ def test_swap_reports_broken_rules_and_leave_arrive_replan(
     live = _live(services, fake_clock, sid)
     live.toggle()
     played = live.round
+    assert played is not None
     live.next_round()
     change = services.sessions.person_leaves(sid, "Dev")
     after = change.session

@@ -85,6 +85,7 @@ def test_one_checklist_per_observer_of_the_round(
 ) -> None:
     panel = make_panel(qtbot, services, live)
     rnd = live.round
+    assert rnd is not None
     assert rnd is not None and len(rnd.observers) == 3
     assert list(panel.forms) == list(rnd.observers)
     tabs = [panel.tabs.tabText(i) for i in range(panel.tabs.count())]
@@ -253,6 +254,7 @@ def test_next_round_shows_its_own_observers(
     assert first is not None
     live.next_round()
     second = live.round
+    assert second is not None
     assert second is not None and second.id != first.id
     assert list(panel.forms) == list(second.observers)
     assert f"round {second.number}" in panel.heading.text()

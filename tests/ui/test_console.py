@@ -83,6 +83,7 @@ def decide(qtbot: QtBot, services: Services, console: ConsoleScreen, number: int
     """One decision per round, covering all four, with both note templates."""
     panel = console.decision
     rnd = console._live.round
+    assert rnd is not None
     if number == 1:
         record(qtbot, panel, Decision.APPROVE)
     elif number == 2:
@@ -144,6 +145,7 @@ def test_full_session_with_keys_and_clicks(
     timer = console.timer
     for number in range(1, 5):
         rnd = live.round
+        assert rnd is not None
         assert console.heading.text().startswith(f"Round {number} of 4")
         assert console.roles.labels["Operator"].text() == rnd.operator
         assert timer.state_label.text() == "Ready"

@@ -47,6 +47,7 @@ def play_round(qtbot: QtBot, services: Services, console: ConsoleScreen, clock: 
     the decision phase 61.5 s past it; a decision and every observer's checklist recorded."""
     live = console._live
     rnd = live.round
+    assert rnd is not None
     key(qtbot, console, Qt.Key.Key_Space)
     clock.advance(100)
     key(qtbot, console, Qt.Key.Key_N)  # role-play, 8:00 planned
@@ -212,6 +213,7 @@ def test_expert_decision_worded_and_matched_one_way_everywhere(
     assert console.card.expert_label is not None
     assert f"Expert decision: {wording}" in console.card.expert_label.text()
     rnd = live.round
+    assert rnd is not None
     key(qtbot, console, Qt.Key.Key_Space)
     fake_clock.advance(200)
     # Reject alone stops before the escalation the expert asks for: it does not match.

@@ -74,6 +74,7 @@ def test_each_phase_shows_its_content_and_no_secret_early(
     scenario = services.library.get(SCENARIO)
     secrets = [scenario.expert.rationale, scenario.expert.approach, "Expert decision"]
     rnd = live.round
+    assert rnd is not None
 
     def secret_free() -> None:
         text = every_text(projector)
