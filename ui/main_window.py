@@ -67,7 +67,9 @@ class MainWindow(QMainWindow):
         from ui.start_screen import StartScreen
 
         self.services = services
-        self.start = StartScreen(services, self)
+        self.start = StartScreen(
+            services.sessions, services.people, services.history, services.certification, self
+        )
         self.start.new_session_requested.connect(self.show_setup)
         self.start.open_requested.connect(self.open_console)
         self.start.export_requested.connect(self.export_session)
@@ -167,14 +169,18 @@ class MainWindow(QMainWindow):
         from ui import export_actions
 
         if kind == "debrief":
-            export_actions.export_debrief(self, self.services, session_id)
+            export_actions.export_debrief(
+                self, self.services.sessions, self.services.reports, session_id
+            )
         else:
-            export_actions.export_session_data(self, self.services, session_id)
+            export_actions.export_session_data(
+                self, self.services.sessions, self.services.session_data, session_id
+            )
 
     def export_peer_review(self, person: str) -> None:
         from ui import export_actions
 
-        export_actions.export_peer_review(self, self.services, person)
+        export_actions.export_peer_review(self, self.services.people, self.services.reports, person)
 
     def import_session(self) -> None:
         from ui import export_actions
@@ -183,7 +189,7 @@ class MainWindow(QMainWindow):
             if self.console is None:
                 self.start.refresh()
 
-        export_actions.import_session_file(self, self.services, on_done=done)
+        export_actions.import_session_file(self, self.services.session_data, on_done=done)
 
     def _export_open(self, kind: str) -> None:
         if self.session_id is None:
@@ -221,7 +227,9 @@ class MainWindow(QMainWindow):
         from ui.setup_screen import SetupScreen
 
         # A fresh form each time: a half-typed roster from earlier must not leak into a new one.
-        self.setup = SetupScreen(self.services, self)
+        self.setup = SetupScreen(
+            self.services.sessions, self.services.people, self.services.library, self
+        )
         self.setup.cancelled.connect(self.show_start)
         self.setup.created.connect(self.open_console)
         self.stack.addWidget(self.setup)

@@ -48,7 +48,9 @@ from ui.tables import fit_columns
 
 if TYPE_CHECKING:
     from hotdash_roleplay.plans import SessionPlan
-    from hotdash_roleplay.services import Services
+    from hotdash_roleplay.scenarios import ScenarioLibrary
+    from hotdash_roleplay.services.people import PeopleService
+    from hotdash_roleplay.services.sessions import SessionService
 
 MAX_TITLE = 200  # the core's session-title limit (services.sessions.MAX_TITLE)
 SESSION_MINUTES = 90  # the program's Module 4 session, introduction and close included
@@ -480,9 +482,16 @@ class SetupScreen(QWidget):
     created = Signal(int)
     cancelled = Signal()
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        sessions: SessionService,
+        people: PeopleService,
+        library: ScenarioLibrary,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.services = services
+        self._sessions = sessions
+        self._library = library
         self.setObjectName("setupScreen")
         self.seed = 0
         self.rounds: list[RoundRoles] = []
@@ -503,9 +512,9 @@ class SetupScreen(QWidget):
         self.message.setProperty("role", "error")
         self.message.setAccessibleName("Set-up message")
 
-        self.plan_panel = PlanPanel(services.sessions.plans, self)
+        self.plan_panel = PlanPanel(sessions.plans, self)
         self.phases = PhasesPanel(self)
-        remembered = [p.name for p in services.people.list_people()]
+        remembered = [p.name for p in people.list_people()]
         self.roster = RosterEditor(remembered, self)
         self.rotation_box = self._build_rotation()
         self.scenario_box = QGroupBox("Scenario per round", self)
@@ -629,7 +638,7 @@ class SetupScreen(QWidget):
             self.rounds, self.violations = [], []
         else:
             try:
-                self.rounds = self.services.sessions.preview(
+                self.rounds = self._sessions.preview(
                     self.plan_panel.plan.id, self.roster.names(), seed=self.seed
                 )
             except UserError as exc:
@@ -754,8 +763,8 @@ class SetupScreen(QWidget):
                 item.widget().deleteLater()
         self.scenario_boxes = []
         plan = self.plan_panel.plan
-        ids = list(plan.scenarios) or self.services.library.ids[:1]
-        library = self.services.library.scenarios
+        ids = list(plan.scenarios) or self._library.ids[:1]
+        library = self._library.scenarios
         for i in range(len(self.rounds)):
             box = QComboBox(self.scenario_box)
             box.setAccessibleName(f"Scenario for round {i + 1}")
@@ -783,7 +792,7 @@ class SetupScreen(QWidget):
         return [str(box.currentData()) for box in self.scenario_boxes]
 
     def _scenario_titles(self) -> list[str]:
-        lib = self.services.library
+        lib = self._library
         return [lib[sid].title if sid in lib else sid for sid in self.scenario_ids()]
 
     def _scenarios_changed(self) -> None:
@@ -808,7 +817,7 @@ class SetupScreen(QWidget):
             return
         panel = self.plan_panel
         try:
-            detail = self.services.sessions.create_session(
+            detail = self._sessions.create_session(
                 panel.plan.id,
                 self.roster.names(),
                 trainer=panel.trainer_edit.text(),

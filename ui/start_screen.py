@@ -28,8 +28,10 @@ from ui.certification.windows import CertificationWindows
 from ui.steady import NoticeSlot
 
 if TYPE_CHECKING:
-    from hotdash_roleplay.services import Services
-    from hotdash_roleplay.services.history import PersonHistory
+    from hotdash_roleplay.services.certification import CertificationService
+    from hotdash_roleplay.services.history import HistoryService, PersonHistory
+    from hotdash_roleplay.services.people import PeopleService
+    from hotdash_roleplay.services.sessions import SessionService
     from hotdash_roleplay.services.views import PersonView, SessionSummary
 
 SESSION_ID = Qt.ItemDataRole.UserRole
@@ -173,9 +175,9 @@ class PeoplePanel(QGroupBox):
     peer_review_requested = Signal(str)  # the person's name
     certification_requested = Signal(str)  # the person's name
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
         super().__init__("People", parent)
-        self.services = services
+        self._history = history
         self.list = QListWidget(self)
         self.list.setAccessibleName("People")
         self.list.currentItemChanged.connect(lambda *_: self._show_current())
@@ -253,7 +255,7 @@ class PeoplePanel(QGroupBox):
             self.summary.clear()
             return
         try:
-            record = self.services.history.person_history(str(item.data(Qt.ItemDataRole.UserRole)))
+            record = self._history.person_history(str(item.data(Qt.ItemDataRole.UserRole)))
         except UserError as exc:
             self.summary.setText(str(exc))
             return
@@ -291,9 +293,17 @@ class StartScreen(QWidget):
     peer_review_requested = Signal(str)
     import_requested = Signal()
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        sessions: SessionService,
+        people: PeopleService,
+        history: HistoryService,
+        certification: CertificationService,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.services = services
+        self._sessions = sessions
+        self._people_service = people
         self.setObjectName("startScreen")
 
         title = labelled("HotDash Role-Play", "title", self)
@@ -329,9 +339,9 @@ class StartScreen(QWidget):
         self.past.activated.connect(self.open_requested)
         for listing in (self.in_progress, self.past):
             listing.export_requested.connect(self.export_requested)
-        self.people = PeoplePanel(services, self)
+        self.people = PeoplePanel(history, self)
         self.people.peer_review_requested.connect(self.peer_review_requested)
-        self.certification = CertificationWindows(services.certification, self)
+        self.certification = CertificationWindows(certification, self)
         self.people.certification_requested.connect(self.certification.open_person)
         # In the heading row, its place kept: a message never pushes the lists and buttons.
         self.message = NoticeSlot(self)
@@ -347,12 +357,12 @@ class StartScreen(QWidget):
         head.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignBottom)
         head.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
 
-        sessions = QVBoxLayout()
-        sessions.addWidget(self.in_progress, 1)
-        sessions.addWidget(self.past, 1)
+        lists = QVBoxLayout()
+        lists.addWidget(self.in_progress, 1)
+        lists.addWidget(self.past, 1)
         body = QHBoxLayout()
         body.setSpacing(16)
-        body.addLayout(sessions, 3)
+        body.addLayout(lists, 3)
         body.addWidget(self.people, 2)
 
         layout = QVBoxLayout(self)
@@ -363,8 +373,8 @@ class StartScreen(QWidget):
 
     def refresh(self) -> None:
         try:
-            sessions = self.services.sessions.list_sessions()
-            people = self.services.people.list_people()
+            sessions = self._sessions.list_sessions()
+            people = self._people_service.list_people()
         except UserError as exc:
             self.message.setText(str(exc))
             self.message.show()

@@ -50,8 +50,7 @@ from hotdash_roleplay.checklist import (
     submission_problems,
 )
 from hotdash_roleplay.errors import UserError
-from hotdash_roleplay.services import Services
-from hotdash_roleplay.services.feedback import ChangedElsewhere, SubmissionView
+from hotdash_roleplay.services.feedback import ChangedElsewhere, FeedbackService, SubmissionView
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.views import RoundView
 from ui.console import follow
@@ -137,11 +136,15 @@ class ObserverForm(QWidget):
     changed = Signal()
 
     def __init__(
-        self, services: Services, round_id: int, observer: str, parent: QWidget | None = None
+        self,
+        feedback: FeedbackService,
+        round_id: int,
+        observer: str,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("checklistObserverForm")
-        self._services = services
+        self._feedback = feedback
         self.round_id = round_id
         self.observer = observer
         self.status = "none"
@@ -165,7 +168,7 @@ class ObserverForm(QWidget):
         grid = QGridLayout(criteria_box)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(4, 2)
-        for row, crit in enumerate(services.feedback.checklist.criteria):
+        for row, crit in enumerate(feedback.checklist.criteria):
             name = label(f"{crit.name}: {crit.question}")
             name.setObjectName("checklistCriterion")
             grid.addWidget(name, row, 0)
@@ -189,7 +192,7 @@ class ObserverForm(QWidget):
             grid.addWidget(note, row, 4)
         layout.addWidget(criteria_box)
 
-        rules = services.feedback.checklist
+        rules = feedback.checklist
         self.went_well = self._items_box(layout, rules.went_well, WENT_WELL_HINT)
         self.could_improve = self._items_box(layout, rules.could_improve, COULD_IMPROVE_HINT)
 
@@ -354,7 +357,7 @@ class ObserverForm(QWidget):
 
     def _save_draft(self, seen: int) -> None:
         try:
-            view = self._services.feedback.save_draft(
+            view = self._feedback.save_draft(
                 self.round_id, self.observer, self.answers(), seen=seen
             )
         except ChangedElsewhere as exc:
@@ -391,7 +394,7 @@ class ObserverForm(QWidget):
         if self.conflicted:
             return  # the banner asks first: reload theirs or keep mine
         try:
-            view = self._services.feedback.submit(
+            view = self._feedback.submit(
                 self.round_id, self.observer, self.answers(), seen=self._version
             )
         except ChangedElsewhere as exc:
@@ -417,7 +420,7 @@ class ObserverForm(QWidget):
         focus = self.focusWidget()
         cursor = focus.cursorPosition() if isinstance(focus, QLineEdit) else None
         try:
-            self.load(self._services.feedback.get(self.round_id, self.observer))
+            self.load(self._feedback.get(self.round_id, self.observer))
         except UserError as exc:
             set_message(self.message, str(exc))
             return
@@ -438,14 +441,14 @@ class ObserverForm(QWidget):
 
     def _missing(self, refusal: str) -> str:
         """The refusal as a list, one missing thing per line, so it reads at a glance."""
-        problems = submission_problems(self.answers(), self._services.feedback.checklist)
+        problems = submission_problems(self.answers(), self._feedback.checklist)
         if not problems:
             return refusal
         return "Not submitted yet:\n" + "\n".join(f"• {p}." for p in problems)
 
     def _refresh_status(self) -> None:
         try:
-            self._show_status(self._services.feedback.get(self.round_id, self.observer))
+            self._show_status(self._feedback.get(self.round_id, self.observer))
         except UserError as exc:
             set_message(self.message, str(exc))
 
@@ -468,10 +471,10 @@ def _fill(edits: list[QLineEdit], items: Sequence[str]) -> None:
 class AggregateView(QWidget):
     """The trainer's summary over submitted checklists: counts, disagreements, agenda."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, feedback: FeedbackService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("checklistAggregate")
-        self._services = services
+        self._feedback = feedback
         self.coverage = label()
         self.coverage.setObjectName("checklistCoverage")
         self.table = QTableWidget(0, 5)
@@ -506,7 +509,7 @@ class AggregateView(QWidget):
         layout.addStretch(1)
 
     def show_round(self, round_id: int, statuses: Sequence[tuple[str, str]]) -> None:
-        summary = self._services.feedback.summary(round_id)
+        summary = self._feedback.summary(round_id)
         waiting = [f"{name} ({STATUS_TEXT[s]})" for name, s in statuses if s != "submitted"]
         text = f"Counts over {summary.submissions} submitted checklist(s) of {len(statuses)}."
         if waiting:
@@ -567,10 +570,10 @@ class ChecklistPanel(QWidget):
 
     saved = Signal()  # a form here saved or submitted: counts elsewhere (projector) may change
 
-    def __init__(self, services: Services, live: LiveSession, parent: QWidget | None = None):
+    def __init__(self, feedback: FeedbackService, live: LiveSession, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("checklistPanel")
-        self._services = services
+        self._feedback = feedback
         self._live = live
         self._round: RoundView | None = None
         self.forms: dict[str, ObserverForm] = {}
@@ -593,7 +596,7 @@ class ChecklistPanel(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("checklistTabs")
         self.tabs.setAccessibleName("Observers' checklists and summary")
-        self.aggregate = AggregateView(services)
+        self.aggregate = AggregateView(feedback)
 
         top = QHBoxLayout()
         top.addWidget(self.feedback_state, 1)
@@ -634,7 +637,7 @@ class ChecklistPanel(QWidget):
             # Reload stored answers (a browser may have changed them), except under the cursor
             # and in a form holding refused answers the trainer has not decided on yet.
             if not form.conflicted and (focus is None or not form.isAncestorOf(focus)):
-                self._call(lambda f=form: f.load(self._services.feedback.get(rnd.id, f.observer)))
+                self._call(lambda f=form: f.load(self._feedback.get(rnd.id, f.observer)))
             form.set_read_only(not rnd.feedback_open)
         self._update_statuses()
 
@@ -645,7 +648,7 @@ class ChecklistPanel(QWidget):
         self.forms, self._pages = {}, {}
         for name in observers:
             assert self._round is not None
-            form = ObserverForm(self._services, self._round.id, name)
+            form = ObserverForm(self._feedback, self._round.id, name)
             form.changed.connect(self._form_changed)
             self.forms[name] = form
             scroll = QScrollArea()
@@ -693,7 +696,7 @@ class ChecklistPanel(QWidget):
             return
         round_id = self._round.id
         try:
-            pairs = [(s.observer, s.status) for s in self._services.feedback.statuses(round_id)]
+            pairs = [(s.observer, s.status) for s in self._feedback.statuses(round_id)]
         except UserError as exc:
             set_message(self.message, str(exc))
             return

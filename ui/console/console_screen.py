@@ -67,7 +67,7 @@ def _debrief_panel(services: Services, live: LiveSession, parent: QWidget) -> QW
     """The debrief panel, written alongside this console (loaded when the console opens)."""
     from ui.console.debrief_panel import DebriefPanel
 
-    return DebriefPanel(services, live, parent)
+    return DebriefPanel(services.sessions, services.feedback, services.debrief, live, parent)
 
 
 def _assessment_panel(
@@ -96,6 +96,10 @@ def _scrolled(page: QWidget, parent: QWidget) -> QScrollArea:
 
 
 class ConsoleScreen(QWidget):
+    """The live session's screen. It holds the services locator because the observer page's
+    server (in the core) serves the whole observer API from it; each panel gets only the
+    services it calls."""
+
     back_requested = Signal()
 
     def __init__(self, services: Services, live: LiveSession, parent: QWidget | None = None):
@@ -175,11 +179,13 @@ class ConsoleScreen(QWidget):
         top.addLayout(right, 3)
 
         self.card = ScenarioCard(self)
-        self.decision = DecisionPanel(self._services, self._live, self)
+        self.decision = DecisionPanel(
+            self._services.decisions, self._services.sessions, self._live, self
+        )
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("consoleTabs")
         self.tabs.setAccessibleName("Decision, checklists, debrief and people")
-        self.checklists = ChecklistPanel(self._services, self._live, self)
+        self.checklists = ChecklistPanel(self._services.feedback, self._live, self)
         self.observer_status = ObserverStatusWidget(self.observers, self)
         checklist_page = QWidget(self)
         checklist_layout = QVBoxLayout(checklist_page)
@@ -192,7 +198,7 @@ class ConsoleScreen(QWidget):
         self.observers.submissions_changed.connect(self.checklists.reload_observers)
         self.checklists.saved.connect(self.observers.refresh_soon)
         self.debrief = _debrief_panel(self._services, self._live, self)
-        self.people = PeoplePanel(self._services, self._live, self)
+        self.people = PeoplePanel(self._services.sessions, self._live, self)
         fit_columns(self.people.table, content_sized=(0,))  # long names elide, rows stay even
         self._tab_index: dict[str, int] = {}
         for key, title, page in (
@@ -402,7 +408,7 @@ class ConsoleScreen(QWidget):
 
     def ensure_projector(self) -> ProjectorWindow:
         if self.projector is None:
-            self.projector = ProjectorWindow(self._services, self._live, self.observers)
+            self.projector = ProjectorWindow(self._services.sessions, self._live, self.observers)
             self.projector.command.connect(self._projector_command)
             self.projector.installEventFilter(self)
             self.projector.placement_changed.connect(self._remember_projector)
@@ -481,7 +487,7 @@ class ConsoleScreen(QWidget):
         if rnd is None or rnd.id != self._round_id:
             self._round_id = rnd.id if rnd else None
             self._phase_key = None
-            self.card.set_scenario(round_scenario(self._services, rnd))
+            self.card.set_scenario(round_scenario(self._services.sessions, rnd))
             if rnd is not None:
                 self._switch_tab("decision")  # a new round starts on its decision
         self.roles.set_round(rnd)

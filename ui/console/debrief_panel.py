@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
 
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.scenarios import Scenario
-from hotdash_roleplay.services import Services
-from hotdash_roleplay.services.debrief import MAX_NOTE
+from hotdash_roleplay.services.debrief import MAX_NOTE, DebriefService
+from hotdash_roleplay.services.feedback import FeedbackService
 from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import RoundView
 from ui.console import follow
 from ui.console.checklist_panel import KeepSpace, agenda_hint, keep_space, restyle
@@ -159,10 +160,19 @@ class EditableList(QWidget):
 
 
 class DebriefPanel(QWidget):
-    def __init__(self, services: Services, live: LiveSession, parent: QWidget | None = None):
+    def __init__(
+        self,
+        sessions: SessionService,
+        feedback: FeedbackService,
+        debrief: DebriefService,
+        live: LiveSession,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("debriefPanel")
-        self._services = services
+        self._sessions = sessions
+        self._feedback = feedback
+        self._debrief = debrief
         self._live = live
         self._round: RoundView | None = None
         self._scenario: Scenario | None = None
@@ -291,11 +301,11 @@ class DebriefPanel(QWidget):
         if changed:
             self._show_message("")
             self._question = -1  # another round: its notes replace whatever the box held
-        self._scenario = self._services.sessions.round_scenario(rnd.id)
+        self._scenario = self._sessions.round_scenario(rnd.id)
         title = self._scenario.title if self._scenario else rnd.scenario_id
         self.heading.setText(f"Debrief — round {rnd.number}: {title}")
-        self.agenda.setText(agenda_hint(self._services.feedback.summary(rnd.id)))
-        debrief = self._services.debrief.get(rnd.id)
+        self.agenda.setText(agenda_hint(self._feedback.summary(rnd.id)))
+        debrief = self._debrief.get(rnd.id)
         questions = list(self._scenario.debrief_questions) if self._scenario else []
         self._show_question(questions, rnd.debrief_question, debrief.question_notes)
         self.takeaways.set_items(debrief.takeaways)
@@ -360,17 +370,17 @@ class DebriefPanel(QWidget):
             return
         text = self.note.toPlainText()
         round_id, index = self._round.id, self._question
-        self._call(lambda: self._services.debrief.set_question_note(round_id, index, text))
+        self._call(lambda: self._debrief.set_question_note(round_id, index, text))
 
     def _save_takeaways(self, items: list[str]) -> None:
         if self._round is not None:
             round_id = self._round.id
-            self._call(lambda: self._services.debrief.set_takeaways(round_id, items))
+            self._call(lambda: self._debrief.set_takeaways(round_id, items))
 
     def _save_actions(self, items: list[str]) -> None:
         if self._round is not None:
             round_id = self._round.id
-            self._call(lambda: self._services.debrief.set_actions(round_id, items))
+            self._call(lambda: self._debrief.set_actions(round_id, items))
 
     def _reveal(self) -> None:
         if self._call(self._live.reveal_expert):

@@ -31,9 +31,9 @@ from hotdash_roleplay.clock import compare_to_benchmark, format_duration
 from hotdash_roleplay.decisions import MAX_REPLY, Decision, DecisionDraft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
-from hotdash_roleplay.services import Services
-from hotdash_roleplay.services.decisions import decision_problem
+from hotdash_roleplay.services.decisions import DecisionService, decision_problem
 from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import DecisionView, RoundView
 from ui.console import set_style_property
 from ui.console.scenario_card import round_scenario
@@ -234,9 +234,16 @@ def _scroll(widget: QWidget, parent: QWidget) -> QScrollArea:
 class DecisionPanel(QWidget):
     recorded = Signal(object)  # DecisionView
 
-    def __init__(self, services: Services, live: LiveSession, parent: QWidget | None = None):
+    def __init__(
+        self,
+        decisions: DecisionService,
+        sessions: SessionService,
+        live: LiveSession,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
-        self._services = services
+        self._decisions = decisions
+        self._sessions = sessions
         self._live = live
         self._round: RoundView | None = None
         self._decision: DecisionView | None = None
@@ -364,7 +371,7 @@ class DecisionPanel(QWidget):
     def draft(self) -> DecisionDraft | None:
         """This round's unrecorded form contents, if the trainer changed anything (kept in the
         store at every change, so neither a phase change nor a crash loses them)."""
-        return self._services.decisions.draft(self._round.id) if self._round else None
+        return self._decisions.draft(self._round.id) if self._round else None
 
     def _form_state(self) -> DecisionDraft:
         return DecisionDraft(
@@ -378,7 +385,7 @@ class DecisionPanel(QWidget):
         if self._loading or self._round is None:
             return
         try:
-            self._services.decisions.save_draft(self._round.id, self._form_state())
+            self._decisions.save_draft(self._round.id, self._form_state())
         except (UserError, ValidationError) as exc:
             self._say(f"The draft could not be kept: {exc}", "error")
             return
@@ -415,7 +422,7 @@ class DecisionPanel(QWidget):
             self.refresh_time()
             return
         self._round = rnd
-        self._decision = self._services.decisions.get(rnd.id) if rnd else None
+        self._decision = self._decisions.get(rnd.id) if rnd else None
         self._reset_form()
         self.operator_label.setText(
             f"Operator: {rnd.operator or 'Trainer'}" if rnd else "No round is running."
@@ -428,7 +435,7 @@ class DecisionPanel(QWidget):
         self.refresh_time()
 
     def _show_leftovers(self) -> None:
-        leftovers = self._services.decisions.leftover_drafts(self._live.session_id)
+        leftovers = self._decisions.leftover_drafts(self._live.session_id)
         self.leftover_label.setText("\n".join(x.notice for x in leftovers))
         self.leftover_label.setVisible(bool(leftovers))
         if leftovers:
@@ -449,7 +456,7 @@ class DecisionPanel(QWidget):
         self.stack.setCurrentIndex(self._pages[None])
         self.message.hide()
         self._refused = False
-        scenario = round_scenario(self._services, self._round)
+        scenario = round_scenario(self._sessions, self._round)
         ai_draft = scenario.ai_draft.text if scenario else ""
         # The templates start from what the room saw: the customer's words and the AI draft.
         self.reply_edit.setPlainText(ai_draft)
@@ -498,7 +505,7 @@ class DecisionPanel(QWidget):
                 raise UserError("There is no round to record a decision for.")
             if decision is None:
                 raise UserError(NO_CHOICE)
-            view = self._services.decisions.record(
+            view = self._decisions.record(
                 rnd.id,
                 decision,
                 final_reply=self.reply_edit.toPlainText(),
@@ -544,7 +551,7 @@ class DecisionPanel(QWidget):
             self.benchmark_label.hide()
 
     def _expert_verdict(self, view: DecisionView) -> str:
-        scenario = round_scenario(self._services, self._round)
+        scenario = round_scenario(self._sessions, self._round)
         prefix = "Trainer only — "
         if view.matched_expert is None or scenario is None or scenario.expert is None:
             return prefix + "this scenario has no expert decision to compare with."

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 from hotdash_roleplay.clock import Status, Tone
 from hotdash_roleplay.played import rounds_played_text
 from hotdash_roleplay.scenarios import Scenario
-from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.room import ProjectorPlacement
+from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import RoundView
 from ui.console import follow, set_style_property
 from ui.console.roles_strip import role_names
@@ -72,7 +72,7 @@ class ProjectorWindow(QWidget):
 
     def __init__(
         self,
-        services: Services,
+        sessions: SessionService,
         live: LiveSession,
         observers: ObserverHost,
         parent: QWidget | None = None,
@@ -82,7 +82,7 @@ class ProjectorWindow(QWidget):
         self.setWindowTitle("HotDash Role-Play — projector")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(STYLE)
-        self._services = services
+        self._sessions = sessions
         self._live = live
         self._target: QScreen | None = None
         self.observers = observers  # the console's host; the projector never starts a server
@@ -243,7 +243,7 @@ class ProjectorWindow(QWidget):
         self._apply_sizes()
 
     def _phase_texts(self, rnd: RoundView, phase: str) -> dict[str, str]:
-        scenario = round_scenario(self._services, rnd)
+        scenario = round_scenario(self._sessions, rnd)
         title = scenario.title if scenario else rnd.scenario_title
         if phase == "brief":
             setup = bullets(scenario.setup) if scenario else ""

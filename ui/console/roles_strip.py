@@ -20,9 +20,8 @@ from PySide6.QtWidgets import (
 
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.names import names_in_line
-from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
-from hotdash_roleplay.services.sessions import SessionChange
+from hotdash_roleplay.services.sessions import SessionChange, SessionService
 from hotdash_roleplay.services.views import RoundView
 
 TRAINER = "Trainer"
@@ -74,9 +73,9 @@ class RolesStrip(QFrame):
 class PeoplePanel(QWidget):
     """Someone leaves or arrives mid-session: the rounds not yet played are re-planned."""
 
-    def __init__(self, services: Services, live: LiveSession, parent: QWidget | None = None):
+    def __init__(self, sessions: SessionService, live: LiveSession, parent: QWidget | None = None):
         super().__init__(parent)
-        self._services = services
+        self._sessions = sessions
         self._live = live
         intro = QLabel(
             "Someone leaves or arrives: rounds already played stay as played, "
@@ -137,10 +136,10 @@ class PeoplePanel(QWidget):
         self.table.resizeColumnsToContents()
 
     def _leave(self) -> None:
-        self._change(self._services.sessions.person_leaves, "left")
+        self._change(self._sessions.person_leaves, "left")
 
     def _arrive(self) -> None:
-        self._change(self._services.sessions.person_arrives, "joined")
+        self._change(self._sessions.person_arrives, "joined")
 
     def _change(self, action: Callable[[int, str], SessionChange], verb: str) -> None:
         name = " ".join(self.name_box.currentText().split())

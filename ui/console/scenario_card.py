@@ -7,13 +7,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from hotdash_roleplay.scenarios import Scenario
-from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import RoundView
 
 
-def round_scenario(services: Services, rnd: RoundView | None) -> Scenario | None:
+def round_scenario(sessions: SessionService, rnd: RoundView | None) -> Scenario | None:
     # The round's stored snapshot: later edits of the scenario file don't rewrite history.
-    return services.sessions.round_scenario(rnd.id) if rnd is not None else None
+    return sessions.round_scenario(rnd.id) if rnd is not None else None
 
 
 def confidence_text(scenario: Scenario) -> str:
