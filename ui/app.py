@@ -20,7 +20,7 @@ from hotdash_roleplay.paths import APP_ICON
 from ui import theme
 from ui.fonts import register_fallback_fonts
 from ui.main_window import MainWindow
-from ui.wheel_guard import install_wheel_guard
+from ui.widgets.wheel_guard import install_wheel_guard
 
 log = logging.getLogger(__name__)
 

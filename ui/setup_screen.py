@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -42,9 +41,11 @@ from hotdash_roleplay.rotation import (
     swap,
 )
 from ui import theme
-from ui.start_screen import labelled
-from ui.steady import NoticeSlot
 from ui.tables import fit_columns
+from ui.widgets.labels import text_label
+from ui.widgets.notices import show_notice
+from ui.widgets.steady import NoticeSlot
+from ui.widgets.style import set_role
 
 if TYPE_CHECKING:
     from hotdash_roleplay.plans import SessionPlan
@@ -121,7 +122,7 @@ class RosterEditor(QGroupBox):
         self.remove_button.setAccessibleName("Remove the selected participants")
         self.remove_button.clicked.connect(self.remove_selected)
 
-        self.count = labelled("", "muted", self)
+        self.count = text_label("", self, role="muted", wrap=False)
         # Under the list it is about, its place kept: saying something moves nothing below.
         self.message = NoticeSlot(self)
         self.message.setProperty("role", "error")
@@ -189,7 +190,7 @@ class RosterEditor(QGroupBox):
         """Add what fits; refuse duplicates, over-long names and a full list with a message.
         True when everything given was added."""
         if not names:
-            self._say("Type a name first.")
+            show_notice(self.message, "Type a name first.")
             return False
         taken = {n.casefold() for n in self.names()}
         refused: list[str] = []
@@ -212,7 +213,7 @@ class RosterEditor(QGroupBox):
                 added += 1
         self._sync()
         if refused:
-            self._say(" ".join(dict.fromkeys(refused)))
+            show_notice(self.message, " ".join(dict.fromkeys(refused)))
         if added:
             self.changed.emit()
         return not refused
@@ -225,14 +226,10 @@ class RosterEditor(QGroupBox):
             self._sync()
             self.changed.emit()
 
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
-
     def _sync(self) -> None:
         problem = self.problem() if self._insisting else None
         if problem:
-            self._say(problem)
+            show_notice(self.message, problem)
         else:
             self.message.hide()
         names = self.names()
@@ -263,7 +260,7 @@ class PlanPanel(QGroupBox):
         self.combo.setMinimumContentsLength(24)
         for plan in self.plans:
             self.combo.addItem(plan.title, plan.id)
-        self.description = labelled("", "muted", self)
+        self.description = text_label("", self, role="muted", wrap=False)
         self.description.setWordWrap(True)
         self.title_edit = QLineEdit(self)
         self.title_edit.setAccessibleName("Session title")
@@ -271,7 +268,7 @@ class PlanPanel(QGroupBox):
         self.title_edit.setToolTip(f"Up to {MAX_TITLE} characters")
         self.title_edit.setAccessibleDescription(f"Up to {MAX_TITLE} characters")
         # The field shows its limit: "n / 200" beside it once the title gets long.
-        self.title_count = labelled("", "muted", self)
+        self.title_count = text_label("", self, role="muted", wrap=False)
         self.title_count.setObjectName("titleCount")
         self.title_edit.textChanged.connect(self._count_title)
         self.trainer_edit = QLineEdit(self)
@@ -290,12 +287,16 @@ class PlanPanel(QGroupBox):
         form = QGridLayout(self)
         form.setHorizontalSpacing(14)
         form.setColumnStretch(1, 1)
-        form.addWidget(_buddy("&Plan", self.combo, self), 0, 0)
+        form.addWidget(text_label("&Plan", self, buddy=self.combo, wrap=False, plain=False), 0, 0)
         form.addWidget(self.combo, 0, 1)
         form.addWidget(self.description, 1, 0, 1, 2)
-        form.addWidget(_buddy("&Title", self.title_edit, self), 2, 0)
+        form.addWidget(
+            text_label("&Title", self, buddy=self.title_edit, wrap=False, plain=False), 2, 0
+        )
         form.addLayout(title_row, 2, 1)
-        trainer_label = _buddy("Tra&iner", self.trainer_edit, self)
+        trainer_label = text_label(
+            "Tra&iner", self, buddy=self.trainer_edit, wrap=False, plain=False
+        )
         form.addWidget(trainer_label, 3, 0)
         form.addWidget(self.trainer_edit, 3, 1)
         form.addWidget(self.anonymous, 4, 0, 1, 2)
@@ -335,7 +336,7 @@ class PhasesPanel(QGroupBox):
         outer = QVBoxLayout(self)
         self.form = QFormLayout()
         self.form.setHorizontalSpacing(14)
-        self.total = labelled("", "", self)
+        self.total = text_label("", self, role="", wrap=False)
         self.total.setObjectName("planTotal")
         self.total.setWordWrap(True)
         self.total.setAccessibleName("Total time of the plan")
@@ -360,7 +361,7 @@ class PhasesPanel(QGroupBox):
             box.setMaximumWidth(120)
             box.valueChanged.connect(self.changed_minutes)
             self.boxes[str(phase.key)] = box
-            self.form.addRow(_buddy(phase.title, box, self), box)
+            self.form.addRow(text_label(phase.title, self, buddy=box, wrap=False, plain=False), box)
 
     def seconds(self) -> dict[str, int]:
         return {key: round(box.value() * 60) for key, box in self.boxes.items()}
@@ -391,22 +392,6 @@ class PhasesPanel(QGroupBox):
 
     def changed(self) -> bool:
         return self.seconds() != self.defaults
-
-
-def set_role(label: QLabel, role: str) -> None:
-    """Re-style a label for its role; the StyleChange makes its frame take the role's padding
-    (re-polishing alone recolours it but leaves the text against the edges)."""
-    if label.property("role") != role:
-        label.setProperty("role", role)
-        label.style().unpolish(label)
-        label.style().polish(label)
-        QApplication.sendEvent(label, QEvent(QEvent.Type.StyleChange))
-
-
-def _buddy(text: str, field: QWidget, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setBuddy(field)
-    return label
 
 
 class RotationTable(QTableWidget):
@@ -499,7 +484,7 @@ class SetupScreen(QWidget):
         self.scenario_boxes: list[QComboBox] = []
         self.edited = False  # hand swaps since the last generation
 
-        title = labelled("New session", "title", self)
+        title = text_label("New session", self, role="title", wrap=False)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setAccessibleName("Cancel and go back to the start screen")
         self.cancel_button.clicked.connect(self.cancelled)
@@ -567,7 +552,7 @@ class SetupScreen(QWidget):
         box = QGroupBox("Rotation", self)
         self.table = RotationTable(box)
         self.table.itemSelectionChanged.connect(self._row_selected)
-        self.placeholder = labelled("", "muted", box)
+        self.placeholder = text_label("", box, role="muted", wrap=False)
         self.placeholder.setWordWrap(True)
 
         self.swap_round = QComboBox(box)
@@ -598,7 +583,7 @@ class SetupScreen(QWidget):
         a_label.setBuddy(self.swap_a)
         b_label = QLabel("wit&h", box)
         b_label.setBuddy(self.swap_b)
-        self.seed_label = labelled("", "muted", box)
+        self.seed_label = text_label("", box, role="muted", wrap=False)
 
         controls = QHBoxLayout()
         for w in (round_label, self.swap_round, a_label, self.swap_a, b_label, self.swap_b):
@@ -692,10 +677,10 @@ class SetupScreen(QWidget):
             return
         self.rules.show()
         if not self.violations:
-            self.rules.setProperty("role", "ok")
+            set_role(self.rules, "ok")
             self.rules.setText("✓ The rotation follows every rule.")
         else:
-            self.rules.setProperty("role", "error")
+            set_role(self.rules, "error")
             count = len(self.violations)
             problems = "1 problem" if count == 1 else f"{count} problems"
             lines = [f"{WARN} {problems} with this rotation — swap again or regenerate:"]
@@ -703,8 +688,6 @@ class SetupScreen(QWidget):
             rules = dict.fromkeys(v.rule for v in self.violations)
             lines += [f"Rule: {RULES[r]}" for r in rules if r in RULES]
             self.rules.setText("\n".join(lines))
-        self.rules.style().unpolish(self.rules)
-        self.rules.style().polish(self.rules)
 
     def refresh_colors(self) -> None:
         """Item backgrounds are not styled by the sheet: repaint them after a theme switch."""
@@ -746,7 +729,7 @@ class SetupScreen(QWidget):
         try:
             self.rounds, self.violations = swap(self.rounds, index, a, b, self.roster.names())
         except UserError as exc:
-            self.show_message(str(exc))
+            show_notice(self.message, str(exc))
             return
         self.message.hide()
         self.edited = True
@@ -785,7 +768,14 @@ class SetupScreen(QWidget):
             self.scenario_boxes.append(box)
         if not self.rounds:
             self.scenario_grid.addWidget(
-                labelled("Add participants to plan the rounds.", "muted", self.scenario_box), 0, 0
+                text_label(
+                    "Add participants to plan the rounds.",
+                    self.scenario_box,
+                    role="muted",
+                    wrap=False,
+                ),
+                0,
+                0,
             )
 
     def scenario_ids(self) -> list[str]:
@@ -801,10 +791,6 @@ class SetupScreen(QWidget):
 
     # -- creating ------------------------------------------------------------------------------
 
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
-
     def create(self) -> None:
         if self.roster.problem():
             self.message.hide()
@@ -813,7 +799,7 @@ class SetupScreen(QWidget):
             self.roster.name_edit.setFocus()
             return
         if not self.rounds:
-            self.show_message("There is no rotation yet.")
+            show_notice(self.message, "There is no rotation yet.")
             return
         panel = self.plan_panel
         try:
@@ -829,7 +815,7 @@ class SetupScreen(QWidget):
                 phase_seconds=self.phases.seconds() if self.phases.changed() else None,
             )
         except UserError as exc:
-            self.show_message(str(exc))
+            show_notice(self.message, str(exc))
             return
         self.created.emit(detail.id)
 

@@ -25,7 +25,8 @@ from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.figures import roles_text
 from hotdash_roleplay.names import in_line, names_in_line
 from ui.certification.windows import CertificationWindows
-from ui.steady import NoticeSlot
+from ui.widgets.labels import text_label
+from ui.widgets.steady import NoticeSlot
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services.certification import CertificationService
@@ -36,12 +37,6 @@ if TYPE_CHECKING:
 
 SESSION_ID = Qt.ItemDataRole.UserRole
 NAME = Qt.ItemDataRole.UserRole + 1
-
-
-def labelled(text: str, role: str, parent: QWidget | None = None) -> QLabel:
-    label = QLabel(text, parent)
-    label.setProperty("role", role)
-    return label
 
 
 def _plural(n: int, word: str) -> str:
@@ -86,7 +81,7 @@ class SessionList(QGroupBox):
         self.tree.itemActivated.connect(lambda *_: self._act())
         self.tree.itemSelectionChanged.connect(self._sync_button)
 
-        self.empty = labelled(empty, "muted", self)
+        self.empty = text_label(empty, self, role="muted", wrap=False)
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.button = QPushButton(action, self)
@@ -181,12 +176,15 @@ class PeoplePanel(QGroupBox):
         self.list = QListWidget(self)
         self.list.setAccessibleName("People")
         self.list.currentItemChanged.connect(lambda *_: self._show_current())
-        self.empty = labelled(
-            "Nobody yet: people are remembered once they take part in a session.", "muted", self
+        self.empty = text_label(
+            "Nobody yet: people are remembered once they take part in a session.",
+            self,
+            role="muted",
+            wrap=False,
         )
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.person = labelled("", "heading", self)
+        self.person = text_label("", self, role="heading", wrap=False)
         self.person.setTextFormat(Qt.TextFormat.PlainText)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
@@ -306,9 +304,12 @@ class StartScreen(QWidget):
         self._people_service = people
         self.setObjectName("startScreen")
 
-        title = labelled("HotDash Role-Play", "title", self)
-        subtitle = labelled(
-            "Live role-play practice for the Advanced Operator Training (Module 4).", "muted", self
+        title = text_label("HotDash Role-Play", self, role="title", wrap=False)
+        subtitle = text_label(
+            "Live role-play practice for the Advanced Operator Training (Module 4).",
+            self,
+            role="muted",
+            wrap=False,
         )
         self.new_button = QPushButton("New session…", self)
         self.new_button.setProperty("role", "primary")

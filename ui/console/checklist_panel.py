@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -55,6 +54,9 @@ from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.views import RoundView
 from ui.console import follow
 from ui.theme import color
+from ui.widgets.labels import text_label
+from ui.widgets.notices import show_notice
+from ui.widgets.style import set_role, set_style_property
 
 MARKS = (Mark.MET, Mark.NOT_MET, Mark.NOT_OBSERVED)
 # Why "specific" matters, said where the observer types (the counts come from the checklist file).
@@ -85,28 +87,6 @@ class KeepSpace(QObject):
 def keep_space(root: QWidget, guard: KeepSpace) -> None:
     for button in root.findChildren(QAbstractButton):
         button.installEventFilter(guard)
-
-
-def restyle(widget: QWidget) -> None:
-    """Re-apply the style sheet after a dynamic property changed."""
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-
-
-def label(text: str = "", role: str = "") -> QLabel:
-    out = QLabel(text)
-    out.setWordWrap(True)
-    out.setTextFormat(Qt.TextFormat.PlainText)  # people's text is never markup
-    if role:
-        out.setProperty("role", role)
-    return out
-
-
-def set_message(widget: QLabel, text: str, role: str = "error") -> None:
-    widget.setText(text)
-    widget.setProperty("role", role)
-    widget.setVisible(bool(text))
-    restyle(widget)
 
 
 def agenda_hint(summary: Aggregate) -> str:
@@ -157,7 +137,7 @@ class ObserverForm(QWidget):
         self.notes: dict[str, QLineEdit] = {}
 
         layout = QVBoxLayout(self)
-        self.closed_message = label(role="notice")
+        self.closed_message = text_label(role="notice")
         self.closed_message.setObjectName("checklistClosedMessage")
         self.closed_message.hide()
         layout.addWidget(self.closed_message)
@@ -169,7 +149,7 @@ class ObserverForm(QWidget):
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(4, 2)
         for row, crit in enumerate(feedback.checklist.criteria):
-            name = label(f"{crit.name}: {crit.question}")
+            name = text_label(f"{crit.name}: {crit.question}")
             name.setObjectName("checklistCriterion")
             grid.addWidget(name, row, 0)
             group = QButtonGroup(self)
@@ -196,7 +176,7 @@ class ObserverForm(QWidget):
         self.went_well = self._items_box(layout, rules.went_well, WENT_WELL_HINT)
         self.could_improve = self._items_box(layout, rules.could_improve, COULD_IMPROVE_HINT)
 
-        self.status_label = label(role="muted")
+        self.status_label = text_label(role="muted")
         self.status_label.setObjectName("checklistSaveState")
         self.status_label.setAccessibleName(f"{observer}'s checklist status")
         self.submit_button = QPushButton(f"&Submit {observer}'s checklist")
@@ -208,7 +188,7 @@ class ObserverForm(QWidget):
         bottom.addWidget(self.status_label, 1)
         bottom.addWidget(self.submit_button)
         layout.addLayout(bottom)
-        self.message = label(role="error")
+        self.message = text_label(role="error")
         self.message.setObjectName("checklistMessage")
         self.message.setAccessibleName("Checklist message")
         self.message.hide()
@@ -221,7 +201,7 @@ class ObserverForm(QWidget):
         self.conflict_bar = QFrame()
         self.conflict_bar.setObjectName("checklistConflict")
         self.conflict_bar.setFrameShape(QFrame.Shape.StyledPanel)
-        self.conflict_message = label(role="notice")
+        self.conflict_message = text_label(role="notice")
         self.conflict_message.setObjectName("checklistConflictMessage")
         self.conflict_message.setAccessibleName("Changed on another device")
         self.reload_button = QPushButton("&Reload")
@@ -250,7 +230,7 @@ class ObserverForm(QWidget):
             f"Give {rule.min_items} to {rule.max_items} specific {rule.item_noun}s, "
             f"one per box: {hint}. General praise or blame does not count."
         )
-        rule_label = label(text, role="muted")
+        rule_label = text_label(text, role="muted")
         inner.addWidget(rule_label)
         edits: list[QLineEdit] = []
         for i in range(rule.max_items):
@@ -335,7 +315,7 @@ class ObserverForm(QWidget):
         self.submit_button.setEnabled(not read_only)
         self.keep_button.setEnabled(not read_only)
         if read_only:
-            set_message(
+            show_notice(
                 self.closed_message,
                 "Feedback is closed: this checklist is read-only. "
                 "Open feedback above to let observers change or submit it.",
@@ -364,7 +344,7 @@ class ObserverForm(QWidget):
             self._set_conflict(exc)
             return
         except UserError as exc:
-            set_message(self.message, f"Not saved: {exc}")
+            show_notice(self.message, f"Not saved: {exc}")
             return
         self._set_conflict(None)
         self.message.hide()
@@ -401,13 +381,13 @@ class ObserverForm(QWidget):
             self._set_conflict(exc)
             return
         except UserError as exc:
-            set_message(self.message, self._missing(str(exc)))
+            show_notice(self.message, self._missing(str(exc)))
             self._bring_into_view(self.message)
             # The draft was saved before the rules were checked: show that state too.
             self._refresh_status()
             self.changed.emit()
             return
-        set_message(
+        show_notice(
             self.message,
             f"{self.observer}'s checklist is submitted and counts in the summary.",
             "ok",
@@ -422,12 +402,12 @@ class ObserverForm(QWidget):
         try:
             self.load(self._feedback.get(self.round_id, self.observer))
         except UserError as exc:
-            set_message(self.message, str(exc))
+            show_notice(self.message, str(exc))
             return
         if isinstance(focus, QLineEdit) and cursor is not None:
             focus.setCursorPosition(min(cursor, len(focus.text())))
         if note:
-            set_message(self.message, note, "notice")
+            show_notice(self.message, note, "notice")
 
     def _bring_into_view(self, widget: QWidget) -> None:
         """Scroll the form so a message below the fold is seen (after it is laid out)."""
@@ -450,7 +430,7 @@ class ObserverForm(QWidget):
         try:
             self._show_status(self._feedback.get(self.round_id, self.observer))
         except UserError as exc:
-            set_message(self.message, str(exc))
+            show_notice(self.message, str(exc))
 
 
 def _as_typed(edits: list[QLineEdit]) -> list[str]:
@@ -475,7 +455,7 @@ class AggregateView(QWidget):
         super().__init__(parent)
         self.setObjectName("checklistAggregate")
         self._feedback = feedback
-        self.coverage = label()
+        self.coverage = text_label()
         self.coverage.setObjectName("checklistCoverage")
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("checklistAggregateTable")
@@ -491,10 +471,10 @@ class AggregateView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, 5):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.agenda = label()
+        self.agenda = text_label()
         self.agenda.setObjectName("checklistAgenda")
         self.agenda.setAccessibleName("Debrief agenda")
-        self.comments = label()
+        self.comments = text_label()
         self.comments.setObjectName("checklistComments")
 
         layout = QVBoxLayout(self)
@@ -579,18 +559,18 @@ class ChecklistPanel(QWidget):
         self.forms: dict[str, ObserverForm] = {}
         self._pages: dict[str, QScrollArea] = {}
 
-        self.heading = label(role="heading")
+        self.heading = text_label(role="heading")
         self.heading.setObjectName("checklistHeading")
-        self.feedback_state = label()
+        self.feedback_state = text_label()
         self.feedback_state.setObjectName("checklistFeedbackState")
         self.feedback_state.setAccessibleName("Feedback state")
         self.toggle_button = QPushButton()
         self.toggle_button.setObjectName("checklistFeedbackToggle")
         self.toggle_button.clicked.connect(self._toggle_feedback)
-        self.statuses = label()
+        self.statuses = text_label()
         self.statuses.setObjectName("checklistStatuses")
         self.statuses.setAccessibleName("Observers' checklist status")
-        self.message = label(role="error")
+        self.message = text_label(role="error")
         self.message.setObjectName("checklistPanelMessage")
         self.message.hide()
         self.tabs = QTabWidget()
@@ -687,9 +667,8 @@ class ChecklistPanel(QWidget):
             self.feedback_state.setText("Feedback is CLOSED: checklists are read-only.")
             self.toggle_button.setText("&Open feedback")
             self.toggle_button.setAccessibleName("Open feedback for this round")
-        self.feedback_state.setProperty("state", "open" if is_open else "closed")
-        self.feedback_state.setProperty("role", "ok" if is_open else "notice")
-        restyle(self.feedback_state)
+        set_style_property(self.feedback_state, "state", "open" if is_open else "closed")
+        set_role(self.feedback_state, "ok" if is_open else "notice")
 
     def _update_statuses(self) -> None:
         if self._round is None:
@@ -698,7 +677,7 @@ class ChecklistPanel(QWidget):
         try:
             pairs = [(s.observer, s.status) for s in self._feedback.statuses(round_id)]
         except UserError as exc:
-            set_message(self.message, str(exc))
+            show_notice(self.message, str(exc))
             return
         self.statuses.setText(
             "Checklists: " + " · ".join(f"{name}: {STATUS_TEXT[s]}" for name, s in pairs)
@@ -721,4 +700,4 @@ class ChecklistPanel(QWidget):
         try:
             action()
         except UserError as exc:
-            set_message(self.message, str(exc))
+            show_notice(self.message, str(exc))

@@ -13,12 +13,10 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, Q
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -38,7 +36,7 @@ from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.room import ProjectorPlacement
 from ui.console import follow
 from ui.console.checklist_panel import ChecklistPanel
-from ui.console.decision_panel import DecisionPanel, set_box_role
+from ui.console.decision_panel import DecisionPanel
 from ui.console.projector import ProjectorWindow
 from ui.console.roles_strip import PeoplePanel, RolesStrip
 from ui.console.scenario_card import ScenarioCard, round_scenario
@@ -46,8 +44,10 @@ from ui.console.timeline import Timeline
 from ui.console.timer_widget import TimerWidget
 from ui.observer_host import ObserverHost
 from ui.observer_status import ObserverStatusWidget
-from ui.steady import NoticeSlot, fit_texts
 from ui.tables import fit_columns
+from ui.widgets.notices import show_notice
+from ui.widgets.scroll import scrolled
+from ui.widgets.steady import NoticeSlot, fit_texts
 
 REPAINT_MS = 200
 MINUTE = 60
@@ -84,15 +84,6 @@ def _assessment_panel(
     panel = AssessmentPanel(services.certification, live.detail.id, parent)
     decision.recorded.connect(lambda _view: panel.refresh())
     return panel
-
-
-def _scrolled(page: QWidget, parent: QWidget) -> QScrollArea:
-    """A tab page in a scroll area, so a tall panel cannot stretch the console off the screen."""
-    area = QScrollArea(parent)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(page)
-    return area
 
 
 class ConsoleScreen(QWidget):
@@ -207,11 +198,11 @@ class ConsoleScreen(QWidget):
             ("debrief", "Debrief", self.debrief),
             ("people", "People", self.people),
         ):
-            self._tab_index[key] = self.tabs.addTab(_scrolled(page, self), title)
+            self._tab_index[key] = self.tabs.addTab(scrolled(page, self), title)
         self.assessment = _assessment_panel(self._services, self._live, self.decision, self)
         if self.assessment is not None:
             self._tab_index["assessment"] = self.tabs.addTab(
-                _scrolled(self.assessment, self), "Assessment"
+                scrolled(self.assessment, self), "Assessment"
             )
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.card)
@@ -375,9 +366,7 @@ class ConsoleScreen(QWidget):
         return next(key for key, i in self._tab_index.items() if i == index)
 
     def show_message(self, text: str, role: str = "error") -> None:
-        self.message.setText(text)
-        set_box_role(self.message, role)  # with its padding, so no line is clipped
-        self.message.show()
+        show_notice(self.message, text, role)
 
     # -- projector ----------------------------------------------------------------------------
 

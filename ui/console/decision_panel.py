@@ -8,10 +8,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
-    QApplication,
     QButtonGroup,
     QComboBox,
     QFormLayout,
@@ -35,9 +34,10 @@ from hotdash_roleplay.services.decisions import DecisionService, decision_proble
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import DecisionView, RoundView
-from ui.console import set_style_property
 from ui.console.scenario_card import round_scenario
-from ui.steady import NoticeSlot, fit_texts
+from ui.widgets.notices import show_notice
+from ui.widgets.steady import NoticeSlot, fit_texts
+from ui.widgets.style import set_role
 
 NoteT = TypeVar("NoteT", RejectionNote, EscalationNote)
 FieldWidget = QLineEdit | QPlainTextEdit | QComboBox
@@ -54,15 +54,6 @@ def _max_length(field: Any) -> int | None:
         if getattr(meta, "max_length", None) is not None:
             return int(meta.max_length)
     return None
-
-
-def set_box_role(label: QLabel, role: str) -> None:
-    """Set a label's theme role, and let its frame take the role's padding and border.
-
-    Re-polishing alone recolours but keeps the old frame width: the label then sizes itself
-    without the padding and its text is clipped. A StyleChange recomputes it."""
-    set_style_property(label, "role", role)
-    QApplication.sendEvent(label, QEvent(QEvent.Type.StyleChange))
 
 
 def _utf16(text: str, index: int) -> int:
@@ -113,7 +104,7 @@ class TextLimit(QObject):
         self.counter.setText(f"{count:,} / {self.limit:,}")
         self.counter.setVisible(near)
         if near:
-            set_box_role(self.counter, "notice" if count >= self.limit else "muted")
+            set_role(self.counter, "notice" if count >= self.limit else "muted")
 
 
 def limited_box(edit: QPlainTextEdit, limit: int, parent: QWidget) -> tuple[QWidget, TextLimit]:
@@ -387,7 +378,7 @@ class DecisionPanel(QWidget):
         try:
             self._decisions.save_draft(self._round.id, self._form_state())
         except (UserError, ValidationError) as exc:
-            self._say(f"The draft could not be kept: {exc}", "error")
+            show_notice(self.message, f"The draft could not be kept: {exc}", "error")
             return
         if self._refused:
             self._recheck()
@@ -412,7 +403,7 @@ class DecisionPanel(QWidget):
             self._refused = False
             self.message.hide()
         else:
-            self._say(problem, "error")
+            show_notice(self.message, problem, "error")
 
     def refresh(self) -> None:
         """Follow the live session: a new round gets a fresh form (or its stored decision)."""
@@ -430,7 +421,9 @@ class DecisionPanel(QWidget):
         self.setEnabled(rnd is not None)
         self._show_recorded()
         if self.draft() is not None:
-            self._say("Your draft for this round is back: it is not recorded yet.", "notice")
+            show_notice(
+                self.message, "Your draft for this round is back: it is not recorded yet.", "notice"
+            )
         self._show_leftovers()
         self.refresh_time()
 
@@ -439,7 +432,7 @@ class DecisionPanel(QWidget):
         self.leftover_label.setText("\n".join(x.notice for x in leftovers))
         self.leftover_label.setVisible(bool(leftovers))
         if leftovers:
-            set_box_role(self.leftover_label, "notice")
+            set_role(self.leftover_label, "notice")
 
     def _reset_form(self) -> None:
         self._loading = True
@@ -516,11 +509,11 @@ class DecisionPanel(QWidget):
                 seconds_to_decide=self._live.decision_seconds(),
             )
         except UserError as exc:
-            self._say(str(exc), "error")  # the form (and its draft) stays as typed
+            show_notice(self.message, str(exc), "error")  # the form (and its draft) stays as typed
             self._refused = True
             return
         except ValidationError as exc:
-            self._say(plain_error("The decision", exc.errors()[0]), "error")
+            show_notice(self.message, plain_error("The decision", exc.errors()[0]), "error")
             self._refused = True
             return
         self._refused = False
@@ -538,9 +531,9 @@ class DecisionPanel(QWidget):
             return
         self.record_button.setText(RECORD_AGAIN)
         taken = format_duration(view.seconds_to_decide or 0)
-        self._say(f"Recorded: {Decision(view.decision).label} after {taken}.", "ok")
+        show_notice(self.message, f"Recorded: {Decision(view.decision).label} after {taken}.", "ok")
         self.expert_label.setText(self._expert_verdict(view))
-        set_box_role(
+        set_role(
             self.expert_label, {True: "ok", False: "notice", None: "muted"}[view.matched_expert]
         )
         self.expert_label.show()
@@ -559,8 +552,3 @@ class DecisionPanel(QWidget):
         if view.matched_expert:
             return prefix + f"✓ Matches the expert decision ({expert})."
         return prefix + f"✗ Differs from the expert decision ({expert})."
-
-    def _say(self, text: str, role: str) -> None:
-        self.message.setText(text)
-        set_box_role(self.message, role)
-        self.message.show()

@@ -27,11 +27,13 @@ from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.room import ProjectorPlacement
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import RoundView
-from ui.console import follow, set_style_property
+from ui.console import follow
 from ui.console.roles_strip import role_names
 from ui.console.scenario_card import bullets, round_scenario
 from ui.join_panel import JoinPanel
 from ui.observer_host import ObserverHost
+from ui.widgets.labels import text_label
+from ui.widgets.style import set_style_property
 
 REPAINT_MS = 200
 TIMER_PHASES = ("roleplay", "decision")
@@ -53,16 +55,6 @@ def _text_height(text: str, pixels: int, width: int) -> int:
     font.setPixelSize(max(12, pixels))
     flags = int(Qt.TextFlag.TextWordWrap)
     return QFontMetrics(font).boundingRect(QRect(0, 0, width, 100_000), flags, text).height()
-
-
-def _label(parent: QWidget, name: str, muted: bool = False) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName(name)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # scenario text is trainers' own: never markup
-    label.setWordWrap(True)
-    if muted:
-        label.setProperty("muted", "true")
-    return label
 
 
 class ProjectorWindow(QWidget):
@@ -89,14 +81,14 @@ class ProjectorWindow(QWidget):
         self._show_timer = False
         self.sizes: dict[str, int] = {}
 
-        self.header_label = _label(self, "projectorHeader", muted=True)
-        self.title_label = _label(self, "projectorTitle")
-        self.body_label = _label(self, "projectorBody")
-        self.extra_label = _label(self, "projectorExtra")
-        self.timer_label = _label(self, "projectorTimer")
+        self.header_label = text_label("", self, name="projectorHeader", muted=True)
+        self.title_label = text_label("", self, name="projectorTitle")
+        self.body_label = text_label("", self, name="projectorBody")
+        self.extra_label = text_label("", self, name="projectorExtra")
+        self.timer_label = text_label("", self, name="projectorTimer")
         self.timer_label.setWordWrap(False)
         self.timer_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.state_label = _label(self, "projectorState")
+        self.state_label = text_label("", self, name="projectorState")
         self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         # The observer feedback phase: address, QR, code and the count (it follows the host's
         # signals, so browser submissions show up without polling).

@@ -23,6 +23,7 @@ from hotdash_roleplay.names import names_in_line
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.sessions import SessionChange, SessionService
 from hotdash_roleplay.services.views import RoundView
+from ui.widgets.notices import show_notice
 
 TRAINER = "Trainer"
 ROLE_TITLES = ("Operator", "AI System", "Facilitator", "Observers")
@@ -144,12 +145,12 @@ class PeoplePanel(QWidget):
     def _change(self, action: Callable[[int, str], SessionChange], verb: str) -> None:
         name = " ".join(self.name_box.currentText().split())
         if not name:
-            self._show("Type or pick a name first.", "error")
+            show_notice(self.message, "Type or pick a name first.", "error")
             return
         try:
             change = action(self._live.session_id, name)
         except UserError as exc:
-            self._show(str(exc), "error")
+            show_notice(self.message, str(exc), "error")
             return
         self.name_box.setEditText("")
         self._live.reload()
@@ -164,12 +165,5 @@ class PeoplePanel(QWidget):
         if change.violations:
             lines.append("Rules this plan breaks:")
             lines += [f"• {v}" for v in change.violations]
-        self._show("\n".join(lines), "notice" if change.violations else "ok")
+        show_notice(self.message, "\n".join(lines), "notice" if change.violations else "ok")
         self.refresh()
-
-    def _show(self, text: str, role: str) -> None:
-        self.message.setText(text)
-        self.message.setProperty("role", role)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
-        self.message.show()
