@@ -25,7 +25,7 @@ from ui.leave_question import LeaveQuestion
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
     from ui.console.console_screen import ConsoleScreen
-    from ui.setup_screen import SetupScreen
+    from ui.setup.screen import SetupScreen
 
 APP_TITLE = theme.APPLICATION
 STATUS_SECONDS = 8
@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         if self.setup is not None:
             self.stack.removeWidget(self.setup)
             self.setup.deleteLater()
-        from ui.setup_screen import SetupScreen
+        from ui.setup.screen import SetupScreen
 
         # A fresh form each time: a half-typed roster from earlier must not leak into a new one.
         self.setup = SetupScreen(

@@ -15,7 +15,8 @@ from pytestqt.qtbot import QtBot
 from hotdash_roleplay.checklist import Mark
 from hotdash_roleplay.services.live import LiveSession
 from tests.ui.layout import settle
-from ui.console.checklist_panel import ChecklistPanel, ObserverForm
+from ui.console.checklist_panel import ChecklistPanel
+from ui.console.observer_form import ObserverForm
 
 PEOPLE = ["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"]
 WELL = ["Checked the purchase date first", "Named the defect back to the customer"]

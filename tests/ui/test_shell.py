@@ -14,7 +14,8 @@ from hotdash_roleplay.services import Services
 from tests.ui.layout import settle
 from ui import theme
 from ui.main_window import MainWindow
-from ui.setup_screen import WARN, SetupScreen
+from ui.setup.rules import WARN
+from ui.setup.screen import SetupScreen
 
 PLAN = "module4-practice"
 FOUR = ["Ann Lee", "Ben Okafor", "Cat Novak", "Dev Patel"]

@@ -37,8 +37,9 @@ from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import RoundView
 from ui.console import follow
-from ui.console.checklist_panel import KeepSpace, agenda_hint, keep_space
+from ui.console.checklist_words import agenda_hint
 from ui.console.decision_panel import limited_box
+from ui.widgets.keep_space import KeepSpace, keep_space
 from ui.widgets.labels import text_label
 from ui.widgets.notices import show_notice
 from ui.widgets.style import set_style_property
