@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.errors import UserError
-from ui import theme
+from ui import settings, theme
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services.certification import CertificationService
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LAST_DIR_KEY = "exports/last_dir"
 PDF_FILTER = "PDF documents (*.pdf)"
 JSON_FILTER = "Session data, importable (*.json)"
 CSV_FILTER = "Spreadsheet (*.csv)"
@@ -344,7 +343,7 @@ def _file_name(kind: str, subject: str, suffix: str) -> str:
 
 
 def _last_dir() -> str:
-    saved = theme.settings().value(LAST_DIR_KEY, "", type=str)
+    saved = settings.export_folder()
     if saved and Path(saved).is_dir():
         return str(saved)
     docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
@@ -353,7 +352,7 @@ def _last_dir() -> str:
 
 def _remember_dir(folder: Path) -> None:
     if folder.is_dir():
-        theme.settings().setValue(LAST_DIR_KEY, str(folder))
+        settings.set_export_folder(str(folder))
 
 
 def _status(parent: QWidget, text: str) -> None:

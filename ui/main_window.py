@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.errors import UserError
-from ui import theme
+from ui import settings, theme
 from ui.leave_question import LeaveQuestion
 
 if TYPE_CHECKING:
@@ -85,7 +84,7 @@ class MainWindow(QMainWindow):
     def resume_last(self) -> None:
         """After a restart (or a crash), reopen the session the console showed, if it is live
         and no session was opened meanwhile."""
-        session_id = QSettings().value(self._last_key(), None, type=int)
+        session_id = settings.last_session(self.services.store.url)
         if not session_id or self.console is not None:
             return
         try:
@@ -94,10 +93,6 @@ class MainWindow(QMainWindow):
             return
         if detail.status == "live":
             self.open_console(session_id)
-
-    def _last_key(self) -> str:
-        # Per store: a session number means nothing in another store.
-        return "lastSession/" + hashlib.sha1(self.services.store.url.encode()).hexdigest()[:16]
 
     # -- menus ---------------------------------------------------------------------------------
 
@@ -203,7 +198,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             theme.apply_theme(app, dark)
-        theme.save_dark(dark)
+        settings.set_dark(dark)
         if self.dark_action.isChecked() != dark:
             self.dark_action.setChecked(dark)
         if self.setup is not None:
@@ -213,7 +208,7 @@ class MainWindow(QMainWindow):
 
     def show_start(self) -> None:
         if self.console is not None:  # the trainer left the session: don't reopen it at start
-            QSettings().remove(self._last_key())
+            settings.forget_last_session(self.services.store.url)
         self._drop_console()
         self.start.refresh()
         self.stack.setCurrentWidget(self.start)
@@ -250,7 +245,7 @@ class MainWindow(QMainWindow):
         console.back_requested.connect(self.leave_to_start)
         self.console = console
         self.session_id = session_id
-        QSettings().setValue(self._last_key(), session_id)
+        settings.set_last_session(self.services.store.url, session_id)
         self.stack.addWidget(console)
         self.stack.setCurrentWidget(console)
         self.setWindowTitle(f"{live.detail.title} — {APP_TITLE}")

@@ -22,7 +22,7 @@ from PySide6.QtGui import QImage
 
 from hotdash_roleplay.observer import network
 from hotdash_roleplay.services.room import ObserverEndpoint
-from ui import theme
+from ui import settings
 
 if TYPE_CHECKING:
     from hotdash_roleplay.observer.server import ObserverServer
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INTERFACE_KEY = "observer/interface"
 GRACE_SECONDS = 10.0  # after feedback closes, open pages get to learn it (409) before we stop
 REFRESH_MS = 150  # a burst of observer changes becomes one status query
 
@@ -153,7 +152,7 @@ class ObserverHost(QObject):
         """The session's address if this machine still has it, else the trainer's saved choice
         (for a new session), else the sensible default."""
         stored = self._endpoint()
-        saved = str(theme.settings().value(INTERFACE_KEY, "", type=str))
+        saved = settings.observer_interface()
         candidates = self.interfaces()
         for address in (stored.address if stored else "", saved):
             if address and any(i.address == address for i in candidates):
@@ -161,9 +160,7 @@ class ObserverHost(QObject):
         return network.default_interface(candidates).address
 
     def set_interface(self, address: str) -> None:
-        store = theme.settings()
-        store.setValue(INTERFACE_KEY, address)
-        store.sync()
+        settings.set_observer_interface(address)
         stored = self._endpoint()
         port = stored.port if stored else None  # the port stays the session's
         self._services.room.set_observer_endpoint(

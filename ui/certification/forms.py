@@ -21,21 +21,19 @@ from PySide6.QtWidgets import (
 
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.names import MAX_NAME
-from ui import theme
+from ui import settings
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot
-
-LAST_NAME_KEY = "certification/last_name"
 
 
 def remembered_name() -> str:
     """Who typed the last certification record here: most forms are filled by one person."""
-    return str(theme.settings().value(LAST_NAME_KEY, "", type=str))
+    return settings.certification_name()
 
 
 def remember_name(name: str) -> None:
     if name.strip():
-        theme.settings().setValue(LAST_NAME_KEY, name.strip())
+        settings.set_certification_name(name.strip())
 
 
 def date_edit(
