@@ -24,6 +24,7 @@ from hotdash_roleplay.clock import format_duration
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.figures import roles_text
 from hotdash_roleplay.names import in_line, names_in_line
+from hotdash_roleplay.rotation import MAX_PEOPLE, MIN_PEOPLE
 from ui.certification.windows import CertificationWindows
 from ui.widgets.labels import text_label
 from ui.widgets.steady import NoticeSlot
@@ -331,7 +332,7 @@ class StartScreen(QWidget):
             "Sessions in progress",
             "Resume",
             "No session in progress. Plan one with “New session…” (Ctrl+N): pick a plan, add "
-            "3 to 12 people, check the rotation, and create it.",
+            f"{MIN_PEOPLE} to {MAX_PEOPLE} people, check the rotation, and create it.",
             True,
             self,
         )

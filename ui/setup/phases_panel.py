@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QGroupBox, QVBoxLayout, QWidget
 
+from hotdash_roleplay.plans import MAX_PHASE_MINUTES
 from ui.setup.rules import WARN
 from ui.widgets.labels import text_label
 from ui.widgets.style import set_role
@@ -41,7 +42,7 @@ class PhasesPanel(QGroupBox):
         self.defaults = {str(p.key): round(p.minutes * 60) for p in plan.phases}
         for phase in plan.phases:
             box = QDoubleSpinBox(self)
-            box.setRange(0.5, 60.0)
+            box.setRange(0.5, MAX_PHASE_MINUTES)
             box.setSingleStep(0.5)
             box.setDecimals(1)
             box.setSuffix(" min")

@@ -16,13 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hotdash_roleplay.names import MAX_NAME
+from hotdash_roleplay.services.sessions import MAX_TITLE
 from ui.widgets.labels import text_label
 
 if TYPE_CHECKING:
     from hotdash_roleplay.plans import SessionPlan
-
-
-MAX_TITLE = 200  # the core's session-title limit (services.sessions.MAX_TITLE)
 
 
 class PlanPanel(QGroupBox):
@@ -48,13 +47,13 @@ class PlanPanel(QGroupBox):
         self.title_edit.setMaxLength(MAX_TITLE)
         self.title_edit.setToolTip(f"Up to {MAX_TITLE} characters")
         self.title_edit.setAccessibleDescription(f"Up to {MAX_TITLE} characters")
-        # The field shows its limit: "n / 200" beside it once the title gets long.
+        # The field shows its limit ("n / MAX_TITLE") beside it once the title gets long.
         self.title_count = text_label("", self, role="muted", wrap=False)
         self.title_count.setObjectName("titleCount")
         self.title_edit.textChanged.connect(self._count_title)
         self.trainer_edit = QLineEdit(self)
         self.trainer_edit.setAccessibleName("Trainer name")
-        self.trainer_edit.setMaxLength(120)
+        self.trainer_edit.setMaxLength(MAX_NAME)
         self.anonymous = QCheckBox("Anonymous feedback in the debrief report", self)
         self.anonymous.setAccessibleName("Anonymous feedback")
 

@@ -3,13 +3,8 @@ text, and the mark of a broken rule."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from hotdash_roleplay.plans import CERTIFICATION_CANDIDATES, PlanMode, SessionPlan
 from hotdash_roleplay.rotation import MAX_PEOPLE, MIN_PEOPLE
-
-if TYPE_CHECKING:
-    from hotdash_roleplay.plans import SessionPlan
-
 
 WARN = "⚠"  # with the highlight, so a flagged cell does not rely on colour alone
 
@@ -22,8 +17,9 @@ def split_names(text: str) -> list[str]:
 
 
 def is_certification(plan: SessionPlan) -> bool:
-    return str(plan.mode) == "certification"
+    return plan.mode == PlanMode.CERTIFICATION
 
 
 def roster_limits(plan: SessionPlan) -> tuple[int, int]:
-    return (1, 1) if is_certification(plan) else (MIN_PEOPLE, MAX_PEOPLE)
+    one = CERTIFICATION_CANDIDATES
+    return (one, one) if is_certification(plan) else (MIN_PEOPLE, MAX_PEOPLE)

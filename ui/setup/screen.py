@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.plans import PRACTICE_SESSION_MINUTES, PlanMode
 from hotdash_roleplay.rotation import RULES, RoundRoles, Violation, check_rotation, swap
 from ui.setup.phases_panel import PhasesPanel
 from ui.setup.plan_panel import PlanPanel
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
     from hotdash_roleplay.scenarios import ScenarioLibrary
     from hotdash_roleplay.services.people import PeopleService
     from hotdash_roleplay.services.sessions import SessionService
-
-SESSION_MINUTES = 90  # the program's Module 4 session, introduction and close included
 
 
 class SetupScreen(QWidget):
@@ -213,9 +212,9 @@ class SetupScreen(QWidget):
     def _show_total(self) -> None:
         plan = self.plan_panel.plan
         rounds = len(self.rounds) or (plan.rounds or 0)
-        # The 90-minute frame is Module 4's practice session; other plans have no fixed length.
-        practice = str(plan.mode) == "practice"
-        self.phases.show_total(rounds, SESSION_MINUTES if practice else None)
+        # Only Module 4's practice session has a fixed length.
+        practice = plan.mode == PlanMode.PRACTICE
+        self.phases.show_total(rounds, PRACTICE_SESSION_MINUTES if practice else None)
 
     def _check(self, rounds: Sequence[RoundRoles]) -> list[Violation]:
         if not rounds or is_certification(self.plan_panel.plan):
