@@ -29,6 +29,7 @@ from hotdash_roleplay.certification.evidence import MAX_ATTACHMENT
 from hotdash_roleplay.certification.metrics import range_problem
 from hotdash_roleplay.certification.program import MODULES, ContributionKind, Metric, Step
 from hotdash_roleplay.dates import week_start
+from hotdash_roleplay.names import name_key
 from hotdash_roleplay.store.models import (
     AIReportRow,
     CertificationStepRow,
@@ -301,9 +302,9 @@ def _merge_person(db: Session, pid: int, data: PersonCertificationData) -> int:
             added += 1
     mentees = {r.mentee_key: r for r in db.scalars(select(MentorshipRow).filter_by(person_id=pid))}
     for m in data.mentorships:
-        row = mentees.get(m.mentee.casefold())
+        row = mentees.get(name_key(m.mentee))
         if row is None:
-            db.add(MentorshipRow(person_id=pid, mentee_key=m.mentee.casefold(), **m.model_dump()))
+            db.add(MentorshipRow(person_id=pid, mentee_key=name_key(m.mentee), **m.model_dump()))
             added += 1
         elif row.graduated_on is None and m.graduated_on is not None:
             row.graduated_on = m.graduated_on

@@ -39,6 +39,7 @@ from hotdash_roleplay.exports.certification_data import (
     certification_export,
 )
 from hotdash_roleplay.exports.files import check_target, write_atomically
+from hotdash_roleplay.names import name_key
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.plans import PlanMode
 from hotdash_roleplay.scenarios import Scenario
@@ -224,11 +225,6 @@ class SessionFile(_Strict):
     session: SessionData
     # The participants' certification records (absent from older exports).
     certification: Annotated[list[PersonCertificationData], Field(max_length=60)] = []
-
-
-def name_key(name: str) -> str:
-    """How people are matched: the store's name_key of a cleaned name."""
-    return " ".join(name.split()).casefold()
 
 
 def _unique(values: list[Any], what: str) -> None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from hotdash_roleplay.checklist import Mark, submission_problems
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.names import name_key
 from hotdash_roleplay.observer import security
 from hotdash_roleplay.observer.api_models import (
     ChecklistBody,
@@ -431,8 +432,8 @@ class ObserverApi:
 
 
 def _member(name: str, observers: tuple[str, ...]) -> str | None:
-    key = " ".join(name.split()).casefold()
-    return next((o for o in observers if o.casefold() == key), None)
+    key = name_key(name)
+    return next((o for o in observers if name_key(o) == key), None)
 
 
 def _locked(wait: float) -> web.Response:

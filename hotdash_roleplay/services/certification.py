@@ -57,7 +57,7 @@ from hotdash_roleplay.certification.views import (
 from hotdash_roleplay.dates import long_date
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.exports.files import check_target
-from hotdash_roleplay.names import clean_name
+from hotdash_roleplay.names import clean_name, name_key
 from hotdash_roleplay.plans import PlanMode
 from hotdash_roleplay.scenarios import expert_of
 from hotdash_roleplay.services.decisions import DecisionService
@@ -302,7 +302,7 @@ class CertificationService:
         weeks = parse_metrics_csv(data, str(path))
         source = path.name[:200]
         with self._store.session() as db:
-            names = {w.person.casefold(): w.person for w in weeks}
+            names = {name_key(w.person): w.person for w in weeks}
             found = {
                 key: pid
                 for key, pid in db.execute(
@@ -316,14 +316,14 @@ class CertificationService:
                     "`hotdash-roleplay people list`, or import with --create-people to add them."
                 )
             for name in unknown:
-                found[name.casefold()] = get_or_create_person(db, name).id
+                found[name_key(name)] = get_or_create_person(db, name).id
             existing = self._existing(db, list(found.values()))
             counts: Counter[str] = Counter()
             for week in weeks:
                 counts[
                     _upsert_week(
                         db,
-                        found[week.person.casefold()],
+                        found[name_key(week.person)],
                         week.figures,
                         changed_by,
                         source,
@@ -398,19 +398,19 @@ class CertificationService:
             _graduation_after_start(mentee, started_on, graduated_on)
         with self._store.session() as db:
             person = find_person(db, ref)
-            if mentee.casefold() == person.name_key:
+            if name_key(mentee) == person.name_key:
                 raise UserError("A candidate cannot mentor themselves.")
             if db.scalar(
                 select(MentorshipRow.id).where(
                     MentorshipRow.person_id == person.id,
-                    MentorshipRow.mentee_key == mentee.casefold(),
+                    MentorshipRow.mentee_key == name_key(mentee),
                 )
             ):
                 raise UserError(f"{person.name} already mentors {mentee}.")
             row = MentorshipRow(
                 person_id=person.id,
                 mentee=mentee,
-                mentee_key=mentee.casefold(),
+                mentee_key=name_key(mentee),
                 started_on=started_on,
                 graduated_on=graduated_on,
             )
@@ -849,8 +849,8 @@ def _requirement_map(
 
 
 def _peer_review_refusal(view: PersonCertification, mentee: str, feedback: str) -> str | None:
-    graduated = {m.mentee.casefold(): m for m in view.mentorships if m.graduated}
-    if mentee.casefold() not in graduated:
+    graduated = {name_key(m.mentee): m for m in view.mentorships if m.graduated}
+    if name_key(mentee) not in graduated:
         names = ", ".join(m.mentee for m in graduated.values())
         return (
             f"The peer review is the feedback of a mentee who graduated; {mentee} is not one "

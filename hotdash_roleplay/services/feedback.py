@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from hotdash_roleplay.checklist import Aggregate, Checklist, ChecklistAnswers, Mark, aggregate
 from hotdash_roleplay.checklist import submission_problems as rule_problems
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.names import name_key
 from hotdash_roleplay.services.people import find_person
 from hotdash_roleplay.services.views import View
 from hotdash_roleplay.store.engine import Store
@@ -188,7 +189,7 @@ class FeedbackService:
         for save in saves:
             try:
                 answers = self._validated(save.answers)
-                found = allowed.get((save.round_id, _key(save.observer)))
+                found = allowed.get((save.round_id, name_key(save.observer)))
                 if found is None:
                     self._refuse(db, save.round_id, save.observer)
             except UserError as exc:  # refused before anything of it is written
@@ -453,7 +454,7 @@ class FeedbackService:
                 Round.id.in_({s.round_id for s in saves}),
                 Round.feedback_open.is_(True),
                 RoleAssignment.role == "observer",
-                Person.name_key.in_({_key(s.observer) for s in saves}),
+                Person.name_key.in_({name_key(s.observer) for s in saves}),
             )
         )
         return {
@@ -523,10 +524,6 @@ def _batch_view(round_id: int, name: str, row: _Row, answers: ChecklistAnswers) 
         version=row.version,
         filled_in=row.filled_in,
     )
-
-
-def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def _answered(answers: ChecklistAnswers) -> dict[str, Mark | None]:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, delete, insert, select
 
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.names import name_key
 from hotdash_roleplay.services.feedback import CONSOLE
 from hotdash_roleplay.services.views import View
 from hotdash_roleplay.store.engine import Store
@@ -140,7 +141,7 @@ class ObserverAccessService:
         tokens = ObserverToken.__table__
         with self._store.engine.begin() as conn:
             person = conn.execute(
-                select(Person.id, Person.name).where(Person.name_key == _key(name))
+                select(Person.id, Person.name).where(Person.name_key == name_key(name))
             ).first()
             if person is None:
                 raise UserError(f"No person named {name!r}.")
@@ -187,7 +188,7 @@ class ObserverAccessService:
         """The trainer frees `name` for another device: their tokens are deleted, so the old
         device is refused from its next request. Returns how many were dropped."""
         with self._store.engine.begin() as conn:
-            person_id = conn.scalar(select(Person.id).where(Person.name_key == _key(name)))
+            person_id = conn.scalar(select(Person.id).where(Person.name_key == name_key(name)))
             if person_id is None:
                 raise UserError(f"No person named {name!r}.")
             return conn.execute(
@@ -231,7 +232,3 @@ def _live(now: datetime) -> ColumnElement[bool]:
         TrainingSession.id == ObserverToken.session_id, TrainingSession.status == "finished"
     )
     return (ObserverToken.expires_at > now) & ~finished.exists()
-
-
-def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
