@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["DebriefKind", "FilledIn", "RoundStatus", "SessionStatus", "SubmissionStatus"]
+__all__ = [
+    "ChecklistState",
+    "DebriefKind",
+    "FilledIn",
+    "RoundStatus",
+    "SessionStatus",
+    "SubmissionStatus",
+]
 
 
 class SessionStatus(StrEnum):
@@ -26,6 +33,15 @@ class RoundStatus(StrEnum):
 class SubmissionStatus(StrEnum):
     """An observer's checklist for a round."""
 
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class ChecklistState(StrEnum):
+    """An observer's checklist as the console and the observer page show it: a stored
+    submission's status, or NONE before the first save."""
+
+    NONE = "none"
     DRAFT = "draft"
     SUBMITTED = "submitted"
 
