@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from hotdash_roleplay.errors import UserError
 
 MAX_NAME = 120
-# The store's name_key column holds name_key() of a name of up to MAX_NAME characters; casefold()
-# can lengthen a character ("ß" -> "ss", "ΐ" -> three code points), never beyond four.
+# The store's name_key columns hold name_key() of a name of up to MAX_NAME characters: casefold()
+# lengthens some characters ("ß" -> "ss", "ΐ" -> three code points); four per character is room
+# to spare (a test checks every code point).
 MAX_NAME_KEY = 4 * MAX_NAME
 # Bidirectional overrides and isolates can make a name read differently on the projector and
 # in the PDFs than what was typed; control characters have no place in a name.

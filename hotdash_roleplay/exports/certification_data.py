@@ -214,7 +214,7 @@ def certification_export(db: Session, people: list[Person]) -> list[PersonCertif
             ],
             contributions=[
                 ContributionData(
-                    kind=ContributionKind(r.kind),
+                    kind=r.kind,
                     title=r.title,
                     contributed_on=r.contributed_on,
                     text=r.text,
@@ -224,7 +224,7 @@ def certification_export(db: Session, people: list[Person]) -> list[PersonCertif
                 for r in db.scalars(select(ContributionRow).filter_by(**where))
             ],
             steps=[
-                StepData(step=Step(r.step), on=r.dated, by=r.by_name, note=r.note)
+                StepData(step=r.step, on=r.dated, by=r.by_name, note=r.note)
                 for r in db.scalars(select(CertificationStepRow).filter_by(**where))
             ],
         )
@@ -314,12 +314,8 @@ def _merge_person(db: Session, pid: int, data: PersonCertificationData) -> int:
         for r in db.scalars(select(ContributionRow).filter_by(person_id=pid))
     }
     for c in data.contributions:
-        if (c.kind.value, c.title, c.contributed_on) not in contributions:
-            db.add(
-                ContributionRow(
-                    person_id=pid, **c.model_dump(mode="python") | {"kind": c.kind.value}
-                )
-            )
+        if (c.kind, c.title, c.contributed_on) not in contributions:
+            db.add(ContributionRow(person_id=pid, **c.model_dump(mode="python")))
             added += 1
     steps = {r.step for r in db.scalars(select(CertificationStepRow).filter_by(person_id=pid))}
     for s in data.steps:
