@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.status import SessionStatus
 from ui import settings, theme
 from ui.leave_question import LeaveQuestion
 
@@ -91,7 +92,7 @@ class MainWindow(QMainWindow):
             detail = self.services.sessions.get(session_id)
         except UserError:
             return
-        if detail.status == "live":
+        if detail.status == SessionStatus.LIVE:
             self.open_console(session_id)
 
     # -- menus ---------------------------------------------------------------------------------

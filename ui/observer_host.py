@@ -22,6 +22,7 @@ from PySide6.QtGui import QImage
 
 from hotdash_roleplay.observer import network
 from hotdash_roleplay.services.room import ObserverEndpoint
+from hotdash_roleplay.status import ChecklistState
 from ui import settings
 
 if TYPE_CHECKING:
@@ -39,13 +40,13 @@ REFRESH_MS = 150  # a burst of observer changes becomes one status query
 class ObserverRow:
     name: str
     joined: bool  # has opened the page and picked their name (this session)
-    status: str  # none | draft | submitted
+    status: ChecklistState
 
     @property
     def text(self) -> str:
-        if self.status == "submitted":
+        if self.status == ChecklistState.SUBMITTED:
             return "submitted"
-        if self.status == "draft":
+        if self.status == ChecklistState.DRAFT:
             return "draft"
         return "joined" if self.joined else "not joined"
 
@@ -134,7 +135,7 @@ class ObserverHost(QObject):
 
     def counts(self) -> tuple[int, int]:
         """(submitted, observers) of the current round, for the projector's "3 of 4 in"."""
-        return sum(r.status == "submitted" for r in self._rows), len(self._rows)
+        return sum(r.status == ChecklistState.SUBMITTED for r in self._rows), len(self._rows)
 
     def release(self, name: str) -> None:
         """Free `name` for another device: its token is dropped and refused from now on."""

@@ -88,8 +88,8 @@ def last_session(store_url: str) -> int | None:
     key = _session_key(store_url)
     for store in (_store(), _native()):
         if store.contains(key):
-            value = int(store.value(key, 0, type=int))
-            return value or None
+            value = store.value(key, 0, type=int)
+            return value if isinstance(value, int) and value > 0 else None
     return None
 
 

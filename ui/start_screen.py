@@ -25,6 +25,7 @@ from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.figures import roles_text
 from hotdash_roleplay.names import in_line, names_in_line
 from hotdash_roleplay.rotation import MAX_PEOPLE, MIN_PEOPLE
+from hotdash_roleplay.status import SessionStatus
 from ui.certification.windows import CertificationWindows
 from ui.widgets.labels import text_label
 from ui.widgets.steady import NoticeSlot
@@ -45,9 +46,9 @@ def _plural(n: int, word: str) -> str:
 
 
 def progress_text(s: SessionSummary) -> str:
-    if s.status == "planned":
+    if s.status == SessionStatus.PLANNED:
         return f"Not started · {_plural(s.round_count, 'round')}"
-    if s.status == "finished":
+    if s.status == SessionStatus.FINISHED:
         return f"Finished · {_plural(s.round_count, 'round')}"
     return f"Round {min(s.current_round + 1, s.round_count)} of {s.round_count}"
 
@@ -383,12 +384,13 @@ class StartScreen(QWidget):
             return
         self.message.hide()
         # Live sessions first: a restarted app offers the one that was running at the top.
-        order = {"live": 0, "planned": 1}
+        order = {SessionStatus.LIVE: 0, SessionStatus.PLANNED: 1}
         running = sorted(
-            (s for s in sessions if s.status != "finished"), key=lambda s: order.get(s.status, 2)
+            (s for s in sessions if s.status != SessionStatus.FINISHED),
+            key=lambda s: order.get(s.status, 2),
         )
         self.in_progress.set_sessions(running)
-        self.past.set_sessions([s for s in sessions if s.status == "finished"])
+        self.past.set_sessions([s for s in sessions if s.status == SessionStatus.FINISHED])
         self.people.set_people(people)
 
     def open_team_overview(self) -> None:

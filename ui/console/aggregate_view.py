@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.services.feedback import FeedbackService
+from hotdash_roleplay.status import ChecklistState
 from ui.console.checklist_words import STATUS_TEXT
 from ui.theme import color
 from ui.widgets.labels import text_label
@@ -63,9 +64,11 @@ class AggregateView(QWidget):
         layout.addWidget(comments_box)
         layout.addStretch(1)
 
-    def show_round(self, round_id: int, statuses: Sequence[tuple[str, str]]) -> None:
+    def show_round(self, round_id: int, statuses: Sequence[tuple[str, ChecklistState]]) -> None:
         summary = self._feedback.summary(round_id)
-        waiting = [f"{name} ({STATUS_TEXT[s]})" for name, s in statuses if s != "submitted"]
+        waiting = [
+            f"{name} ({STATUS_TEXT[s]})" for name, s in statuses if s != ChecklistState.SUBMITTED
+        ]
         text = f"Counts over {summary.submissions} submitted checklist(s) of {len(statuses)}."
         if waiting:
             text += " Not in yet: " + ", ".join(waiting) + "."

@@ -6,8 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from hotdash_roleplay.checklist import Aggregate
+from hotdash_roleplay.status import ChecklistState
 
-STATUS_TEXT = {"none": "not started", "draft": "draft", "submitted": "✔ submitted"}
+STATUS_TEXT = {
+    ChecklistState.NONE: "not started",
+    ChecklistState.DRAFT: "draft",
+    ChecklistState.SUBMITTED: "✔ submitted",
+}
 
 
 def agenda_hint(summary: Aggregate) -> str:

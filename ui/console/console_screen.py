@@ -30,6 +30,7 @@ from hotdash_roleplay.clock import (
     format_duration,
 )
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.plans import PhaseKey
 from hotdash_roleplay.played import rounds_played_text
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
@@ -52,7 +53,11 @@ from ui.widgets.steady import NoticeSlot, fit_texts
 REPAINT_MS = 200
 MINUTE = 60
 # The tab that fits each phase; the console switches to it when the phase begins.
-PHASE_TABS = {"decision": "decision", "feedback": "checklists", "debrief": "debrief"}
+PHASE_TABS = {
+    PhaseKey.DECISION: "decision",
+    PhaseKey.FEEDBACK: "checklists",
+    PhaseKey.DEBRIEF: "debrief",
+}
 TOGGLE_TEXT = {
     Status.READY: "Start",
     Status.RUNNING: "Pause",
@@ -539,7 +544,8 @@ class ConsoleScreen(QWidget):
             return
         elapsed = self._live.decision_seconds()
         stage = current_drill_stage(elapsed)
-        if view.phase_key not in ("roleplay", "decision") or view.status is Status.READY:
+        timed = view.phase_key in (PhaseKey.ROLEPLAY, PhaseKey.DECISION)
+        if not timed or view.status is Status.READY:
             text = "90-second drill: marks at 0:10, 0:30, 0:50 and 1:30 of the role-play"
         elif stage is None:
             text = f"90-second drill: benchmark passed ({format_duration(elapsed)})"

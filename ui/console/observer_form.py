@@ -29,6 +29,7 @@ from hotdash_roleplay.checklist import (
 )
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.feedback import ChangedElsewhere, FeedbackService, SubmissionView
+from hotdash_roleplay.status import ChecklistState
 from ui.console.checklist_words import when_text
 from ui.widgets.keep_space import KeepSpace, keep_space
 from ui.widgets.labels import text_label
@@ -57,7 +58,7 @@ class ObserverForm(QWidget):
         self._feedback = feedback
         self.round_id = round_id
         self.observer = observer
-        self.status = "none"
+        self.status = ChecklistState.NONE
         self._version = 0  # of the stored answers this form started from
         self._conflict: SubmissionView | None = None  # stored by another device, not shown
         self._loading = False
@@ -220,7 +221,7 @@ class ObserverForm(QWidget):
         self._version = view.version
         self.status = view.status
         self.setProperty("status", view.status)
-        if view.status == "submitted":
+        if view.status == ChecklistState.SUBMITTED:
             text = f"Status: submitted at {when_text(view.submitted_at)}"
             # Submitting itself touches updated_at: only a later save is a revision.
             if (
@@ -229,7 +230,7 @@ class ObserverForm(QWidget):
                 and (view.updated_at - view.submitted_at).total_seconds() > 1
             ):
                 text += f"; revised and saved at {when_text(view.updated_at)}"
-        elif view.status == "draft":
+        elif view.status == ChecklistState.DRAFT:
             text = f"Status: draft, saved at {when_text(view.updated_at)}. Submit when complete."
         else:
             text = "Status: not started. Every tick and keystroke is saved as you go."

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 
 from hotdash_roleplay.clock import Status, Tone
+from hotdash_roleplay.plans import PhaseKey
 from hotdash_roleplay.played import rounds_played_text
 from hotdash_roleplay.scenarios import Scenario
 from hotdash_roleplay.services.live import LiveSession
@@ -36,7 +37,7 @@ from ui.widgets.labels import text_label
 from ui.widgets.style import set_style_property
 
 REPAINT_MS = 200
-TIMER_PHASES = ("roleplay", "decision")
+TIMER_PHASES = (PhaseKey.ROLEPLAY, PhaseKey.DECISION)
 # High contrast whatever the app theme: white on black, tones with words as well as colour.
 STYLE = """
 #projector { background: #000000; }
@@ -212,7 +213,7 @@ class ProjectorWindow(QWidget):
             texts["header"] = f"Round {rnd.number} of {detail.round_count} · {view.phase_title}"
             texts.update(self._phase_texts(rnd, view.phase_key))
             show_timer = view.phase_key in TIMER_PHASES
-            joining = view.phase_key == "feedback"
+            joining = view.phase_key == PhaseKey.FEEDBACK
         for key, label in (
             ("header", self.header_label),
             ("title", self.title_label),
@@ -241,7 +242,7 @@ class ProjectorWindow(QWidget):
             setup = bullets(scenario.setup) if scenario else ""
             roles = "\n".join(f"{role}: {who}" for role, who in role_names(rnd))
             return {"title": title, "body": setup, "extra": roles}
-        if phase == "roleplay":
+        if phase == PhaseKey.ROLEPLAY:
             if scenario is None:
                 return {"title": title}
             confidence = scenario.ai_draft.confidence
@@ -257,9 +258,9 @@ class ProjectorWindow(QWidget):
                 "title": "Decision",
                 "body": f"{operator} decides: approve, edit & approve, reject or escalate?",
             }
-        if phase == "feedback":
+        if phase == PhaseKey.FEEDBACK:
             return {}  # the join panel says it all; never the checklists' content
-        if phase == "debrief":
+        if phase == PhaseKey.DEBRIEF:
             return self._debrief_texts(rnd, scenario)
         return {"title": title}
 

@@ -23,6 +23,7 @@ from hotdash_roleplay.names import names_in_line
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.sessions import SessionChange, SessionService
 from hotdash_roleplay.services.views import RoundView
+from hotdash_roleplay.status import RoundStatus
 from ui.widgets.notices import show_notice
 
 TRAINER = "Trainer"
@@ -130,7 +131,7 @@ class PeoplePanel(QWidget):
         self.name_box.setEditText(typed)
         self.table.setRowCount(len(detail.rounds))
         for i, rnd in enumerate(detail.rounds):
-            status = {"done": "played", "live": "now"}.get(rnd.status, "")
+            status = {RoundStatus.DONE: "played", RoundStatus.LIVE: "now"}.get(rnd.status, "")
             cells = [f"{rnd.number} {status}".strip(), *(who for _, who in role_names(rnd))]
             for col, text in enumerate(cells):
                 self.table.setItem(i, col, QTableWidgetItem(text))
@@ -154,7 +155,9 @@ class PeoplePanel(QWidget):
             return
         self.name_box.setEditText("")
         self._live.reload()
-        under_way = change.session.current is not None and change.session.current.status == "live"
+        under_way = (
+            change.session.current is not None and change.session.current.status == RoundStatus.LIVE
+        )
         if change.current_round_changed:
             current = "the round under way and the rounds after it were planned again"
         elif under_way:

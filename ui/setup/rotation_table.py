@@ -9,13 +9,13 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem, QWidget
 
 from hotdash_roleplay.names import names_in_line
-from hotdash_roleplay.rotation import RoundRoles, Violation
+from hotdash_roleplay.rotation import Role, RoundRoles, Violation
 from ui import theme
 from ui.setup.rules import WARN
 from ui.tables import fit_columns
 
 COLUMNS = ("Scenario", "Operator", "AI System", "Facilitator", "Observers")
-ROLE_COLUMN = {"operator": 1, "ai_system": 2, "facilitator": 3, "observer": 4}
+ROLE_COLUMN = {Role.OPERATOR: 1, Role.AI_SYSTEM: 2, Role.FACILITATOR: 3, Role.OBSERVER: 4}
 
 
 class RotationTable(QTableWidget):
@@ -49,7 +49,7 @@ class RotationTable(QTableWidget):
             if role is None:
                 rows_flagged.setdefault(v.round_index, []).append(v.message)
             else:
-                flagged.setdefault((v.round_index, ROLE_COLUMN[str(role)]), []).append(v.message)
+                flagged.setdefault((v.round_index, ROLE_COLUMN[role]), []).append(v.message)
         for r, rnd in enumerate(rounds):
             cells = [
                 scenarios[r] if r < len(scenarios) else "",
