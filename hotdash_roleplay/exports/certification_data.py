@@ -29,6 +29,7 @@ from hotdash_roleplay.certification.evidence import MAX_ATTACHMENT
 from hotdash_roleplay.certification.metrics import range_problem
 from hotdash_roleplay.certification.program import MODULES, ContributionKind, Metric, Step
 from hotdash_roleplay.dates import week_start
+from hotdash_roleplay.names import name_key
 from hotdash_roleplay.store.models import (
     AIReportRow,
     CertificationStepRow,
@@ -213,7 +214,7 @@ def certification_export(db: Session, people: list[Person]) -> list[PersonCertif
             ],
             contributions=[
                 ContributionData(
-                    kind=ContributionKind(r.kind),
+                    kind=r.kind,
                     title=r.title,
                     contributed_on=r.contributed_on,
                     text=r.text,
@@ -223,7 +224,7 @@ def certification_export(db: Session, people: list[Person]) -> list[PersonCertif
                 for r in db.scalars(select(ContributionRow).filter_by(**where))
             ],
             steps=[
-                StepData(step=Step(r.step), on=r.dated, by=r.by_name, note=r.note)
+                StepData(step=r.step, on=r.dated, by=r.by_name, note=r.note)
                 for r in db.scalars(select(CertificationStepRow).filter_by(**where))
             ],
         )
@@ -301,9 +302,9 @@ def _merge_person(db: Session, pid: int, data: PersonCertificationData) -> int:
             added += 1
     mentees = {r.mentee_key: r for r in db.scalars(select(MentorshipRow).filter_by(person_id=pid))}
     for m in data.mentorships:
-        row = mentees.get(m.mentee.casefold())
+        row = mentees.get(name_key(m.mentee))
         if row is None:
-            db.add(MentorshipRow(person_id=pid, mentee_key=m.mentee.casefold(), **m.model_dump()))
+            db.add(MentorshipRow(person_id=pid, mentee_key=name_key(m.mentee), **m.model_dump()))
             added += 1
         elif row.graduated_on is None and m.graduated_on is not None:
             row.graduated_on = m.graduated_on
@@ -313,12 +314,8 @@ def _merge_person(db: Session, pid: int, data: PersonCertificationData) -> int:
         for r in db.scalars(select(ContributionRow).filter_by(person_id=pid))
     }
     for c in data.contributions:
-        if (c.kind.value, c.title, c.contributed_on) not in contributions:
-            db.add(
-                ContributionRow(
-                    person_id=pid, **c.model_dump(mode="python") | {"kind": c.kind.value}
-                )
-            )
+        if (c.kind, c.title, c.contributed_on) not in contributions:
+            db.add(ContributionRow(person_id=pid, **c.model_dump(mode="python")))
             added += 1
     steps = {r.step for r in db.scalars(select(CertificationStepRow).filter_by(person_id=pid))}
     for s in data.steps:

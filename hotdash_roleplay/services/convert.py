@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hotdash_roleplay.played import round_played
 from hotdash_roleplay.rotation import Role, RoundRoles
 from hotdash_roleplay.services.views import (
@@ -16,7 +18,7 @@ from hotdash_roleplay.store.models import OperatorDecision, Round, TrainingSessi
 
 def round_roles(row: Round) -> RoundRoles:
     """The rotation's view of a stored round (the trainer fills empty slots)."""
-    by_role: dict[str, list[str]] = {}
+    by_role: dict[Role, list[str]] = {}
     for a in sorted(row.roles, key=lambda a: a.person.name):
         by_role.setdefault(a.role, []).append(a.person.name)
     return RoundRoles(
@@ -50,7 +52,7 @@ def session_summary(row: TrainingSession) -> SessionSummary:
     return SessionSummary(**_summary_fields(row))
 
 
-def _summary_fields(row: TrainingSession) -> dict[str, object]:
+def _summary_fields(row: TrainingSession) -> dict[str, Any]:
     return {
         "id": row.id,
         "uid": row.uid,
