@@ -88,7 +88,16 @@ class Tone(StrEnum):
     OVERTIME = "overtime"
 
 
-EventKind = Literal["start", "pause", "resume", "adjust", "next", "back", "finish"]
+class EventKind(StrEnum):
+    """What a trainer did to the clock (the round's phase-event log)."""
+
+    START = "start"
+    PAUSE = "pause"
+    RESUME = "resume"
+    ADJUST = "adjust"
+    NEXT = "next"
+    BACK = "back"
+    FINISH = "finish"
 
 
 @dataclass(frozen=True)
@@ -376,21 +385,21 @@ class PhaseClock:
         mono, wall = self._stamp()
         self._status = Status.RUNNING
         self._run_mono = mono
-        self._log("start", mono, wall)
+        self._log(EventKind.START, mono, wall)
 
     def pause(self) -> None:
         self._require("pause", Status.RUNNING)
         mono, wall = self._stamp()
         self._close_segment(mono)
         self._status = Status.PAUSED
-        self._log("pause", mono, wall)
+        self._log(EventKind.PAUSE, mono, wall)
 
     def resume(self) -> None:
         self._require("resume", Status.PAUSED)
         mono, wall = self._stamp()
         self._status = Status.RUNNING
         self._run_mono = mono
-        self._log("resume", mono, wall)
+        self._log(EventKind.RESUME, mono, wall)
 
     def toggle(self) -> None:
         """The Space key: start when ready, pause when running, resume when paused."""
@@ -416,7 +425,7 @@ class PhaseClock:
         applied = new_planned - planned
         if applied:
             self._planned[self._index] = new_planned
-            self._log("adjust", mono, wall, applied)
+            self._log(EventKind.ADJUST, mono, wall, applied)
         return applied
 
     def next(self) -> None:
@@ -429,27 +438,27 @@ class PhaseClock:
             return
         mono, wall = self._stamp()
         self._switch_to(self._index + 1, mono)
-        self._log("next", mono, wall)
+        self._log(EventKind.NEXT, mono, wall)
 
     def back(self) -> None:
         """Return to the previous phase with the time it had; from finished, reopen (paused)."""
         mono, wall = self._stamp()
         if self._status is Status.FINISHED:
             self._status = Status.PAUSED
-            self._log("back", mono, wall)
+            self._log(EventKind.BACK, mono, wall)
             return
         self._require("go back", Status.READY, Status.RUNNING, Status.PAUSED)
         if self._index == 0:
             raise ClockError("This is the first phase: there is no phase to go back to.")
         self._switch_to(self._index - 1, mono)
-        self._log("back", mono, wall)
+        self._log(EventKind.BACK, mono, wall)
 
     def finish(self) -> None:
         self._require("finish", Status.READY, Status.RUNNING, Status.PAUSED)
         mono, wall = self._stamp()
         self._close_segment(mono)
         self._status = Status.FINISHED
-        self._log("finish", mono, wall)
+        self._log(EventKind.FINISH, mono, wall)
 
     # ---- persistence -----------------------------------------------------------------------
 

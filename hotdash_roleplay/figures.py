@@ -62,6 +62,6 @@ class CriteriaFigures(BaseModel):
         return f"{self.met} of {self.judged}" if self.judged else "—"
 
 
-def roles_text(rounds_by_role: Mapping[str, int]) -> str:
+def roles_text(rounds_by_role: Mapping[Role, int]) -> str:
     """ "Operator 1 · AI System 1 · Facilitator 0 · Observer 2": rounds played in each role."""
-    return " · ".join(f"{role.label} {rounds_by_role.get(role.value, 0)}" for role in Role)
+    return " · ".join(f"{role.label} {rounds_by_role.get(role, 0)}" for role in Role)

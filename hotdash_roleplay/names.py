@@ -8,6 +8,10 @@ from collections.abc import Iterable
 from hotdash_roleplay.errors import UserError
 
 MAX_NAME = 120
+# The store's name_key columns hold name_key() of a name of up to MAX_NAME characters: casefold()
+# lengthens some characters ("ß" -> "ss", "ΐ" -> three code points); four per character is room
+# to spare (a test checks every code point).
+MAX_NAME_KEY = 4 * MAX_NAME
 # Bidirectional overrides and isolates can make a name read differently on the projector and
 # in the PDFs than what was typed; control characters have no place in a name.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -24,6 +28,12 @@ def clean_name(name: str) -> str:
     if any(ch in _BIDI_CONTROLS or unicodedata.category(ch) == "Cc" for ch in cleaned):
         raise UserError(f"The name {cleaned!r} contains invisible control characters.")
     return cleaned
+
+
+def name_key(name: str) -> str:
+    """How people are matched everywhere (the store's name_key, an export's people, a browser's
+    claim): spaces folded and casefolded, so "Юлия" matches "юлия " and "Straße" "STRASSE"."""
+    return " ".join(name.split()).casefold()
 
 
 def in_line(name: str) -> str:

@@ -43,6 +43,8 @@ from hotdash_roleplay.yamlfile import (
 CERTIFICATION_SCENARIOS = 8  # Certification Path: "8 complex scenarios, 90%+ correct decisions"
 CERTIFICATION_CANDIDATES = 1
 MAX_PHASE_MINUTES = 120.0
+# Module 4's practice session, introduction and close included: the rounds must fit in it.
+PRACTICE_SESSION_MINUTES = 90
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]

@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-START_EVENT = "start"
+from hotdash_roleplay.clock import EventKind
+from hotdash_roleplay.status import RoundStatus
 
 
-def round_played(status: str, clock_state: Mapping[str, Any] | None) -> bool:
+def round_played(status: RoundStatus, clock_state: Mapping[str, Any] | None) -> bool:
     """Whether a stored round (its status and saved clock state) has been played."""
-    if status == "pending" or not clock_state:
+    if status == RoundStatus.PENDING or not clock_state:
         return False
     return any(
-        isinstance(e, Mapping) and e.get("kind") == START_EVENT
+        isinstance(e, Mapping) and e.get("kind") == EventKind.START
         for e in clock_state.get("events", ())
     )
 

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from hotdash_roleplay.errors import UserError
-from hotdash_roleplay.names import clean_name
+from hotdash_roleplay.names import clean_name, name_key
 
 MIN_PEOPLE = 3
 MAX_PEOPLE = 12
@@ -160,7 +160,7 @@ def validate_roster(names: Iterable[str]) -> list[str]:
             raise UserError("Participant names cannot be empty.")
         name = clean_name(raw)
         # Case-insensitive: "Ann" and "ann" on one projector are surely the same person.
-        key = name.casefold()
+        key = name_key(name)
         if key in seen:
             first = seen[key]
             extra = "" if first == name else f" (also given as {first})"

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy import inspect, text
 
 from hotdash_roleplay.certification.program import CertificationState
 from hotdash_roleplay.services import open_services
 from hotdash_roleplay.store.engine import resolve_url
-from hotdash_roleplay.store.migrate import alembic_config, current_revision
+from hotdash_roleplay.store.migrate import HEAD_REVISION, current_revision
 from hotdash_roleplay.store.opening import open_store
 from tests.certification_data import TODAY, qualify
+from tests.store_rows import step_to
 
 CERT_TABLES = {
     "cert_module_completions",
@@ -31,18 +31,14 @@ def test_a_0004_store_with_sessions_gains_the_certification(tmp_path: Path) -> N
     svc.sessions.create_session("module4-practice", ["Ann", "Ben", "Cat", "Dev"])
     svc.close()
     store = open_store(resolve_url(None, tmp_path), migrate=False)
-    cfg = alembic_config()
-    with store.engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0004")
-        conn.commit()
+    step_to(store, "0004")
     assert current_revision(store) == "0004"
     assert not CERT_TABLES & set(inspect(store.engine).get_table_names())
     store.close()
 
     svc = open_services(data_dir=tmp_path, today=lambda: TODAY)  # migrates at start-up
     try:
-        assert current_revision(svc.store) == "0005"
+        assert current_revision(svc.store) == HEAD_REVISION
         assert set(inspect(svc.store.engine).get_table_names()) >= CERT_TABLES
         assert len(svc.sessions.list_sessions()) == 1
         qualify(svc, "Ann", award=True)

@@ -8,16 +8,21 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
 from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.names import MAX_NAME
 from hotdash_roleplay.services import Services, open_services
 from hotdash_roleplay.store.migrate import HEAD_REVISION, current_revision
+from tests.certification_data import TODAY
+from tests.store_rows import CHECKS, REFUSED, checks, counts, fill, step_to
 
 PG_URL = os.environ.get("HOTDASH_TEST_PG_URL", "")
 pytestmark = [
@@ -95,8 +100,6 @@ def test_export_and_import_between_sqlite_and_postgres(
 
 
 def test_certification_on_postgres(pg_services: Services, tmp_path: Path) -> None:
-    from datetime import date
-
     from hotdash_roleplay.certification.program import CertificationState
     from tests.certification_data import qualify
 
@@ -116,3 +119,36 @@ def test_certification_on_postgres(pg_services: Services, tmp_path: Path) -> Non
         assert row.state is record.state and row.longest_run_weeks == 4
     finally:
         svc.close()
+
+
+def test_migration_0006_on_postgres_keeps_every_row_and_checks_the_values(
+    pg_services: Services,
+) -> None:
+    svc = open_services(db_url=pg_services.store.url, today=lambda: TODAY)
+    try:
+        fill(svc)
+        before = counts(svc.store)
+        step_to(svc.store, "0005")
+        assert current_revision(svc.store) == "0005" and not checks(svc.store) & CHECKS
+    finally:
+        svc.close()
+    svc = open_services(db_url=pg_services.store.url, today=lambda: TODAY)  # migrates
+    try:
+        assert current_revision(svc.store) == HEAD_REVISION
+        assert counts(svc.store) == before
+        assert checks(svc.store) >= CHECKS
+        for statement in REFUSED:
+            with pytest.raises(IntegrityError), svc.store.engine.begin() as conn:
+                conn.execute(text(statement))
+        assert counts(svc.store) == before
+    finally:
+        svc.close()
+
+
+def test_a_name_whose_key_outgrows_it_on_postgres(pg_services: Services) -> None:
+    # casefold() turns each "ß" into "ss": the key of a 120-character name is 240 long.
+    long = "ß" * MAX_NAME
+    pg_services.sessions.create_session("module4-practice", [long, "Ann", "Ben", "Cat"])
+    assert pg_services.people.get("SS" * MAX_NAME).name == long
+    pg_services.certification.add_mentorship("Ann", long, date(2026, 1, 5))
+    assert [m.mentee for m in pg_services.certification.person("Ann").mentorships] == [long]

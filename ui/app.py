@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.paths import APP_ICON
-from ui import theme
+from ui import settings, theme
 from ui.fonts import register_fallback_fonts
 from ui.main_window import MainWindow
-from ui.wheel_guard import install_wheel_guard
+from ui.widgets.wheel_guard import install_wheel_guard
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def make_app() -> QApplication:
     app.setApplicationDisplayName(theme.APPLICATION)
     app.setWindowIcon(QIcon(str(APP_ICON)))
     register_fallback_fonts(app)
-    theme.apply_theme(app, theme.dark_saved())
+    theme.apply_theme(app, settings.dark())
     install_wheel_guard(app)
     return app
 

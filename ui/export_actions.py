@@ -31,15 +31,17 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.errors import UserError
-from ui import theme
+from ui import settings, theme
 
 if TYPE_CHECKING:
-    from hotdash_roleplay.services import Services
     from hotdash_roleplay.services.certification import CertificationService
+    from hotdash_roleplay.services.people import PeopleService
+    from hotdash_roleplay.services.reports import ReportService
+    from hotdash_roleplay.services.session_data import SessionDataService
+    from hotdash_roleplay.services.sessions import SessionService
 
 log = logging.getLogger(__name__)
 
-LAST_DIR_KEY = "exports/last_dir"
 PDF_FILTER = "PDF documents (*.pdf)"
 JSON_FILTER = "Session data, importable (*.json)"
 CSV_FILTER = "Spreadsheet (*.csv)"
@@ -161,17 +163,21 @@ class ExportJob(QObject):
 
 
 def export_debrief(
-    parent: QWidget, services: Services, session_id: int, path: Path | None = None
+    parent: QWidget,
+    sessions: SessionService,
+    reports: ReportService,
+    session_id: int,
+    path: Path | None = None,
 ) -> None:
     """Write the debrief report (PDF) of a session."""
     try:
-        title = services.sessions.get(session_id).title
+        title = sessions.get(session_id).title
     except UserError as exc:
         _error(parent, str(exc))
         return
 
     def work(target: Path) -> Path:
-        return services.reports.export_debrief(session_id, target)
+        return reports.export_debrief(session_id, target)
 
     _ask_then_run(
         parent,
@@ -187,7 +193,8 @@ def export_debrief(
 
 def export_peer_review(
     parent: QWidget,
-    services: Services,
+    people: PeopleService,
+    reports: ReportService,
     person: str,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -195,13 +202,13 @@ def export_peer_review(
 ) -> None:
     """Write the peer-review record (PDF) of a person (name or id), optionally for a period."""
     try:
-        name = services.people.get(person).name
+        name = people.get(person).name
     except UserError as exc:
         _error(parent, str(exc))
         return
 
     def work(target: Path) -> Path:
-        return services.reports.export_peer_review(name, target, date_from, date_to)
+        return reports.export_peer_review(name, target, date_from, date_to)
 
     _ask_then_run(
         parent,
@@ -236,11 +243,15 @@ def export_certification(
 
 
 def export_session_data(
-    parent: QWidget, services: Services, session_id: int, path: Path | None = None
+    parent: QWidget,
+    sessions: SessionService,
+    session_data: SessionDataService,
+    session_id: int,
+    path: Path | None = None,
 ) -> None:
     """Write a session's data as JSON (importable elsewhere) or CSV, by the chosen name."""
     try:
-        title = services.sessions.get(session_id).title
+        title = sessions.get(session_id).title
     except UserError as exc:
         _error(parent, str(exc))
         return
@@ -251,14 +262,14 @@ def export_session_data(
         filters=[JSON_FILTER, CSV_FILTER],
         path=path,
         label=f"Writing the data of {title}…",
-        work=lambda target: services.session_data.export(session_id, target),
+        work=lambda target: session_data.export(session_id, target),
         describe=lambda p: f"The session's data is saved as {p}.",
     )
 
 
 def import_session_file(
     parent: QWidget,
-    services: Services,
+    session_data: SessionDataService,
     on_done: Callable[[Any], None] | None = None,
     path: Path | None = None,
 ) -> None:
@@ -269,7 +280,7 @@ def import_session_file(
         job = ExportJob(
             parent,
             f"Importing {source.name}…",
-            lambda: services.session_data.import_file(source),
+            lambda: session_data.import_file(source),
             lambda result: str(result.message),
             target=None,
             on_done=on_done,
@@ -332,16 +343,16 @@ def _file_name(kind: str, subject: str, suffix: str) -> str:
 
 
 def _last_dir() -> str:
-    saved = theme.settings().value(LAST_DIR_KEY, "", type=str)
-    if isinstance(saved, str) and saved and Path(saved).is_dir():
-        return saved
+    saved = settings.export_folder()
+    if saved and Path(saved).is_dir():
+        return str(saved)
     docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return docs or str(Path.home())
 
 
 def _remember_dir(folder: Path) -> None:
     if folder.is_dir():
-        theme.settings().setValue(LAST_DIR_KEY, str(folder))
+        settings.set_export_folder(str(folder))
 
 
 def _status(parent: QWidget, text: str) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.observer_host import ObserverHost
+from ui.widgets.labels import text_label
 
 STYLE = """
 #joinPanel { background: #000000; }
@@ -26,16 +27,8 @@ UNAVAILABLE = (
 CLOSED = "Feedback is closed. Thank you for your checklists!"
 MOVED = "New address: the page moved. If yours stopped working, open the address below."
 
-
-def _label(name: str, muted: bool = False) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-    if muted:
-        label.setProperty("muted", "true")
-    return label
+# A panel for the wall: its text is read, never selected or clicked.
+SHOWN_ONLY = Qt.TextInteractionFlag.NoTextInteraction
 
 
 def _fitting(text: str, pixels: int, width: int) -> int:
@@ -62,16 +55,18 @@ class JoinPanel(QWidget):
         self.setObjectName("joinPanel")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._host = host
-        self.heading_label = _label("joinHeading", muted=True)
+        self.heading_label = text_label(name="joinHeading", muted=True, interaction=SHOWN_ONLY)
         self.heading_label.setText("Observers: fill in your checklist on your laptop or phone")
-        self.address_caption = _label("joinAddressCaption", muted=True)
+        self.address_caption = text_label(
+            name="joinAddressCaption", muted=True, interaction=SHOWN_ONLY
+        )
         self.address_caption.setText("Open this address")
-        self.address_label = _label("joinAddress")
-        self.code_caption = _label("joinCodeCaption", muted=True)
+        self.address_label = text_label(name="joinAddress", interaction=SHOWN_ONLY)
+        self.code_caption = text_label(name="joinCodeCaption", muted=True, interaction=SHOWN_ONLY)
         self.code_caption.setText("Join code")
-        self.code_label = _label("joinCode")
-        self.count_label = _label("joinCount")
-        self.notice_label = _label("joinNotice")
+        self.code_label = text_label(name="joinCode", interaction=SHOWN_ONLY)
+        self.count_label = text_label(name="joinCount", interaction=SHOWN_ONLY)
+        self.notice_label = text_label(name="joinNotice", interaction=SHOWN_ONLY)
         self.qr_label = QLabel()
         self.qr_label.setObjectName("joinQr")
         self.qr_label.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -20,13 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.errors import UserError
-from ui import theme
+from hotdash_roleplay.status import SessionStatus
+from ui import settings, theme
 from ui.leave_question import LeaveQuestion
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
     from ui.console.console_screen import ConsoleScreen
-    from ui.setup_screen import SetupScreen
+    from ui.setup.screen import SetupScreen
 
 APP_TITLE = theme.APPLICATION
 STATUS_SECONDS = 8
@@ -68,7 +68,9 @@ class MainWindow(QMainWindow):
         from ui.start_screen import StartScreen
 
         self.services = services
-        self.start = StartScreen(services, self)
+        self.start = StartScreen(
+            services.sessions, services.people, services.history, services.certification, self
+        )
         self.start.new_session_requested.connect(self.show_setup)
         self.start.open_requested.connect(self.open_console)
         self.start.export_requested.connect(self.export_session)
@@ -84,20 +86,15 @@ class MainWindow(QMainWindow):
     def resume_last(self) -> None:
         """After a restart (or a crash), reopen the session the console showed, if it is live
         and no session was opened meanwhile."""
-        saved = QSettings().value(self._last_key(), 0, type=int)
-        session_id = saved if isinstance(saved, int) else 0
+        session_id = settings.last_session(self.services.store.url)
         if not session_id or self.console is not None:
             return
         try:
             detail = self.services.sessions.get(session_id)
         except UserError:
             return
-        if detail.status == "live":
+        if detail.status == SessionStatus.LIVE:
             self.open_console(session_id)
-
-    def _last_key(self) -> str:
-        # Per store: a session number means nothing in another store.
-        return "lastSession/" + hashlib.sha1(self.services.store.url.encode()).hexdigest()[:16]
 
     # -- menus ---------------------------------------------------------------------------------
 
@@ -171,14 +168,18 @@ class MainWindow(QMainWindow):
         from ui import export_actions
 
         if kind == "debrief":
-            export_actions.export_debrief(self, self.services, session_id)
+            export_actions.export_debrief(
+                self, self.services.sessions, self.services.reports, session_id
+            )
         else:
-            export_actions.export_session_data(self, self.services, session_id)
+            export_actions.export_session_data(
+                self, self.services.sessions, self.services.session_data, session_id
+            )
 
     def export_peer_review(self, person: str) -> None:
         from ui import export_actions
 
-        export_actions.export_peer_review(self, self.services, person)
+        export_actions.export_peer_review(self, self.services.people, self.services.reports, person)
 
     def import_session(self) -> None:
         from ui import export_actions
@@ -187,7 +188,7 @@ class MainWindow(QMainWindow):
             if self.console is None:
                 self.start.refresh()
 
-        export_actions.import_session_file(self, self.services, on_done=done)
+        export_actions.import_session_file(self, self.services.session_data, on_done=done)
 
     def _export_open(self, kind: str) -> None:
         if self.session_id is None:
@@ -201,7 +202,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             theme.apply_theme(app, dark)
-        theme.save_dark(dark)
+        settings.set_dark(dark)
         if self.dark_action.isChecked() != dark:
             self.dark_action.setChecked(dark)
         if self.setup is not None:
@@ -211,7 +212,7 @@ class MainWindow(QMainWindow):
 
     def show_start(self) -> None:
         if self.console is not None:  # the trainer left the session: don't reopen it at start
-            QSettings().remove(self._last_key())
+            settings.forget_last_session(self.services.store.url)
         self._drop_console()
         self.start.refresh()
         self.stack.setCurrentWidget(self.start)
@@ -222,10 +223,12 @@ class MainWindow(QMainWindow):
         if self.setup is not None:
             self.stack.removeWidget(self.setup)
             self.setup.deleteLater()
-        from ui.setup_screen import SetupScreen
+        from ui.setup.screen import SetupScreen
 
         # A fresh form each time: a half-typed roster from earlier must not leak into a new one.
-        self.setup = SetupScreen(self.services, self)
+        self.setup = SetupScreen(
+            self.services.sessions, self.services.people, self.services.library, self
+        )
         self.setup.cancelled.connect(self.show_start)
         self.setup.created.connect(self.open_console)
         self.stack.addWidget(self.setup)
@@ -246,7 +249,7 @@ class MainWindow(QMainWindow):
         console.back_requested.connect(self.leave_to_start)
         self.console = console
         self.session_id = session_id
-        QSettings().setValue(self._last_key(), session_id)
+        settings.set_last_session(self.services.store.url, session_id)
         self.stack.addWidget(console)
         self.stack.setCurrentWidget(console)
         self.setWindowTitle(f"{live.detail.title} — {APP_TITLE}")

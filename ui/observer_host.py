@@ -22,7 +22,8 @@ from PySide6.QtGui import QImage
 
 from hotdash_roleplay.observer import network
 from hotdash_roleplay.services.room import ObserverEndpoint
-from ui import theme
+from hotdash_roleplay.status import ChecklistState
+from ui import settings
 
 if TYPE_CHECKING:
     from hotdash_roleplay.observer.server import ObserverServer
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INTERFACE_KEY = "observer/interface"
 GRACE_SECONDS = 10.0  # after feedback closes, open pages get to learn it (409) before we stop
 REFRESH_MS = 150  # a burst of observer changes becomes one status query
 
@@ -40,13 +40,13 @@ REFRESH_MS = 150  # a burst of observer changes becomes one status query
 class ObserverRow:
     name: str
     joined: bool  # has opened the page and picked their name (this session)
-    status: str  # none | draft | submitted
+    status: ChecklistState
 
     @property
     def text(self) -> str:
-        if self.status == "submitted":
+        if self.status == ChecklistState.SUBMITTED:
             return "submitted"
-        if self.status == "draft":
+        if self.status == ChecklistState.DRAFT:
             return "draft"
         return "joined" if self.joined else "not joined"
 
@@ -135,7 +135,7 @@ class ObserverHost(QObject):
 
     def counts(self) -> tuple[int, int]:
         """(submitted, observers) of the current round, for the projector's "3 of 4 in"."""
-        return sum(r.status == "submitted" for r in self._rows), len(self._rows)
+        return sum(r.status == ChecklistState.SUBMITTED for r in self._rows), len(self._rows)
 
     def release(self, name: str) -> None:
         """Free `name` for another device: its token is dropped and refused from now on."""
@@ -153,7 +153,7 @@ class ObserverHost(QObject):
         """The session's address if this machine still has it, else the trainer's saved choice
         (for a new session), else the sensible default."""
         stored = self._endpoint()
-        saved = str(theme.settings().value(INTERFACE_KEY, "", type=str))
+        saved = settings.observer_interface()
         candidates = self.interfaces()
         for address in (stored.address if stored else "", saved):
             if address and any(i.address == address for i in candidates):
@@ -161,9 +161,7 @@ class ObserverHost(QObject):
         return network.default_interface(candidates).address
 
     def set_interface(self, address: str) -> None:
-        store = theme.settings()
-        store.setValue(INTERFACE_KEY, address)
-        store.sync()
+        settings.set_observer_interface(address)
         stored = self._endpoint()
         port = stored.port if stored else None  # the port stays the session's
         self._services.room.set_observer_endpoint(

@@ -24,6 +24,8 @@ from hotdash_roleplay.errors import UserError
 from ui.join_panel import spaced_code
 from ui.observer_host import ObserverHost, ObserverRow
 from ui.tables import cell_text
+from ui.widgets.labels import text_label
+from ui.widgets.notices import show_notice
 
 TAKEN_TEXT = "taken by a device"
 
@@ -37,27 +39,20 @@ def moved_text(port: int, url: str) -> str:
     )
 
 
-def _plain(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # names and addresses are never markup
-    label.setWordWrap(True)
-    return label
-
-
 class ObserverStatusWidget(QWidget):
     def __init__(self, host: ObserverHost, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("observerStatus")
         self._host = host
 
-        self.title_label = _plain("Observers' laptops")
+        self.title_label = text_label("Observers' laptops")
         self.title_label.setProperty("role", "heading")
-        self.serving_label = _plain()
+        self.serving_label = text_label()
         self.serving_label.setObjectName("observerServing")
         self.serving_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.count_label = _plain()
+        self.count_label = text_label()
         self.count_label.setObjectName("observerCount")
-        self.error_label = _plain()
+        self.error_label = text_label()
         self.error_label.setProperty("role", "error")
         self.error_label.hide()
 
@@ -117,11 +112,7 @@ class ObserverStatusWidget(QWidget):
 
     def _on_error(self, message: str) -> None:
         self.refresh()
-        self._show_error(message)
-
-    def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
+        show_notice(self.error_label, message)
 
     def refresh(self) -> None:
         url = self._host.url
@@ -131,14 +122,15 @@ class ObserverStatusWidget(QWidget):
                 f"Serving at {url}  ·  join code {spaced_code(self._host.join_code)}"
             )
             if self._host.moved_from is not None:
-                self._show_error(moved_text(self._host.moved_from, url))
+                show_notice(self.error_label, moved_text(self._host.moved_from, url))
 
         elif not self._host.feedback_open:
             self.error_label.hide()  # an earlier failure matters again only when it reopens
             self.serving_label.setText("Not serving: the page opens when feedback opens.")
         elif self._host.last_error:
             self.serving_label.setText("Not serving, although feedback is open:")
-            self._show_error(self._host.last_error)  # also when it failed before we were built
+            # Also when it failed before this widget was built.
+            show_notice(self.error_label, self._host.last_error)
         else:
             self.serving_label.setText("Starting the observer page…")
         rows = self._host.rows()
@@ -164,7 +156,7 @@ class ObserverStatusWidget(QWidget):
         cell = QWidget()
         layout = QHBoxLayout(cell)
         layout.setContentsMargins(4, 0, 4, 0)
-        layout.addWidget(_plain(TAKEN_TEXT), 1)
+        layout.addWidget(text_label(TAKEN_TEXT), 1)
         button = QPushButton("Release")
         button.setObjectName("observerRelease")
         button.setAccessibleName(f"Release {row.name}'s name for another device")
@@ -182,7 +174,7 @@ class ObserverStatusWidget(QWidget):
         try:
             self._host.release(name)
         except UserError as exc:
-            self._show_error(str(exc))
+            show_notice(self.error_label, str(exc))
 
     def _fit_table(self) -> None:
         """As tall as its rows (a round has a few observers): no empty box, no inner scroll."""

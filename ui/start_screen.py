@@ -24,22 +24,21 @@ from hotdash_roleplay.clock import format_duration
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.figures import roles_text
 from hotdash_roleplay.names import in_line, names_in_line
+from hotdash_roleplay.rotation import MAX_PEOPLE, MIN_PEOPLE
+from hotdash_roleplay.status import SessionStatus
 from ui.certification.windows import CertificationWindows
-from ui.steady import NoticeSlot
+from ui.widgets.labels import text_label
+from ui.widgets.steady import NoticeSlot
 
 if TYPE_CHECKING:
-    from hotdash_roleplay.services import Services
-    from hotdash_roleplay.services.history import PersonHistory
+    from hotdash_roleplay.services.certification import CertificationService
+    from hotdash_roleplay.services.history import HistoryService, PersonHistory
+    from hotdash_roleplay.services.people import PeopleService
+    from hotdash_roleplay.services.sessions import SessionService
     from hotdash_roleplay.services.views import PersonView, SessionSummary
 
 SESSION_ID = Qt.ItemDataRole.UserRole
 NAME = Qt.ItemDataRole.UserRole + 1
-
-
-def labelled(text: str, role: str, parent: QWidget | None = None) -> QLabel:
-    label = QLabel(text, parent)
-    label.setProperty("role", role)
-    return label
 
 
 def _plural(n: int, word: str) -> str:
@@ -47,9 +46,9 @@ def _plural(n: int, word: str) -> str:
 
 
 def progress_text(s: SessionSummary) -> str:
-    if s.status == "planned":
+    if s.status == SessionStatus.PLANNED:
         return f"Not started · {_plural(s.round_count, 'round')}"
-    if s.status == "finished":
+    if s.status == SessionStatus.FINISHED:
         return f"Finished · {_plural(s.round_count, 'round')}"
     return f"Round {min(s.current_round + 1, s.round_count)} of {s.round_count}"
 
@@ -84,7 +83,7 @@ class SessionList(QGroupBox):
         self.tree.itemActivated.connect(lambda *_: self._act())
         self.tree.itemSelectionChanged.connect(self._sync_button)
 
-        self.empty = labelled(empty, "muted", self)
+        self.empty = text_label(empty, self, role="muted", wrap=False)
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.button = QPushButton(action, self)
@@ -174,18 +173,21 @@ class PeoplePanel(QGroupBox):
     peer_review_requested = Signal(str)  # the person's name
     certification_requested = Signal(str)  # the person's name
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
         super().__init__("People", parent)
-        self.services = services
+        self._history = history
         self.list = QListWidget(self)
         self.list.setAccessibleName("People")
         self.list.currentItemChanged.connect(lambda *_: self._show_current())
-        self.empty = labelled(
-            "Nobody yet: people are remembered once they take part in a session.", "muted", self
+        self.empty = text_label(
+            "Nobody yet: people are remembered once they take part in a session.",
+            self,
+            role="muted",
+            wrap=False,
         )
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.person = labelled("", "heading", self)
+        self.person = text_label("", self, role="heading", wrap=False)
         self.person.setTextFormat(Qt.TextFormat.PlainText)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
@@ -254,7 +256,7 @@ class PeoplePanel(QGroupBox):
             self.summary.clear()
             return
         try:
-            record = self.services.history.person_history(str(item.data(Qt.ItemDataRole.UserRole)))
+            record = self._history.person_history(str(item.data(Qt.ItemDataRole.UserRole)))
         except UserError as exc:
             self.summary.setText(str(exc))
             return
@@ -292,14 +294,25 @@ class StartScreen(QWidget):
     peer_review_requested = Signal(str)
     import_requested = Signal()
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        sessions: SessionService,
+        people: PeopleService,
+        history: HistoryService,
+        certification: CertificationService,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.services = services
+        self._sessions = sessions
+        self._people_service = people
         self.setObjectName("startScreen")
 
-        title = labelled("HotDash Role-Play", "title", self)
-        subtitle = labelled(
-            "Live role-play practice for the Advanced Operator Training (Module 4).", "muted", self
+        title = text_label("HotDash Role-Play", self, role="title", wrap=False)
+        subtitle = text_label(
+            "Live role-play practice for the Advanced Operator Training (Module 4).",
+            self,
+            role="muted",
+            wrap=False,
         )
         self.new_button = QPushButton("New session…", self)
         self.new_button.setProperty("role", "primary")
@@ -321,7 +334,7 @@ class StartScreen(QWidget):
             "Sessions in progress",
             "Resume",
             "No session in progress. Plan one with “New session…” (Ctrl+N): pick a plan, add "
-            "3 to 12 people, check the rotation, and create it.",
+            f"{MIN_PEOPLE} to {MAX_PEOPLE} people, check the rotation, and create it.",
             True,
             self,
         )
@@ -330,9 +343,9 @@ class StartScreen(QWidget):
         self.past.activated.connect(self.open_requested)
         for listing in (self.in_progress, self.past):
             listing.export_requested.connect(self.export_requested)
-        self.people = PeoplePanel(services, self)
+        self.people = PeoplePanel(history, self)
         self.people.peer_review_requested.connect(self.peer_review_requested)
-        self.certification = CertificationWindows(services.certification, self)
+        self.certification = CertificationWindows(certification, self)
         self.people.certification_requested.connect(self.certification.open_person)
         # In the heading row, its place kept: a message never pushes the lists and buttons.
         self.message = NoticeSlot(self)
@@ -348,12 +361,12 @@ class StartScreen(QWidget):
         head.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignBottom)
         head.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
 
-        sessions = QVBoxLayout()
-        sessions.addWidget(self.in_progress, 1)
-        sessions.addWidget(self.past, 1)
+        lists = QVBoxLayout()
+        lists.addWidget(self.in_progress, 1)
+        lists.addWidget(self.past, 1)
         body = QHBoxLayout()
         body.setSpacing(16)
-        body.addLayout(sessions, 3)
+        body.addLayout(lists, 3)
         body.addWidget(self.people, 2)
 
         layout = QVBoxLayout(self)
@@ -364,20 +377,21 @@ class StartScreen(QWidget):
 
     def refresh(self) -> None:
         try:
-            sessions = self.services.sessions.list_sessions()
-            people = self.services.people.list_people()
+            sessions = self._sessions.list_sessions()
+            people = self._people_service.list_people()
         except UserError as exc:
             self.message.setText(str(exc))
             self.message.show()
             return
         self.message.hide()
         # Live sessions first: a restarted app offers the one that was running at the top.
-        order = {"live": 0, "planned": 1}
+        order = {SessionStatus.LIVE: 0, SessionStatus.PLANNED: 1}
         running = sorted(
-            (s for s in sessions if s.status != "finished"), key=lambda s: order.get(s.status, 2)
+            (s for s in sessions if s.status != SessionStatus.FINISHED),
+            key=lambda s: order.get(s.status, 2),
         )
         self.in_progress.set_sessions(running)
-        self.past.set_sessions([s for s in sessions if s.status == "finished"])
+        self.past.set_sessions([s for s in sessions if s.status == SessionStatus.FINISHED])
         self.people.set_people(people)
 
     def open_team_overview(self) -> None:

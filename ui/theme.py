@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -22,7 +21,6 @@ from hotdash_roleplay.paths import RESOURCES
 
 ORGANIZATION = "HotDash"
 APPLICATION = "HotDash Role-Play"
-DARK_KEY = "appearance/dark"
 THEME_DIR = RESOURCES / "theme"
 
 
@@ -36,24 +34,6 @@ LIGHT = _load_colors("light")
 DARK = _load_colors("dark")
 
 _current: dict[str, str] = LIGHT
-
-
-def settings() -> QSettings:
-    """The app's settings; explicit INI format so tests can redirect it with QSettings.setPath."""
-    return QSettings(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
-    )
-
-
-def dark_saved() -> bool:
-    # type=bool: an untyped read returns the string "false", which is truthy.
-    return bool(settings().value(DARK_KEY, False, type=bool))
-
-
-def save_dark(dark: bool) -> None:
-    store = settings()
-    store.setValue(DARK_KEY, dark)
-    store.sync()
 
 
 def is_dark() -> bool:

@@ -20,7 +20,7 @@ from hotdash_roleplay.certification.metrics import WeekFigures, range_problem
 from hotdash_roleplay.certification.program import Metric
 from hotdash_roleplay.dates import day_month
 from hotdash_roleplay.errors import InvalidFile, Problem, UserError
-from hotdash_roleplay.names import clean_name
+from hotdash_roleplay.names import clean_name, name_key
 
 PERSON = "person"
 WEEK_START = "week_start"
@@ -85,7 +85,7 @@ def parse_metrics_csv(data: bytes, source: str) -> list[CsvWeek]:
         except ValueError as exc:
             problems.append(Problem(source, where, str(exc)))
         else:
-            key = (week.person.casefold(), week.figures.week_start)
+            key = (name_key(week.person), week.figures.week_start)
             if key in seen:
                 problems.append(
                     Problem(

@@ -29,6 +29,7 @@ from hotdash_roleplay.certification.evidence import MAX_ATTACHMENT
 from hotdash_roleplay.certification.metrics import range_problem
 from hotdash_roleplay.certification.program import MODULES, ContributionKind, Metric, Step
 from hotdash_roleplay.dates import week_start
+from hotdash_roleplay.names import name_key
 from hotdash_roleplay.store.models import (
     AIReportRow,
     CertificationStepRow,
@@ -213,7 +214,7 @@ def certification_export(db: Session, people: list[Person]) -> list[PersonCertif
             ],
             contributions=[
                 ContributionData(
-                    kind=ContributionKind(r.kind),
+                    kind=r.kind,
                     title=r.title,
                     contributed_on=r.contributed_on,
                     text=r.text,
@@ -223,7 +224,7 @@ def certification_export(db: Session, people: list[Person]) -> list[PersonCertif
                 for r in db.scalars(select(ContributionRow).filter_by(**where))
             ],
             steps=[
-                StepData(step=Step(r.step), on=r.dated, by=r.by_name, note=r.note)
+                StepData(step=r.step, on=r.dated, by=r.by_name, note=r.note)
                 for r in db.scalars(select(CertificationStepRow).filter_by(**where))
             ],
         )
@@ -301,7 +302,7 @@ def _merge_person(db: Session, pid: int, data: PersonCertificationData) -> int:
             added += 1
     mentees = {r.mentee_key: r for r in db.scalars(select(MentorshipRow).filter_by(person_id=pid))}
     for mentorship in data.mentorships:
-        key = mentorship.mentee.casefold()
+        key = name_key(mentorship.mentee)
         known = mentees.get(key)
         if known is None:
             db.add(MentorshipRow(person_id=pid, mentee_key=key, **mentorship.model_dump()))
@@ -314,13 +315,9 @@ def _merge_person(db: Session, pid: int, data: PersonCertificationData) -> int:
         for r in db.scalars(select(ContributionRow).filter_by(person_id=pid))
     }
     for contribution in data.contributions:
-        kind = contribution.kind.value
-        if (kind, contribution.title, contribution.contributed_on) not in contributions:
-            db.add(
-                ContributionRow(
-                    person_id=pid, **contribution.model_dump(mode="python") | {"kind": kind}
-                )
-            )
+        found = (contribution.kind, contribution.title, contribution.contributed_on)
+        if found not in contributions:
+            db.add(ContributionRow(person_id=pid, **contribution.model_dump(mode="python")))
             added += 1
     steps = {r.step for r in db.scalars(select(CertificationStepRow).filter_by(person_id=pid))}
     for s in data.steps:

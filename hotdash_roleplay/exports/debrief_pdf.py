@@ -49,10 +49,15 @@ from hotdash_roleplay.exports.pdf_layout import (
 )
 from hotdash_roleplay.exports.report_data import Patterns, RoundReport, SessionReport
 from hotdash_roleplay.figures import roles_text
+from hotdash_roleplay.status import RoundStatus, SessionStatus
 
 KIND = "Debrief report"
-_SESSION_STATUS = {"planned": "Planned, not started", "live": "In progress", "finished": "Finished"}
-_ROUND_STATUS = {"live": "In progress", "done": "Played"}
+_SESSION_STATUS = {
+    SessionStatus.PLANNED: "Planned, not started",
+    SessionStatus.LIVE: "In progress",
+    SessionStatus.FINISHED: "Finished",
+}
+_ROUND_STATUS = {RoundStatus.LIVE: "In progress", RoundStatus.DONE: "Played"}
 
 
 def build_debrief_pdf(report: SessionReport, path: Path) -> Path:
@@ -88,7 +93,7 @@ def _first_page(report: SessionReport) -> list[Flowable]:
         ("Date", day(report.created_at)),
         ("Trainer", report.trainer or "Not recorded"),
         ("Session plan", f"{report.plan_title} ({report.mode})"),
-        ("Status", _SESSION_STATUS.get(report.status, report.status)),
+        ("Status", _SESSION_STATUS[report.status]),
         ("Participants", f"{len(report.participants)}: {names}"),
     ]
     if report.departed:
@@ -308,7 +313,7 @@ def _round(r: RoundReport, anonymous: bool) -> list[Flowable]:
         roles_table(r),
         spacer(2),
     ]
-    if r.status != "done":
+    if r.status != RoundStatus.DONE:
         out.append(note("This round was still in progress when the report was made."))
     sections = [
         decision_block(r),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
+from hotdash_roleplay.checklist import Mark
 from hotdash_roleplay.exports.pdf_layout import (
     BAD,
     GOOD,
@@ -28,6 +29,7 @@ from hotdash_roleplay.exports.pdf_layout import (
     table,
 )
 from hotdash_roleplay.exports.report_data import DecisionInfo, ObserverChecklist, RoundReport
+from hotdash_roleplay.status import SubmissionStatus
 
 TRAINER = "Trainer"
 # Text longer than this goes below its table in flowing paragraphs: a table row cannot split
@@ -35,16 +37,13 @@ TRAINER = "Trainer"
 INLINE_NOTE = 400
 FEEDBACK_IN_TABLE = 1200  # characters of one observer's went-well and could-improve items
 
-_MARKS = {
-    "met": ("Met", GOOD),
-    "not_met": ("Not met", BAD),
-    "not_observed": ("Not observed", MUTED),
-}
+_MARK_COLOURS = {Mark.MET: GOOD, Mark.NOT_MET: BAD, Mark.NOT_OBSERVED: MUTED}
 
 
-def mark_cell(mark: str | None) -> Plain:
-    label, colour = _MARKS.get(mark or "", ("Not marked", MUTED))
-    return Plain(label, colour, bold=mark == "not_met")
+def mark_cell(mark: Mark | None) -> Plain:
+    if mark is None:
+        return Plain("Not marked", MUTED)
+    return Plain(mark.label, _MARK_COLOURS[mark], bold=mark is Mark.NOT_MET)
 
 
 def verdict(decision: DecisionInfo | None, expert: str, short: bool = False) -> Plain:
@@ -178,7 +177,7 @@ def checklist_block(c: ObserverChecklist, title: str) -> list[Flowable]:
         rows.append([Plain(line.name, bold=True), mark_cell(line.mark), text_cell])
     status = (
         f"submitted {day_time(c.submitted_at)}"
-        if c.status == "submitted" and c.submitted_at
+        if c.status == SubmissionStatus.SUBMITTED and c.submitted_at
         else "draft, not submitted"
     )
     out: list[Flowable] = [

@@ -45,6 +45,7 @@ from hotdash_roleplay.exports.pdf_layout import (
 )
 from hotdash_roleplay.exports.report_data import ObserverRound, OperatorRound, PersonRecord
 from hotdash_roleplay.figures import roles_text
+from hotdash_roleplay.status import SubmissionStatus
 
 KIND = "Peer-review record"
 
@@ -176,7 +177,7 @@ def _summary(record: PersonRecord) -> list[Flowable]:
 def _checklist_state(r: ObserverRound) -> Plain:
     if r.checklist is None:
         return Plain("None filled", MUTED)
-    if r.checklist.status == "submitted":
+    if r.checklist.status == SubmissionStatus.SUBMITTED:
         return Plain("Submitted")
     return Plain("Draft only", MUTED)
 

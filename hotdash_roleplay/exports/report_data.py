@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict
 from hotdash_roleplay.checklist import Checklist, Mark
 from hotdash_roleplay.clock import PhaseSummary
 from hotdash_roleplay.figures import CriteriaFigures, DecisionFigures
+from hotdash_roleplay.plans import PlanMode
+from hotdash_roleplay.rotation import Role
+from hotdash_roleplay.status import RoundStatus, SessionStatus, SubmissionStatus
 
 
 class Data(BaseModel):
@@ -50,13 +53,13 @@ class PhaseTime(Data):
 class CriterionLine(Data):
     name: str
     question: str
-    mark: str | None  # met | not_met | not_observed | None (left blank)
+    mark: Mark | None  # None: left blank
     note: str
 
 
 class ObserverChecklist(Data):
     observer: str  # a name, or "Observer 1" in an anonymous session
-    status: str  # draft | submitted
+    status: SubmissionStatus
     submitted_at: datetime | None
     operator: str  # whom they observed
     criteria: tuple[CriterionLine, ...]
@@ -95,7 +98,7 @@ class RoundReport(Data):
     number: int
     scenario_id: str
     scenario_title: str
-    status: str  # pending | live | done
+    status: RoundStatus
     played: bool  # ``round_played``: a round closed without its clock started was not played
     operator: str | None
     ai_system: str | None  # None: the trainer
@@ -162,7 +165,7 @@ class ParticipantSummary(Data):
     """One person in one session: the figures of their peer-review record, for this session."""
 
     name: str
-    rounds_by_role: dict[str, int]  # played rounds only
+    rounds_by_role: dict[Role, int]  # played rounds only
     turns: tuple[OperatorTurn, ...]  # played rounds as operator, in order
     decisions: DecisionFigures
     received: CriteriaFigures
@@ -174,8 +177,8 @@ class SessionReport(Data):
     title: str
     trainer: str
     plan_title: str
-    mode: str
-    status: str
+    mode: PlanMode
+    status: SessionStatus
     created_at: datetime
     finished_at: datetime | None
     anonymous_feedback: bool
@@ -209,7 +212,7 @@ class PersonRecord(Data):
     date_from: date | None
     date_to: date | None
     sessions: int
-    rounds_by_role: dict[str, int]
+    rounds_by_role: dict[Role, int]
     operator_rounds: tuple[OperatorRound, ...]
     observer_rounds: tuple[ObserverRound, ...]
     generated_at: datetime
@@ -244,13 +247,13 @@ def criteria_received(rounds: Iterable[RoundReport]) -> CriteriaFigures:
 
 def participant_summary(name: str, rounds: Sequence[RoundReport]) -> ParticipantSummary:
     played = [r for r in rounds if r.played]
-    roles: dict[str, int] = defaultdict(int)
+    roles: dict[Role, int] = defaultdict(int)
     for r in played:
         for role, people in (
-            ("operator", (r.operator,)),
-            ("ai_system", (r.ai_system,)),
-            ("facilitator", (r.facilitator,)),
-            ("observer", r.observers),
+            (Role.OPERATOR, (r.operator,)),
+            (Role.AI_SYSTEM, (r.ai_system,)),
+            (Role.FACILITATOR, (r.facilitator,)),
+            (Role.OBSERVER, r.observers),
         ):
             roles[role] += name in people
     operated = [r for r in played if r.operator == name]

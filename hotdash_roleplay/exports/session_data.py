@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from hotdash_roleplay import __version__
+from hotdash_roleplay.checklist import Mark
 from hotdash_roleplay.clock import ClockState, EventKind
 from hotdash_roleplay.decisions import Decision, DecisionDraft, parse_draft
 from hotdash_roleplay.errors import UserError
@@ -39,9 +40,12 @@ from hotdash_roleplay.exports.certification_data import (
     certification_export,
 )
 from hotdash_roleplay.exports.files import check_target, write_atomically
+from hotdash_roleplay.names import name_key
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.plans import PlanMode
+from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.scenarios import Scenario
+from hotdash_roleplay.status import DebriefKind, RoundStatus, SessionStatus, SubmissionStatus
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
     OperatorDecision,
@@ -95,7 +99,7 @@ class ParticipantData(_Strict):
 
 class RoleData(_Strict):
     person: Name
-    role: Literal["operator", "ai_system", "facilitator", "observer"]
+    role: Role
 
 
 class EventData(_Strict):
@@ -121,13 +125,13 @@ class DecisionData(_Strict):
 
 class AnswerData(_Strict):
     criterion: Annotated[str, StringConstraints(min_length=1, max_length=40)]
-    mark: Literal["met", "not_met", "not_observed"] | None = None
+    mark: Mark | None = None
     note: Item = ""
 
 
 class SubmissionData(_Strict):
     observer: Name
-    status: Literal["draft", "submitted"]
+    status: SubmissionStatus
     went_well: Annotated[list[Item], Field(max_length=10)] = []
     could_improve: Annotated[list[Item], Field(max_length=10)] = []
     updated_at: datetime
@@ -141,7 +145,7 @@ class SubmissionData(_Strict):
 
 
 class NoteData(_Strict):
-    kind: Literal["question_note", "takeaway", "action"]
+    kind: DebriefKind
     position: Small
     text: Note
 
@@ -150,7 +154,7 @@ class RoundData(_Strict):
     index: Annotated[int, Field(ge=0, le=99)]
     scenario_id: Key
     scenario: Scenario
-    status: Literal["pending", "live", "done"]
+    status: RoundStatus
     clock_state: ClockState | None = None
     debrief_question: Small = 0
     expert_revealed: bool = False
@@ -168,12 +172,12 @@ class RoundData(_Strict):
         _unique([e.seq for e in self.events], f"round {n}: event seq")
         _unique([(x.kind, x.position) for x in self.notes], f"round {n}: debrief note")
         _unique([name_key(s.observer) for s in self.submissions], f"round {n}: checklist of")
-        operators = [name_key(r.person) for r in self.roles if r.role == "operator"]
+        operators = [name_key(r.person) for r in self.roles if r.role == Role.OPERATOR]
         if len(operators) > 1:
             raise ValueError(f"round {n} has more than one operator")
         if self.decision and [name_key(self.decision.operator)] != operators:
             raise ValueError(f"round {n}: the decision's operator is not the round's operator")
-        observers = {name_key(r.person) for r in self.roles if r.role == "observer"}
+        observers = {name_key(r.person) for r in self.roles if r.role == Role.OBSERVER}
         for s in self.submissions:
             if name_key(s.observer) not in observers:
                 raise ValueError(f"round {n}: {s.observer!r} filled a checklist but is not an "
@@ -189,7 +193,7 @@ class SessionData(_Strict):
     plan: PlanData
     mode: PlanMode
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
-    status: Literal["planned", "live", "finished"]
+    status: SessionStatus
     current_round: Annotated[int, Field(ge=0, le=100)] = 0
     anonymous_feedback: bool = False
     notes: LongText = ""
@@ -224,11 +228,6 @@ class SessionFile(_Strict):
     session: SessionData
     # The participants' certification records (absent from older exports).
     certification: Annotated[list[PersonCertificationData], Field(max_length=60)] = []
-
-
-def name_key(name: str) -> str:
-    """How people are matched: the store's name_key of a cleaned name."""
-    return " ".join(name.split()).casefold()
 
 
 def _unique(values: list[Any], what: str) -> None:
@@ -447,27 +446,27 @@ def to_csv(data: SessionFile) -> str:
         if r.decision:
             d = r.decision
             row(
-                "decision", r, person=d.operator, role="operator", decision=d.decision.value,
+                "decision", r, person=d.operator, role=Role.OPERATOR, decision=d.decision.value,
                 seconds_to_decide=d.seconds_to_decide, matched_expert=d.matched_expert,
                 expert_decision=r.scenario.expert.wording if r.scenario.expert else "",
                 at=d.recorded_at.isoformat(), text=d.final_reply,
             )  # fmt: skip
         if r.decision_draft:
             draft = r.decision_draft
-            operator = next((x.person for x in r.roles if x.role == "operator"), "")
+            operator = next((x.person for x in r.roles if x.role == Role.OPERATOR), "")
             row(
-                "decision_draft", r, person=operator, role="operator",
+                "decision_draft", r, person=operator, role=Role.OPERATOR,
                 decision=draft.decision.value if draft.decision else "", text=draft.summary(),
             )  # fmt: skip
         for sub in r.submissions:
             for a in sub.answers:
                 row(
-                    "criterion_answer", r, person=sub.observer, role="observer",
+                    "criterion_answer", r, person=sub.observer, role=Role.OBSERVER,
                     status=sub.status, criterion=a.criterion, mark=a.mark or "", text=a.note,
                 )  # fmt: skip
             for kind, items in (("went_well", sub.went_well), ("could_improve", sub.could_improve)):
                 for item in items:
-                    row(kind, r, person=sub.observer, role="observer", status=sub.status,
+                    row(kind, r, person=sub.observer, role=Role.OBSERVER, status=sub.status,
                         text=item)  # fmt: skip
         for e in r.events:
             row(
@@ -478,7 +477,7 @@ def to_csv(data: SessionFile) -> str:
             )  # fmt: skip
         questions = r.scenario.debrief_questions
         for n in r.notes:
-            asked = n.kind == "question_note" and n.position < len(questions)
+            asked = n.kind == DebriefKind.QUESTION_NOTE and n.position < len(questions)
             row(n.kind, r, question=questions[n.position] if asked else "", text=n.text)
     return out.getvalue()
 

@@ -123,7 +123,7 @@ def add_session(
         trainer=data.trainer,
         plan_id=data.plan_id,
         plan=data.plan.model_dump(mode="json"),
-        mode=data.mode.value,
+        mode=data.mode,
         seed=data.seed,
         status=data.status,
         current_round=data.current_round,
@@ -170,7 +170,7 @@ def _round(r: RoundData, person: Callable[[str], Person]) -> Round:
         d = r.decision
         rnd.decision = OperatorDecision(
             operator=person(d.operator),
-            decision=d.decision.value,
+            decision=d.decision,
             final_reply=d.final_reply,
             rejection_note=d.rejection_note.model_dump(mode="json") if d.rejection_note else None,
             escalation_note=(

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from hotdash_roleplay.checklist import Mark, submission_problems
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.names import name_key
 from hotdash_roleplay.observer import security
 from hotdash_roleplay.observer.api_models import (
     ChecklistBody,
@@ -32,7 +33,7 @@ from hotdash_roleplay.observer.api_models import (
     SubmissionBody,
     SubmitRequest,
 )
-from hotdash_roleplay.services.feedback import BROWSER, ChangedElsewhere, FeedbackSave
+from hotdash_roleplay.services.feedback import ChangedElsewhere, FeedbackSave
 from hotdash_roleplay.services.observer_access import (
     TOKEN_LIFETIME,
     Claim,
@@ -40,6 +41,7 @@ from hotdash_roleplay.services.observer_access import (
     NameTaken,
     ObserverRound,
 )
+from hotdash_roleplay.status import FilledIn
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
@@ -234,7 +236,9 @@ class ObserverApi:
             name, rnd = await self._observer(request)
             data = await parse(request, DraftRequest)
             view = await self._guarded(
-                FeedbackSave(rnd.round_id, name, data.answers, seen=data.version, source=BROWSER)
+                FeedbackSave(
+                    rnd.round_id, name, data.answers, seen=data.version, source=FilledIn.BROWSER
+                )
             )
         except Refusal as refusal:
             return refusal.response
@@ -253,7 +257,7 @@ class ObserverApi:
             missing = submission_problems(answers, feedback.checklist)
             if missing:  # keep what they have as a draft, and say what is missing
                 kept = await self._guarded(
-                    FeedbackSave(rnd.round_id, name, answers, seen=seen, source=BROWSER)
+                    FeedbackSave(rnd.round_id, name, answers, seen=seen, source=FilledIn.BROWSER)
                 )
                 self._changed(kept.status, name)
                 return refuse(
@@ -264,7 +268,7 @@ class ObserverApi:
                 )
             # Saved and submitted in one save, group-committed with whatever else is queued.
             view = await self._guarded(
-                FeedbackSave(rnd.round_id, name, answers, True, seen, BROWSER)
+                FeedbackSave(rnd.round_id, name, answers, True, seen, FilledIn.BROWSER)
             )
         except Refusal as refusal:
             return refusal.response
@@ -431,8 +435,8 @@ class ObserverApi:
 
 
 def _member(name: str, observers: tuple[str, ...]) -> str | None:
-    key = " ".join(name.split()).casefold()
-    return next((o for o in observers if o.casefold() == key), None)
+    key = name_key(name)
+    return next((o for o in observers if name_key(o) == key), None)
 
 
 def _locked(wait: float) -> web.Response:

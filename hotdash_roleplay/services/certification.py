@@ -57,12 +57,14 @@ from hotdash_roleplay.certification.views import (
 from hotdash_roleplay.dates import long_date
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.exports.files import check_target
-from hotdash_roleplay.names import clean_name
+from hotdash_roleplay.names import clean_name, name_key
 from hotdash_roleplay.plans import PlanMode
+from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.scenarios import expert_of
 from hotdash_roleplay.services.decisions import DecisionService
 from hotdash_roleplay.services.history import HistoryService
 from hotdash_roleplay.services.people import find_person, get_or_create_person
+from hotdash_roleplay.status import RoundStatus
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
     AIReportRow,
@@ -182,7 +184,7 @@ class CertificationService:
                     CertificationStepRow.dated,
                 )
             ):
-                steps[pid][Step(step)] = dated
+                steps[pid][step] = dated
         rows = []
         for pid, name in people:
             longest, current = run_lengths(weeks.get(pid, []))
@@ -305,7 +307,7 @@ class CertificationService:
         weeks = parse_metrics_csv(data, str(path))
         source = path.name[:200]
         with self._store.session() as db:
-            names = {w.person.casefold(): w.person for w in weeks}
+            names = {name_key(w.person): w.person for w in weeks}
             found = {
                 key: pid
                 for key, pid in db.execute(
@@ -319,14 +321,14 @@ class CertificationService:
                     "`hotdash-roleplay people list`, or import with --create-people to add them."
                 )
             for name in unknown:
-                found[name.casefold()] = get_or_create_person(db, name).id
+                found[name_key(name)] = get_or_create_person(db, name).id
             existing = self._existing(db, list(found.values()))
             counts: Counter[str] = Counter()
             for week in weeks:
                 counts[
                     _upsert_week(
                         db,
-                        found[week.person.casefold()],
+                        found[name_key(week.person)],
                         week.figures,
                         changed_by,
                         source,
@@ -401,19 +403,19 @@ class CertificationService:
             _graduation_after_start(mentee, started_on, graduated_on)
         with self._store.session() as db:
             person = find_person(db, ref)
-            if mentee.casefold() == person.name_key:
+            if name_key(mentee) == person.name_key:
                 raise UserError("A candidate cannot mentor themselves.")
             if db.scalar(
                 select(MentorshipRow.id).where(
                     MentorshipRow.person_id == person.id,
-                    MentorshipRow.mentee_key == mentee.casefold(),
+                    MentorshipRow.mentee_key == name_key(mentee),
                 )
             ):
                 raise UserError(f"{person.name} already mentors {mentee}.")
             row = MentorshipRow(
                 person_id=person.id,
                 mentee=mentee,
-                mentee_key=mentee.casefold(),
+                mentee_key=name_key(mentee),
                 started_on=started_on,
                 graduated_on=graduated_on,
             )
@@ -588,7 +590,7 @@ class CertificationService:
             rules.contribution_requirement(contributions),
         )
         records = {
-            Step(r.step): StepRecord(step=r.step, on=r.dated, by=r.by_name, note=r.note)
+            r.step: StepRecord(step=r.step, on=r.dated, by=r.by_name, note=r.note)
             for r in db.scalars(
                 select(CertificationStepRow).where(CertificationStepRow.person_id == person.id)
             )
@@ -631,7 +633,7 @@ class CertificationService:
                 played_on=s.played_at.astimezone().date(),
                 rounds_played=s.rounds_played,
             )
-            for s in self._history.sessions_played(person_id, PlanMode.PRACTICE.value)
+            for s in self._history.sessions_played(person_id, PlanMode.PRACTICE)
         ]
 
     def _existing(
@@ -652,7 +654,7 @@ class CertificationService:
         if db.scalar(
             select(CertificationStepRow.id).where(
                 CertificationStepRow.person_id == person.id,
-                CertificationStepRow.step == Step.AWARDED.value,
+                CertificationStepRow.step == Step.AWARDED,
             )
         ):
             raise UserError(f"{person.name} is certified: the evidence is kept as awarded.")
@@ -688,7 +690,7 @@ def _mentorship(r: MentorshipRow) -> Mentorship:
 def _contribution(r: ContributionRow) -> Contribution:
     return Contribution(
         id=r.id,
-        kind=ContributionKind(r.kind),
+        kind=r.kind,
         title=r.title,
         contributed_on=r.contributed_on,
         text=r.text,
@@ -769,12 +771,12 @@ def _assessments(db: Session, person_id: int, session_id: int | None = None) -> 
             RoleAssignment,
             and_(
                 RoleAssignment.round_id == Round.id,
-                RoleAssignment.role == "operator",
+                RoleAssignment.role == Role.OPERATOR,
                 RoleAssignment.person_id == person_id,
             ),
         )
         .outerjoin(OperatorDecision, OperatorDecision.round_id == Round.id)
-        .where(TrainingSession.mode == PlanMode.CERTIFICATION.value)
+        .where(TrainingSession.mode == PlanMode.CERTIFICATION)
         .order_by(TrainingSession.created_at, TrainingSession.id, Round.index)
     )
     if session_id is not None:
@@ -821,8 +823,8 @@ def _assessment_scores(db: Session) -> Sequence[Any]:
         .join(TrainingSession, TrainingSession.id == Round.session_id)
         .outerjoin(OperatorDecision, OperatorDecision.round_id == Round.id)
         .where(
-            TrainingSession.mode == PlanMode.CERTIFICATION.value,
-            RoleAssignment.role == "operator",
+            TrainingSession.mode == PlanMode.CERTIFICATION,
+            RoleAssignment.role == Role.OPERATOR,
         )
         .group_by(RoleAssignment.person_id, TrainingSession.id)
     ).all()
@@ -833,7 +835,7 @@ def _played_counts() -> Any:
         select(RoleAssignment.person_id, func.count(func.distinct(Round.session_id)))
         .join(Round, Round.id == RoleAssignment.round_id)
         .join(TrainingSession, TrainingSession.id == Round.session_id)
-        .where(TrainingSession.mode == PlanMode.PRACTICE.value, Round.status == "done")
+        .where(TrainingSession.mode == PlanMode.PRACTICE, Round.status == RoundStatus.DONE)
         .group_by(RoleAssignment.person_id)
     )
 
@@ -857,8 +859,8 @@ def _requirement_map(
 
 
 def _peer_review_refusal(view: PersonCertification, mentee: str, feedback: str) -> str | None:
-    graduated = {m.mentee.casefold(): m for m in view.mentorships if m.graduated}
-    if mentee.casefold() not in graduated:
+    graduated = {name_key(m.mentee): m for m in view.mentorships if m.graduated}
+    if name_key(mentee) not in graduated:
         names = ", ".join(m.mentee for m in graduated.values())
         return (
             f"The peer review is the feedback of a mentee who graduated; {mentee} is not one "

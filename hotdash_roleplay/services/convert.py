@@ -16,7 +16,7 @@ from hotdash_roleplay.store.models import OperatorDecision, Round, TrainingSessi
 
 def round_roles(row: Round) -> RoundRoles:
     """The rotation's view of a stored round (the trainer fills empty slots)."""
-    by_role: dict[str, list[str]] = {}
+    by_role: dict[Role, list[str]] = {}
     for a in sorted(row.roles, key=lambda a: a.person.name):
         by_role.setdefault(a.role, []).append(a.person.name)
     return RoundRoles(

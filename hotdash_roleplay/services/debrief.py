@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.views import DebriefView
+from hotdash_roleplay.status import DebriefKind
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import DebriefItem, Round
 
 MAX_NOTE = 10_000
 MAX_ITEMS = 50
-QUESTION, TAKEAWAY, ACTION = "question_note", "takeaway", "action"
 
 
 class DebriefService:
@@ -29,9 +29,11 @@ class DebriefService:
                 .order_by(DebriefItem.kind, DebriefItem.position)
             ).all()
             return DebriefView(
-                question_notes={i.position: i.text for i in items if i.kind == QUESTION},
-                takeaways=tuple(i.text for i in items if i.kind == TAKEAWAY),
-                actions=tuple(i.text for i in items if i.kind == ACTION),
+                question_notes={
+                    i.position: i.text for i in items if i.kind == DebriefKind.QUESTION_NOTE
+                },
+                takeaways=tuple(i.text for i in items if i.kind == DebriefKind.TAKEAWAY),
+                actions=tuple(i.text for i in items if i.kind == DebriefKind.ACTION),
             )
 
     def set_question_note(self, round_id: int, question: int, text: str) -> None:
@@ -42,23 +44,30 @@ class DebriefService:
             item = db.scalar(
                 select(DebriefItem).where(
                     DebriefItem.round_id == round_id,
-                    DebriefItem.kind == QUESTION,
+                    DebriefItem.kind == DebriefKind.QUESTION_NOTE,
                     DebriefItem.position == question,
                 )
             )
             if item is None:
-                db.add(DebriefItem(round_id=round_id, kind=QUESTION, position=question, text=text))
+                db.add(
+                    DebriefItem(
+                        round_id=round_id,
+                        kind=DebriefKind.QUESTION_NOTE,
+                        position=question,
+                        text=text,
+                    )
+                )
             else:
                 item.text = text
             db.commit()
 
     def set_takeaways(self, round_id: int, items: Sequence[str]) -> None:
-        self._replace(round_id, TAKEAWAY, items)
+        self._replace(round_id, DebriefKind.TAKEAWAY, items)
 
     def set_actions(self, round_id: int, items: Sequence[str]) -> None:
-        self._replace(round_id, ACTION, items)
+        self._replace(round_id, DebriefKind.ACTION, items)
 
-    def _replace(self, round_id: int, kind: str, items: Sequence[str]) -> None:
+    def _replace(self, round_id: int, kind: DebriefKind, items: Sequence[str]) -> None:
         kept = [i.strip() for i in items if i.strip()]
         if len(kept) > MAX_ITEMS:
             raise UserError(f"At most {MAX_ITEMS} items per list.")

@@ -8,9 +8,11 @@ from sqlalchemy import select
 from hotdash_roleplay.decisions import MAX_REPLY, Decision, DecisionDraft, parse_draft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
+from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.scenarios import expert_of
 from hotdash_roleplay.services.convert import decision_view
 from hotdash_roleplay.services.views import DecisionView
+from hotdash_roleplay.status import RoundStatus
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import OperatorDecision, Round, utcnow
 
@@ -60,14 +62,14 @@ class DecisionService:
             rnd = db.get(Round, round_id)
             if rnd is None:
                 raise UserError(f"There is no round {round_id}.")
-            operator = next((a.person for a in rnd.roles if a.role == "operator"), None)
+            operator = next((a.person for a in rnd.roles if a.role == Role.OPERATOR), None)
             if operator is None:
                 raise UserError("This round has no operator to record a decision for.")
             expert = expert_of(rnd.scenario)
             matched = expert.matches(choice) if expert else None
             row = rnd.decision or OperatorDecision(round=rnd, operator=operator)
             row.operator = operator
-            row.decision = choice.value
+            row.decision = choice
             row.final_reply = final_reply if choice is Decision.EDIT_APPROVE else ""
             row.rejection_note = (
                 rejection_note.model_dump(mode="json")
@@ -110,7 +112,7 @@ class DecisionService:
                 select(Round.index, Round.decision_draft)
                 .where(
                     Round.session_id == session_id,
-                    Round.status == "done",
+                    Round.status == RoundStatus.DONE,
                     Round.decision_draft.is_not(None),
                     ~Round.decision.has(),
                 )

@@ -19,8 +19,11 @@ from sqlalchemy.orm import Session, selectinload
 from hotdash_roleplay.checklist import Aggregate, Checklist, ChecklistAnswers, Mark, aggregate
 from hotdash_roleplay.checklist import submission_problems as rule_problems
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.names import name_key
+from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.services.people import find_person
 from hotdash_roleplay.services.views import View
+from hotdash_roleplay.status import ChecklistState, FilledIn, SubmissionStatus
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
@@ -31,8 +34,6 @@ from hotdash_roleplay.store.models import (
     utcnow,
 )
 
-DRAFT, SUBMITTED = "draft", "submitted"
-CONSOLE, BROWSER = "console", "browser"  # where a checklist is filled in (checklist_submissions)
 # The hot save path writes through Core: no identity map or unit of work for a roomful of saves.
 _SUBMISSIONS = ChecklistSubmission.metadata.tables[ChecklistSubmission.__tablename__]
 _ANSWERS = CriterionAnswer.metadata.tables[CriterionAnswer.__tablename__]
@@ -41,19 +42,23 @@ _ANSWERS = CriterionAnswer.metadata.tables[CriterionAnswer.__tablename__]
 class SubmissionView(View):
     round_id: int
     observer: str
-    status: str  # none | draft | submitted
+    status: ChecklistState
     answers: ChecklistAnswers
     updated_at: datetime | None
     submitted_at: datetime | None
     version: int = 0  # 0: nothing stored yet; a save that saw this version may write
-    filled_in: str = CONSOLE
+    filled_in: FilledIn = FilledIn.CONSOLE
 
 
 class ChangedElsewhere(UserError):
     """A save started from an older version than the one stored: someone else saved first."""
 
     def __init__(self, current: SubmissionView) -> None:
-        where = "in their browser" if current.filled_in == BROWSER else "on the trainer's computer"
+        where = (
+            "in their browser"
+            if current.filled_in == FilledIn.BROWSER
+            else "on the trainer's computer"
+        )
         super().__init__(
             f"{current.observer}'s checklist was changed on another device ({where}) since it "
             "was loaded here. Reload it, or keep yours and save it over that change."
@@ -74,12 +79,12 @@ class FeedbackSave:
     answers: ChecklistAnswers
     submit: bool = False
     seen: int | None = None
-    source: str = CONSOLE
+    source: FilledIn = FilledIn.CONSOLE
 
 
 class ObserverStatus(View):
     observer: str
-    status: str  # none | draft | submitted
+    status: ChecklistState
 
 
 class FeedbackService:
@@ -97,7 +102,7 @@ class FeedbackService:
                 return SubmissionView(
                     round_id=round_id,
                     observer=name,
-                    status="none",
+                    status=ChecklistState.NONE,
                     answers=ChecklistAnswers(),
                     updated_at=None,
                     submitted_at=None,
@@ -111,7 +116,7 @@ class FeedbackService:
         answers: ChecklistAnswers,
         *,
         seen: int | None = None,
-        source: str = CONSOLE,
+        source: FilledIn = FilledIn.CONSOLE,
     ) -> SubmissionView:
         """Keep what the observer has so far. A submitted checklist that still meets the rules
         stays submitted (a revision); one that no longer does goes back to draft."""
@@ -124,7 +129,7 @@ class FeedbackService:
         answers: ChecklistAnswers | None = None,
         *,
         seen: int | None = None,
-        source: str = CONSOLE,
+        source: FilledIn = FilledIn.CONSOLE,
     ) -> SubmissionView:
         """Submit (saving `answers` first, in the same transaction); refused with what is
         missing, in which case the answers are still kept as a draft. Without `answers`, what is
@@ -188,7 +193,7 @@ class FeedbackService:
         for save in saves:
             try:
                 answers = self._validated(save.answers)
-                found = allowed.get((save.round_id, _key(save.observer)))
+                found = allowed.get((save.round_id, name_key(save.observer)))
                 if found is None:
                     self._refuse(db, save.round_id, save.observer)
             except UserError as exc:  # refused before anything of it is written
@@ -196,7 +201,9 @@ class FeedbackService:
                 continue
             person_id, name, _ = found
             problems = rule_problems(answers, self.checklist)
-            row = rows.get((save.round_id, person_id)) or _Row(None, DRAFT, None, 0, CONSOLE)
+            row = rows.get((save.round_id, person_id)) or _Row(
+                None, SubmissionStatus.DRAFT, None, 0, FilledIn.CONSOLE
+            )
             if save.seen is not None and save.seen != row.version:
                 stored = written.get((save.round_id, person_id))
                 results.append(
@@ -209,9 +216,9 @@ class FeedbackService:
                 continue
             status, submitted_at = row.status, row.submitted_at
             if problems:
-                status, submitted_at = DRAFT, None
+                status, submitted_at = SubmissionStatus.DRAFT, None
             elif save.submit:
-                status, submitted_at = SUBMITTED, now
+                status, submitted_at = SubmissionStatus.SUBMITTED, now
             row = _Row(row.id, status, submitted_at, row.version + 1, save.source, now)
             rows[(save.round_id, person_id)] = row
             written[(save.round_id, person_id)] = (row, answers)
@@ -350,14 +357,17 @@ class FeedbackService:
                 (_SUBMISSIONS.c.round_id == RoleAssignment.round_id)
                 & (_SUBMISSIONS.c.observer_id == RoleAssignment.person_id),
             )
-            .where(RoleAssignment.round_id == round_id, RoleAssignment.role == "observer")
+            .where(RoleAssignment.round_id == round_id, RoleAssignment.role == Role.OBSERVER)
         )
         with self._store.engine.connect() as conn:
             rows = conn.execute(stmt).all()
             if not rows and conn.scalar(select(Round.id).where(Round.id == round_id)) is None:
                 raise UserError(f"There is no round {round_id}.")
         return sorted(
-            (ObserverStatus(observer=name, status=status or "none") for name, status in rows),
+            (
+                ObserverStatus(observer=name, status=status or ChecklistState.NONE)
+                for name, status in rows
+            ),
             key=lambda s: s.observer,
         )
 
@@ -375,7 +385,7 @@ class FeedbackService:
                 (
                     _view(r, r.observer.name)
                     for r in rows
-                    if include_drafts or r.status == SUBMITTED
+                    if include_drafts or r.status == SubmissionStatus.SUBMITTED
                 ),
                 key=lambda v: v.observer,
             )
@@ -392,7 +402,7 @@ class FeedbackService:
             return SubmissionView(
                 round_id=round_id,
                 observer=name,
-                status="none",
+                status=ChecklistState.NONE,
                 answers=ChecklistAnswers(),
                 updated_at=None,
                 submitted_at=None,
@@ -417,7 +427,7 @@ class FeedbackService:
     def _observer_of(self, db: Session, round_id: int, observer: str) -> tuple[Round, int, str]:
         rnd = self._round(db, round_id)
         person = find_person(db, observer)
-        if not any(a.person_id == person.id and a.role == "observer" for a in rnd.roles):
+        if not any(a.person_id == person.id and a.role == Role.OBSERVER for a in rnd.roles):
             raise UserError(f"{person.name} is not an observer in round {rnd.index + 1}.")
         return rnd, person.id, person.name
 
@@ -452,8 +462,8 @@ class FeedbackService:
             .where(
                 Round.id.in_({s.round_id for s in saves}),
                 Round.feedback_open.is_(True),
-                RoleAssignment.role == "observer",
-                Person.name_key.in_({_key(s.observer) for s in saves}),
+                RoleAssignment.role == Role.OBSERVER,
+                Person.name_key.in_({name_key(s.observer) for s in saves}),
             )
         )
         return {
@@ -497,10 +507,10 @@ class _Row(NamedTuple):
     """A submission row's state while a batch is worked out (id None: not stored yet)."""
 
     id: int | None
-    status: str
+    status: SubmissionStatus
     submitted_at: datetime | None
     version: int
-    filled_in: str
+    filled_in: FilledIn
     updated_at: datetime | None = None
 
 
@@ -516,17 +526,13 @@ def _batch_view(round_id: int, name: str, row: _Row, answers: ChecklistAnswers) 
     return SubmissionView(
         round_id=round_id,
         observer=name,
-        status=row.status,
+        status=ChecklistState(row.status),
         answers=answers,
         updated_at=row.updated_at,
         submitted_at=row.submitted_at,
         version=row.version,
         filled_in=row.filled_in,
     )
-
-
-def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def _answered(answers: ChecklistAnswers) -> dict[str, Mark | None]:
@@ -547,7 +553,7 @@ def _view(row: ChecklistSubmission, observer: str) -> SubmissionView:
     return SubmissionView(
         round_id=row.round_id,
         observer=observer,
-        status=row.status,
+        status=ChecklistState(row.status),
         answers=_answers(row),
         updated_at=row.updated_at,
         submitted_at=row.submitted_at,

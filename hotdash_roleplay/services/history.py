@@ -12,10 +12,15 @@ from typing import Any
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
+from hotdash_roleplay.checklist import Mark
+from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.figures import CriteriaFigures, DecisionFigures
+from hotdash_roleplay.plans import PlanMode
 from hotdash_roleplay.played import round_played
+from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.services.people import find_person
 from hotdash_roleplay.services.views import View
+from hotdash_roleplay.status import RoundStatus, SubmissionStatus
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
@@ -27,8 +32,6 @@ from hotdash_roleplay.store.models import (
     TrainingSession,
 )
 
-SUBMITTED = "submitted"
-
 
 class DecisionRecord(View):
     session_id: int
@@ -36,7 +39,7 @@ class DecisionRecord(View):
     played_at: datetime
     round_number: int
     scenario_title: str
-    decision: str
+    decision: Decision
     seconds_to_decide: float | None
     matched_expert: bool | None
 
@@ -48,7 +51,7 @@ class FeedbackRecord(View):
     round_number: int
     scenario_title: str
     other: str  # the observer (feedback received) or the operator (feedback given)
-    status: str
+    status: SubmissionStatus
     met: int
     not_met: int
     not_observed: int
@@ -59,7 +62,7 @@ class SessionPlayed(View):
 
     session_id: int
     title: str
-    mode: str
+    mode: PlanMode
     played_at: datetime
     rounds_played: int
 
@@ -68,7 +71,7 @@ class PersonHistory(View):
     person_id: int
     name: str
     sessions: int
-    rounds_by_role: dict[str, int]
+    rounds_by_role: dict[Role, int]
     decisions: tuple[DecisionRecord, ...]
     feedback_received: tuple[FeedbackRecord, ...]  # drafts included, with their status
     feedback_given: tuple[FeedbackRecord, ...]
@@ -80,12 +83,14 @@ class PersonHistory(View):
     @property
     def criteria_received(self) -> CriteriaFigures:
         return CriteriaFigures.of(
-            (f.met, f.not_met) for f in self.feedback_received if f.status == SUBMITTED
+            (f.met, f.not_met)
+            for f in self.feedback_received
+            if f.status == SubmissionStatus.SUBMITTED
         )
 
     @property
     def checklists_given(self) -> int:
-        return sum(1 for f in self.feedback_given if f.status == SUBMITTED)
+        return sum(1 for f in self.feedback_given if f.status == SubmissionStatus.SUBMITTED)
 
 
 class HistoryService:
@@ -102,11 +107,13 @@ class HistoryService:
                 db.execute(
                     select(RoleAssignment.role, Round.session_id, *_PLAYED_COLUMNS)
                     .join(Round, Round.id == RoleAssignment.round_id)
-                    .where(RoleAssignment.person_id == person.id, Round.status != "pending")
+                    .where(
+                        RoleAssignment.person_id == person.id, Round.status != RoundStatus.PENDING
+                    )
                 ).all()
             )
             operated = select(RoleAssignment.round_id).where(
-                RoleAssignment.person_id == person.id, RoleAssignment.role == "operator"
+                RoleAssignment.person_id == person.id, RoleAssignment.role == Role.OPERATOR
             )
             decisions = _played(
                 db.execute(
@@ -147,7 +154,7 @@ class HistoryService:
                 .join(
                     operator_role,
                     (operator_role.round_id == ChecklistSubmission.round_id)
-                    & (operator_role.role == "operator"),
+                    & (operator_role.role == Role.OPERATOR),
                 )
                 .join(operator, operator.id == operator_role.person_id)
                 .where(ChecklistSubmission.observer_id == person.id),
@@ -184,7 +191,7 @@ class HistoryService:
                 )
                 .join(Round, Round.session_id == TrainingSession.id)
                 .join(RoleAssignment, RoleAssignment.round_id == Round.id)
-                .where(RoleAssignment.person_id == person_id, Round.status == "done")
+                .where(RoleAssignment.person_id == person_id, Round.status == RoundStatus.DONE)
                 .group_by(TrainingSession.id)
                 .order_by(TrainingSession.created_at, TrainingSession.id)
             )
@@ -237,7 +244,7 @@ def _feedback_rows(db: Session, query: Select[Any]) -> tuple[FeedbackRecord, ...
         ).all()
     )
     ids = [row[len(_ROUND_COLUMNS)] for row in rows]
-    counts: dict[int, Counter[str]] = {i: Counter() for i in ids}
+    counts: dict[int, Counter[Mark | None]] = {i: Counter() for i in ids}
     for sub_id, mark, n in db.execute(
         select(CriterionAnswer.submission_id, CriterionAnswer.mark, func.count())
         .where(CriterionAnswer.submission_id.in_(ids))
@@ -253,9 +260,9 @@ def _feedback_rows(db: Session, query: Select[Any]) -> tuple[FeedbackRecord, ...
                 **_round_fields(row),
                 other=row[-1],
                 status=row[-2],
-                met=marks["met"],
-                not_met=marks["not_met"],
-                not_observed=marks["not_observed"],
+                met=marks[Mark.MET],
+                not_met=marks[Mark.NOT_MET],
+                not_observed=marks[Mark.NOT_OBSERVED],
             )
         )
     return tuple(records)

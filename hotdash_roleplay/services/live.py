@@ -10,16 +10,24 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from hotdash_roleplay.clock import ClockState, ClockView, PhaseClock, PhaseSpec, PhaseSummary
+from hotdash_roleplay.clock import (
+    ClockState,
+    ClockView,
+    PhaseClock,
+    PhaseSpec,
+    PhaseSummary,
+    Status,
+)
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.plans import PhaseKey
 from hotdash_roleplay.services.convert import session_detail
 from hotdash_roleplay.services.sessions import load_session
 from hotdash_roleplay.services.views import RoundView, SessionDetail
+from hotdash_roleplay.status import RoundStatus, SessionStatus
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import PhaseEventRow, Round, TrainingSession, utcnow
 
-FEEDBACK_PHASE = "feedback"
-DECISION_PHASES = ("roleplay", "decision")
+DECISION_PHASES = (PhaseKey.ROLEPLAY, PhaseKey.DECISION)
 
 Clock = Callable[[], float]
 
@@ -57,7 +65,7 @@ class LiveSession:
 
     @property
     def finished(self) -> bool:
-        return self._detail.status == "finished"
+        return self._detail.status == SessionStatus.FINISHED
 
     def view(self) -> ClockView:
         return self._clock.view()
@@ -111,14 +119,14 @@ class LiveSession:
             row = load_session(db, self._session_id)
             rnd = self._round_row(row)
             if rnd is not None:
-                if self._clock.status != "finished":
+                if self._clock.status != Status.FINISHED:
                     self._clock.finish()
                     self._write_clock(db, rnd)
-                rnd.status = "done"
+                rnd.status = RoundStatus.DONE
                 rnd.feedback_open = False
             row.current_round += 1
             if row.current_round >= len(row.rounds):
-                row.status = "finished"
+                row.status = SessionStatus.FINISHED
                 row.finished_at = utcnow()
             db.commit()
         self._load()
@@ -190,12 +198,12 @@ class LiveSession:
             if rnd is None:
                 return
             self._write_clock(db, rnd)
-            if rnd.status == "pending":
-                rnd.status = "live"
-            if row.status == "planned":
-                row.status = "live"
+            if rnd.status == RoundStatus.PENDING:
+                rnd.status = RoundStatus.LIVE
+            if row.status == SessionStatus.PLANNED:
+                row.status = SessionStatus.LIVE
             # The Observer feedback phase opens feedback; it stays open until the round ends.
-            if self._clock.view().phase_key == FEEDBACK_PHASE and not rnd.feedback_open:
+            if self._clock.view().phase_key == PhaseKey.FEEDBACK and not rnd.feedback_open:
                 rnd.feedback_open = True
             db.commit()
         self._load(keep_clock=True)

@@ -16,8 +16,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, delete, insert, select
 
 from hotdash_roleplay.errors import UserError
-from hotdash_roleplay.services.feedback import CONSOLE
+from hotdash_roleplay.names import name_key
+from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.services.views import View
+from hotdash_roleplay.status import FilledIn, SessionStatus
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
@@ -112,8 +114,8 @@ class ObserverAccessService:
         if not rows:
             return None
         first = rows[0]
-        observers = sorted(r.name for r in rows if r.role == "observer")
-        operator = next((r.name for r in rows if r.role == "operator"), None)
+        observers = sorted(r.name for r in rows if r.role == Role.OBSERVER)
+        operator = next((r.name for r in rows if r.role == Role.OPERATOR), None)
         return ObserverRound(
             round_id=first.id,
             number=first.round_index + 1,
@@ -139,7 +141,7 @@ class ObserverAccessService:
         now = utcnow()
         with self._store.engine.begin() as conn:
             person = conn.execute(
-                select(Person.id, Person.name).where(Person.name_key == _key(name))
+                select(Person.id, Person.name).where(Person.name_key == name_key(name))
             ).first()
             if person is None:
                 raise UserError(f"No person named {name!r}.")
@@ -161,7 +163,7 @@ class ObserverAccessService:
                     ChecklistSubmission.observer_id == person.id,
                 )
             )
-            if filled_in == CONSOLE:
+            if filled_in == FilledIn.CONSOLE:
                 raise FilledInApp(person.name)
             if replacing is not None:
                 conn.execute(
@@ -186,7 +188,7 @@ class ObserverAccessService:
         """The trainer frees `name` for another device: their tokens are deleted, so the old
         device is refused from its next request. Returns how many were dropped."""
         with self._store.engine.begin() as conn:
-            person_id = conn.scalar(select(Person.id).where(Person.name_key == _key(name)))
+            person_id = conn.scalar(select(Person.id).where(Person.name_key == name_key(name)))
             if person_id is None:
                 raise UserError(f"No person named {name!r}.")
             return conn.execute(
@@ -227,10 +229,7 @@ def _live(now: datetime) -> ColumnElement[bool]:
     """A token lives until its expiry (none recorded: from before expiry existed, expired)
     and while its session is not finished."""
     finished = select(TrainingSession.id).where(
-        TrainingSession.id == ObserverToken.session_id, TrainingSession.status == "finished"
+        TrainingSession.id == ObserverToken.session_id,
+        TrainingSession.status == SessionStatus.FINISHED,
     )
     return (ObserverToken.expires_at > now) & ~finished.exists()
-
-
-def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()

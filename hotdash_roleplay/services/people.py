@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hotdash_roleplay.errors import UserError
-from hotdash_roleplay.names import clean_name
+from hotdash_roleplay.names import clean_name, name_key
 from hotdash_roleplay.services.views import PersonView
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import Participant, Person
@@ -15,9 +15,9 @@ from hotdash_roleplay.store.models import Participant, Person
 def get_or_create_person(db: Session, name: str) -> Person:
     """The person of that name (case-insensitive), created on first use."""
     name = clean_name(name)
-    person = db.scalar(select(Person).where(Person.name_key == name.casefold()))
+    person = db.scalar(select(Person).where(Person.name_key == name_key(name)))
     if person is None:
-        person = Person(name=name, name_key=name.casefold())
+        person = Person(name=name, name_key=name_key(name))
         db.add(person)
         db.flush()
     return person
@@ -28,9 +28,7 @@ def find_person(db: Session, ref: str) -> Person:
     ref = ref.strip()
     person = db.get(Person, int(ref)) if ref.isdigit() else None
     if person is None:
-        person = db.scalar(
-            select(Person).where(Person.name_key == " ".join(ref.split()).casefold())
-        )
+        person = db.scalar(select(Person).where(Person.name_key == name_key(ref)))
     if person is None:
         raise UserError(f"No person named {ref!r}. `hotdash-roleplay people list` shows them.")
     return person

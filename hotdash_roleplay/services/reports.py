@@ -40,9 +40,10 @@ from hotdash_roleplay.exports.report_data import (
 )
 from hotdash_roleplay.notes import EscalationNote, RejectionNote, RequestedDecision, Urgency
 from hotdash_roleplay.played import round_played
+from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.scenarios import expert_of
-from hotdash_roleplay.services.feedback import SUBMITTED
 from hotdash_roleplay.services.people import find_person
+from hotdash_roleplay.status import DebriefKind, RoundStatus, SubmissionStatus
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
@@ -111,7 +112,7 @@ class ReportService:
             rows = self._person_rounds(db, person)
             operator_rounds: list[OperatorRound] = []
             observer_rounds: list[ObserverRound] = []
-            roles: dict[str, int] = defaultdict(int)
+            roles: dict[Role, int] = defaultdict(int)
             sessions: set[int] = set()
             for rnd in rows:
                 session = rnd.session
@@ -120,7 +121,7 @@ class ReportService:
                 role = next(a.role for a in rnd.roles if a.person_id == person.id)
                 roles[role] += 1
                 sessions.add(session.id)
-                if role == "operator":
+                if role == Role.OPERATOR:
                     operator_rounds.append(
                         OperatorRound(
                             session_title=session.title,
@@ -128,9 +129,9 @@ class ReportService:
                             round=self._round(rnd, session, anonymous=False),
                         )
                     )
-                elif role == "observer":
+                elif role == Role.OBSERVER:
                     own = next((s for s in rnd.submissions if s.observer_id == person.id), None)
-                    operator = _role_name(rnd, "operator") or "the trainer"
+                    operator = _role_name(rnd, Role.OPERATOR) or "the trainer"
                     observer_rounds.append(
                         ObserverRound(
                             session_title=session.title,
@@ -197,7 +198,7 @@ class ReportService:
         rows = db.scalars(
             select(Round)
             .join(TrainingSession, TrainingSession.id == Round.session_id)
-            .where(Round.id.in_(mine), Round.status != "pending")
+            .where(Round.id.in_(mine), Round.status != RoundStatus.PENDING)
             .order_by(TrainingSession.created_at, TrainingSession.id, Round.index)
             .options(selectinload(Round.session), *_round_loads(None))
         ).all()
@@ -206,8 +207,8 @@ class ReportService:
     def _round(
         self, rnd: Round, session: TrainingSession, anonymous: bool | None = None
     ) -> RoundReport:
-        operator = _role_name(rnd, "operator")
-        submitted = [s for s in rnd.submissions if s.status == SUBMITTED]
+        operator = _role_name(rnd, Role.OPERATOR)
+        submitted = [s for s in rnd.submissions if s.status == SubmissionStatus.SUBMITTED]
         hide = session.anonymous_feedback if anonymous is None else anonymous
         checklists = tuple(
             self._checklist_of(s, label, operator or "the trainer")
@@ -216,7 +217,7 @@ class ReportService:
         answers = [_answers(s) for s in submitted]
         agg = aggregate(answers, self._checklist)
         questions = [str(q) for q in rnd.scenario.get("debrief_questions", [])]
-        notes = {n.position: n.text for n in rnd.notes if n.kind == "question_note"}
+        notes = {n.position: n.text for n in rnd.notes if n.kind == DebriefKind.QUESTION_NOTE}
         expert = expert_of(rnd.scenario)
         played = round_played(rnd.status, rnd.clock_state)
         return RoundReport(
@@ -226,9 +227,9 @@ class ReportService:
             status=rnd.status,
             played=played,
             operator=operator,
-            ai_system=_role_name(rnd, "ai_system"),
-            facilitator=_role_name(rnd, "facilitator"),
-            observers=tuple(sorted(a.person.name for a in rnd.roles if a.role == "observer")),
+            ai_system=_role_name(rnd, Role.AI_SYSTEM),
+            facilitator=_role_name(rnd, Role.FACILITATOR),
+            observers=tuple(sorted(a.person.name for a in rnd.roles if a.role == Role.OBSERVER)),
             setup=tuple(str(s) for s in rnd.scenario.get("setup", [])),
             expert_decision=expert.wording if expert else "",
             expert_rationale=expert.rationale if expert else "",
@@ -257,8 +258,8 @@ class ReportService:
                 for i, t in sorted(notes.items())
                 if i >= len(questions) and t.strip()
             ),
-            takeaways=tuple(n.text for n in rnd.notes if n.kind == "takeaway"),
-            actions=tuple(n.text for n in rnd.notes if n.kind == "action"),
+            takeaways=tuple(n.text for n in rnd.notes if n.kind == DebriefKind.TAKEAWAY),
+            actions=tuple(n.text for n in rnd.notes if n.kind == DebriefKind.ACTION),
         )
 
     def _checklist_of(
@@ -308,7 +309,7 @@ def _title(rnd: Round) -> str:
     return rnd.scenario_title or str(rnd.scenario.get("title", rnd.scenario_id))
 
 
-def _role_name(rnd: Round, role: str) -> str | None:
+def _role_name(rnd: Round, role: Role) -> str | None:
     return next((a.person.name for a in rnd.roles if a.role == role), None)
 
 

@@ -19,11 +19,11 @@ from hotdash_roleplay.exports.certification_data import merge_certification
 from hotdash_roleplay.exports.session_data import (
     SessionData,
     SessionFile,
-    name_key,
     read_session,
     write_session_file,
 )
 from hotdash_roleplay.exports.session_import import add_session, read_session_file
+from hotdash_roleplay.names import name_key
 from hotdash_roleplay.services.people import get_or_create_person
 from hotdash_roleplay.services.sessions import new_join_code
 from hotdash_roleplay.services.views import View

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from hotdash_roleplay.errors import UserError
-from hotdash_roleplay.plans import SessionPlan
+from hotdash_roleplay.plans import PlanMode, SessionPlan
 from hotdash_roleplay.rotation import (
     Role,
     RoundRoles,
@@ -26,6 +26,7 @@ from hotdash_roleplay.scenarios import Scenario, ScenarioLibrary
 from hotdash_roleplay.services.convert import round_roles, session_detail, session_summary
 from hotdash_roleplay.services.people import find_person, get_or_create_person
 from hotdash_roleplay.services.views import SessionDetail, SessionSummary
+from hotdash_roleplay.status import RoundStatus
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
     Participant,
@@ -135,7 +136,7 @@ class SessionService:
         """The rotation a new session would get, without storing anything."""
         plan = self.plan(plan_id)
         names = self._roster(plan, people)
-        if str(plan.mode) == "certification":
+        if plan.mode == PlanMode.CERTIFICATION:
             return [_candidate_round(names[0])] * (rounds or len(plan.scenarios))
         return generate_rotation(names, rounds=rounds or plan.rounds, seed=seed)
 
@@ -187,7 +188,7 @@ class SessionService:
             return self.get(row.id)
 
     def _roster(self, plan: SessionPlan, people: Sequence[str]) -> list[str]:
-        if str(plan.mode) == "certification":
+        if plan.mode == PlanMode.CERTIFICATION:
             names = [n for n in (" ".join(p.split()) for p in people) if n]
             if len(names) != 1:
                 raise UserError("A certification assessment has exactly one candidate.")
@@ -272,7 +273,7 @@ class SessionService:
             rnd = self._editable_round(row, round_index)
             names = _active_names(row)
             current = [round_roles(r) for r in row.rounds]
-            played = sum(1 for r in row.rounds if r.status == "done")
+            played = sum(1 for r in row.rounds if r.status == RoundStatus.DONE)
             new_plan, _ = swap(current, round_index, a, b, names, played=played)
             set_roles(db, rnd, new_plan[round_index])
             db.commit()
@@ -313,12 +314,12 @@ class SessionService:
         its active roles left (a leaving observer just goes, a newcomer joins as an observer);
         the rest are planned again for who is here. Returns whether the round under way had to
         be re-planned."""
-        if row.mode == "certification":
+        if row.mode == PlanMode.CERTIFICATION:
             raise UserError("A certification assessment has one candidate; it is not re-planned.")
         names = _active_names(row)
         validate_roster(names)
-        keep = [r for r in row.rounds if r.status == "done"]
-        live = next((r for r in row.rounds if r.status == "live"), None)
+        keep = [r for r in row.rounds if r.status == RoundStatus.DONE]
+        live = next((r for r in row.rounds if r.status == RoundStatus.LIVE), None)
         live_changed = False
         if live is not None:
             roles = round_roles(live)
@@ -342,7 +343,9 @@ class SessionService:
                 set_roles(db, row.rounds[index], roles)
             else:
                 self._add_round(db, row, index, ids[index % len(ids)], roles)
-        for extra in [r for r in row.rounds if r.index >= len(new_plan) and r.status == "pending"]:
+        for extra in [
+            r for r in row.rounds if r.index >= len(new_plan) and r.status == RoundStatus.PENDING
+        ]:
             row.rounds.remove(extra)
         db.flush()
         return live_changed
@@ -351,20 +354,20 @@ class SessionService:
         if not 0 <= round_index < len(row.rounds):
             raise UserError(f"This session has no round {round_index + 1}.")
         rnd = row.rounds[round_index]
-        if rnd.status == "done":
+        if rnd.status == RoundStatus.DONE:
             raise UserError(f"Round {round_index + 1} has been played; it stays as played.")
         return rnd
 
     def _change(self, session_id: int, current_round_changed: bool = False) -> SessionChange:
         detail = self.get(session_id)
-        if detail.mode == "certification":
+        if detail.mode == PlanMode.CERTIFICATION:
             return SessionChange(detail, ())
         plan = [
             RoundRoles(r.operator or "", r.ai_system or "", r.facilitator, r.observers)
             for r in detail.rounds
         ]
         # The round under way counts as history: its roles are being played out in the room.
-        played = sum(1 for r in detail.rounds if r.status != "pending")
+        played = sum(1 for r in detail.rounds if r.status != RoundStatus.PENDING)
         issues = check_rotation(plan, list(detail.participants), played=played)
         return SessionChange(detail, tuple(issues), current_round_changed)
 

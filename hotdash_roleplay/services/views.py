@@ -7,6 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.plans import PhaseKey, PlanMode
+from hotdash_roleplay.status import RoundStatus, SessionStatus
+
 
 class View(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -19,7 +23,7 @@ class PersonView(View):
 
 
 class PhasePlan(View):
-    key: str
+    key: PhaseKey
     title: str
     seconds: int
 
@@ -29,8 +33,8 @@ class RoundView(View):
     index: int  # 0-based
     scenario_id: str
     scenario_title: str
-    status: str  # pending | live | done
-    played: bool  # its clock was started (``round_played``): "done" alone may be a skipped round
+    status: RoundStatus
+    played: bool  # its clock was started (``round_played``): DONE alone may be a skipped round
     operator: str | None
     ai_system: str | None  # None: the trainer plays it
     facilitator: str | None  # None: the trainer facilitates
@@ -50,8 +54,8 @@ class SessionSummary(View):
     title: str
     plan_id: str
     plan_title: str
-    mode: str
-    status: str  # planned | live | finished
+    mode: PlanMode
+    status: SessionStatus
     created_at: datetime
     participants: tuple[str, ...]
     round_count: int
@@ -82,7 +86,7 @@ class SessionDetail(SessionSummary):
 class DecisionView(View):
     round_id: int
     operator: str
-    decision: str
+    decision: Decision
     final_reply: str
     rejection_note: dict[str, Any] | None
     escalation_note: dict[str, Any] | None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -10,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Enum,
     Float,
     ForeignKey,
     Integer,
@@ -22,6 +24,21 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+
+from hotdash_roleplay.certification.program import ContributionKind, Step
+from hotdash_roleplay.checklist import Mark
+from hotdash_roleplay.clock import EventKind
+from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.names import MAX_NAME, MAX_NAME_KEY
+from hotdash_roleplay.plans import PlanMode
+from hotdash_roleplay.rotation import Role
+from hotdash_roleplay.status import (
+    DebriefKind,
+    FilledIn,
+    RoundStatus,
+    SessionStatus,
+    SubmissionStatus,
+)
 
 # Stable constraint names: Alembic batch migrations on SQLite need them.
 NAMING_CONVENTION = {
@@ -49,6 +66,22 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
 
+def one_of(enum: type[StrEnum], name: str, length: int = 20) -> Enum:
+    """A column holding one of the enum's values: VARCHAR with a CHECK constraint named
+    ck_<table>_<name> (no native PostgreSQL type, so a new value is an ordinary migration on
+    every backend); rows read back as members, and a value outside the enum is refused before
+    it reaches the database."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {
@@ -61,9 +94,9 @@ class Person(Base):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    # casefold() of the name: SQL lower() only folds ASCII, and "Юлия" must match "юлия".
-    name_key: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(MAX_NAME))
+    # names.name_key() of the name: SQL lower() only folds ASCII, and "Юлия" must match "юлия".
+    name_key: Mapped[str] = mapped_column(String(MAX_NAME_KEY), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -76,9 +109,11 @@ class TrainingSession(Base):
     trainer: Mapped[str] = mapped_column(String(120), default="")
     plan_id: Mapped[str] = mapped_column(String(80))
     plan: Mapped[dict[str, Any]] = mapped_column(JSON)  # snapshot: phases, mode, drill
-    mode: Mapped[str] = mapped_column(String(20), default="practice")
+    mode: Mapped[PlanMode] = mapped_column(one_of(PlanMode, "mode"), default=PlanMode.PRACTICE)
     seed: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(20), default="planned")  # planned|live|finished
+    status: Mapped[SessionStatus] = mapped_column(
+        one_of(SessionStatus, "status"), default=SessionStatus.PLANNED
+    )
     current_round: Mapped[int] = mapped_column(Integer, default=0)
     anonymous_feedback: Mapped[bool] = mapped_column(Boolean, default=False)
     join_code: Mapped[str] = mapped_column(String(12), default="")
@@ -125,7 +160,9 @@ class Round(Base):
     scenario_id: Mapped[str] = mapped_column(String(80))
     scenario_title: Mapped[str] = mapped_column(String(200), default="")
     scenario: Mapped[dict[str, Any]] = mapped_column(JSON)  # snapshot as played
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|live|done
+    status: Mapped[RoundStatus] = mapped_column(
+        one_of(RoundStatus, "status"), default=RoundStatus.PENDING
+    )
     clock_state: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     feedback_open: Mapped[bool] = mapped_column(Boolean, default=False)
     debrief_question: Mapped[int] = mapped_column(Integer, default=0)
@@ -158,7 +195,7 @@ class RoleAssignment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(one_of(Role, "role"))
 
     round: Mapped[Round] = relationship(back_populates="roles")
     person: Mapped[Person] = relationship()
@@ -171,7 +208,7 @@ class PhaseEventRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[EventKind] = mapped_column(one_of(EventKind, "kind"))
     phase_index: Mapped[int] = mapped_column(Integer)
     at_wall: Mapped[float] = mapped_column(Float)
     delta_seconds: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -185,7 +222,7 @@ class OperatorDecision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), unique=True)
     operator_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    decision: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[Decision] = mapped_column(one_of(Decision, "decision"))
     final_reply: Mapped[str] = mapped_column(Text, default="")
     rejection_note: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     escalation_note: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
@@ -207,12 +244,16 @@ class ChecklistSubmission(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     observer_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft|submitted
+    status: Mapped[SubmissionStatus] = mapped_column(
+        one_of(SubmissionStatus, "status"), default=SubmissionStatus.DRAFT
+    )
     # Bumped by every save; a save names the version it started from (conditional update), so
     # two devices never overwrite each other silently.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    # Where it is being filled in: "console" (the trainer's laptop) or "browser" (a claimed device).
-    filled_in: Mapped[str] = mapped_column(String(20), default="console", server_default="console")
+    # Where it is being filled in: the trainer's laptop or a claimed device.
+    filled_in: Mapped[FilledIn] = mapped_column(
+        one_of(FilledIn, "filled_in"), default=FilledIn.CONSOLE, server_default=FilledIn.CONSOLE
+    )
     went_well: Mapped[list[str]] = mapped_column(JSON, default=list)
     could_improve: Mapped[list[str]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -234,7 +275,7 @@ class CriterionAnswer(Base):
         ForeignKey("checklist_submissions.id", ondelete="CASCADE")
     )
     criterion: Mapped[str] = mapped_column(String(40))
-    mark: Mapped[str | None] = mapped_column(String(20), default=None)
+    mark: Mapped[Mark | None] = mapped_column(one_of(Mark, "mark"), default=None)
     note: Mapped[str] = mapped_column(Text, default="")
 
     submission: Mapped[ChecklistSubmission] = relationship(back_populates="answers")
@@ -247,7 +288,7 @@ class DebriefItem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # question_note|takeaway|action
+    kind: Mapped[DebriefKind] = mapped_column(one_of(DebriefKind, "kind"))
     position: Mapped[int] = mapped_column(Integer)  # question index, or list order
     text: Mapped[str] = mapped_column(Text, default="")
 
@@ -333,7 +374,7 @@ class MentorshipRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     mentee: Mapped[str] = mapped_column(String(120))
-    mentee_key: Mapped[str] = mapped_column(String(120))  # casefold() of the name
+    mentee_key: Mapped[str] = mapped_column(String(MAX_NAME_KEY))  # names.name_key()
     started_on: Mapped[date] = mapped_column(Date)
     graduated_on: Mapped[date | None] = mapped_column(Date, default=None)
 
@@ -343,7 +384,7 @@ class ContributionRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # ContributionKind
+    kind: Mapped[ContributionKind] = mapped_column(one_of(ContributionKind, "kind"))
     title: Mapped[str] = mapped_column(String(200))
     contributed_on: Mapped[date] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text, default="")
@@ -357,7 +398,7 @@ class CertificationStepRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    step: Mapped[str] = mapped_column(String(30))  # Step
+    step: Mapped[Step] = mapped_column(one_of(Step, "step", length=30))
     dated: Mapped[date] = mapped_column(Date)
     by_name: Mapped[str] = mapped_column(String(120))
     note: Mapped[str] = mapped_column(Text, default="")

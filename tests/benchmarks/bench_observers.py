@@ -193,14 +193,14 @@ def _app_side() -> dict:
     from PySide6.QtWidgets import QApplication
 
     from hotdash_roleplay.services import open_services
-    from ui import theme
-    from ui.observer_host import INTERFACE_KEY, ObserverHost
+    from ui import settings
+    from ui.observer_host import ObserverHost
     from ui.observer_status import ObserverStatusWidget
 
     app = QApplication.instance() or QApplication([])
     scratch = tempfile.TemporaryDirectory(prefix="hotdash-bench-")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, scratch.name)
-    theme.settings().setValue(INTERFACE_KEY, "127.0.0.1")
+    settings.set_observer_interface("127.0.0.1")
     services = open_services(data_dir=Path(scratch.name) / "data")
     try:
         live = services.live(_session(services))

@@ -24,7 +24,8 @@ def isolated_settings(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:
     from ui import theme
 
     folder = tmp_path / "settings"
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    for kind in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        QSettings.setPath(kind, QSettings.Scope.UserScope, str(folder))
     theme.apply_theme(qapp, dark=False)
     yield folder
     _delete_windows()

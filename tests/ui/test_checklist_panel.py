@@ -16,7 +16,8 @@ from hotdash_roleplay.checklist import Mark
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from tests.ui.layout import settle
-from ui.console.checklist_panel import ChecklistPanel, ObserverForm
+from ui.console.checklist_panel import ChecklistPanel
+from ui.console.observer_form import ObserverForm
 
 PEOPLE = ["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"]
 WELL = ["Checked the purchase date first", "Named the defect back to the customer"]
@@ -36,7 +37,7 @@ def live(services: Services) -> Iterator[LiveSession]:
 
 
 def make_panel(qtbot: QtBot, services: Services, live: LiveSession) -> ChecklistPanel:
-    panel = ChecklistPanel(services, live)
+    panel = ChecklistPanel(services.feedback, live)
     qtbot.addWidget(panel)
     panel.resize(1100, 960)
     panel.show()
@@ -121,7 +122,7 @@ def test_every_tick_and_keystroke_is_saved_and_a_new_panel_shows_the_draft(
     assert stored.notes["accuracy"] == "Never checked the order date"
     assert stored.went_well == [WELL[0]]
 
-    other = ChecklistPanel(services, services.live(live.session_id))
+    other = ChecklistPanel(services.feedback, services.live(live.session_id))
     qtbot.addWidget(other)
     again = other.forms[ann]
     assert again.radios["accuracy"][Mark.NOT_MET].isChecked()
@@ -302,7 +303,7 @@ def test_space_ticks_a_radio_inside_a_console_that_binds_space(
     action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     action.triggered.connect(lambda: toggled.append(True))
     console.addAction(action)
-    panel = ChecklistPanel(services, live)
+    panel = ChecklistPanel(services.feedback, live)
     QVBoxLayout(console).addWidget(panel)
     console.resize(1100, 900)
     console.show()

@@ -28,7 +28,7 @@ def start(services: Services, scenario_ids: list[str] | None = None) -> LiveSess
 
 
 def make_panel(qtbot: QtBot, services: Services, live: LiveSession) -> DebriefPanel:
-    panel = DebriefPanel(services, live)
+    panel = DebriefPanel(services.sessions, services.feedback, services.debrief, live)
     qtbot.addWidget(panel)
     panel.resize(1000, 900)
     panel.show()
@@ -86,7 +86,9 @@ def test_notes_per_question_are_saved_as_typed(qtbot: QtBot, services: Services)
         1: "Escalate when money is at stake",
     }
 
-    again = DebriefPanel(services, services.live(live.session_id))
+    again = DebriefPanel(
+        services.sessions, services.feedback, services.debrief, services.live(live.session_id)
+    )
     qtbot.addWidget(again)
     assert again.note.toPlainText() == "Policy first, then the customer"
 
@@ -114,7 +116,9 @@ def test_takeaways_and_actions_are_saved_on_every_change(qtbot: QtBot, services:
     qtbot.keyClick(panel.takeaways.list, Qt.Key.Key_Delete)
     assert services.debrief.get(rnd.id).takeaways == ("Offer a repair before refusing",)
 
-    again = DebriefPanel(services, services.live(live.session_id))
+    again = DebriefPanel(
+        services.sessions, services.feedback, services.debrief, services.live(live.session_id)
+    )
     qtbot.addWidget(again)
     assert again.takeaways.items() == ["Offer a repair before refusing"]
     assert again.action_items.items() == ["Add a warranty-grace macro"]

@@ -58,7 +58,7 @@ def test_debrief_export_runs_off_the_ui_thread_and_offers_to_open(
     timer.start(5)
     target = tmp_path / "debrief.pdf"
 
-    export_actions.export_debrief(window, services, demo, path=target)
+    export_actions.export_debrief(window, services.sessions, services.reports, demo, path=target)
     job = window.findChild(ExportJob)
     assert job is not None and job.state == "running"  # returned before the PDF was built
     progress = window.findChild(QProgressDialog, "exportProgress")
@@ -83,7 +83,9 @@ def test_open_folder_button(
     window: QWidget, services: Services, demo: int, tmp_path: Path, qtbot: QtBot, opened: list[QUrl]
 ) -> None:
     target = tmp_path / "data.csv"
-    export_actions.export_session_data(window, services, demo, path=target)
+    export_actions.export_session_data(
+        window, services.sessions, services.session_data, demo, path=target
+    )
     job = _job(window, qtbot)
     assert job.state == "done" and target.read_text(encoding="utf-8-sig").startswith("record_type")
     assert job.message is not None
@@ -94,7 +96,9 @@ def test_open_folder_button(
 def test_export_to_a_missing_folder_shows_a_message(
     window: QWidget, services: Services, demo: int, tmp_path: Path, qtbot: QtBot
 ) -> None:
-    export_actions.export_debrief(window, services, demo, path=tmp_path / "nope" / "d.pdf")
+    export_actions.export_debrief(
+        window, services.sessions, services.reports, demo, path=tmp_path / "nope" / "d.pdf"
+    )
     job = _job(window, qtbot)
     assert job.state == "failed" and "does not exist" in job.error
     assert job.message is not None and "does not exist" in job.message.text()
@@ -102,7 +106,7 @@ def test_export_to_a_missing_folder_shows_a_message(
 
 
 def test_unknown_session_is_a_message(window: QWidget, services: Services, qtbot: QtBot) -> None:
-    export_actions.export_debrief(window, services, 999)
+    export_actions.export_debrief(window, services.sessions, services.reports, 999)
     box = window.findChild(QMessageBox, "exportFailed")
     assert box is not None and "no session 999" in box.text()
 
@@ -111,7 +115,9 @@ def test_file_dialog_is_non_blocking_and_starts_the_export(
     window: QWidget, services: Services, demo: int, tmp_path: Path, qtbot: QtBot
 ) -> None:
     person = services.sessions.get(demo).rounds[0].operator
-    export_actions.export_peer_review(window, services, person)  # returns at once
+    export_actions.export_peer_review(
+        window, services.people, services.reports, person
+    )  # returns at once
     dialog = window.findChild(QFileDialog, "exportDialog")
     assert dialog is not None and dialog.isVisible()
     assert dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave
@@ -132,7 +138,7 @@ def test_import_from_the_app(
     other = open_services(data_dir=tmp_path / "other")
     try:
         results: list[Any] = []
-        export_actions.import_session_file(window, other, results.append, path=source)
+        export_actions.import_session_file(window, other.session_data, results.append, path=source)
         job = _job(window, qtbot)
         assert job.state == "done" and results and results[0].imported
         assert job.message is not None and "Imported session" in job.message.text()

@@ -124,7 +124,7 @@ def test_unplayed_rounds_count_nowhere_and_every_count_agrees(
         roles = roles_text(expected)
 
         # The People panel on the start screen.
-        panel = PeoplePanel(services)
+        panel = PeoplePanel(services.history)
         qtbot.addWidget(panel)
         panel.set_people(services.people.list_people())
         items = [panel.list.item(i).text() for i in range(panel.list.count())]
@@ -228,10 +228,10 @@ def test_expert_decision_worded_and_matched_one_way_everywhere(
         seconds_to_decide=90,
     )
     assert services.decisions.get(rnd.id).matched_expert is False
-    panel = DebriefPanel(services, live)
+    panel = DebriefPanel(services.sessions, services.feedback, services.debrief, live)
     qtbot.addWidget(panel)
     panel.show()
-    projector = ProjectorWindow(services, live, ObserverHost(services, live))
+    projector = ProjectorWindow(services.sessions, live, ObserverHost(services, live))
     qtbot.addWidget(projector)
     projector.show()
     for _ in range(4):

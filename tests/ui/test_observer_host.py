@@ -18,16 +18,14 @@ from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.room import ObserverEndpoint
 from tests.ui.layout import settle
 from tests.ui.qasync_support import COMPLETE, PEOPLE, http, run, until
-from ui import theme
+from ui import settings
 from ui.join_panel import MOVED, JoinPanel
-from ui.observer_host import INTERFACE_KEY, ObserverHost
+from ui.observer_host import ObserverHost
 from ui.observer_status import ObserverStatusWidget
 
 
 def loopback_host(services: Services, live: LiveSession, **kwargs: Any) -> ObserverHost:
-    store = theme.settings()
-    store.setValue(INTERFACE_KEY, "127.0.0.1")
-    store.sync()
+    settings.set_observer_interface("127.0.0.1")
     return ObserverHost(services, live, **kwargs)
 
 

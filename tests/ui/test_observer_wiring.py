@@ -26,17 +26,14 @@ from hotdash_roleplay.checklist import ChecklistAnswers, Mark
 from hotdash_roleplay.services import Services
 from tests.ui.layout import settle
 from tests.ui.qasync_support import COMPLETE, PEOPLE, http, run, until
-from ui import theme
+from ui import settings
 from ui.console.console_screen import ConsoleScreen
 from ui.join_panel import spaced_code
 from ui.main_window import MainWindow
-from ui.observer_host import INTERFACE_KEY
 
 
 def serve_on_loopback() -> None:
-    store = theme.settings()
-    store.setValue(INTERFACE_KEY, "127.0.0.1")
-    store.sync()
+    settings.set_observer_interface("127.0.0.1")
 
 
 def refused(url: str) -> bool:

@@ -49,7 +49,7 @@ def shot(projector: ProjectorWindow, screens: Path, name: str) -> None:
 
 def make_projector(qtbot: QtBot, services: Services, live: LiveSession) -> ProjectorWindow:
     # No asyncio loop here: the host never serves, as when the page cannot be served.
-    projector = ProjectorWindow(services, live, ObserverHost(services, live))
+    projector = ProjectorWindow(services.sessions, live, ObserverHost(services, live))
     qtbot.addWidget(projector)
     projector.show()
     projector.resize(1280, 720)
@@ -164,7 +164,7 @@ def test_full_screen_text_sized_from_the_screen(
     live = start(services, fake_clock)
     live.toggle()
     live.next_phase()
-    projector = ProjectorWindow(services, live, ObserverHost(services, live))
+    projector = ProjectorWindow(services.sessions, live, ObserverHost(services, live))
     qtbot.addWidget(projector)
     screen = QGuiApplication.primaryScreen()
     projector.show_on(screen, full_screen=True)

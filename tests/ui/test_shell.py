@@ -12,9 +12,10 @@ from pytestqt.qtbot import QtBot
 from hotdash_roleplay.rotation import check_rotation
 from hotdash_roleplay.services import Services
 from tests.ui.layout import settle
-from ui import theme
+from ui import settings, theme
 from ui.main_window import MainWindow
-from ui.setup_screen import WARN, SetupScreen
+from ui.setup.rules import WARN
+from ui.setup.screen import SetupScreen
 
 PLAN = "module4-practice"
 FOUR = ["Ann Lee", "Ben Okafor", "Cat Novak", "Dev Patel"]
@@ -307,7 +308,7 @@ def test_theme_switch_persists(main_window: MainWindow, isolated_settings: Path)
     assert not theme.is_dark()
     main_window.dark_action.trigger()
     assert theme.is_dark()
-    assert theme.dark_saved()
+    assert settings.dark()
     # A fresh read, as the next start does, sees a real bool (not the string "true").
     assert (
         QSettings(
@@ -315,12 +316,12 @@ def test_theme_switch_persists(main_window: MainWindow, isolated_settings: Path)
             QSettings.Scope.UserScope,
             theme.ORGANIZATION,
             theme.APPLICATION,
-        ).value(theme.DARK_KEY, type=bool)
+        ).value(settings.DARK, type=bool)
         is True
     )
     main_window.dark_action.trigger()
     assert not theme.is_dark()
-    assert theme.dark_saved() is False
+    assert settings.dark() is False
 
 
 def test_demo_opens_straight_into_a_session_on_the_qasync_loop(

@@ -21,27 +21,19 @@ from PySide6.QtWidgets import (
 
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.names import MAX_NAME
-from ui import theme
-from ui.console.decision_panel import set_box_role
-from ui.steady import NoticeSlot
-
-LAST_NAME_KEY = "certification/last_name"
+from ui import settings
+from ui.widgets.notices import show_notice
+from ui.widgets.steady import NoticeSlot
 
 
 def remembered_name() -> str:
     """Who typed the last certification record here: most forms are filled by one person."""
-    return str(theme.settings().value(LAST_NAME_KEY, "", type=str))
+    return settings.certification_name()
 
 
 def remember_name(name: str) -> None:
     if name.strip():
-        theme.settings().setValue(LAST_NAME_KEY, name.strip())
-
-
-def show_refusal(slot: NoticeSlot, text: str, role: str = "error") -> None:
-    slot.setText(text)
-    set_box_role(slot, role)
-    slot.show()
+        settings.set_certification_name(name.strip())
 
 
 def date_edit(
@@ -118,7 +110,7 @@ class RecordForm(QDialog):
         try:
             result = action()
         except UserError as exc:
-            show_refusal(self.message, str(exc))
+            show_notice(self.message, str(exc))
             return
         self.message.hide()
         self.saved.emit(result)

@@ -22,9 +22,9 @@ from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.certification import CertificationService
 from ui import theme
-from ui.certification.forms import show_refusal
 from ui.certification.metrics_forms import ImportForm
-from ui.steady import NoticeSlot
+from ui.widgets.notices import show_notice
+from ui.widgets.steady import NoticeSlot
 
 SORT = Qt.ItemDataRole.UserRole + 1
 PERSON = Qt.ItemDataRole.UserRole + 2
@@ -159,7 +159,7 @@ class TeamOverviewWindow(QWidget):
         try:
             overview = self._certification.overview()
         except UserError as exc:
-            show_refusal(self.message, str(exc))
+            show_notice(self.message, str(exc))
             return
         self.overview = overview
         self.model.removeRows(0, self.model.rowCount())
@@ -201,4 +201,4 @@ class TeamOverviewWindow(QWidget):
 
     def _imported(self, result: object) -> None:
         self.refresh()
-        show_refusal(self.message, str(getattr(result, "message", "")), "ok")
+        show_notice(self.message, str(getattr(result, "message", "")), "ok")

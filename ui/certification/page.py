@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -60,11 +59,14 @@ from ui.certification.evidence_forms import (
     ReportForm,
     ReviewerForm,
 )
-from ui.certification.forms import RecordForm, show_refusal
+from ui.certification.forms import RecordForm
 from ui.certification.metrics_chart import MetricsChart
 from ui.certification.metrics_forms import ImportForm, WeekForm
 from ui.certification.steps_panel import StepsPanel
-from ui.steady import NoticeSlot
+from ui.widgets.notices import show_notice
+from ui.widgets.scroll import scrolled
+from ui.widgets.steady import NoticeSlot
+from ui.widgets.style import set_role
 
 STATUS_ROLE = {
     RequirementStatus.MET: "ok",
@@ -91,14 +93,6 @@ ESCALATION_COLUMN = len(THRESHOLDS) + 1
 ID = Qt.ItemDataRole.UserRole
 
 
-def _scrolled(page: QWidget, parent: QWidget) -> QScrollArea:
-    area = QScrollArea(parent)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(page)
-    return area
-
-
 def _tree(columns: tuple[str, ...], accessible: str, parent: QWidget) -> QTreeWidget:
     tree = QTreeWidget(parent)
     tree.setHeaderLabels(list(columns))
@@ -117,12 +111,6 @@ def _fit_height(tree: QTreeWidget, rows: int) -> None:
     row = tree.sizeHintForRow(0) if tree.topLevelItemCount() else tree.fontMetrics().height() + 8
     header = tree.header().sizeHint().height()
     tree.setFixedHeight(header + max(rows, 1) * max(row, 1) + 2 * tree.frameWidth() + 4)
-
-
-def _role(label: QLabel, role: str) -> None:
-    label.setProperty("role", role)
-    label.style().unpolish(label)
-    label.style().polish(label)
 
 
 class RequirementCard(QFrame):
@@ -166,7 +154,7 @@ class RequirementCard(QFrame):
         result = record.requirement(self.key)
         self.status.setText(result.status.label)
         self.status.setAccessibleName(f"{self.key.label}: {result.status.label}")
-        _role(self.status, STATUS_ROLE[result.status])
+        set_role(self.status, STATUS_ROLE[result.status])
         self.evidence.setText("\n".join(f"• {line}" for line in result.evidence))
         self.evidence.setVisible(bool(result.evidence))
         self.missing.setText(f"Missing: {result.missing}" if result.missing else "")
@@ -227,12 +215,12 @@ class CertificationPage(QWidget):
 
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Requirements, weekly metrics, evidence and process")
-        self.tabs.addTab(_scrolled(self._requirements_page(), self), "Requirements")
-        self.tabs.addTab(_scrolled(self._metrics_page(), self), "Weekly metrics")
-        self.tabs.addTab(_scrolled(self._evidence_page(), self), "Evidence")
+        self.tabs.addTab(scrolled(self._requirements_page(), self), "Requirements")
+        self.tabs.addTab(scrolled(self._metrics_page(), self), "Weekly metrics")
+        self.tabs.addTab(scrolled(self._evidence_page(), self), "Evidence")
         self.steps = StepsPanel(certification, self)
         self.steps.changed.connect(lambda _record: self.refresh())
-        self.tabs.addTab(_scrolled(self.steps, self), "Process")
+        self.tabs.addTab(scrolled(self.steps, self), "Process")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
@@ -420,18 +408,18 @@ class CertificationPage(QWidget):
         try:
             record = self._certification.person(self._person)
         except UserError as exc:
-            show_refusal(self.message, str(exc))
+            show_notice(self.message, str(exc))
             return
         self.record = record
         self._person = record.name
         self.setWindowTitle(f"Certification — {record.name} — {theme.APPLICATION}")
         self.name.setText(record.name)
         self.state.setText(record.state.label)
-        _role(self.state, STATE_ROLE.get(record.state, "notice"))
+        set_role(self.state, STATE_ROLE.get(record.state, "notice"))
         self.verdict.setText(record.verdict)
         self.recertification.setText(record.recertification_note)
         self.recertification.setVisible(bool(record.recertification_note))
-        _role(self.recertification, STATE_ROLE.get(record.state, "muted"))
+        set_role(self.recertification, STATE_ROLE.get(record.state, "muted"))
         self.left.setText(what_is_left(record))
         self.left.setVisible(bool(self.left.text()))
         for card in self.cards.values():
@@ -635,7 +623,7 @@ class CertificationPage(QWidget):
         self.refresh()
         text = done or getattr(result, "message", "")
         if text:
-            show_refusal(self.message, text, "ok")
+            show_notice(self.message, text, "ok")
         else:
             self.message.hide()
         self.changed.emit()
@@ -703,12 +691,12 @@ class CertificationPage(QWidget):
             attachment = self._certification.attachment(kind, record_id)
             target.write_bytes(attachment.data)
         except UserError as exc:
-            show_refusal(self.message, str(exc))
+            show_notice(self.message, str(exc))
             return
         except OSError as exc:
-            show_refusal(self.message, f"{target}: cannot be written ({exc.strerror or exc}).")
+            show_notice(self.message, f"{target}: cannot be written ({exc.strerror or exc}).")
             return
-        show_refusal(self.message, f"Saved {attachment.name} as {target}.", "ok")
+        show_notice(self.message, f"Saved {attachment.name} as {target}.", "ok")
 
     def _export_record(self) -> None:
         if self._export is not None and self.record is not None:

@@ -22,8 +22,10 @@ from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.names import MAX_NAME
 from hotdash_roleplay.services.certification import MAX_NOTE, CertificationService
-from ui.certification.forms import date_edit, picked, remember_name, remembered_name, show_refusal
-from ui.steady import NoticeSlot
+from ui.certification.forms import date_edit, picked, remember_name, remembered_name
+from ui.widgets.notices import show_notice
+from ui.widgets.steady import NoticeSlot
+from ui.widgets.style import set_role
 
 
 class StepRow(QFrame):
@@ -110,15 +112,13 @@ class StepRow(QFrame):
             if r.note:
                 text += f"\n“{r.note}”"
             self.status.setText(text)
-            self.status.setProperty("role", "ok")
+            set_role(self.status, "ok")
         elif view.refusal:
             self.status.setText(f"Not yet: {view.refusal}")
-            self.status.setProperty("role", "muted")
+            set_role(self.status, "muted")
         else:
             self.status.setText("Can be recorded now.")
-            self.status.setProperty("role", "")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+            set_role(self.status, "")
         self.fields.setVisible(not done)
         self.refusal.setVisible(False)
 
@@ -131,7 +131,7 @@ class StepRow(QFrame):
                 self._person, self.step, picked(self.date), self._by_text(), self.note.text()
             )
         except UserError as exc:
-            show_refusal(self.refusal, str(exc))
+            show_notice(self.refusal, str(exc))
             return
         if self.step is not Step.SELF_ASSESSMENT:
             remember_name(self._by_text())

@@ -28,12 +28,3 @@ def follow(live: LiveSession, widget: QWidget, method: Callable[[], None]) -> No
             live.unsubscribe(listener)
 
     live.subscribe(listener)
-
-
-def set_style_property(widget: QWidget, name: str, value: str) -> None:
-    """Set a dynamic property the theme matches on and re-polish only when it changed."""
-    if widget.property(name) == value:
-        return
-    widget.setProperty(name, value)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)

@@ -25,8 +25,9 @@ from hotdash_roleplay.certification.assessment import AssessedRound, Assessment
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.certification import CertificationService
-from ui.console.decision_panel import set_box_role
-from ui.steady import NoticeSlot
+from ui.widgets.notices import show_notice
+from ui.widgets.steady import NoticeSlot
+from ui.widgets.style import set_role
 
 COLUMNS = ("#", "Scenario", "Decision", "Expert decision", "Mark", "Reason")
 MAX_REASON = 2000  # what the decision store keeps of a reason
@@ -126,7 +127,7 @@ class AssessmentPanel(QWidget):
         try:
             assessment = self._certification.assessment(self._session_id)
         except UserError as exc:
-            self._show(str(exc), "error")
+            show_notice(self.message, str(exc), "error")
             return
         self.assessment = assessment
         self.candidate.setText(
@@ -139,7 +140,7 @@ class AssessmentPanel(QWidget):
             role = "error"
         else:
             role = "notice"
-        set_box_role(self.score, role)
+        set_role(self.score, role)
         row = self.table.currentRow()
         self.table.blockSignals(True)
         self.table.setRowCount(len(assessment.rounds))
@@ -230,12 +231,12 @@ class AssessmentPanel(QWidget):
         r = self.selected()
         chosen = self._chosen()
         if r is None or chosen is None:
-            self._show("Choose Correct or Not correct first.", "error")
+            show_notice(self.message, "Choose Correct or Not correct first.", "error")
             return
         try:
             self._certification.mark(r.round_id, chosen, self.reason.text())
         except UserError as exc:
-            self._show(str(exc), "error")
+            show_notice(self.message, str(exc), "error")
             return
         self.refresh()
         if self.assessment is None:
@@ -243,9 +244,4 @@ class AssessmentPanel(QWidget):
         saved = self.assessment.rounds[r.number - 1]
         if r.number < len(self.assessment.rounds):
             self.select_round(r.number + 1)  # on to the next decision
-        self._show(f"Round {saved.number} marked {mark_text(saved).lower()}.", "ok")
-
-    def _show(self, text: str, role: str) -> None:
-        self.message.setText(text)
-        set_box_role(self.message, role)
-        self.message.show()
+        show_notice(self.message, f"Round {saved.number} marked {mark_text(saved).lower()}.", "ok")

@@ -13,12 +13,10 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, Q
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -32,13 +30,14 @@ from hotdash_roleplay.clock import (
     format_duration,
 )
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.plans import PhaseKey
 from hotdash_roleplay.played import rounds_played_text
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.room import ProjectorPlacement
 from ui.console import follow
 from ui.console.checklist_panel import ChecklistPanel
-from ui.console.decision_panel import DecisionPanel, set_box_role
+from ui.console.decision_panel import DecisionPanel
 from ui.console.projector import ProjectorWindow
 from ui.console.roles_strip import PeoplePanel, RolesStrip
 from ui.console.scenario_card import ScenarioCard, round_scenario
@@ -46,13 +45,19 @@ from ui.console.timeline import Timeline
 from ui.console.timer_widget import TimerWidget
 from ui.observer_host import ObserverHost
 from ui.observer_status import ObserverStatusWidget
-from ui.steady import NoticeSlot, fit_texts
 from ui.tables import fit_columns
+from ui.widgets.notices import show_notice
+from ui.widgets.scroll import scrolled
+from ui.widgets.steady import NoticeSlot, fit_texts
 
 REPAINT_MS = 200
 MINUTE = 60
 # The tab that fits each phase; the console switches to it when the phase begins.
-PHASE_TABS = {"decision": "decision", "feedback": "checklists", "debrief": "debrief"}
+PHASE_TABS: dict[str, str] = {  # by the clock's phase key (a PhaseKey is a str)
+    PhaseKey.DECISION: "decision",
+    PhaseKey.FEEDBACK: "checklists",
+    PhaseKey.DEBRIEF: "debrief",
+}
 TOGGLE_TEXT = {
     Status.READY: "Start",
     Status.RUNNING: "Pause",
@@ -67,7 +72,7 @@ def _debrief_panel(services: Services, live: LiveSession, parent: QWidget) -> QW
     """The debrief panel, written alongside this console (loaded when the console opens)."""
     from ui.console.debrief_panel import DebriefPanel
 
-    return DebriefPanel(services, live, parent)
+    return DebriefPanel(services.sessions, services.feedback, services.debrief, live, parent)
 
 
 def _assessment_panel(
@@ -86,16 +91,11 @@ def _assessment_panel(
     return panel
 
 
-def _scrolled(page: QWidget, parent: QWidget) -> QScrollArea:
-    """A tab page in a scroll area, so a tall panel cannot stretch the console off the screen."""
-    area = QScrollArea(parent)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(page)
-    return area
-
-
 class ConsoleScreen(QWidget):
+    """The live session's screen. It holds the services locator because the observer page's
+    server (in the core) serves the whole observer API from it; each panel gets only the
+    services it calls."""
+
     back_requested = Signal()
 
     def __init__(self, services: Services, live: LiveSession, parent: QWidget | None = None):
@@ -175,11 +175,13 @@ class ConsoleScreen(QWidget):
         top.addLayout(right, 3)
 
         self.card = ScenarioCard(self)
-        self.decision = DecisionPanel(self._services, self._live, self)
+        self.decision = DecisionPanel(
+            self._services.decisions, self._services.sessions, self._live, self
+        )
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("consoleTabs")
         self.tabs.setAccessibleName("Decision, checklists, debrief and people")
-        self.checklists = ChecklistPanel(self._services, self._live, self)
+        self.checklists = ChecklistPanel(self._services.feedback, self._live, self)
         self.observer_status = ObserverStatusWidget(self.observers, self)
         checklist_page = QWidget(self)
         checklist_layout = QVBoxLayout(checklist_page)
@@ -192,7 +194,7 @@ class ConsoleScreen(QWidget):
         self.observers.submissions_changed.connect(self.checklists.reload_observers)
         self.checklists.saved.connect(self.observers.refresh_soon)
         self.debrief = _debrief_panel(self._services, self._live, self)
-        self.people = PeoplePanel(self._services, self._live, self)
+        self.people = PeoplePanel(self._services.sessions, self._live, self)
         fit_columns(self.people.table, content_sized=(0,))  # long names elide, rows stay even
         self._tab_index: dict[str, int] = {}
         for key, title, page in (
@@ -201,11 +203,11 @@ class ConsoleScreen(QWidget):
             ("debrief", "Debrief", self.debrief),
             ("people", "People", self.people),
         ):
-            self._tab_index[key] = self.tabs.addTab(_scrolled(page, self), title)
+            self._tab_index[key] = self.tabs.addTab(scrolled(page, self), title)
         self.assessment = _assessment_panel(self._services, self._live, self.decision, self)
         if self.assessment is not None:
             self._tab_index["assessment"] = self.tabs.addTab(
-                _scrolled(self.assessment, self), "Assessment"
+                scrolled(self.assessment, self), "Assessment"
             )
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.card)
@@ -369,9 +371,7 @@ class ConsoleScreen(QWidget):
         return next(key for key, i in self._tab_index.items() if i == index)
 
     def show_message(self, text: str, role: str = "error") -> None:
-        self.message.setText(text)
-        set_box_role(self.message, role)  # with its padding, so no line is clipped
-        self.message.show()
+        show_notice(self.message, text, role)
 
     # -- projector ----------------------------------------------------------------------------
 
@@ -402,7 +402,7 @@ class ConsoleScreen(QWidget):
 
     def ensure_projector(self) -> ProjectorWindow:
         if self.projector is None:
-            self.projector = ProjectorWindow(self._services, self._live, self.observers)
+            self.projector = ProjectorWindow(self._services.sessions, self._live, self.observers)
             self.projector.command.connect(self._projector_command)
             self.projector.installEventFilter(self)
             self.projector.placement_changed.connect(self._remember_projector)
@@ -481,7 +481,7 @@ class ConsoleScreen(QWidget):
         if rnd is None or rnd.id != self._round_id:
             self._round_id = rnd.id if rnd else None
             self._phase_key = None
-            self.card.set_scenario(round_scenario(self._services, rnd))
+            self.card.set_scenario(round_scenario(self._services.sessions, rnd))
             if rnd is not None:
                 self._switch_tab("decision")  # a new round starts on its decision
         self.roles.set_round(rnd)
@@ -544,7 +544,8 @@ class ConsoleScreen(QWidget):
             return
         elapsed = self._live.decision_seconds()
         stage = current_drill_stage(elapsed)
-        if view.phase_key not in ("roleplay", "decision") or view.status is Status.READY:
+        timed = view.phase_key in (PhaseKey.ROLEPLAY, PhaseKey.DECISION)
+        if not timed or view.status is Status.READY:
             text = "90-second drill: marks at 0:10, 0:30, 0:50 and 1:30 of the role-play"
         elif stage is None:
             text = f"90-second drill: benchmark passed ({format_duration(elapsed)})"

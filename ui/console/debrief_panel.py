@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -32,22 +31,18 @@ from PySide6.QtWidgets import (
 
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.scenarios import Scenario
-from hotdash_roleplay.services import Services
-from hotdash_roleplay.services.debrief import MAX_NOTE
+from hotdash_roleplay.services.debrief import MAX_NOTE, DebriefService
+from hotdash_roleplay.services.feedback import FeedbackService
 from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import RoundView
 from ui.console import follow
-from ui.console.checklist_panel import KeepSpace, agenda_hint, keep_space, restyle
+from ui.console.checklist_words import agenda_hint
 from ui.console.decision_panel import limited_box
-
-
-def _label(text: str = "", role: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # user and scenario text is never markup
-    if role:
-        label.setProperty("role", role)
-    return label
+from ui.widgets.keep_space import KeepSpace, keep_space
+from ui.widgets.labels import text_label
+from ui.widgets.notices import show_notice
+from ui.widgets.style import set_style_property
 
 
 class _ItemList(QListWidget):
@@ -159,29 +154,38 @@ class EditableList(QWidget):
 
 
 class DebriefPanel(QWidget):
-    def __init__(self, services: Services, live: LiveSession, parent: QWidget | None = None):
+    def __init__(
+        self,
+        sessions: SessionService,
+        feedback: FeedbackService,
+        debrief: DebriefService,
+        live: LiveSession,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("debriefPanel")
-        self._services = services
+        self._sessions = sessions
+        self._feedback = feedback
+        self._debrief = debrief
         self._live = live
         self._round: RoundView | None = None
         self._scenario: Scenario | None = None
         self._question = 0
         self._loading = False
 
-        self.heading = _label(role="heading")
+        self.heading = text_label(role="heading")
         self.heading.setObjectName("debriefHeading")
-        self.agenda = _label(role="notice")
+        self.agenda = text_label(role="notice")
         self.agenda.setObjectName("debriefAgenda")
         self.agenda.setAccessibleName("Debrief agenda from the checklists")
-        self.message = _label(role="error")
+        self.message = text_label(role="error")
         self.message.setObjectName("debriefMessage")
         self.message.hide()
 
         # -- one question at a time ------------------------------------------------------------
-        self.question_count = _label(role="muted")
+        self.question_count = text_label(role="muted")
         self.question_count.setObjectName("debriefQuestionCount")
-        self.question = _label(role="heading")
+        self.question = text_label(role="heading")
         self.question.setObjectName("debriefQuestion")
         self.question.setAccessibleName("Debrief question")
         self.prev_button = QPushButton("◀ &Previous question")
@@ -202,7 +206,7 @@ class DebriefPanel(QWidget):
         # Cut at the core's limit as typed; connected before the save, so every save fits.
         note_holder, self.note_limit = limited_box(self.note, MAX_NOTE, self)
         self.note.textChanged.connect(self._save_note)
-        note_label = _label("Notes on this &question")
+        note_label = text_label("Notes on this &question")
         note_label.setBuddy(self.note)
         nav = QHBoxLayout()
         nav.addWidget(self.prev_button)
@@ -231,12 +235,12 @@ class DebriefPanel(QWidget):
         self.reveal_button.setProperty("role", "primary")
         self.reveal_button.setAccessibleName("Reveal the expert approach to the room")
         self.reveal_button.clicked.connect(self._reveal)
-        self.expert_state = _label(role="muted")
+        self.expert_state = text_label(role="muted")
         self.expert_state.setObjectName("expertState")
-        self.expert_decision = _label(role="heading")
+        self.expert_decision = text_label(role="heading")
         self.expert_decision.setObjectName("expertDecision")
         self.expert_decision.setAccessibleName("Expert decision")
-        self.expert_text = _label()
+        self.expert_text = text_label()
         self.expert_text.setObjectName("expertApproach")
         self.expert_text.setAccessibleName("Expert approach")
         self.expert_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -289,13 +293,13 @@ class DebriefPanel(QWidget):
             return
         self._set_enabled(True)
         if changed:
-            self._show_message("")
+            show_notice(self.message, "")
             self._question = -1  # another round: its notes replace whatever the box held
-        self._scenario = self._services.sessions.round_scenario(rnd.id)
+        self._scenario = self._sessions.round_scenario(rnd.id)
         title = self._scenario.title if self._scenario else rnd.scenario_id
         self.heading.setText(f"Debrief — round {rnd.number}: {title}")
-        self.agenda.setText(agenda_hint(self._services.feedback.summary(rnd.id)))
-        debrief = self._services.debrief.get(rnd.id)
+        self.agenda.setText(agenda_hint(self._feedback.summary(rnd.id)))
+        debrief = self._debrief.get(rnd.id)
         questions = list(self._scenario.debrief_questions) if self._scenario else []
         self._show_question(questions, rnd.debrief_question, debrief.question_notes)
         self.takeaways.set_items(debrief.takeaways)
@@ -328,8 +332,7 @@ class DebriefPanel(QWidget):
     def _show_expert(self) -> None:
         rnd = self._round
         revealed = bool(rnd and rnd.expert_revealed)
-        self.expert_box.setProperty("revealed", "true" if revealed else "false")
-        restyle(self.expert_box)
+        set_style_property(self.expert_box, "revealed", "true" if revealed else "false")
         self.reveal_button.setEnabled(rnd is not None and not revealed)
         if not revealed:
             self.reveal_button.setText("Reveal expert approach")
@@ -360,17 +363,17 @@ class DebriefPanel(QWidget):
             return
         text = self.note.toPlainText()
         round_id, index = self._round.id, self._question
-        self._call(lambda: self._services.debrief.set_question_note(round_id, index, text))
+        self._call(lambda: self._debrief.set_question_note(round_id, index, text))
 
     def _save_takeaways(self, items: list[str]) -> None:
         if self._round is not None:
             round_id = self._round.id
-            self._call(lambda: self._services.debrief.set_takeaways(round_id, items))
+            self._call(lambda: self._debrief.set_takeaways(round_id, items))
 
     def _save_actions(self, items: list[str]) -> None:
         if self._round is not None:
             round_id = self._round.id
-            self._call(lambda: self._services.debrief.set_actions(round_id, items))
+            self._call(lambda: self._debrief.set_actions(round_id, items))
 
     def _reveal(self) -> None:
         if self._call(self._live.reveal_expert):
@@ -386,14 +389,10 @@ class DebriefPanel(QWidget):
         try:
             action()
         except UserError as exc:
-            self._show_message(str(exc))
+            show_notice(self.message, str(exc))
             return False
-        self._show_message("")
+        show_notice(self.message, "")
         return True
-
-    def _show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
 
     def _set_enabled(self, enabled: bool) -> None:
         for w in (self.note, self.prev_button, self.next_button, self.reveal_button):

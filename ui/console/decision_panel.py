@@ -8,10 +8,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
-    QApplication,
     QButtonGroup,
     QComboBox,
     QFormLayout,
@@ -31,13 +30,14 @@ from hotdash_roleplay.clock import compare_to_benchmark, format_duration
 from hotdash_roleplay.decisions import MAX_REPLY, Decision, DecisionDraft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
-from hotdash_roleplay.services import Services
-from hotdash_roleplay.services.decisions import decision_problem
+from hotdash_roleplay.services.decisions import DecisionService, decision_problem
 from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import DecisionView, RoundView
-from ui.console import set_style_property
 from ui.console.scenario_card import round_scenario
-from ui.steady import NoticeSlot, fit_texts
+from ui.widgets.notices import show_notice
+from ui.widgets.steady import NoticeSlot, fit_texts
+from ui.widgets.style import set_role
 
 NoteT = TypeVar("NoteT", RejectionNote, EscalationNote)
 FieldWidget = QLineEdit | QPlainTextEdit | QComboBox
@@ -54,15 +54,6 @@ def _max_length(field: Any) -> int | None:
         if getattr(meta, "max_length", None) is not None:
             return int(meta.max_length)
     return None
-
-
-def set_box_role(label: QLabel, role: str) -> None:
-    """Set a label's theme role, and let its frame take the role's padding and border.
-
-    Re-polishing alone recolours but keeps the old frame width: the label then sizes itself
-    without the padding and its text is clipped. A StyleChange recomputes it."""
-    set_style_property(label, "role", role)
-    QApplication.sendEvent(label, QEvent(QEvent.Type.StyleChange))
 
 
 def _utf16(text: str, index: int) -> int:
@@ -113,7 +104,7 @@ class TextLimit(QObject):
         self.counter.setText(f"{count:,} / {self.limit:,}")
         self.counter.setVisible(near)
         if near:
-            set_box_role(self.counter, "notice" if count >= self.limit else "muted")
+            set_role(self.counter, "notice" if count >= self.limit else "muted")
 
 
 def limited_box(edit: QPlainTextEdit, limit: int, parent: QWidget) -> tuple[QWidget, TextLimit]:
@@ -234,9 +225,16 @@ def _scroll(widget: QWidget, parent: QWidget) -> QScrollArea:
 class DecisionPanel(QWidget):
     recorded = Signal(object)  # DecisionView
 
-    def __init__(self, services: Services, live: LiveSession, parent: QWidget | None = None):
+    def __init__(
+        self,
+        decisions: DecisionService,
+        sessions: SessionService,
+        live: LiveSession,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
-        self._services = services
+        self._decisions = decisions
+        self._sessions = sessions
         self._live = live
         self._round: RoundView | None = None
         self._decision: DecisionView | None = None
@@ -364,7 +362,7 @@ class DecisionPanel(QWidget):
     def draft(self) -> DecisionDraft | None:
         """This round's unrecorded form contents, if the trainer changed anything (kept in the
         store at every change, so neither a phase change nor a crash loses them)."""
-        return self._services.decisions.draft(self._round.id) if self._round else None
+        return self._decisions.draft(self._round.id) if self._round else None
 
     def _form_state(self) -> DecisionDraft:
         return DecisionDraft(
@@ -378,9 +376,9 @@ class DecisionPanel(QWidget):
         if self._loading or self._round is None:
             return
         try:
-            self._services.decisions.save_draft(self._round.id, self._form_state())
+            self._decisions.save_draft(self._round.id, self._form_state())
         except (UserError, ValidationError) as exc:
-            self._say(f"The draft could not be kept: {exc}", "error")
+            show_notice(self.message, f"The draft could not be kept: {exc}", "error")
             return
         if self._refused:
             self._recheck()
@@ -405,7 +403,7 @@ class DecisionPanel(QWidget):
             self._refused = False
             self.message.hide()
         else:
-            self._say(problem, "error")
+            show_notice(self.message, problem, "error")
 
     def refresh(self) -> None:
         """Follow the live session: a new round gets a fresh form (or its stored decision)."""
@@ -415,7 +413,7 @@ class DecisionPanel(QWidget):
             self.refresh_time()
             return
         self._round = rnd
-        self._decision = self._services.decisions.get(rnd.id) if rnd else None
+        self._decision = self._decisions.get(rnd.id) if rnd else None
         self._reset_form()
         self.operator_label.setText(
             f"Operator: {rnd.operator or 'Trainer'}" if rnd else "No round is running."
@@ -423,16 +421,18 @@ class DecisionPanel(QWidget):
         self.setEnabled(rnd is not None)
         self._show_recorded()
         if self.draft() is not None:
-            self._say("Your draft for this round is back: it is not recorded yet.", "notice")
+            show_notice(
+                self.message, "Your draft for this round is back: it is not recorded yet.", "notice"
+            )
         self._show_leftovers()
         self.refresh_time()
 
     def _show_leftovers(self) -> None:
-        leftovers = self._services.decisions.leftover_drafts(self._live.session_id)
+        leftovers = self._decisions.leftover_drafts(self._live.session_id)
         self.leftover_label.setText("\n".join(x.notice for x in leftovers))
         self.leftover_label.setVisible(bool(leftovers))
         if leftovers:
-            set_box_role(self.leftover_label, "notice")
+            set_role(self.leftover_label, "notice")
 
     def _reset_form(self) -> None:
         self._loading = True
@@ -449,7 +449,7 @@ class DecisionPanel(QWidget):
         self.stack.setCurrentIndex(self._pages[None])
         self.message.hide()
         self._refused = False
-        scenario = round_scenario(self._services, self._round)
+        scenario = round_scenario(self._sessions, self._round)
         ai_draft = scenario.ai_draft.text if scenario else ""
         # The templates start from what the room saw: the customer's words and the AI draft.
         self.reply_edit.setPlainText(ai_draft)
@@ -498,7 +498,7 @@ class DecisionPanel(QWidget):
                 raise UserError("There is no round to record a decision for.")
             if decision is None:
                 raise UserError(NO_CHOICE)
-            view = self._services.decisions.record(
+            view = self._decisions.record(
                 rnd.id,
                 decision,
                 final_reply=self.reply_edit.toPlainText(),
@@ -509,11 +509,11 @@ class DecisionPanel(QWidget):
                 seconds_to_decide=self._live.decision_seconds(),
             )
         except UserError as exc:
-            self._say(str(exc), "error")  # the form (and its draft) stays as typed
+            show_notice(self.message, str(exc), "error")  # the form (and its draft) stays as typed
             self._refused = True
             return
         except ValidationError as exc:
-            self._say(plain_error("The decision", exc.errors()[0]), "error")
+            show_notice(self.message, plain_error("The decision", exc.errors()[0]), "error")
             self._refused = True
             return
         self._refused = False
@@ -531,9 +531,9 @@ class DecisionPanel(QWidget):
             return
         self.record_button.setText(RECORD_AGAIN)
         taken = format_duration(view.seconds_to_decide or 0)
-        self._say(f"Recorded: {Decision(view.decision).label} after {taken}.", "ok")
+        show_notice(self.message, f"Recorded: {Decision(view.decision).label} after {taken}.", "ok")
         self.expert_label.setText(self._expert_verdict(view))
-        set_box_role(
+        set_role(
             self.expert_label, {True: "ok", False: "notice", None: "muted"}[view.matched_expert]
         )
         self.expert_label.show()
@@ -544,7 +544,7 @@ class DecisionPanel(QWidget):
             self.benchmark_label.hide()
 
     def _expert_verdict(self, view: DecisionView) -> str:
-        scenario = round_scenario(self._services, self._round)
+        scenario = round_scenario(self._sessions, self._round)
         prefix = "Trainer only — "
         if view.matched_expert is None or scenario is None or scenario.expert is None:
             return prefix + "this scenario has no expert decision to compare with."
@@ -552,8 +552,3 @@ class DecisionPanel(QWidget):
         if view.matched_expert:
             return prefix + f"✓ Matches the expert decision ({expert})."
         return prefix + f"✗ Differs from the expert decision ({expert})."
-
-    def _say(self, text: str, role: str) -> None:
-        self.message.setText(text)
-        set_box_role(self.message, role)
-        self.message.show()

@@ -21,20 +21,23 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 
 from hotdash_roleplay.clock import Status, Tone
+from hotdash_roleplay.plans import PhaseKey
 from hotdash_roleplay.played import rounds_played_text
 from hotdash_roleplay.scenarios import Scenario
-from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.room import ProjectorPlacement
+from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import RoundView
-from ui.console import follow, set_style_property
+from ui.console import follow
 from ui.console.roles_strip import role_names
 from ui.console.scenario_card import bullets, round_scenario
 from ui.join_panel import JoinPanel
 from ui.observer_host import ObserverHost
+from ui.widgets.labels import text_label
+from ui.widgets.style import set_style_property
 
 REPAINT_MS = 200
-TIMER_PHASES = ("roleplay", "decision")
+TIMER_PHASES = (PhaseKey.ROLEPLAY, PhaseKey.DECISION)
 # High contrast whatever the app theme: white on black, tones with words as well as colour.
 STYLE = """
 #projector { background: #000000; }
@@ -55,16 +58,6 @@ def _text_height(text: str, pixels: int, width: int) -> int:
     return QFontMetrics(font).boundingRect(QRect(0, 0, width, 100_000), flags, text).height()
 
 
-def _label(parent: QWidget, name: str, muted: bool = False) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName(name)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # scenario text is trainers' own: never markup
-    label.setWordWrap(True)
-    if muted:
-        label.setProperty("muted", "true")
-    return label
-
-
 class ProjectorWindow(QWidget):
     command = Signal(str)  # toggle / next / plus / minus: the console runs them
     # The trainer changed it with its own keys or closed it: a ProjectorPlacement, or None.
@@ -72,7 +65,7 @@ class ProjectorWindow(QWidget):
 
     def __init__(
         self,
-        services: Services,
+        sessions: SessionService,
         live: LiveSession,
         observers: ObserverHost,
         parent: QWidget | None = None,
@@ -82,21 +75,21 @@ class ProjectorWindow(QWidget):
         self.setWindowTitle("HotDash Role-Play — projector")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(STYLE)
-        self._services = services
+        self._sessions = sessions
         self._live = live
         self._target: QScreen | None = None
         self.observers = observers  # the console's host; the projector never starts a server
         self._show_timer = False
         self.sizes: dict[str, int] = {}
 
-        self.header_label = _label(self, "projectorHeader", muted=True)
-        self.title_label = _label(self, "projectorTitle")
-        self.body_label = _label(self, "projectorBody")
-        self.extra_label = _label(self, "projectorExtra")
-        self.timer_label = _label(self, "projectorTimer")
+        self.header_label = text_label("", self, name="projectorHeader", muted=True)
+        self.title_label = text_label("", self, name="projectorTitle")
+        self.body_label = text_label("", self, name="projectorBody")
+        self.extra_label = text_label("", self, name="projectorExtra")
+        self.timer_label = text_label("", self, name="projectorTimer")
         self.timer_label.setWordWrap(False)
         self.timer_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.state_label = _label(self, "projectorState")
+        self.state_label = text_label("", self, name="projectorState")
         self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         # The observer feedback phase: address, QR, code and the count (it follows the host's
         # signals, so browser submissions show up without polling).
@@ -220,7 +213,7 @@ class ProjectorWindow(QWidget):
             texts["header"] = f"Round {rnd.number} of {detail.round_count} · {view.phase_title}"
             texts.update(self._phase_texts(rnd, view.phase_key))
             show_timer = view.phase_key in TIMER_PHASES
-            joining = view.phase_key == "feedback"
+            joining = view.phase_key == PhaseKey.FEEDBACK
         for key, label in (
             ("header", self.header_label),
             ("title", self.title_label),
@@ -243,13 +236,13 @@ class ProjectorWindow(QWidget):
         self._apply_sizes()
 
     def _phase_texts(self, rnd: RoundView, phase: str) -> dict[str, str]:
-        scenario = round_scenario(self._services, rnd)
+        scenario = round_scenario(self._sessions, rnd)
         title = scenario.title if scenario else rnd.scenario_title
         if phase == "brief":
             setup = bullets(scenario.setup) if scenario else ""
             roles = "\n".join(f"{role}: {who}" for role, who in role_names(rnd))
             return {"title": title, "body": setup, "extra": roles}
-        if phase == "roleplay":
+        if phase == PhaseKey.ROLEPLAY:
             if scenario is None:
                 return {"title": title}
             confidence = scenario.ai_draft.confidence
@@ -265,9 +258,9 @@ class ProjectorWindow(QWidget):
                 "title": "Decision",
                 "body": f"{operator} decides: approve, edit & approve, reject or escalate?",
             }
-        if phase == "feedback":
+        if phase == PhaseKey.FEEDBACK:
             return {}  # the join panel says it all; never the checklists' content
-        if phase == "debrief":
+        if phase == PhaseKey.DEBRIEF:
             return self._debrief_texts(rnd, scenario)
         return {"title": title}
 

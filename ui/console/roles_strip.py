@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.names import names_in_line
-from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
-from hotdash_roleplay.services.sessions import SessionChange
+from hotdash_roleplay.services.sessions import SessionChange, SessionService
 from hotdash_roleplay.services.views import RoundView
+from hotdash_roleplay.status import RoundStatus
+from ui.widgets.notices import show_notice
 
 TRAINER = "Trainer"
 ROLE_TITLES = ("Operator", "AI System", "Facilitator", "Observers")
@@ -74,9 +75,9 @@ class RolesStrip(QFrame):
 class PeoplePanel(QWidget):
     """Someone leaves or arrives mid-session: the rounds not yet played are re-planned."""
 
-    def __init__(self, services: Services, live: LiveSession, parent: QWidget | None = None):
+    def __init__(self, sessions: SessionService, live: LiveSession, parent: QWidget | None = None):
         super().__init__(parent)
-        self._services = services
+        self._sessions = sessions
         self._live = live
         intro = QLabel(
             "Someone leaves or arrives: rounds already played stay as played, "
@@ -132,31 +133,33 @@ class PeoplePanel(QWidget):
         self.name_box.setEditText(typed)
         self.table.setRowCount(len(detail.rounds))
         for i, rnd in enumerate(detail.rounds):
-            status = {"done": "played", "live": "now"}.get(rnd.status, "")
+            status = {RoundStatus.DONE: "played", RoundStatus.LIVE: "now"}.get(rnd.status, "")
             cells = [f"{rnd.number} {status}".strip(), *(who for _, who in role_names(rnd))]
             for col, text in enumerate(cells):
                 self.table.setItem(i, col, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
 
     def _leave(self) -> None:
-        self._change(self._services.sessions.person_leaves, "left")
+        self._change(self._sessions.person_leaves, "left")
 
     def _arrive(self) -> None:
-        self._change(self._services.sessions.person_arrives, "joined")
+        self._change(self._sessions.person_arrives, "joined")
 
     def _change(self, action: Callable[[int, str], SessionChange], verb: str) -> None:
         name = " ".join(self.name_box.currentText().split())
         if not name:
-            self._show("Type or pick a name first.", "error")
+            show_notice(self.message, "Type or pick a name first.", "error")
             return
         try:
             change = action(self._live.session_id, name)
         except UserError as exc:
-            self._show(str(exc), "error")
+            show_notice(self.message, str(exc), "error")
             return
         self.name_box.setEditText("")
         self._live.reload()
-        under_way = change.session.current is not None and change.session.current.status == "live"
+        under_way = (
+            change.session.current is not None and change.session.current.status == RoundStatus.LIVE
+        )
         if change.current_round_changed:
             current = "the round under way and the rounds after it were planned again"
         elif under_way:
@@ -167,12 +170,5 @@ class PeoplePanel(QWidget):
         if change.violations:
             lines.append("Rules this plan breaks:")
             lines += [f"• {v}" for v in change.violations]
-        self._show("\n".join(lines), "notice" if change.violations else "ok")
+        show_notice(self.message, "\n".join(lines), "notice" if change.violations else "ok")
         self.refresh()
-
-    def _show(self, text: str, role: str) -> None:
-        self.message.setText(text)
-        self.message.setProperty("role", role)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
-        self.message.show()

@@ -7,13 +7,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from hotdash_roleplay.scenarios import Scenario
-from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import RoundView
+from ui.widgets.labels import text_label
+
+SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse  # the trainer may copy a line
 
 
-def round_scenario(services: Services, rnd: RoundView | None) -> Scenario | None:
+def round_scenario(sessions: SessionService, rnd: RoundView | None) -> Scenario | None:
     # The round's stored snapshot: later edits of the scenario file don't rewrite history.
-    return services.sessions.round_scenario(rnd.id) if rnd is not None else None
+    return sessions.round_scenario(rnd.id) if rnd is not None else None
 
 
 def confidence_text(scenario: Scenario) -> str:
@@ -35,18 +38,6 @@ def expert_text(scenario: Scenario) -> str:
 
 def bullets(items: list[str]) -> str:
     return "\n".join(f"• {item}" for item in items)
-
-
-def _label(text: str, parent: QWidget, role: str = "", name: str = "") -> QLabel:
-    label = QLabel(text, parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if role:
-        label.setProperty("role", role)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 class ScenarioCard(QScrollArea):
@@ -92,7 +83,7 @@ class ScenarioCard(QScrollArea):
         self._layout.addStretch(1)
 
     def _add(self, text: str, role: str = "", name: str = "") -> QLabel:
-        label = _label(text, self._body, role, name)
+        label = text_label(text, self._body, role=role, name=name, interaction=SELECTABLE)
         self._layout.addWidget(label)
         return label
 
@@ -107,8 +98,14 @@ class ScenarioCard(QScrollArea):
         frame.setFrameShape(QFrame.Shape.StyledPanel)
         box = QVBoxLayout(frame)
         # Said in words (not only a colour or an icon) so the trainer never reads it aloud early.
-        box.addWidget(_label("Hidden from the room — trainer only", frame, "notice"))
-        self.expert_label = _label(expert_text(scenario), frame, "", "expertText")
+        box.addWidget(
+            text_label(
+                "Hidden from the room — trainer only", frame, role="notice", interaction=SELECTABLE
+            )
+        )
+        self.expert_label = text_label(
+            expert_text(scenario), frame, name="expertText", interaction=SELECTABLE
+        )
         box.addWidget(self.expert_label)
         self._layout.addWidget(frame)
         self.expert_frame = frame

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
 from hotdash_roleplay.clock import ClockView, PhaseSummary, Status, format_duration
-from ui.console import set_style_property
+from ui.widgets.style import set_style_property
 
 
 def planned_text(phase: PhaseSummary) -> str:

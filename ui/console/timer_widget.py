@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from hotdash_roleplay.clock import ClockView, Status, Tone
-from ui.console import set_style_property
+from ui.widgets.style import set_style_property
 
 # The face's size and tone colours: in the widget's own sheet, since the app theme sets a font
 # size on every widget. Both colours read on the light and the dark theme (large text).

@@ -1,0 +1,1 @@
+"""New session: the setup screen and its parts, one widget a file."""
