@@ -122,8 +122,8 @@ def describe_error(err: ErrorDetails, model: type[BaseModel] | None = None) -> s
         bound = "at least" if "ge" in ctx else "above"
         return f"{_num(value)} is too small (must be {bound} {limit})"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
-        hint = ": write the percent from 0 to 100 without a % sign" if name == "confidence" else ""
-        return f"should be a whole number, not {value_kind(value)}{hint}"
+        tip = ": write the percent from 0 to 100 without a % sign" if name == "confidence" else ""
+        return f"should be a whole number, not {value_kind(value)}{tip}"
     if kind in {"float_type", "float_parsing"}:
         return f"should be a number, not {value_kind(value)}"
     if kind in {"bool_type", "bool_parsing"}:
