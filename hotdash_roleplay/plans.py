@@ -41,7 +41,10 @@ from hotdash_roleplay.yamlfile import (
 
 CERTIFICATION_SCENARIOS = 8  # Certification Path: "8 complex scenarios, 90%+ correct decisions"
 CERTIFICATION_CANDIDATES = 1
-MAX_PHASE_MINUTES = 120.0
+# The limits a session is set up within (the setup screen takes its ranges from here).
+MAX_PHASE_MINUTES = 120.0  # one phase, in a plan file or set for one session
+MAX_SESSION_TITLE = 200
+PRACTICE_SESSION_MINUTES = 90  # Module 4's practice session, introduction and close included
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
