@@ -191,9 +191,9 @@ def main(argv: Sequence[str] | None = None, open_app: AppOpener | None = None) -
 
         if not isinstance(exc, ValidationError):
             raise
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        print(f"hotdash-roleplay: {where}: {first['msg']}", file=sys.stderr)
+        from hotdash_roleplay.validation import describe
+
+        print(f"hotdash-roleplay: {describe(exc, limit=1, whole='input')}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

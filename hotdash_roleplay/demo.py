@@ -24,9 +24,10 @@ DEMO_PEOPLE = (
     "Priya Nair",
 )
 
+MET, NOT, UNSEEN = Mark.MET, Mark.NOT_MET, Mark.NOT_OBSERVED
 _FEEDBACK = (
     (
-        ("met", "met", "met", "met", "not_met", "met", "met", "met"),
+        (MET, MET, MET, MET, NOT, MET, MET, MET),
         [
             "Acknowledged the 13-month age of the headphones before anything else.",
             "Asked for photos of the defect instead of assuming.",
@@ -34,7 +35,7 @@ _FEEDBACK = (
         ["Escalate for a goodwill exception sooner; the policy discussion ran long."],
     ),
     (
-        ("met", "met", "met", "not_met", "met", "met", "not_observed", "met"),
+        (MET, MET, MET, NOT, MET, MET, UNSEEN, MET),
         [
             "Calm, warm tone throughout.",
             "Offered a repair as a creative alternative.",
@@ -43,7 +44,7 @@ _FEEDBACK = (
         ["Explain the decision in one plain sentence the customer can repeat."],
     ),
     (
-        ("met", "not_met", "met", "met", "not_met", "not_met", "met", "met"),
+        (MET, NOT, MET, MET, NOT, NOT, MET, MET),
         [
             "Verified the purchase date and the warranty term.",
             "Kept the customer informed of each step.",
@@ -86,8 +87,8 @@ def create_demo_session(services: Services) -> int:
     keys = [c.key for c in services.checklist.criteria]
     for observer, (marks, well, improve) in zip(first.observers, _FEEDBACK, strict=False):
         answers = ChecklistAnswers(
-            marks={k: Mark(m) for k, m in zip(keys, marks, strict=True)},
-            notes={keys[4]: "No escalation until minute 7."} if marks[4] == "not_met" else {},
+            marks=dict(zip(keys, marks, strict=True)),
+            notes={keys[4]: "No escalation until minute 7."} if marks[4] is NOT else {},
             went_well=well,
             could_improve=improve,
         )

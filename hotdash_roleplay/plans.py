@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -42,9 +41,10 @@ from hotdash_roleplay.yamlfile import (
 
 CERTIFICATION_SCENARIOS = 8  # Certification Path: "8 complex scenarios, 90%+ correct decisions"
 CERTIFICATION_CANDIDATES = 1
-MAX_PHASE_MINUTES = 120.0
-# Module 4's practice session, introduction and close included: the rounds must fit in it.
-PRACTICE_SESSION_MINUTES = 90
+# The limits a session is set up within (the setup screen takes its ranges from here).
+MAX_PHASE_MINUTES = 120.0  # one phase, in a plan file or set for one session
+MAX_SESSION_TITLE = 200
+PRACTICE_SESSION_MINUTES = 90  # Module 4's practice session, introduction and close included
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -186,79 +186,6 @@ class SessionPlan(_Strict):
     @property
     def round_minutes(self) -> float:
         return sum(p.minutes for p in self.phases)
-
-
-# --- the 90-second review drill (Module 6.2, "Expert Workflow (90-second review)") ------------
-
-
-@dataclass(frozen=True)
-class DrillStage:
-    start_seconds: int
-    end_seconds: int | None  # None: open-ended (after the benchmark)
-    title: str
-    steps: tuple[str, ...]
-
-
-DRILL_BENCHMARK_SECONDS = 90
-DRILL_STAGES: tuple[DrillStage, ...] = (
-    DrillStage(
-        0,
-        10,
-        "Initial Assessment",
-        (
-            "Read confidence score",
-            "Quick scan of customer message",
-            "First impression: approve, edit, reject, or escalate?",
-        ),
-    ),
-    DrillStage(
-        10,
-        30,
-        "Deep Review",
-        (
-            "Read full customer message carefully",
-            "Read full AI draft",
-            "Check KB sources if confidence <90%",
-        ),
-    ),
-    DrillStage(
-        30,
-        50,
-        "Decision Application",
-        (
-            "Apply 5-Question Framework rapidly: Accuracy? Complete? Tone? Clarity? Risk?",
-            "Make decision (approve/edit/reject/escalate)",
-        ),
-    ),
-    DrillStage(
-        50,
-        90,
-        "Execute Decision",
-        (
-            "If APPROVE: Click button, done",
-            "If EDIT: Make quick improvements, approve",
-            "If REJECT: Write concise notes, handle manually",
-            "If ESCALATE: Fill out escalation template quickly",
-        ),
-    ),
-    DrillStage(90, None, "Optional Quality Check", ("If time permits, re-read before submitting",)),
-)
-# The marks announced during the role-play: 0:10, 0:30, 0:50 and 1:30 (the benchmark).
-DRILL_MARKS_SECONDS: tuple[int, ...] = tuple(s.start_seconds for s in DRILL_STAGES[1:])
-
-
-def drill_stage_at(elapsed_seconds: float) -> DrillStage:
-    """The workflow stage the operator should be in after ``elapsed_seconds``."""
-    current = DRILL_STAGES[0]
-    for stage in DRILL_STAGES:
-        if elapsed_seconds >= stage.start_seconds:
-            current = stage
-    return current
-
-
-def benchmark_delta(decision_seconds: float) -> float:
-    """Seconds over (positive) or under (negative) the 90-second expert benchmark."""
-    return decision_seconds - DRILL_BENCHMARK_SECONDS
 
 
 # --- loading ----------------------------------------------------------------------------------

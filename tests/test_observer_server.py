@@ -410,6 +410,11 @@ async def test_malformed_json_unknown_fields_and_over_long_text_are_refused(
         method = client.put if path == "/api/draft" else client.post
         refused = await answer(await method(path, json=body), 422)
         assert refused["error"].startswith(f"Invalid request: {where}"), (path, refused)
+    great = await client.put("/api/draft", json={"answers": {"marks": {"tone": "great"}}})
+    assert (await answer(great, 422))["error"] == (
+        "Invalid request: answers.marks.tone: unknown tone 'great' "
+        "(allowed: met, not_met, not_observed)"
+    )  # in words, as every refusal of the app says it
     unknown = await client.put("/api/draft", json={"answers": {"marks": {"charm": "met"}}})
     assert "charm" in (await answer(unknown, 422))["error"]
     # None of it counted as a wrong code.

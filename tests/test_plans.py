@@ -6,16 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from hotdash_roleplay.clock import DRILL_BENCHMARK_SECONDS
 from hotdash_roleplay.errors import InvalidFile
 from hotdash_roleplay.paths import SESSIONS_DIR
 from hotdash_roleplay.plans import (
-    DRILL_BENCHMARK_SECONDS,
-    DRILL_MARKS_SECONDS,
     PhaseKey,
     PlanMode,
     SessionPlan,
-    benchmark_delta,
-    drill_stage_at,
     load_plan,
     load_plans,
     plan_from_yaml,
@@ -117,17 +114,6 @@ def test_review_drill(plans: dict[str, SessionPlan]) -> None:
     roleplay = plan.phase(PhaseKey.ROLEPLAY)
     assert roleplay is not None and roleplay.seconds == DRILL_BENCHMARK_SECONDS
     assert plan.round_minutes <= 10
-
-
-def test_drill_marks_follow_module_6_2() -> None:
-    assert DRILL_MARKS_SECONDS == (10, 30, 50, 90)
-    assert DRILL_BENCHMARK_SECONDS == 90
-    assert drill_stage_at(0).title == "Initial Assessment"
-    assert drill_stage_at(10).title == "Deep Review"
-    assert drill_stage_at(49.9).title == "Decision Application"
-    assert drill_stage_at(50).title == "Execute Decision"
-    assert drill_stage_at(200).title == "Optional Quality Check"
-    assert benchmark_delta(75) == -15 and benchmark_delta(100) == 10
 
 
 def test_rounds_beyond_the_list_reuse_it(plans: dict[str, SessionPlan]) -> None:

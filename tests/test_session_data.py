@@ -232,6 +232,10 @@ BAD_FILES: dict[str, tuple[Any, str]] = {
         lambda p: _edit(p, _set("session.rounds.0.submissions.0.answers.0.criterion", "charm")),
         "criteria this app does not know: charm",
     ),
+    "unknown status, said in words": (
+        lambda p: _edit(p, _set("session.status", "paused")),
+        "session.status: unknown status 'paused' (allowed: planned, live, finished)",
+    ),
     "NaN": (
         lambda p: p.read_text(encoding="utf-8").replace('"seed": 0', '"seed": NaN'),
         "NaN is not allowed",

@@ -21,6 +21,7 @@ from hotdash_roleplay.certification.program import Metric
 from hotdash_roleplay.dates import day_month
 from hotdash_roleplay.errors import InvalidFile, Problem, UserError
 from hotdash_roleplay.names import clean_name, name_key
+from hotdash_roleplay.validation import first_problem
 
 PERSON = "person"
 WEEK_START = "week_start"
@@ -152,7 +153,7 @@ def _week(cells: dict[str, str], count: int, expected: int, number: int, delimit
     try:
         figures = WeekFigures.model_validate({"week_start": day, **values})
     except ValidationError as exc:
-        raise ValueError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+        raise ValueError(first_problem(exc)) from None
     return CsvWeek(row=number, person=person, figures=figures)
 
 

@@ -54,6 +54,7 @@ from hotdash_roleplay.store.models import (
     Round,
     TrainingSession,
 )
+from hotdash_roleplay.validation import describe
 
 FORMAT: Final = "hotdash-roleplay-session"
 VERSION: Final = 2  # 2 added rounds[].decision_draft and certification
@@ -292,16 +293,6 @@ def write_session_file(data: SessionFile, path: Path | str) -> Path:
         return write_atomically(target, lambda p: p.write_text(text, encoding="utf-8-sig"))
     text = data.model_dump_json(indent=2)
     return write_atomically(target, lambda p: p.write_text(text, encoding="utf-8"))
-
-
-def describe(exc: ValidationError, limit: int = 3) -> str:
-    """The first problems of a validation error, each with where it is."""
-    parts = []
-    for err in exc.errors()[:limit]:
-        where = ".".join(str(p) for p in err["loc"]) or "the file"
-        parts.append(f"{where}: {err['msg']}")
-    more = len(exc.errors()) - limit
-    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
 def _session_dict(row: TrainingSession) -> dict[str, Any]:

@@ -23,7 +23,6 @@ from hotdash_roleplay.exports.session_data import (
     RoundData,
     SessionData,
     SessionFile,
-    describe,
 )
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
@@ -37,6 +36,7 @@ from hotdash_roleplay.store.models import (
     Round,
     TrainingSession,
 )
+from hotdash_roleplay.validation import describe
 
 
 def read_session_file(path: Path) -> SessionFile:

@@ -42,6 +42,7 @@ from hotdash_roleplay.services.observer_access import (
     ObserverRound,
 )
 from hotdash_roleplay.status import FilledIn
+from hotdash_roleplay.validation import describe
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
@@ -90,11 +91,9 @@ async def parse(request: web.Request, model: type[M]) -> M:
     try:
         return model.model_validate_json(raw or b"{}")
     except ValidationError as exc:
-        first = exc.errors()[0]
-        if first["type"] == "json_invalid":
+        if exc.errors()[0]["type"] == "json_invalid":
             raise Refusal(refuse(400, "The request body is not valid JSON.")) from None
-        where = ".".join(str(p) for p in first["loc"])[:80] or "body"
-        reason = f"Invalid request: {where}: {first['msg']}"[:200]
+        reason = f"Invalid request: {describe(exc, limit=1, whole='body')}"[:200]
         raise Refusal(refuse(422, reason)) from None
 
 

@@ -15,6 +15,7 @@ from hotdash_roleplay.services.views import DecisionView
 from hotdash_roleplay.status import RoundStatus
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import OperatorDecision, Round, utcnow
+from hotdash_roleplay.validation import first_problem
 
 
 class LeftoverDraft(BaseModel):
@@ -167,6 +168,6 @@ def _note_problem(note: RejectionNote | EscalationNote | None, what: str) -> str
     try:
         type(note).model_validate(note.model_dump())
     except ValidationError as exc:
-        return f"The {what} is not valid: {exc.errors()[0]['msg']}"
+        return f"The {what} is not valid: {first_problem(exc)}"
     missing = note.missing()
     return f"The {what} still needs: {', '.join(missing)}." if missing else None

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from hotdash_roleplay.errors import UserError
-from hotdash_roleplay.plans import PlanMode, SessionPlan
+from hotdash_roleplay.plans import MAX_PHASE_MINUTES, MAX_SESSION_TITLE, PlanMode, SessionPlan
 from hotdash_roleplay.rotation import (
     Role,
     RoundRoles,
@@ -35,8 +35,7 @@ from hotdash_roleplay.store.models import (
     TrainingSession,
 )
 
-MAX_TITLE = 200
-MAX_PHASE_SECONDS = 2 * 60 * 60
+MAX_PHASE_SECONDS = round(MAX_PHASE_MINUTES * 60)
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,9 @@ def plan_snapshot(
         raise UserError(f"The plan has no phase {', '.join(sorted(unknown))}.")
     for key, seconds in custom.items():
         if not 1 <= seconds <= MAX_PHASE_SECONDS:
-            raise UserError(f"Phase {key} must last between 1 second and 2 hours.")
+            raise UserError(
+                f"Phase {key} must last between 1 second and {MAX_PHASE_MINUTES:g} minutes."
+            )
     return {
         "id": plan.id,
         "title": plan.title,
@@ -163,8 +164,8 @@ class SessionService:
         for sid in ids:
             self._scenario(sid)  # refuse an unknown id before storing anything
         title = " ".join(title.split()) or plan.title
-        if len(title) > MAX_TITLE:
-            raise UserError(f"A session title can be at most {MAX_TITLE} characters long.")
+        if len(title) > MAX_SESSION_TITLE:
+            raise UserError(f"A session title can be at most {MAX_SESSION_TITLE} characters long.")
         with self._store.session() as db:
             row = TrainingSession(
                 uid=str(uuid.uuid4()),

@@ -30,7 +30,7 @@ from hotdash_roleplay.checklist import Mark
 from hotdash_roleplay.clock import EventKind
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.names import MAX_NAME, MAX_NAME_KEY
-from hotdash_roleplay.plans import PlanMode
+from hotdash_roleplay.plans import MAX_SESSION_TITLE, PlanMode
 from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.status import (
     DebriefKind,
@@ -105,8 +105,8 @@ class TrainingSession(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(36), unique=True)  # stable across stores (import)
-    title: Mapped[str] = mapped_column(String(200))
-    trainer: Mapped[str] = mapped_column(String(120), default="")
+    title: Mapped[str] = mapped_column(String(MAX_SESSION_TITLE))
+    trainer: Mapped[str] = mapped_column(String(MAX_NAME), default="")
     plan_id: Mapped[str] = mapped_column(String(80))
     plan: Mapped[dict[str, Any]] = mapped_column(JSON)  # snapshot: phases, mode, drill
     mode: Mapped[PlanMode] = mapped_column(one_of(PlanMode, "mode"), default=PlanMode.PRACTICE)

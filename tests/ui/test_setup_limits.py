@@ -6,8 +6,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.names import MAX_NAME
-from hotdash_roleplay.plans import MAX_PHASE_MINUTES
-from hotdash_roleplay.services.sessions import MAX_TITLE
+from hotdash_roleplay.plans import MAX_PHASE_MINUTES, MAX_SESSION_TITLE
 from tests.ui.test_shell import setup_screen, type_names
 from ui.main_window import MainWindow
 
@@ -31,8 +30,8 @@ def test_title_and_trainer_fields_stop_at_the_core_limits(
     setup = setup_screen(qtbot, main_window)
     panel = setup.plan_panel
     panel.title_edit.setFocus()
-    qtbot.keyClicks(panel.title_edit, "t" * (MAX_TITLE + 5))
-    assert len(panel.title_edit.text()) == MAX_TITLE
+    qtbot.keyClicks(panel.title_edit, "t" * (MAX_SESSION_TITLE + 5))
+    assert len(panel.title_edit.text()) == MAX_SESSION_TITLE
     panel.trainer_edit.setFocus()
     qtbot.keyClicks(panel.trainer_edit, "n" * (MAX_NAME + 5))
     assert len(panel.trainer_edit.text()) == MAX_NAME

@@ -26,6 +26,7 @@ from hotdash_roleplay.certification.views import MetricsImportResult
 from hotdash_roleplay.dates import short_date, week_start
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.certification import CertificationService
+from hotdash_roleplay.validation import first_problem
 from ui.certification.evidence_forms import FileField
 from ui.certification.forms import (
     RecordForm,
@@ -111,7 +112,7 @@ class WeekForm(RecordForm):
         try:
             return WeekFigures.model_validate({"week_start": picked(self.week), **values})
         except ValidationError as exc:
-            raise UserError(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from None
+            raise UserError(first_problem(exc)) from None
 
     def _preview(self) -> None:
         monday = week_start(picked(self.week))

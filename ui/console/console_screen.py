@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.clock import (
+    DRILL_BENCHMARK_SECONDS,
+    DRILL_MARKS,
     ClockView,
     Status,
     current_drill_stage,
@@ -546,12 +548,19 @@ class ConsoleScreen(QWidget):
         stage = current_drill_stage(elapsed)
         timed = view.phase_key in (PhaseKey.ROLEPLAY, PhaseKey.DECISION)
         if not timed or view.status is Status.READY:
-            text = "90-second drill: marks at 0:10, 0:30, 0:50 and 1:30 of the role-play"
+            marks = [format_duration(m) for m in DRILL_MARKS]
+            text = (
+                f"{DRILL_BENCHMARK_SECONDS}-second drill: marks at {', '.join(marks[:-1])} and "
+                f"{marks[-1]} of the role-play"
+            )
         elif stage is None:
-            text = f"90-second drill: benchmark passed ({format_duration(elapsed)})"
+            text = (
+                f"{DRILL_BENCHMARK_SECONDS}-second drill: benchmark passed "
+                f"({format_duration(elapsed)})"
+            )
         else:
             text = (
-                f"Drill stage {stage.index + 1} of 4: {stage.label} "
+                f"Drill stage {stage.index + 1} of {len(DRILL_MARKS)}: {stage.label} "
                 f"(until {format_duration(stage.end_seconds)})"
             )
         self.drill_label.setText(text)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.names import MAX_NAME
-from hotdash_roleplay.services.sessions import MAX_TITLE
+from hotdash_roleplay.plans import MAX_SESSION_TITLE
 from ui.widgets.labels import text_label
 
 if TYPE_CHECKING:
@@ -44,10 +44,10 @@ class PlanPanel(QGroupBox):
         self.description.setWordWrap(True)
         self.title_edit = QLineEdit(self)
         self.title_edit.setAccessibleName("Session title")
-        self.title_edit.setMaxLength(MAX_TITLE)
-        self.title_edit.setToolTip(f"Up to {MAX_TITLE} characters")
-        self.title_edit.setAccessibleDescription(f"Up to {MAX_TITLE} characters")
-        # The field shows its limit ("n / MAX_TITLE") beside it once the title gets long.
+        self.title_edit.setMaxLength(MAX_SESSION_TITLE)
+        self.title_edit.setToolTip(f"Up to {MAX_SESSION_TITLE} characters")
+        self.title_edit.setAccessibleDescription(f"Up to {MAX_SESSION_TITLE} characters")
+        # The field shows its limit ("n / limit") beside it once the title gets long.
         self.title_count = text_label("", self, role="muted", wrap=False)
         self.title_count.setObjectName("titleCount")
         self.title_edit.textChanged.connect(self._count_title)
@@ -92,8 +92,8 @@ class PlanPanel(QGroupBox):
 
     def _count_title(self) -> None:
         count = len(self.title_edit.text())
-        self.title_count.setText(f"{count} / {MAX_TITLE}")
-        self.title_count.setVisible(count >= MAX_TITLE * 0.8)
+        self.title_count.setText(f"{count} / {MAX_SESSION_TITLE}")
+        self.title_count.setVisible(count >= MAX_SESSION_TITLE * 0.8)
 
     @property
     def plan(self) -> SessionPlan:
