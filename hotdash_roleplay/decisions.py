@@ -73,6 +73,7 @@ def parse_draft(raw: Any) -> DecisionDraft | None:
     except ValidationError:
         return None
 
+
 def expert_wording(decisions: Sequence[Decision], sequence: bool) -> str:
     """The expert decision in words, the same on the console, the projector, PDFs and CSV:
     steps taken one after another read "Reject, then Escalate"; alternatives read "Reject or

@@ -41,9 +41,7 @@ class _Checks(yaml.constructor.SafeConstructor):
       which would turn a two-minute phase into two hours. Here ``2:00`` stays text.
     """
 
-    def construct_mapping(
-        self, node: yaml.MappingNode, deep: bool = False
-    ) -> dict[Hashable, Any]:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         seen: dict[str, yaml.Node] = {}
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode):

@@ -21,7 +21,12 @@ pytestmark = pytest.mark.slow
 # pip find the project "already installed" there and the app import from the checkout.
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 NOT_SOURCE = (
-    ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__",
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
     "*_cache",
     ".hypothesis",
 )

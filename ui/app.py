@@ -134,6 +134,7 @@ def run_app(
             window.closed.connect(app.quit)
             # Connected before the loop starts, so even a quit in its first turn ends the run.
             quit_: asyncio.Future[int] = loop.create_future()
+
             def quit_once() -> None:
                 if not quit_.done():
                     quit_.set_result(0)

@@ -127,9 +127,7 @@ class ExportJob(QObject):
             open_folder = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
             open_file.setObjectName("openFile")
             open_folder.setObjectName("openFolder")
-            box.buttonClicked.connect(
-                lambda button: self._open(button, open_file, open_folder)
-            )
+            box.buttonClicked.connect(lambda button: self._open(button, open_file, open_folder))
             box.setDefaultButton(open_file)
         self._show(box)
 

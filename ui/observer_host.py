@@ -325,7 +325,6 @@ class ObserverHost(QObject):
         self._last_error = None
         self._changed_serving()
 
-
     async def _stop(self) -> None:
         await self._server.stop()
         self._changed_serving()

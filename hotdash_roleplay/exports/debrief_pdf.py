@@ -362,7 +362,7 @@ def _checklist_summary(r: RoundReport) -> list[Flowable]:
                 rows,
                 [1.7, 0.6, 0.75, 1.0, 1.4],
             ),
-        )
+        ),
     ]
     criterion_notes = [
         (c.observer, line.name, line.note)

@@ -311,8 +311,6 @@ class ConsoleScreen(QWidget):
         if self.running_phase is not None:
             self.toggle()
 
-
-
     def adjust(self, seconds: int) -> None:
         before = self._live.view().planned_seconds
         if (

@@ -365,7 +365,6 @@ class ProjectorWindow(QWidget):
         super().closeEvent(event)
         self.placement_changed.emit(None)
 
-
     def visible_texts(self) -> list[str]:
         """Every text the room can see now (tests check nothing secret is among them)."""
         return [lbl.text() for lbl in self.findChildren(QLabel) if lbl.isVisible() and lbl.text()]

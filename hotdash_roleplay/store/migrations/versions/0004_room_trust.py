@@ -23,9 +23,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("observer_port", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("projector", sa.JSON(), nullable=True))
     with op.batch_alter_table("checklist_submissions") as batch:
-        batch.add_column(
-            sa.Column("version", sa.Integer(), nullable=False, server_default="1")
-        )
+        batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
         batch.add_column(
             sa.Column("filled_in", sa.String(length=20), nullable=False, server_default="console")
         )
