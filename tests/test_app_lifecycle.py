@@ -1,4 +1,4 @@
-"""Quitting and restarting the real app (DESIGN §5): a restart during observer feedback serves
+"""Quitting and restarting the real app: a restart during observer feedback serves
 the page again at once on the same address, port and join code, each observer's cookie and
 draft still theirs; Ctrl+Q with the projector open ends the process and frees the port; the
 projector comes back as it was."""
