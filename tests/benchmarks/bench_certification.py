@@ -1,5 +1,5 @@
 """The certification team overview: 200 people with a year of weekly metrics each (bar:
-<= 300 ms, DESIGN §4).
+<= 300 ms, docs/architecture.md "Quality bars").
 
 The store is filled with bulk inserts: 200 people, 52 weeks of figures each (about one week in
 eight below a threshold, the odd week missing), module completions, reports, mentorships,
