@@ -174,18 +174,13 @@ def export_debrief(
         _error(parent, str(exc))
         return
 
-    def work(target: Path) -> Path:
-        return reports.export_debrief(session_id, target)
-
-    _ask_then_run(
+    _export_pdf(
         parent,
-        caption="Export the debrief report",
-        suggested=_file_name("Debrief report", title, "pdf"),
-        filters=[PDF_FILTER],
+        document="debrief report",
+        subject=title,
         path=path,
-        label=f"Writing the debrief report of {title}…",
-        work=work,
-        describe=lambda p: f"The debrief report is saved as {p}.",
+        work=lambda target: reports.export_debrief(session_id, target),
+        saved="The debrief report",
     )
 
 
@@ -205,18 +200,12 @@ def export_peer_review(
         _error(parent, str(exc))
         return
 
-    def work(target: Path) -> Path:
-        return reports.export_peer_review(name, target, date_from, date_to)
-
-    _ask_then_run(
+    _export_pdf(
         parent,
-        caption="Export the peer-review record",
-        suggested=_file_name("Peer-review record", name, "pdf"),
-        filters=[PDF_FILTER],
+        document="peer-review record",
+        subject=name,
         path=path,
-        label=f"Writing the peer-review record of {name}…",
-        work=work,
-        describe=lambda p: f"The peer-review record of {name} is saved as {p}.",
+        work=lambda target: reports.export_peer_review(name, target, date_from, date_to),
     )
 
 
@@ -224,19 +213,12 @@ def export_certification(
     parent: QWidget, certification: CertificationService, person: str, path: Path | None = None
 ) -> None:
     """Write the certification record (PDF) of a person (name or id)."""
-
-    def work(target: Path) -> Path:
-        return certification.export_record(person, target)
-
-    _ask_then_run(
+    _export_pdf(
         parent,
-        caption="Export the certification record",
-        suggested=_file_name("Certification record", person, "pdf"),
-        filters=[PDF_FILTER],
+        document="certification record",
+        subject=person,
         path=path,
-        label=f"Writing the certification record of {person}…",
-        work=work,
-        describe=lambda p: f"The certification record of {person} is saved as {p}.",
+        work=lambda target: certification.export_record(person, target),
     )
 
 
@@ -297,6 +279,30 @@ def import_session_file(
 
 
 # -- internals ------------------------------------------------------------------------------
+
+
+def _export_pdf(
+    parent: QWidget,
+    *,
+    document: str,
+    subject: str,
+    path: Path | None,
+    work: Callable[[Path], Path],
+    saved: str | None = None,
+) -> None:
+    """A PDF export of `document` (lower case, e.g. "debrief report") about `subject`; the
+    message when done names `saved`, by default "The <document> of <subject>"."""
+    saved_as = saved or f"The {document} of {subject}"
+    _ask_then_run(
+        parent,
+        caption=f"Export the {document}",
+        suggested=_file_name(document[:1].upper() + document[1:], subject, "pdf"),
+        filters=[PDF_FILTER],
+        path=path,
+        label=f"Writing the {document} of {subject}…",
+        work=work,
+        describe=lambda p: f"{saved_as} is saved as {p}.",
+    )
 
 
 def _ask_then_run(
