@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable
 
 from hotdash_roleplay.certification.assessment import Assessment
 from hotdash_roleplay.certification.metrics import WeekCheck
@@ -24,14 +23,10 @@ from hotdash_roleplay.certification.program import (
 from hotdash_roleplay.certification.views import PersonCertification
 from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.decisions import Decision
-from hotdash_roleplay.exports import fonts
 from hotdash_roleplay.exports.pdf_layout import (
     BAD,
-    CONTENT_W,
     GOOD,
-    INK,
     MUTED,
-    RULE,
     WARN,
     Cell,
     Plain,
@@ -40,11 +35,11 @@ from hotdash_roleplay.exports.pdf_layout import (
     fields_table,
     figures,
     heading,
-    keep,
     markup,
     note,
     para,
     safe,
+    sign_off,
     spacer,
     styles,
     table,
@@ -413,43 +408,17 @@ def _steps(record: PersonCertification) -> list[Flowable]:
 
 
 def _sign_off(record: PersonCertification) -> list[Flowable]:
-    s = styles()
-    blank = Plain("")
-    rows: list[list[Plain | str]] = [
-        [Plain("Role", bold=True), Plain("Name", bold=True), Plain("Signature", bold=True),
-         Plain("Date", bold=True)],
-        [Plain("Candidate"), record.name, blank, blank],
-        [Plain("Manager"), _step_name(record, "manager_nomination"), blank, blank],
-        [Plain("Certification reviewer"), _step_name(record, "certification_review"), blank,
-         blank],
-    ]  # fmt: skip
-    widths = [CONTENT_W * w for w in (0.22, 0.3, 0.3, 0.18)]
-    t = Table(
-        [[c if isinstance(c, Plain) else para(c, s.cell) for c in row] for row in rows],
-        colWidths=widths,
-        rowHeights=[None, 14 * mm, 14 * mm, 14 * mm],
-    )
-    t.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), fonts.BODY, 9, 12),
-                ("FONT", (0, 0), (-1, 0), fonts.BOLD, 9, 12),
-                ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-                ("VALIGN", (0, 1), (-1, -1), "BOTTOM"),
-                ("LINEBELOW", (1, 1), (-1, -1), 0.7, INK),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.4, RULE),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
+    signers = [
+        ("Candidate", record.name),
+        ("Manager", _step_name(record, "manager_nomination")),
+        ("Certification reviewer", _step_name(record, "certification_review")),
+    ]
     statement = (
         "By signing, the candidate confirms the evidence in this record is their own, the manager "
         "confirms readiness, and the certification reviewer confirms the requirements were "
         "checked as recorded."
     )
-    return [spacer(8), keep(*heading("Sign-off", 1), para(statement), spacer(4), t)]
+    return sign_off(signers, (0.22, 0.3, 0.3, 0.18), statement)
 
 
 def _step_name(record: PersonCertification, step: str) -> str:

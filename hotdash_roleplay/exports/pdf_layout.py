@@ -485,6 +485,42 @@ def keep(*flowables: Flowable) -> KeepTogether:
     return KeepTogether(list(flowables))
 
 
+def sign_off(
+    signers: Sequence[tuple[str, str | None]], widths: Sequence[float], statement: str
+) -> list[Flowable]:
+    """The "Sign-off" section: `statement`, then a row per (role, name) with blank signature
+    and date lines to write on; a name of None is left blank too. `widths`: the four columns'
+    shares of the content width."""
+    s = styles()
+    blank = Plain("")
+    rows: list[list[Plain | str]] = [
+        [Plain("Role", bold=True), Plain("Name", bold=True), Plain("Signature", bold=True),
+         Plain("Date", bold=True)],
+        *([Plain(role), blank if name is None else name, blank, blank] for role, name in signers),
+    ]  # fmt: skip
+    t = Table(
+        [[c if isinstance(c, Plain) else para(c, s.cell) for c in row] for row in rows],
+        colWidths=[CONTENT_W * w for w in widths],
+        rowHeights=[None, *[14 * mm] * len(signers)],
+    )
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), fonts.BODY, 9, 12),
+                ("FONT", (0, 0), (-1, 0), fonts.BOLD, 9, 12),
+                ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+                ("VALIGN", (0, 1), (-1, -1), "BOTTOM"),
+                ("LINEBELOW", (1, 1), (-1, -1), 0.7, INK),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.4, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return [spacer(8), keep(*heading("Sign-off", 1), para(statement), spacer(4), t)]
+
+
 # -- the document ---------------------------------------------------------------------------
 
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak
 
 from hotdash_roleplay import dates
-from hotdash_roleplay.exports import fonts
 from hotdash_roleplay.exports.pdf_blocks import (
     checklist_block,
     decision_block,
@@ -20,10 +18,7 @@ from hotdash_roleplay.exports.pdf_blocks import (
     verdict,
 )
 from hotdash_roleplay.exports.pdf_layout import (
-    CONTENT_W,
-    INK,
     MUTED,
-    RULE,
     Plain,
     Running,
     build_pdf,
@@ -33,12 +28,12 @@ from hotdash_roleplay.exports.pdf_layout import (
     fields_table,
     figures,
     heading,
-    keep,
     markup,
     note,
     para,
     rule,
     short_day,
+    sign_off,
     spacer,
     styles,
     table,
@@ -214,37 +209,10 @@ def _observer_round(r: ObserverRound, name: str, first: bool) -> list[Flowable]:
 
 
 def _sign_off(record: PersonRecord) -> list[Flowable]:
-    s = styles()
-    blank = Plain("")
-    rows: list[list[Plain | str]] = [
-        [Plain("Role", bold=True), Plain("Name", bold=True), Plain("Signature", bold=True),
-         Plain("Date", bold=True)],
-        [Plain("Facilitator"), blank, blank, blank],
-        [Plain("Participant"), record.name, blank, blank],
-    ]  # fmt: skip
-    widths = [CONTENT_W * w for w in (0.17, 0.33, 0.32, 0.18)]
-    t = Table(
-        [[c if isinstance(c, Plain) else para(c, s.cell) for c in row] for row in rows],
-        colWidths=widths,
-        rowHeights=[None, 14 * mm, 14 * mm],
-    )
-    t.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), fonts.BODY, 9, 12),
-                ("FONT", (0, 0), (-1, 0), fonts.BOLD, 9, 12),
-                ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-                ("VALIGN", (0, 1), (-1, -1), "BOTTOM"),
-                ("LINEBELOW", (1, 1), (-1, -1), 0.7, INK),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.4, RULE),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
     statement = (
         "By signing, the facilitator confirms that the rounds above took place as recorded, "
         "and the participant confirms they have read the feedback in this record."
     )
-    return [spacer(8), keep(*heading("Sign-off", 1), para(statement), spacer(4), t)]
+    return sign_off(
+        [("Facilitator", None), ("Participant", record.name)], (0.17, 0.33, 0.32, 0.18), statement
+    )
