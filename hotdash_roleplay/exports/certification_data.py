@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -160,72 +160,31 @@ class PersonCertificationData(_Strict):
 
 
 _FIGURES = tuple(m.value for m in Metric)
+_Record = TypeVar("_Record", bound=BaseModel)
+
+
+def _copied(db: Session, model: type[_Record], row_type: type[Any], p: Person) -> list[_Record]:
+    """The person's rows of `row_type` as `model`s: each field is the row's column of that
+    name, validated as the keyword constructor would."""
+    rows = db.scalars(select(row_type).filter_by(person_id=p.id))
+    return [model.model_validate(r, from_attributes=True) for r in rows]
 
 
 def certification_export(db: Session, people: list[Person]) -> list[PersonCertificationData]:
     """The certification records of these people (those with none are left out)."""
     out = []
     for p in people:
-        where = {"person_id": p.id}
         data = PersonCertificationData(
             person=p.name,
-            modules=[
-                ModuleData(
-                    module=r.module, completed_on=r.completed_on, confirmed_by=r.confirmed_by
-                )
-                for r in db.scalars(select(ModuleCompletionRow).filter_by(**where))
-            ],
-            weeks=[
-                WeekData(
-                    week_start=r.week_start,
-                    source=r.source,
-                    updated_at=r.updated_at,
-                    **{c: getattr(r, c) for c in _FIGURES},
-                )
-                for r in db.scalars(select(WeeklyMetricRow).filter_by(**where))
-            ],
-            changes=[
-                ChangeData(
-                    week_start=r.week_start,
-                    changed_at=r.changed_at,
-                    changed_by=r.changed_by,
-                    source=r.source,
-                    old=r.old,
-                    new=r.new,
-                )
-                for r in db.scalars(select(MetricChangeRow).filter_by(**where))
-            ],
-            reports=[
-                ReportData(
-                    title=r.title,
-                    submitted_on=r.submitted_on,
-                    reviewer=r.reviewer,
-                    text=r.text,
-                    file_name=r.file_name,
-                    file_data=r.file_data,
-                )
-                for r in db.scalars(select(AIReportRow).filter_by(**where))
-            ],
-            mentorships=[
-                MentorshipData(
-                    mentee=r.mentee, started_on=r.started_on, graduated_on=r.graduated_on
-                )
-                for r in db.scalars(select(MentorshipRow).filter_by(**where))
-            ],
-            contributions=[
-                ContributionData(
-                    kind=r.kind,
-                    title=r.title,
-                    contributed_on=r.contributed_on,
-                    text=r.text,
-                    file_name=r.file_name,
-                    file_data=r.file_data,
-                )
-                for r in db.scalars(select(ContributionRow).filter_by(**where))
-            ],
+            modules=_copied(db, ModuleData, ModuleCompletionRow, p),
+            weeks=_copied(db, WeekData, WeeklyMetricRow, p),
+            changes=_copied(db, ChangeData, MetricChangeRow, p),
+            reports=_copied(db, ReportData, AIReportRow, p),
+            mentorships=_copied(db, MentorshipData, MentorshipRow, p),
+            contributions=_copied(db, ContributionData, ContributionRow, p),
             steps=[
                 StepData(step=r.step, on=r.dated, by=r.by_name, note=r.note)
-                for r in db.scalars(select(CertificationStepRow).filter_by(**where))
+                for r in db.scalars(select(CertificationStepRow).filter_by(person_id=p.id))
             ],
         )
         if not data.empty:
