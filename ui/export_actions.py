@@ -168,12 +168,9 @@ def export_debrief(
     path: Path | None = None,
 ) -> None:
     """Write the debrief report (PDF) of a session."""
-    try:
-        title = sessions.get(session_id).title
-    except UserError as exc:
-        _error(parent, str(exc))
+    title = _looked_up(parent, lambda: sessions.get(session_id).title)
+    if title is None:
         return
-
     _export_pdf(
         parent,
         document="debrief report",
@@ -194,12 +191,9 @@ def export_peer_review(
     path: Path | None = None,
 ) -> None:
     """Write the peer-review record (PDF) of a person (name or id), optionally for a period."""
-    try:
-        name = people.get(person).name
-    except UserError as exc:
-        _error(parent, str(exc))
+    name = _looked_up(parent, lambda: people.get(person).name)
+    if name is None:
         return
-
     _export_pdf(
         parent,
         document="peer-review record",
@@ -230,10 +224,8 @@ def export_session_data(
     path: Path | None = None,
 ) -> None:
     """Write a session's data as JSON (importable elsewhere) or CSV, by the chosen name."""
-    try:
-        title = sessions.get(session_id).title
-    except UserError as exc:
-        _error(parent, str(exc))
+    title = _looked_up(parent, lambda: sessions.get(session_id).title)
+    if title is None:
         return
     _ask_then_run(
         parent,
@@ -279,6 +271,15 @@ def import_session_file(
 
 
 # -- internals ------------------------------------------------------------------------------
+
+
+def _looked_up(parent: QWidget, look_up: Callable[[], str]) -> str | None:
+    """What `look_up` finds, or None once its refusal (a UserError) is shown."""
+    try:
+        return look_up()
+    except UserError as exc:
+        _error(parent, str(exc))
+        return None
 
 
 def _export_pdf(
