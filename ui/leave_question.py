@@ -25,7 +25,7 @@ class LeaveQuestion(QMessageBox):
         self.setObjectName("leaveQuestion")
         self.setTextFormat(Qt.TextFormat.PlainText)  # the phase title is the plan's text
         self.setInformativeText(
-            "Paused time does not count in the report nor in the time to decide. If it keeps "
+            "Paused time counts neither in the report nor in the time to decide. If it keeps "
             "running, the room's clock goes on and the console shows it when you come back."
         )
         self.pause_button = self.addButton(PAUSE, QMessageBox.ButtonRole.AcceptRole)
