@@ -129,6 +129,8 @@ class MainWindow(QMainWindow):
         quit_action = self._action(session, "&Quit", QKeySequence("Ctrl+Q"))
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         quit_action.triggered.connect(self.request_quit)
+        # Also from the projector: full-screen on a single screen it is the only window in view.
+        quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.quit_action = quit_action
 
         view = bar.addMenu("&View")
@@ -275,7 +277,11 @@ class MainWindow(QMainWindow):
             return
         if self.leave_question is not None:
             self.leave_question.close()  # a new request replaces the one left unanswered
-        box = LeaveQuestion(self, phase, quitting)
+        projector = console.projector
+        # Asked over the projector when the key was pressed there, or a full-screen projector
+        # would hide the question.
+        owner = projector if projector is not None and projector.isActiveWindow() else self
+        box = LeaveQuestion(owner, phase, quitting)
         self.leave_question = box
 
         def answered(button: QAbstractButton) -> None:

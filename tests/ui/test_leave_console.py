@@ -162,3 +162,24 @@ def test_the_projector_reopens_as_the_trainer_left_it(
     qtbot.addWidget(third)
     third.resume_last()
     assert console_of(third).projector is None
+
+
+def test_ctrl_q_in_the_full_screen_projector_asks_over_it_and_quits(
+    qtbot: QtBot, services: Services, main_window: MainWindow, fake_clock: FakeClock
+) -> None:
+    role_play_running(qtbot, services, main_window, fake_clock)
+    console = console_of(main_window)
+    qtbot.mouseClick(console.projector_button, Qt.MouseButton.LeftButton)  # F11: full-screen
+    projector = console.projector
+    assert projector is not None and projector.isFullScreen()
+    projector.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is projector)
+    closed: list[bool] = []
+    main_window.closed.connect(lambda: closed.append(True))
+
+    qtbot.keyClick(projector, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    question = main_window.leave_question
+    assert question is not None and question.isVisible()
+    assert question.parentWidget() is projector  # over the projector, not hidden behind it
+    answer(main_window, qtbot, "Pause")
+    assert closed and main_window.console is None and not projector.isVisible()
