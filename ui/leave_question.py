@@ -23,6 +23,8 @@ class LeaveQuestion(QMessageBox):
             parent=parent,
         )
         self.setObjectName("leaveQuestion")
+        # Asked over the projector it would take on the projector's white-on-black labels.
+        self.setStyleSheet("QLabel { color: palette(window-text); }")
         self.setTextFormat(Qt.TextFormat.PlainText)  # the phase title is the plan's text
         self.setInformativeText(
             "Paused time counts neither in the report nor in the time to decide. If it keeps "
