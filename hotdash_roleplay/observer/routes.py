@@ -7,7 +7,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
@@ -120,12 +119,6 @@ class ObserverApi:
         self._writer: asyncio.Task[None] | None = None
         # token hash -> its claim; emptied by `invalidate` (a release, a session change).
         self._tokens: dict[str, Claim] = {}
-        # Storage work runs on one worker thread, in arrival order, so a burst of observers
-        # never stalls the Qt loop the server shares; handlers stay on the loop.
-        self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="observer-db")
-
-    def close(self, wait: bool = True) -> None:
-        self._db_thread.shutdown(wait=wait)
 
     def invalidate(self) -> None:
         """Forget the cached round and tokens: the live session changed, or the trainer
@@ -135,8 +128,9 @@ class ObserverApi:
         self._tokens.clear()
 
     async def _db(self, fn: Callable[..., R], *args: object) -> R:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._db_thread, partial(fn, *args))
+        # The app's one store worker, in arrival order: a burst of observers never stalls the
+        # Qt loop the server shares; handlers stay on the loop.
+        return await self._services.worker.run(partial(fn, *args))
 
     @property
     def join_code(self) -> str:

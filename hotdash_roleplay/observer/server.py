@@ -126,11 +126,6 @@ def create_app(
     api = ObserverApi(services, session_id, throttle or security.Throttle(), on_change)
     app.add_routes([*_page_routes(page_dir), *api.routes()])
     app.on_response_prepare.append(_headers)
-
-    async def close_api(_: web.Application) -> None:
-        api.close()
-
-    app.on_cleanup.append(close_api)
     app[API_KEY] = api
     return app
 
@@ -208,6 +203,5 @@ class ObserverServer:
                 server = getattr(site, "_server", None)
                 if server is not None:
                     server.close()
-            runner.app[API_KEY].close(wait=False)
         self._runner = None
         self.url = self.host = self.port = None

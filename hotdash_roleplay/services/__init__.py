@@ -26,6 +26,7 @@ from hotdash_roleplay.services.reports import ReportService
 from hotdash_roleplay.services.room import RoomService
 from hotdash_roleplay.services.session_data import SessionDataService
 from hotdash_roleplay.services.sessions import SessionService
+from hotdash_roleplay.services.worker import StoreWorker
 from hotdash_roleplay.store.engine import Store, resolve_url, store_failure
 from hotdash_roleplay.store.opening import open_store
 
@@ -51,6 +52,8 @@ class Services:
     observer_access: ObserverAccessService = field(init=False)
     certification: CertificationService = field(init=False)
     room: RoomService = field(init=False)
+    # Store work off the GUI thread, in order: the console and the observer server share it.
+    worker: StoreWorker = field(init=False)
 
     def __post_init__(self) -> None:
         self.people = PeopleService(self.store)
@@ -66,6 +69,7 @@ class Services:
             self.store, self.decisions, self.history, self.today
         )
         self.room = RoomService(self.store)
+        self.worker = StoreWorker()
 
     def live(self, session_id: int) -> LiveSession:
         return LiveSession(self.store, session_id, now=self.now, wall=self.wall)
@@ -76,6 +80,7 @@ class Services:
         return store_failure(self.store, exc) if isinstance(exc, DBAPIError) else None
 
     def close(self) -> None:
+        self.worker.close()  # what is queued reaches the store first
         self.store.close()
 
 

@@ -1,0 +1,66 @@
+"""Store work off the GUI thread: answered on the GUI thread, in order, never to a dead widget."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtWidgets import QWidget
+
+from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.services.worker import StoreWorker
+from ui.background import run_in_background
+
+
+def test_answers_arrive_on_the_gui_thread_in_the_order_asked(qtbot):
+    worker = StoreWorker()
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    ran_on: list[str] = []
+    answers: list[tuple[int, bool]] = []
+    gui = threading.current_thread()
+
+    def work(n: int) -> int:
+        ran_on.append(threading.current_thread().name)
+        return n
+
+    for n in range(5):
+        run_in_background(
+            worker,
+            owner,
+            lambda n=n: work(n),
+            lambda value: answers.append((value, threading.current_thread() is gui)),
+        )
+    qtbot.waitUntil(lambda: len(answers) == 5)
+    assert answers == [(n, True) for n in range(5)]
+    assert all(name.startswith("store") for name in ran_on)
+    worker.close()
+
+
+def test_a_failure_goes_to_on_error_and_a_deleted_owner_hears_nothing(qtbot):
+    worker = StoreWorker()
+    owner = QWidget()
+    errors: list[BaseException] = []
+
+    def refuse() -> int:
+        raise UserError("No.")
+
+    run_in_background(worker, owner, refuse, on_error=errors.append)
+    qtbot.waitUntil(lambda: len(errors) == 1)
+    assert str(errors[0]) == "No."
+
+    gate = threading.Event()
+    heard: list[int] = []
+    run_in_background(worker, owner, lambda: gate.wait(5) and 1, heard.append)
+    owner.deleteLater()
+    qtbot.waitUntil(lambda: not _alive(owner))
+    gate.set()
+    worker.flush()
+    qtbot.wait(50)  # let a queued delivery (if any were made) run
+    assert heard == []
+    worker.close()
+
+
+def _alive(widget: QWidget) -> bool:
+    import shiboken6
+
+    return shiboken6.isValid(widget)
