@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from hotdash_roleplay.observer import network
+from hotdash_roleplay.services.live import Change
 from hotdash_roleplay.services.room import ObserverEndpoint
 from hotdash_roleplay.status import ChecklistState
 from ui import settings
@@ -240,7 +241,7 @@ class ObserverHost(QObject):
         self._refresh_timer.stop()
         self._live.unsubscribe(self._live_changed)  # a closed host must not be called back
 
-    def _live_changed(self) -> None:
+    def _live_changed(self, _change: Change) -> None:
         self._server.invalidate()
         rnd = self._live.round
         if (rnd.id if rnd else None) != self._round_id:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
@@ -32,6 +33,20 @@ DECISION_PHASES = (PhaseKey.ROLEPLAY, PhaseKey.DECISION)
 Clock = Callable[[], float]
 
 
+class Change(StrEnum):
+    """What a live change touched, so each panel refreshes only for what it shows."""
+
+    CLOCK = "clock"  # start, pause, skip, back, a minute more or less
+    ROUND = "round"  # the next round (or the session's end)
+    DECISION = "decision"  # the round's decision recorded, corrected or revealed
+    FEEDBACK = "feedback"  # observer feedback opened or closed, checklists saved
+    PEOPLE = "people"  # roles swapped, someone left or arrived
+    DEBRIEF = "debrief"  # the debrief's current question
+
+
+Listener = Callable[[Change], None]
+
+
 class LiveSession:
     """The trainer's hold on one session while it runs. Not thread-safe: the UI thread owns it."""
 
@@ -46,7 +61,7 @@ class LiveSession:
         self._session_id = session_id
         self._now = now
         self._wall = wall
-        self._listeners: list[Callable[[], None]] = []
+        self._listeners: list[Listener] = []
         self._load()
 
     # -- reading ------------------------------------------------------------------------------
@@ -81,11 +96,11 @@ class LiveSession:
             if p.key in DECISION_PHASES
         )
 
-    def subscribe(self, listener: Callable[[], None]) -> None:
-        """Called after every change (clock or round), e.g. to refresh the projector."""
+    def subscribe(self, listener: Listener) -> None:
+        """Called after every change with what it touched, e.g. to refresh the projector."""
         self._listeners.append(listener)
 
-    def unsubscribe(self, listener: Callable[[], None]) -> None:
+    def unsubscribe(self, listener: Listener) -> None:
         """Stop notifying a listener (a closed widget); unknown listeners are ignored."""
         if listener in self._listeners:
             self._listeners.remove(listener)
@@ -130,7 +145,7 @@ class LiveSession:
                 row.finished_at = utcnow()
             db.commit()
         self._load()
-        self._notify()
+        self._notify(Change.ROUND)
         return self.round
 
     def set_feedback_open(self, is_open: bool) -> None:
@@ -142,7 +157,7 @@ class LiveSession:
             rnd.feedback_open = is_open
             db.commit()
         self._load(keep_clock=True)
-        self._notify()
+        self._notify(Change.FEEDBACK)
 
     def set_debrief_question(self, index: int) -> None:
         with self._store.session() as db:
@@ -153,7 +168,7 @@ class LiveSession:
             rnd.debrief_question = max(0, min(index, max(0, count - 1)))
             db.commit()
         self._load(keep_clock=True)
-        self._notify()
+        self._notify(Change.DEBRIEF)
 
     def reveal_expert(self, revealed: bool = True) -> None:
         with self._store.session() as db:
@@ -163,12 +178,12 @@ class LiveSession:
             rnd.expert_revealed = revealed
             db.commit()
         self._load(keep_clock=True)
-        self._notify()
+        self._notify(Change.DECISION)
 
-    def reload(self) -> None:
+    def reload(self, change: Change = Change.PEOPLE) -> None:
         """Re-read after another service changed the session (swap, leave, arrive)."""
         self._load(keep_clock=True)
-        self._notify()
+        self._notify(change)
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -203,11 +218,14 @@ class LiveSession:
             if row.status == SessionStatus.PLANNED:
                 row.status = SessionStatus.LIVE
             # The Observer feedback phase opens feedback; it stays open until the round ends.
-            if self._clock.view().phase_key == PhaseKey.FEEDBACK and not rnd.feedback_open:
+            opened = self._clock.view().phase_key == PhaseKey.FEEDBACK and not rnd.feedback_open
+            if opened:
                 rnd.feedback_open = True
             db.commit()
         self._load(keep_clock=True)
-        self._notify()
+        self._notify(Change.CLOCK)
+        if opened:
+            self._notify(Change.FEEDBACK)
 
     def _write_clock(self, db: Session, rnd: Round) -> None:
         state = self._clock.to_state()
@@ -224,6 +242,6 @@ class LiveSession:
                 )
             )
 
-    def _notify(self) -> None:
+    def _notify(self, change: Change) -> None:
         for listener in list(self._listeners):
-            listener()
+            listener(change)
