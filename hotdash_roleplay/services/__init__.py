@@ -72,7 +72,7 @@ class Services:
         self.worker = StoreWorker()
 
     def live(self, session_id: int) -> LiveSession:
-        return LiveSession(self.store, session_id, now=self.now, wall=self.wall)
+        return LiveSession(self.store, session_id, self.worker, now=self.now, wall=self.wall)
 
     def failure(self, exc: BaseException) -> UnusableStore | None:
         """A database error met while working (damage the check at open cannot see, a full

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.feedback import FeedbackService
-from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.views import RoundView
 from ui.console import follow
 from ui.console.aggregate_view import AggregateView
@@ -87,7 +87,7 @@ class ChecklistPanel(QWidget):
         layout.addWidget(self.tabs, 1)
         keep_space(self, KeepSpace(self))
 
-        follow(live, self, self.refresh)
+        follow(live, self, self.refresh, (Change.ROUND, Change.PEOPLE, Change.FEEDBACK))
         self.refresh()
 
     # -- reading ------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.scenarios import Scenario
 from hotdash_roleplay.services.debrief import MAX_NOTE, DebriefService
 from hotdash_roleplay.services.feedback import FeedbackService
-from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import RoundView
 from ui.console import follow
@@ -272,7 +272,8 @@ class DebriefPanel(QWidget):
         outer.addWidget(self.scroll_area)
         keep_space(self, KeepSpace(self))
 
-        follow(live, self, self.refresh)
+        not_clock = set(Change) - {Change.CLOCK}
+        follow(live, self, self.refresh, not_clock)
         self.refresh()
 
     # -- reading ------------------------------------------------------------------------------

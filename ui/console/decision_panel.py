@@ -405,6 +405,11 @@ class DecisionPanel(QWidget):
         else:
             show_notice(self.message, problem, "error")
 
+    @property
+    def decided(self) -> bool:
+        """Whether the round shown has a recorded decision."""
+        return self._decision is not None
+
     def refresh(self) -> None:
         """Follow the live session: a new round gets a fresh form (or its stored decision)."""
         rnd = self._live.round
