@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -60,3 +60,19 @@ class FakeClock:
 @pytest.fixture
 def fake_clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def issued_credential(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A credential issued by the app for a qualified candidate (made once per run)."""
+    from hotdash_roleplay.services import open_services
+    from tests.certification_data import TODAY, qualify
+
+    svc = open_services(data_dir=tmp_path_factory.mktemp("issued"), today=lambda: TODAY)
+    try:
+        qualify(svc, "Zoë Ødegård", award=True, email="zoe@example.com")
+        found = svc.credentials.latest("Zoë Ødegård")
+        assert found is not None
+        return found.credential
+    finally:
+        svc.close()

@@ -18,8 +18,10 @@ Json = dict[str, Any]
 
 
 def sign_credential(unsigned: Json, key: IssuerKey, now: datetime) -> Json:
+    """Signed, with the proof as a set of one: the Open Badges 3.0 schema wants an array."""
     options = proof_options(key.verification_method, now_stamp(now), unsigned["@context"])
-    return sign(unsigned, key.secret, options)
+    signed = sign(unsigned, key.secret, options)
+    return {**signed, "proof": [signed["proof"]]}
 
 
 def digest(signed: Json) -> str:

@@ -58,11 +58,19 @@ def sign(document: Mapping[str, Any], key: Ed25519PrivateKey, options: Mapping[s
     return {**unsecured, "proof": {**options, "proofValue": multibase(signature)}}
 
 
+def the_proof(secured: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The document's one proof: an object, or a set of one (Open Badges 3.0 writes a set)."""
+    proof = secured.get("proof")
+    if isinstance(proof, list) and len(proof) == 1:
+        proof = proof[0]
+    return proof if isinstance(proof, dict) else None
+
+
 def check(secured: Mapping[str, Any], key: Ed25519PublicKey) -> str | None:
     """None when the proof verifies with `key`; otherwise why not, in one sentence."""
-    proof = secured.get("proof")
-    if not isinstance(proof, dict):
-        return "The credential has no proof."
+    proof = the_proof(secured)
+    if proof is None:
+        return "The credential has no proof, or more than one."
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
         return f"The proof is not a {PROOF_TYPE} with the {CRYPTOSUITE} cryptosuite."
     if proof.get("proofPurpose") != PURPOSE:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from hotdash_roleplay.credentials.badge import recipient_name
 from hotdash_roleplay.credentials.diff import changed_fields
 from hotdash_roleplay.credentials.multikey import DID_KEY, public_from_did, verification_method
-from hotdash_roleplay.credentials.proof import check
+from hotdash_roleplay.credentials.proof import check, the_proof
 from hotdash_roleplay.errors import UserError
 
 Json = dict[str, Any]
@@ -109,31 +109,29 @@ def _issuer(doc: Json) -> tuple[str, str]:
     return "", ""
 
 
-def _signature(doc: Json, issuer_id: str, issued_copy: Json | None) -> list[Finding]:
+def _signature_problem(doc: Json, issuer_id: str) -> str | None:
     if not issuer_id.startswith(DID_KEY):
-        return [
-            Finding(
-                check=Check.UNKNOWN_ISSUER,
-                message=f"The issuer {issuer_id or '(none)'} is not a did:key: its key "
-                "cannot be found offline.",
-            )
-        ]
+        return f"The issuer {issuer_id or '(none)'} is not a did:key: its key cannot be found."
     try:
         key = public_from_did(issuer_id)
     except UserError as exc:
-        return [Finding(check=Check.FORMAT, message=f"The issuer's did:key is unusable: {exc}")]
-    proof = doc.get("proof")
-    method = proof.get("verificationMethod") if isinstance(proof, dict) else None
-    problem = (
-        "The proof was made with a key that is not the issuer's "
-        f"({method or 'no verification method'})."
-        if isinstance(proof, dict) and method != verification_method(issuer_id)
-        else check(doc, key)
-    )
+        return f"The issuer's did:key is unusable: {exc}"
+    proof = the_proof(doc)
+    method = proof.get("verificationMethod") if proof is not None else None
+    if proof is not None and method != verification_method(issuer_id):
+        return f"The proof was made with a key that is not the issuer's ({method or 'none'})."
+    return check(doc, key)
+
+
+def _signature(doc: Json, issuer_id: str, issued_copy: Json | None) -> list[Finding]:
+    problem = _signature_problem(doc, issuer_id)
     if problem is None:
         return []
+    if issued_copy is None:
+        note = " (This store has no issued copy to name the changed field.)"
+        return [Finding(check=Check.SIGNATURE, message=problem + note)]
     found = [Finding(check=Check.SIGNATURE, message=problem)]
-    fields = changed_fields(issued_copy, doc) if issued_copy is not None else []
+    fields = changed_fields(issued_copy, doc)
     if fields:
         found.append(
             Finding(
@@ -141,11 +139,6 @@ def _signature(doc: Json, issuer_id: str, issued_copy: Json | None) -> list[Find
                 message=f"Changed since it was issued: {', '.join(fields)}.",
                 fields=tuple(fields),
             )
-        )
-    elif issued_copy is None:
-        found[0] = Finding(
-            check=Check.SIGNATURE,
-            message=f"{problem} (This store has no issued copy to name the changed field.)",
         )
     return found
 

@@ -20,6 +20,7 @@ from hotdash_roleplay.credentials.badge import IssuerDetails, build_credential, 
 from hotdash_roleplay.credentials.files import read_credential
 from hotdash_roleplay.credentials.issued import digest, qr_text, sign_credential
 from hotdash_roleplay.credentials.keyfile import KeyStore
+from hotdash_roleplay.credentials.proof import the_proof
 from hotdash_roleplay.credentials.revocation import build_list, read_list
 from hotdash_roleplay.credentials.verify import Revocation, Verdict, verify_credential
 from hotdash_roleplay.credentials.views import IssuedCredential
@@ -82,7 +83,7 @@ class CredentialService:
             valid_until=datetime.fromisoformat(signed["validUntil"]).date(),
             document=json.dumps(signed, ensure_ascii=False, indent=2),
             digest=digest(signed),
-            proof_value=signed["proof"]["proofValue"],
+            proof_value=signed["proof"][0]["proofValue"],
         )
         db.add(row)
         return row
@@ -225,8 +226,8 @@ class CredentialService:
     def _issued_copy(self, db: Session, doc: dict[str, object]) -> dict[str, object] | None:
         """The stored copy of the presented credential: by its signature first (so an altered
         id still finds it), then by its id."""
-        proof = doc.get("proof")
-        value = proof.get("proofValue") if isinstance(proof, dict) else None
+        proof = the_proof(doc)
+        value = proof.get("proofValue") if proof is not None else None
         row = None
         if isinstance(value, str):
             row = db.scalar(
