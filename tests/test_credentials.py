@@ -11,11 +11,14 @@ import os
 import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+import segno
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PIL import Image
 from pypdf import PdfReader
 
 from hotdash_roleplay.credentials.issued import ATTACHMENT_NAME, digest, sign_credential
@@ -278,6 +281,13 @@ def test_the_record_pdf_carries_the_credential_and_verifies(
     assert doc["id"] in text and doc["issuer"]["id"] in text
     assert digest(doc) in text and "25 Nov 2027" in text
     assert svc.credentials.verify(pdf).valid
+    # the QR code on the page holds the id and the digest (rendered as segno renders them)
+    holds = segno.make(f"{doc['id']}\n{digest(doc)}", error="m", micro=False)
+    expected = BytesIO()
+    holds.save(expected, kind="png", scale=6, border=4)
+    (image,) = reader.pages[0].images
+    on_page = image.image.convert("1")
+    assert on_page.tobytes() == Image.open(expected).convert("1").tobytes()
     svc.credentials.revoke(doc["id"], "Recertification failed", "Rita Reviewer")
     revoked_pdf = svc.certification.export_record(NAME, tmp_path / "revoked.pdf")
     page_text = " ".join(p.extract_text() for p in PdfReader(revoked_pdf).pages)

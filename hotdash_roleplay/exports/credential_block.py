@@ -50,7 +50,7 @@ def credential_block(issued: IssuedCredential | None) -> list[Flowable]:
     s = styles()
     status = (
         Plain(
-            f"Revoked {short_date_time(issued.revoked_at)} by {issued.revoked_by}: "
+            f"Revoked {short_date_time(issued.revoked_at.astimezone())} by {issued.revoked_by}: "
             f"{issued.revocation_reason}",
             BAD,
             bold=True,
