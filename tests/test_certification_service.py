@@ -144,7 +144,7 @@ def test_steps_in_order_and_award_refused_then_allowed(svc: Services) -> None:
         cert.record_step("Ann", Step.AWARDED, day, "Rita")
     assert "Not completed yet: Module 2: Advanced Troubleshooting" in str(refused.value)
     cert.record_module("Ann", 2, day, "Mona Manager")
-    with pytest.raises(UserError, match="set the organisation's name in Settings first"):
+    with pytest.raises(UserError, match="set the organisation's name first"):
         cert.record_step("Ann", Step.AWARDED, day, "Rita")
     record = cert.record_step("Ann", Step.AWARDED, day, "Rita", issuer=ISSUER)
     assert record.state is CertificationState.CERTIFIED and record.awarded_on == day

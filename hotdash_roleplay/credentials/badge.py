@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hotdash_roleplay.certification.process import recertification_due
 from hotdash_roleplay.certification.program import (
@@ -22,6 +22,8 @@ from hotdash_roleplay.certification.program import (
 )
 from hotdash_roleplay.certification.views import PersonCertification
 from hotdash_roleplay.dates import short_date
+from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.validation import first_problem
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -46,7 +48,7 @@ class IssuerDetails(BaseModel):
     def _name(cls, value: str) -> str:
         value = " ".join(value.split())
         if not value:
-            raise ValueError("the organisation needs a name")
+            raise ValueError("must not be empty")
         return value
 
     @field_validator("url")
@@ -54,8 +56,20 @@ class IssuerDetails(BaseModel):
     def _url(cls, value: str) -> str:
         value = value.strip()
         if value and not value.startswith(("https://", "http://")):
-            raise ValueError("the organisation's address must start with https:// or http://")
+            raise ValueError("must start with https:// or http://")
         return value
+
+
+def issuer_details(name: str, url: str) -> IssuerDetails:
+    """The organisation as typed in the settings, or UserError saying what is wrong."""
+    try:
+        return IssuerDetails(name=name, url=url)
+    except ValidationError as exc:
+        field = _FIELD.get(str(exc.errors()[0]["loc"][0]), "details")
+        raise UserError(f"The organisation's {field}: {first_problem(exc)}") from None
+
+
+_FIELD = {"name": "name", "url": "web address"}
 
 
 def timestamp(day: date) -> str:

@@ -92,8 +92,8 @@ _FIGURE_COLUMNS = tuple(m.value for m in Metric)
 EvidenceKind = Literal["report", "contribution"]
 RecordKind = Literal["report", "contribution", "mentorship"]
 NO_ISSUER = (
-    "The award issues a signed certificate in the organisation's name: set the organisation's "
-    "name in Settings first."
+    "The award issues a signed certificate in the awarding organisation's name: set the "
+    "organisation's name first (Certificate issuer…)."
 )
 
 
@@ -111,6 +111,11 @@ class CertificationService:
         self._history = history
         self._credentials = credentials
         self._today = today
+
+    @property
+    def credentials(self) -> CredentialService:
+        """The certificates the award issues (revoke, save, the issuer key)."""
+        return self._credentials
 
     # -- reading --------------------------------------------------------------------------
 
