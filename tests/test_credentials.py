@@ -302,6 +302,12 @@ def test_a_pdf_without_a_credential_or_a_stray_file_is_refused_plainly(
     pdf = svc.certification.export_record("Ann", tmp_path / "ann.pdf")
     with pytest.raises(UserError, match="carries no credential"):
         svc.credentials.verify(pdf)
+    (tmp_path / "cut.pdf").write_bytes(pdf.read_bytes()[:20_000])
+    with pytest.raises(UserError, match="the PDF cannot be read"):
+        svc.credentials.verify(tmp_path / "cut.pdf")
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(UserError, match="nested too deeply"):
+        svc.credentials.verify(tmp_path / "deep.json")
     (tmp_path / "x.txt").write_text("hello")
     with pytest.raises(UserError, match="neither a credential"):
         svc.credentials.verify(tmp_path / "x.txt")

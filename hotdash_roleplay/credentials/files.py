@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ def read_credential(path: Path) -> dict[str, Any]:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
         raise UserError(f"{path} is neither a credential (JSON) nor a PDF.") from None
+    except RecursionError:  # nested deeper than any credential
+        raise UserError(f"{path} is not a credential: its JSON is nested too deeply.") from None
     if not isinstance(doc, dict):
         raise UserError(f"{path} is JSON but not a credential (an object is expected).")
     return doc
@@ -42,13 +45,18 @@ def _attachment(data: bytes, path: Path) -> bytes:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    quiet = logging.getLogger("pypdf")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # its warnings about a damaged file: the refusal says it
     try:
         attachments = PdfReader(BytesIO(data)).attachments
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        found = attachments.get(ATTACHMENT_NAME) or next(
+            (v for k, v in attachments.items() if k.lower().endswith(".json")), None
+        )
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UserError(f"{path}: the PDF cannot be read ({exc}).") from None
-    found = attachments.get(ATTACHMENT_NAME) or next(
-        (v for k, v in attachments.items() if k.lower().endswith(".json")), None
-    )
+    finally:
+        quiet.setLevel(level)
     if not found:
         raise UserError(f"{path}: the PDF carries no credential (no {ATTACHMENT_NAME} attached).")
     return found[0]
