@@ -125,3 +125,23 @@ def test_verify_a_record_pdf_in_a_real_process(data_dir: Path, tmp_path: Path) -
     )  # fmt: skip
     assert missing.returncode == 1 and "no such file" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_certificate_commands_refuse_plainly(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    store = ("--data-dir", str(data_dir))
+    svc = open_services(data_dir=data_dir)
+    try:
+        svc.people.add_person("Ben")
+    finally:
+        svc.close()
+    code, _, err = run(
+        capsys, "export", "credential", "Ben", "-o", str(tmp_path / "b.json"), *store
+    )
+    assert code == 1 and "Ben has no certificate: it is issued with the award." in err
+    code, _, err = run(capsys, "certification", "revoke", "urn:uuid:nope", "--reason", "x", *store)
+    assert code == 1 and "No certificate 'urn:uuid:nope' was issued in this store." in err
+    code, _, err = run(capsys, "export", "revocations", "-o", str(tmp_path / "r.txt"), *store)
+    assert code == 1 and "should end in .json" in err
+    assert "Traceback" not in err
