@@ -20,6 +20,13 @@ os.environ.pop("HOTDASH_DB_URL", None)  # tests choose their store explicitly
 ARTIFACTS_ENV = "HOTDASH_TEST_ARTIFACTS"
 
 
+@pytest.fixture(autouse=True)
+def own_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user data folder (platformdirs, XDG on Linux) of every test is a temporary one: a
+    store opened by URL alone keeps its issuer key there, never in the user's own folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
 @pytest.fixture
 def artifacts(tmp_path: Path) -> Path:
     """Where tests save screenshots and PDFs for people to look at."""
