@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cert_pdf.add_argument("person", metavar="PERSON", help="id or name (people list)")
     cert_pdf.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
+    cert_pdf.add_argument(
+        "--credential-json",
+        action="store_true",
+        help="also save the signed certificate beside the PDF (FILE.json)",
+    )
     cred = esub.add_parser(
         "credential", help="a person's signed certificate (Open Badges 3.0 JSON)", parents=[common]
     )
@@ -355,8 +360,12 @@ def _export(args: argparse.Namespace) -> int:
             return 0
         if args.what == "certification":
             record = services.certification.person(args.person)
-            path = services.certification.export_record(record.name, args.output)
+            path = services.certification.export_record(
+                record.name, args.output, json_beside=args.credential_json
+            )
             print(f"Wrote the certification record of {record.name} to {path}")
+            if args.credential_json:
+                print(f"Wrote its signed certificate to {path.with_suffix('.json')}")
             return 0
         if args.what == "peer-review":
             person = services.people.get(args.person)

@@ -145,3 +145,34 @@ def test_certificate_commands_refuse_plainly(
     code, _, err = run(capsys, "export", "revocations", "-o", str(tmp_path / "r.txt"), *store)
     assert code == 1 and "should end in .json" in err
     assert "Traceback" not in err
+
+
+def test_export_the_record_with_the_certificate_json_beside_it(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    store = ("--data-dir", str(data_dir))
+    pdf = tmp_path / "ann.pdf"
+    code, out, err = run(
+        capsys, "export", "certification", "Ann", "-o", str(pdf), "--credential-json", *store
+    )
+    assert code == 0, err
+    beside = tmp_path / "ann.json"
+    assert f"Wrote its signed certificate to {beside}" in out
+    assert run(capsys, "verify", str(beside), *store)[0] == 0
+    assert run(capsys, "verify", str(pdf), *store)[0] == 0
+    code, _, err = run(
+        capsys, "export", "certification", "Ann", "-o", str(tmp_path / "a.json"),
+        "--credential-json", *store,
+    )  # fmt: skip
+    assert code == 1 and "give it a .pdf name" in err
+    svc = open_services(data_dir=data_dir)
+    try:
+        svc.people.add_person("Ben")
+    finally:
+        svc.close()
+    ben = tmp_path / "ben.pdf"
+    code, _, err = run(
+        capsys, "export", "certification", "Ben", "-o", str(ben), "--credential-json", *store
+    )
+    assert code == 1 and "Ben has no certificate to save beside the record" in err
+    assert not ben.exists()  # refused before anything was written

@@ -125,13 +125,27 @@ class CertificationService:
             person = find_person(db, ref)
             return self._person(db, person)
 
-    def export_record(self, ref: str, path: Path | str) -> Path:
-        """The candidate's certification record as a PDF; a target that cannot be written is
-        refused before anything is read."""
+    def export_record(self, ref: str, path: Path | str, *, json_beside: bool = False) -> Path:
+        """The candidate's certification record as a PDF (the signed certificate attached once
+        awarded); with `json_beside`, the certificate also as a JSON file of the same name
+        beside it. A target that cannot be written is refused before anything is read."""
         from hotdash_roleplay.exports.certification_pdf import build_certification_pdf  # reportlab
 
         target = check_target(path)
-        return build_certification_pdf(self.person(ref), target, self._credentials.latest(ref))
+        issued = self._credentials.latest(ref)
+        if json_beside:
+            if issued is None:
+                raise UserError(
+                    f"{self.person(ref).name} has no certificate to save beside the record: "
+                    "it is issued with the award."
+                )
+            if target.suffix.lower() == ".json":
+                raise UserError(f"{target.name}: the record is a PDF; give it a .pdf name.")
+            check_target(target.with_suffix(".json"))
+        written = build_certification_pdf(self.person(ref), target, issued)
+        if json_beside and issued is not None:
+            self._credentials.save_json(issued.credential_id, target.with_suffix(".json"))
+        return written
 
     def assessments(self, ref: str) -> list[Assessment]:
         """The person's certification-assessment sessions, oldest first."""

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.certification.program import CertificationState, Step
@@ -134,7 +134,10 @@ def test_save_then_revoke_the_certificate_from_the_page(
     page.tabs.setCurrentIndex(3)
     panel = page.steps.certificate
     assert panel.isVisible()
+    settings.set_export_folder(str(tmp_path))  # where the record PDF was last exported
     click(qtbot, panel.save_button)
+    assert isinstance(panel.dialog, QFileDialog)
+    assert Path(panel.dialog.directory().absolutePath()) == tmp_path
     target = tmp_path / "ann-certificate.json"
     answer_dialog(qtbot, target)
     qtbot.waitUntil(target.exists, timeout=TIMEOUT)

@@ -22,6 +22,7 @@ from hotdash_roleplay.credentials.views import IssuedCredential
 from hotdash_roleplay.dates import short_date, short_date_time
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.credentials import MAX_REASON, CredentialService
+from ui import settings
 from ui.certification.forms import RecordForm, name_edit, remember_name, remembered_name
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot
@@ -146,7 +147,8 @@ class CertificatePanel(QFrame):
         if self.issued is None:
             return
         name = f"Certificate - {self.issued.person}.json"
-        dialog = QFileDialog(self, "Save the certificate", str(Path.home() / name))
+        folder = Path(settings.export_folder() or Path.home())  # beside the last record PDF
+        dialog = QFileDialog(self, "Save the certificate", str(folder / name))
         dialog.setObjectName("certificateDialog")
         dialog.setNameFilter("Certificate (*.json)")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
