@@ -15,6 +15,7 @@ from hotdash_roleplay.errors import UnusableStore
 from hotdash_roleplay.plans import SessionPlan, load_plans
 from hotdash_roleplay.scenarios import ScenarioLibrary, load_library
 from hotdash_roleplay.services.certification import CertificationService
+from hotdash_roleplay.services.credentials import CredentialService
 from hotdash_roleplay.services.debrief import DebriefService
 from hotdash_roleplay.services.decisions import DecisionService
 from hotdash_roleplay.services.feedback import FeedbackService
@@ -27,7 +28,7 @@ from hotdash_roleplay.services.room import RoomService
 from hotdash_roleplay.services.session_data import SessionDataService
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.worker import StoreWorker
-from hotdash_roleplay.store.engine import Store, resolve_url, store_failure
+from hotdash_roleplay.store.engine import Store, default_data_dir, resolve_url, store_failure
 from hotdash_roleplay.store.opening import open_store
 
 
@@ -41,6 +42,8 @@ class Services:
     now: Callable[[], float] = time.monotonic
     wall: Callable[[], float] = time.time
     today: Callable[[], date] = date.today  # the certification's calendar
+    # The data folder: the SQLite store's (--data-dir) or the user's; the issuer key lives here.
+    data_dir: Path = field(default_factory=default_data_dir)
     people: PeopleService = field(init=False)
     sessions: SessionService = field(init=False)
     decisions: DecisionService = field(init=False)
@@ -51,6 +54,7 @@ class Services:
     session_data: SessionDataService = field(init=False)
     observer_access: ObserverAccessService = field(init=False)
     certification: CertificationService = field(init=False)
+    credentials: CredentialService = field(init=False)
     room: RoomService = field(init=False)
     # Store work off the GUI thread, in order: the console and the observer server share it.
     worker: StoreWorker = field(init=False)
@@ -65,8 +69,9 @@ class Services:
         self.reports = ReportService(self.store, self.checklist, wall=lambda: self.wall())
         self.session_data = SessionDataService(self.store, self.checklist.keys)
         self.observer_access = ObserverAccessService(self.store)
+        self.credentials = CredentialService(self.store, self.data_dir, wall=lambda: self.wall())
         self.certification = CertificationService(
-            self.store, self.decisions, self.history, self.today
+            self.store, self.decisions, self.history, self.credentials, self.today
         )
         self.room = RoomService(self.store)
         self.worker = StoreWorker()
@@ -94,4 +99,5 @@ def open_services(
     library = load_library(scenario_dirs)
     plans = load_plans(library)
     store = open_store(resolve_url(db_url, data_dir))
-    return Services(store, library, load_checklist(), plans, today=today)
+    folder = Path(data_dir) if data_dir else default_data_dir()
+    return Services(store, library, load_checklist(), plans, today=today, data_dir=folder)

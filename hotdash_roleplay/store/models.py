@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Enum,
@@ -403,3 +404,35 @@ class CertificationStepRow(Base):
     by_name: Mapped[str] = mapped_column(String(120))
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IssuedCredentialRow(Base):
+    """A signed certificate as it was issued (its JSON, word for word): the verifier of this
+    store compares a presented copy with it to name the fields that were altered."""
+
+    __tablename__ = "cert_credentials"
+    __table_args__ = (CheckConstraint("valid_until > awarded_on", name="valid_after_award"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    credential_id: Mapped[str] = mapped_column(String(100), unique=True)
+    issuer_did: Mapped[str] = mapped_column(String(200))
+    awarded_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    document: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(80))
+    proof_value: Mapped[str] = mapped_column(String(200), index=True)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RevocationRow(Base):
+    __tablename__ = "cert_revocations"
+    __table_args__ = (CheckConstraint("length(reason) > 0", name="reason_given"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credential_row_id: Mapped[int] = mapped_column(
+        ForeignKey("cert_credentials.id", ondelete="CASCADE"), unique=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    revoked_by: Mapped[str] = mapped_column(String(120))
+    revoked_at: Mapped[datetime] = mapped_column(default=utcnow)
