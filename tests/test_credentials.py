@@ -314,3 +314,18 @@ def test_a_pdf_without_a_credential_or_a_stray_file_is_refused_plainly(
     with pytest.raises(UserError, match="no such file"):
         svc.credentials.verify(tmp_path / "missing.json")
     assert not os.path.exists(tmp_path / "data" / KEY_FILE_NAME)  # no award, no key
+
+
+def test_a_digest_of_the_widest_hex_digits_fits_on_one_line_of_the_record() -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from hotdash_roleplay.exports import fonts
+    from hotdash_roleplay.exports.credential_block import LABEL_WIDTH
+    from hotdash_roleplay.exports.pdf_layout import _CELL_FONT_SIZE, CONTENT_W, styles
+
+    styles()  # registers the fonts
+    room = CONTENT_W * (1 - LABEL_WIDTH) - 6  # the cell's right padding
+    widest = max(
+        stringWidth("sha256:" + c * 64, fonts.BODY, _CELL_FONT_SIZE) for c in "0123456789abcdef"
+    )
+    assert widest <= room

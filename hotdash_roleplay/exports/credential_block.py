@@ -27,6 +27,9 @@ from hotdash_roleplay.exports.pdf_layout import (
 )
 
 QR_SIZE = 38 * mm
+# Labels take a fifth of the width, so a digest of the widest hex digits still fits on one
+# line (a wrapped digest could not be matched against the QR code by eye).
+LABEL_WIDTH = 0.2
 VERIFY_HINT = (
     f"The signed credential is attached to this PDF ({ATTACHMENT_NAME}). Anyone can check "
     "it offline with `hotdash-roleplay verify` on this PDF or the JSON, or with any Open Badges "
@@ -67,7 +70,8 @@ def credential_block(issued: IssuedCredential | None) -> list[Flowable]:
             ("Valid until", f"{short_date(issued.valid_until)} (annual recertification)"),
             ("Digest", issued.digest),
             ("Status", status),
-        ]
+        ],
+        label_width=LABEL_WIDTH,
     )
     beside = Table(
         [[_qr(issued.qr_text), para(VERIFY_HINT, s.cell)]],
