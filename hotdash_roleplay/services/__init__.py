@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from hotdash_roleplay.services.debrief import DebriefService
 from hotdash_roleplay.services.decisions import DecisionService
 from hotdash_roleplay.services.feedback import FeedbackService
 from hotdash_roleplay.services.history import HistoryService
+from hotdash_roleplay.services.leases import Holder, LeaseService
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.observer_access import ObserverAccessService
 from hotdash_roleplay.services.people import PeopleService
@@ -54,6 +56,8 @@ class Services:
     room: RoomService = field(init=False)
     # Store work off the GUI thread, in order: the console and the observer server share it.
     worker: StoreWorker = field(init=False)
+    # Which sessions this app has open, so another app on a shared store is refused them.
+    leases: LeaseService = field(init=False)
 
     def __post_init__(self) -> None:
         self.people = PeopleService(self.store)
@@ -70,9 +74,14 @@ class Services:
         )
         self.room = RoomService(self.store)
         self.worker = StoreWorker()
+        self.leases = LeaseService(self.store, Holder.this_app())
 
     def live(self, session_id: int) -> LiveSession:
-        return LiveSession(self.store, session_id, now=self.now, wall=self.wall)
+        """Take the session's lease (HeldElsewhere if another app has it open) and run it;
+        its writes are refused once another app has taken the lease over."""
+        self.leases.acquire(session_id)
+        store = self.store.guarded(self.leases.guard(session_id))
+        return LiveSession(store, session_id, now=self.now, wall=self.wall)
 
     def failure(self, exc: BaseException) -> UnusableStore | None:
         """A database error met while working (damage the check at open cannot see, a full
@@ -81,6 +90,8 @@ class Services:
 
     def close(self) -> None:
         self.worker.close()  # what is queued reaches the store first
+        with suppress(DBAPIError):  # the server is gone: the leases lapse by themselves
+            self.leases.release_all()
         self.store.close()
 
 
