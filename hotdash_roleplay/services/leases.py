@@ -123,10 +123,10 @@ class LeaseLost(UserError):
 
     def __init__(self, lease: LeaseView | None) -> None:
         self.lease = lease
-        where = f" It is open on {lease.where} since {lease.since_text}." if lease else ""
+        where = f"; it is open on {lease.where} since {lease.since_text}" if lease else ""
         super().__init__(
-            "This app no longer has this session open (it was idle past its lease) and the "
-            f"change was not saved.{where} Open it again from the start screen to carry on."
+            f"This app no longer has this session open (it was idle past its lease{where}). "
+            "Nothing more is saved from here: open it again from the start screen to carry on."
         )
 
 
@@ -202,10 +202,13 @@ class LeaseService:
         """In the caller's transaction: renew the lease if it still names this app, else
         LeaseLost. A conditional update, so a takeover in between cannot be missed."""
         now = self._clock(db)
-        table = SessionLease.__table__
+        # On the connection, not the ORM session: this runs inside a flush (Store.guarded).
         done = db.connection().execute(
-            update(table)
-            .where(table.c.session_id == session_id, table.c.holder_id == self.holder.id)
+            update(SessionLease)
+            .where(
+                SessionLease.session_id == session_id,
+                SessionLease.holder_id == self.holder.id,
+            )
             .values(heartbeat_at=now, expires_at=now + timedelta(seconds=self.seconds))
         )
         if done.rowcount != 1:
