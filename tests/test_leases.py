@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from hotdash_roleplay.services import Services, open_services
-from hotdash_roleplay.services.leases import HeldElsewhere, Holder, LeaseLost, LeaseService
+from hotdash_roleplay.services.leases import HeldElsewhere, Holder, LeaseLost
 
 PEOPLE = ["Ann", "Ben", "Cat", "Dev"]
 
@@ -37,7 +37,7 @@ def app_on(data: Path, clock: DbClock, host: str, pid: int = 1) -> Services:
     """Services as one app instance opens them, on the given computer."""
     svc = open_services(data_dir=data)
     holder = Holder(id=Holder.this_app().id, host=host, user=f"user-{host}", pid=pid)
-    svc.leases = LeaseService(svc.store, holder, seconds=30, clock=clock)
+    svc.leases.holder, svc.leases.seconds, svc.leases.clock = holder, 30, clock
     return svc
 
 
@@ -154,3 +154,26 @@ def test_the_database_clock_is_used_by_default(services: Services) -> None:
     assert lease is not None
     assert abs((lease.since - datetime.now(UTC)).total_seconds()) < 5
     assert lease.expires_at - lease.since == timedelta(seconds=services.leases.seconds)
+
+
+def test_debrief_notes_are_written_only_where_the_session_is_open(
+    two_apps: tuple[Services, Services, int, DbClock],
+) -> None:
+    a, b, sid, clock = two_apps
+    round_id = a.sessions.get(sid).rounds[0].id
+    stale = a.live(sid)
+    a.debrief.set_question_note(round_id, 0, "A: the warranty dates first")
+    clock.advance(31)  # laptop A sleeps past its lease; B takes the session over
+    b.live(sid)
+    b.debrief.set_question_note(round_id, 0, "B: what the customer was promised")
+    with pytest.raises(HeldElsewhere, match="Open on laptop-b"):
+        a.debrief.set_question_note(round_id, 0, "A: typed before the sleep, saved after")
+    with pytest.raises(HeldElsewhere):
+        a.debrief.set_takeaways(round_id, ["A's takeaway"])
+    view = b.debrief.get(round_id)
+    assert view.question_notes == {0: "B: what the customer was promised"}
+    assert view.takeaways == ()
+    assert stale.session_id == sid
+    b.leases.release(sid)  # nobody has it open: any app may add notes after the fact
+    a.debrief.set_actions(round_id, ["Update the FAQ"])
+    assert b.debrief.get(round_id).actions == ("Update the FAQ",)

@@ -64,7 +64,8 @@ class Services:
         self.sessions = SessionService(self.store, self.library, self.plans)
         self.decisions = DecisionService(self.store)
         self.feedback = FeedbackService(self.store, self.checklist)
-        self.debrief = DebriefService(self.store)
+        self.leases = LeaseService(self.store, Holder.this_app())
+        self.debrief = DebriefService(self.store, self.leases)
         self.history = HistoryService(self.store)
         self.reports = ReportService(self.store, self.checklist, wall=lambda: self.wall())
         self.session_data = SessionDataService(self.store, self.checklist.keys)
@@ -74,7 +75,6 @@ class Services:
         )
         self.room = RoomService(self.store)
         self.worker = StoreWorker()
-        self.leases = LeaseService(self.store, Holder.this_app())
 
     def live(self, session_id: int) -> LiveSession:
         """Take the session's lease (HeldElsewhere if another app has it open) and run it;

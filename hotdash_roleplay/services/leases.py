@@ -139,9 +139,10 @@ class LeaseService:
         clock: LeaseClock = database_now,
     ) -> None:
         self._store = store
+        # Public so a test can be another app, on another computer, with a clock it moves.
         self.holder = holder
         self.seconds = LEASE_SECONDS if seconds is None else seconds
-        self._clock = clock
+        self.clock = clock
 
     @property
     def renew_seconds(self) -> float:
@@ -191,7 +192,7 @@ class LeaseService:
         """Who has the session open now (this app included), or None."""
         with self._store.session() as db:
             lease = self._current(db, session_id)
-            return lease if lease is not None and lease.expires_at > self._clock(db) else None
+            return lease if lease is not None and lease.expires_at > self.clock(db) else None
 
     def guard(self, session_id: int) -> Callable[[Session], None]:
         """A check for Store.guarded: a write is made only while this app holds the lease
@@ -201,7 +202,7 @@ class LeaseService:
     def hold(self, db: Session, session_id: int) -> None:
         """In the caller's transaction: renew the lease if it still names this app, else
         LeaseLost. A conditional update, so a takeover in between cannot be missed."""
-        now = self._clock(db)
+        now = self.clock(db)
         # On the connection, not the ORM session: this runs inside a flush (Store.guarded).
         done = db.connection().execute(
             update(SessionLease)
@@ -214,10 +215,20 @@ class LeaseService:
         if done.rowcount != 1:
             raise LeaseLost(self._current(db, session_id))
 
+    def refuse_if_elsewhere(self, db: Session, session_id: int) -> None:
+        """In the caller's transaction: HeldElsewhere while another app holds the session, for
+        writes that any app may make to a session nobody has open (its debrief notes after the
+        fact, headless tools). Locks the lease row until the commit, so a takeover waits."""
+        row = db.get(SessionLease, session_id, with_for_update=True)
+        if row is None or row.holder_id == self.holder.id:
+            return
+        if row.expires_at > self.clock(db) and not self._gone(row):
+            raise HeldElsewhere(_view(row))
+
     # -- internals ----------------------------------------------------------------------------
 
     def _acquire(self, db: Session, session_id: int) -> LeaseView:
-        now = self._clock(db)
+        now = self.clock(db)
         row = db.get(SessionLease, session_id, with_for_update=True)
         me = self.holder
         if row is None:

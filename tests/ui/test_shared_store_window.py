@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
 from hotdash_roleplay.services import Services, open_services
-from hotdash_roleplay.services.leases import Holder, LeaseService
+from hotdash_roleplay.services.leases import Holder
 from hotdash_roleplay.store.models import SessionLease
 from tests.ui.layout import settle
 from ui.main_window import MainWindow
@@ -26,7 +26,7 @@ def other_app(tmp_path: Path) -> Iterator[Services]:
     """A second app on the same store (the `services` fixture's data folder), on laptop-b."""
     svc = open_services(data_dir=tmp_path / "data")
     holder = Holder(id=Holder.this_app().id, host="laptop-b", user="ben", pid=1)
-    svc.leases = LeaseService(svc.store, holder)
+    svc.leases.holder = holder
     yield svc
     svc.close()
 
