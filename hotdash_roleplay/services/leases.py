@@ -166,6 +166,12 @@ class LeaseService:
         """Extend this app's lease; LeaseLost if another app took it meanwhile."""
         with self._store.session() as db:
             self.hold(db, session_id)
+            now = self.clock(db)
+            db.connection().execute(
+                update(SessionLease)
+                .where(SessionLease.session_id == session_id)
+                .values(heartbeat_at=now, expires_at=now + timedelta(seconds=self.seconds))
+            )
             db.commit()
             lease = self._current(db, session_id)
         assert lease is not None  # held by this app a moment ago, in this transaction
@@ -195,24 +201,24 @@ class LeaseService:
             return lease if lease is not None and lease.expires_at > self.clock(db) else None
 
     def guard(self, session_id: int) -> Callable[[Session], None]:
-        """A check for Store.guarded: a write is made only while this app holds the lease
-        (and renews it, in the writing transaction)."""
+        """A check for Store.guarded: a write is made only while this app holds the lease."""
         return lambda db: self.hold(db, session_id)
 
     def hold(self, db: Session, session_id: int) -> None:
-        """In the caller's transaction: renew the lease if it still names this app, else
-        LeaseLost. A conditional update, so a takeover in between cannot be missed."""
-        now = self.clock(db)
+        """In the caller's transaction: LeaseLost unless the lease still names this app. The
+        row stays locked until the commit (PostgreSQL), so a takeover cannot slip in between
+        this check and the write; one statement, as it runs with every write of the clock."""
         # On the connection, not the ORM session: this runs inside a flush (Store.guarded).
-        done = db.connection().execute(
-            update(SessionLease)
-            .where(
-                SessionLease.session_id == session_id,
-                SessionLease.holder_id == self.holder.id,
+        holder = (
+            db.connection()
+            .execute(
+                select(SessionLease.holder_id)
+                .where(SessionLease.session_id == session_id)
+                .with_for_update()
             )
-            .values(heartbeat_at=now, expires_at=now + timedelta(seconds=self.seconds))
+            .scalar_one_or_none()
         )
-        if done.rowcount != 1:
+        if holder != self.holder.id:
             raise LeaseLost(self._current(db, session_id))
 
     def refuse_if_elsewhere(self, db: Session, session_id: int) -> None:
