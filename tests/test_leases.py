@@ -36,7 +36,7 @@ class DbClock:
 def app_on(data: Path, clock: DbClock, host: str, pid: int = 1) -> Services:
     """Services as one app instance opens them, on the given computer."""
     svc = open_services(data_dir=data)
-    holder = Holder(id=Holder.this_app().id, host=host, user=f"user-{host}", pid=pid)
+    holder = Holder(id=Holder.this_app().id, host=host, machine=host, user=f"user-{host}", pid=pid)
     svc.leases.holder, svc.leases.seconds, svc.leases.clock = holder, 30, clock
     return svc
 

@@ -9,9 +9,11 @@ with a 3-second lease (renewed every second) and each says which computer it is 
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from hotdash_roleplay.decisions import Decision
-from hotdash_roleplay.services import open_services
+from hotdash_roleplay.services import Services, open_services
+from hotdash_roleplay.services.leases import HeldElsewhere
 from tests.app_process import AppProcess
 
 PG_URL = os.environ.get("HOTDASH_TEST_PG_URL", "")
@@ -39,7 +42,7 @@ ON_SHARED_STORE = """
     import hotdash_roleplay.services.leases as leases
 
     os.environ["HOTDASH_DB_URL"] = ARGS[0]
-    leases.this_host = lambda: ARGS[1]
+    leases.this_host = leases.this_machine = lambda: ARGS[1]
     leases.LEASE_SECONDS = {lease}
 
     def attached():
@@ -299,3 +302,32 @@ def test_migration_0007_on_postgres_keeps_every_row(pg_url: str) -> None:
     from tests.test_migration_0007 import migrate_0006_to_head
 
     migrate_0006_to_head(pg_url)
+
+
+def test_two_apps_opening_the_same_session_at_the_same_moment_one_gets_it(
+    pg_url: str,
+) -> None:
+    apps = [open_services(db_url=pg_url) for _ in range(2)]
+    for n, svc in enumerate(apps):
+        svc.leases.holder = svc.leases.holder.model_copy(
+            update={"host": f"laptop-{n}", "machine": f"machine-{n}"}
+        )
+    try:
+        for _ in range(10):
+            sid = apps[0].sessions.create_session("module4-practice", PEOPLE).id
+            both = threading.Barrier(2)
+
+            def open_(svc: Services, sid: int = sid, both: threading.Barrier = both) -> str:
+                both.wait()
+                try:
+                    svc.leases.acquire(sid)
+                except HeldElsewhere:
+                    return "refused"
+                return "opened"
+
+            with ThreadPoolExecutor(2) as pool:
+                answers = sorted(pool.map(open_, apps))
+            assert answers == ["opened", "refused"]
+    finally:
+        for svc in apps:
+            svc.close()

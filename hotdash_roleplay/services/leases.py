@@ -46,17 +46,30 @@ class Holder(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str
-    host: str
+    host: str  # the computer's name, for people
+    machine: str  # the computer itself: two laptops may share a name
     user: str
     pid: int
 
     @classmethod
     def this_app(cls) -> Holder:
-        return cls(id=uuid.uuid4().hex, host=this_host(), user=this_user(), pid=os.getpid())
+        return cls(
+            id=uuid.uuid4().hex,
+            host=this_host(),
+            machine=this_machine(),
+            user=this_user(),
+            pid=os.getpid(),
+        )
 
 
 def this_host() -> str:
     return socket.gethostname()[:255] or "an unnamed computer"
+
+
+def this_machine() -> str:
+    """The network card's address (when none can be read, a random one per run: a dead app's
+    lease then lapses by time alone)."""
+    return f"{uuid.getnode():012x}"
 
 
 def this_user() -> str:
@@ -150,17 +163,16 @@ class LeaseService:
 
     def acquire(self, session_id: int) -> LeaseView:
         """Take the session's lease (or keep it); HeldElsewhere while another app has it."""
-        for _attempt in range(2):
-            with self._store.session() as db:
-                try:
-                    lease = self._acquire(db, session_id)
-                    db.commit()
-                    return lease
-                except IntegrityError:  # another app inserted it at the same moment
-                    db.rollback()
+        try:
+            return self._acquire_once(session_id)
+        except IntegrityError:  # another app inserted it at the same moment: judge theirs
+            return self._acquire_once(session_id)
+
+    def _acquire_once(self, session_id: int) -> LeaseView:
         with self._store.session() as db:
-            found = self._current(db, session_id)
-        raise HeldElsewhere(found) if found else UserError("The session could not be opened.")
+            lease = self._acquire(db, session_id)
+            db.commit()
+            return lease
 
     def renew(self, session_id: int) -> LeaseView:
         """Extend this app's lease; LeaseLost if another app took it meanwhile."""
@@ -247,7 +259,7 @@ class LeaseService:
                 raise HeldElsewhere(_view(row))
             row.holder_id = me.id
             row.acquired_at = now
-        row.host, row.user, row.pid = me.host, me.user, me.pid
+        row.host, row.machine, row.user, row.pid = me.host, me.machine, me.user, me.pid
         row.heartbeat_at = now
         row.expires_at = now + timedelta(seconds=self.seconds)
         db.flush()
@@ -255,7 +267,7 @@ class LeaseService:
 
     def _gone(self, row: SessionLease) -> bool:
         """The holder ran on this computer and its process has ended (a crash, a kill)."""
-        return row.host == self.holder.host and process_is_gone(row.pid)
+        return row.machine == self.holder.machine and process_is_gone(row.pid)
 
     @staticmethod
     def _current(db: Session, session_id: int) -> LeaseView | None:

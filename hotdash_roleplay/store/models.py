@@ -311,9 +311,10 @@ class SessionLease(Base):
         ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
     )
     holder_id: Mapped[str] = mapped_column(String(32))  # random per app instance
-    host: Mapped[str] = mapped_column(String(255))
+    host: Mapped[str] = mapped_column(String(255))  # the computer's name, for the notice
+    machine: Mapped[str] = mapped_column(String(32))  # the computer itself (its network card)
     user: Mapped[str] = mapped_column(String(255))
-    pid: Mapped[int] = mapped_column(Integer)  # on the same host, a dead holder frees it at once
+    pid: Mapped[int] = mapped_column(Integer)  # on the same machine, a dead holder frees it
     acquired_at: Mapped[datetime]
     heartbeat_at: Mapped[datetime]
     expires_at: Mapped[datetime]

@@ -25,7 +25,7 @@ PEOPLE = ["Ann", "Ben", "Cat", "Dev"]
 def other_app(tmp_path: Path) -> Iterator[Services]:
     """A second app on the same store (the `services` fixture's data folder), on laptop-b."""
     svc = open_services(data_dir=tmp_path / "data")
-    holder = Holder(id=Holder.this_app().id, host="laptop-b", user="ben", pid=1)
+    holder = Holder(id=Holder.this_app().id, host="laptop-b", machine="b", user="ben", pid=1)
     svc.leases.holder = holder
     yield svc
     svc.close()

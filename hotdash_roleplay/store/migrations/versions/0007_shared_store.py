@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("session_id", sa.Integer(), nullable=False),
         sa.Column("holder_id", sa.String(length=32), nullable=False),
         sa.Column("host", sa.String(length=255), nullable=False),
+        sa.Column("machine", sa.String(length=32), nullable=False),
         sa.Column("user", sa.String(length=255), nullable=False),
         sa.Column("pid", sa.Integer(), nullable=False),
         sa.Column("acquired_at", sa.DateTime(timezone=True), nullable=False),
