@@ -11,7 +11,7 @@ from concurrent.futures import Future
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from hotdash_roleplay.services.leases import LeaseLost, LeaseService, LeaseView
+from hotdash_roleplay.services.leases import LeaseLost, LeaseService
 from hotdash_roleplay.services.worker import StoreWorker
 from ui.background import run_in_background
 
@@ -30,7 +30,7 @@ class LeaseKeeper(QObject):
         self._worker = worker
         self._leases = leases
         self.session_id = session_id
-        self._pending: Future[LeaseView] | None = None  # one renewal at a time
+        self._pending: Future[None] | None = None  # one renewal at a time
         self.timer = QTimer(self)
         self.timer.setInterval(round(leases.renew_seconds * 1000))
         self.timer.timeout.connect(self.renew)

@@ -174,7 +174,7 @@ class LeaseService:
             db.commit()
             return lease
 
-    def renew(self, session_id: int) -> LeaseView:
+    def renew(self, session_id: int) -> None:
         """Extend this app's lease; LeaseLost if another app took it meanwhile."""
         with self._store.session() as db:
             self.hold(db, session_id)
@@ -185,9 +185,6 @@ class LeaseService:
                 .values(heartbeat_at=now, expires_at=now + timedelta(seconds=self.seconds))
             )
             db.commit()
-            lease = self._current(db, session_id)
-        assert lease is not None  # held by this app a moment ago, in this transaction
-        return lease
 
     def release(self, session_id: int) -> None:
         """The console closed: the session is free for another app (a no-op if not held)."""
