@@ -17,6 +17,7 @@ from hotdash_roleplay.services.leases import Holder
 from hotdash_roleplay.store.models import SessionLease
 from tests.ui.layout import settle
 from ui.main_window import MainWindow
+from ui.start_screen import NAME
 
 PEOPLE = ["Ann", "Ben", "Cat", "Dev"]
 
@@ -42,17 +43,23 @@ def test_the_list_shows_what_another_app_adds_and_changes_without_a_restart(
     qtbot.waitUntil(lambda: start.in_progress.session_ids() == [sid], timeout=5000)
     assert start.people.list.count() == len(PEOPLE)
 
-    start.in_progress.select(sid)
+    newer = other_app.sessions.create_session("module4-practice", PEOPLE, title="Team West").id
+    qtbot.waitUntil(lambda: start.in_progress.session_ids() == [newer, sid], timeout=5000)
+    start.in_progress.select(sid)  # the trainer picked the older one: a refresh keeps it
+    start.people.list.setCurrentRow(2)  # and someone's record
+    person = start.people.list.currentItem().data(NAME)
     other_app.sessions.person_arrives(sid, "Eve")
-    qtbot.waitUntil(lambda: "Eve" in start.in_progress.tree.topLevelItem(0).text(3))
+    qtbot.waitUntil(lambda: "Eve" in start.in_progress.tree.topLevelItem(1).text(3))
     assert start.in_progress.selected_id() == sid
+    assert start.people.list.count() == len(PEOPLE) + 1
+    assert start.people.list.currentItem().data(NAME) == person
 
     live = other_app.live(sid)
     while live.round is not None:
         live.toggle()
         live.next_round()
     qtbot.waitUntil(lambda: start.past.session_ids() == [sid], timeout=5000)
-    assert start.in_progress.session_ids() == []
+    assert start.in_progress.session_ids() == [newer]
 
 
 def test_the_watch_asks_only_while_the_list_is_shown(
