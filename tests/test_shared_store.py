@@ -152,14 +152,30 @@ SLEEPS_THEN_ACTS = """
         say("opened")
         when(lambda: Path(ARGS[3]).exists(), act)
 
+    LOST = "no longer has this session open"
+
     def act():
-        console = window().console
+        win, console = window(), window().console
+        win.last_message = None
         console.toggle_button.click()
-        say("clock", console.message.text())
+
+        def told():
+            # In the console's notice, or in the window's message (a write refused on the
+            # store worker is told there), whichever says it.
+            box = win.last_message
+            texts = [console.message.text(), box.text() if box is not None else ""]
+            return next((t for t in texts if LOST in t), None)
+
+        when(lambda: told() is not None, lambda: (say("clock", told()), decide(console)))
+
+    def decide(console):
         panel = console.decision
         panel.choices[next(d for d in panel.choices if d.value == "edit_approve")].click()
         panel.record_button.click()
-        say("decision", panel.message.text())
+        when(
+            lambda: "changed on another device" in panel.message.text(),
+            lambda: say("decision", panel.message.text()),
+        )
 
     run_app_then(drive)
 """
