@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from hotdash_roleplay.services.debrief import DebriefService
 from hotdash_roleplay.services.decisions import DecisionService
 from hotdash_roleplay.services.feedback import FeedbackService
 from hotdash_roleplay.services.history import HistoryService
+from hotdash_roleplay.services.leases import Holder, LeaseService
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.observer_access import ObserverAccessService
 from hotdash_roleplay.services.people import PeopleService
@@ -58,13 +60,16 @@ class Services:
     room: RoomService = field(init=False)
     # Store work off the GUI thread, in order: the console and the observer server share it.
     worker: StoreWorker = field(init=False)
+    # Which sessions this app has open, so another app on a shared store is refused them.
+    leases: LeaseService = field(init=False)
 
     def __post_init__(self) -> None:
         self.people = PeopleService(self.store)
         self.sessions = SessionService(self.store, self.library, self.plans)
         self.decisions = DecisionService(self.store)
         self.feedback = FeedbackService(self.store, self.checklist)
-        self.debrief = DebriefService(self.store)
+        self.leases = LeaseService(self.store, Holder.this_app())
+        self.debrief = DebriefService(self.store, self.leases)
         self.history = HistoryService(self.store)
         self.reports = ReportService(self.store, self.checklist, wall=lambda: self.wall())
         self.session_data = SessionDataService(self.store, self.checklist.keys)
@@ -77,7 +82,11 @@ class Services:
         self.worker = StoreWorker()
 
     def live(self, session_id: int) -> LiveSession:
-        return LiveSession(self.store, session_id, self.worker, now=self.now, wall=self.wall)
+        """Take the session's lease (HeldElsewhere if another app has it open) and run it;
+        its writes are refused once another app has taken the lease over."""
+        self.leases.acquire(session_id)
+        store = self.store.guarded(self.leases.guard(session_id))
+        return LiveSession(store, session_id, self.worker, now=self.now, wall=self.wall)
 
     def failure(self, exc: BaseException) -> UnusableStore | None:
         """A database error met while working (damage the check at open cannot see, a full
@@ -86,6 +95,8 @@ class Services:
 
     def close(self) -> None:
         self.worker.close()  # what is queued reaches the store first
+        with suppress(DBAPIError):  # the server is gone: the leases lapse by themselves
+            self.leases.release_all()
         self.store.close()
 
 

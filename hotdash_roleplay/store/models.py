@@ -128,6 +128,9 @@ class TrainingSession(Base):
     projector: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Moved by every change to the row (and to its roster): other apps on a shared store watch
+    # count(*) and max(updated_at) to refresh their session lists.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     participants: Mapped[list[Participant]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Participant.position"
@@ -233,6 +236,9 @@ class OperatorDecision(Base):
     assessed_correct: Mapped[bool | None] = mapped_column(Boolean, default=None)
     assessment_reason: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped by every record; a record names the version it was based on (conditional update),
+    # so a stale device never replaces a decision it has not seen.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     round: Mapped[Round] = relationship(back_populates="decision")
     operator: Mapped[Person] = relationship()
@@ -294,6 +300,25 @@ class DebriefItem(Base):
     text: Mapped[str] = mapped_column(Text, default="")
 
     round: Mapped[Round] = relationship(back_populates="notes")
+
+
+class SessionLease(Base):
+    """Which app instance has a session open in its console, so a second one is refused. The
+    holder renews it while the console is open; it lapses at expires_at if that app dies."""
+
+    __tablename__ = "session_leases"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    holder_id: Mapped[str] = mapped_column(String(32))  # random per app instance
+    host: Mapped[str] = mapped_column(String(255))  # the computer's name, for the notice
+    machine: Mapped[str] = mapped_column(String(32))  # the computer itself (its network card)
+    user: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)  # on the same machine, a dead holder frees it
+    acquired_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
 
 
 class ObserverToken(Base):

@@ -30,7 +30,11 @@ from hotdash_roleplay.clock import compare_to_benchmark, format_duration
 from hotdash_roleplay.decisions import MAX_REPLY, Decision, DecisionDraft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
-from hotdash_roleplay.services.decisions import DecisionService, decision_problem
+from hotdash_roleplay.services.decisions import (
+    DecisionChangedElsewhere,
+    DecisionService,
+    decision_problem,
+)
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import DecisionView, RoundView
@@ -512,7 +516,17 @@ class DecisionPanel(QWidget):
                     self.escalation_form.note() if decision is Decision.ESCALATE else None
                 ),
                 seconds_to_decide=self._live.decision_seconds(),
+                seen=self._decision.version if self._decision else 0,
             )
+        except DecisionChangedElsewhere as exc:
+            # Another device recorded first: show theirs, keep the form; a second press of
+            # Record (now based on theirs) replaces it knowingly.
+            self._decision = exc.stored
+            self._show_recorded()
+            show_notice(self.message, str(exc), "error")
+            self._refused = False
+            self.recorded.emit(exc.stored)
+            return
         except UserError as exc:
             show_notice(self.message, str(exc), "error")  # the form (and its draft) stays as typed
             self._refused = True
