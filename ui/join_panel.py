@@ -1,5 +1,6 @@
-"""The projector's join screen for observers: the address, its QR code and the join code, large
-enough to read from the back of the room, and how many checklists are in (never their content).
+"""The projector's join screen: the address, its QR code and the join code, large enough to read
+from the back of the room. For everyone in the first round's Brief; for observers in the
+feedback phase, with how many checklists are in (never their content).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ UNAVAILABLE = (
     "Please fill in your checklist on the trainer's laptop."
 )
 CLOSED = "Feedback is closed. Thank you for your checklists!"
+FOR_OBSERVERS = "Observers: fill in your checklist on your laptop or phone"
+FOR_EVERYONE = "Everyone: join on your laptop or phone to follow your role's card"
 MOVED = "New address: the page moved. If yours stopped working, open the address below."
 
 # A panel for the wall: its text is read, never selected or clicked.
@@ -55,8 +58,9 @@ class JoinPanel(QWidget):
         self.setObjectName("joinPanel")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._host = host
+        self._everyone = False  # the Brief's join screen, not the feedback phase's
         self.heading_label = text_label(name="joinHeading", muted=True, interaction=SHOWN_ONLY)
-        self.heading_label.setText("Observers: fill in your checklist on your laptop or phone")
+        self.heading_label.setText(FOR_OBSERVERS)
         self.address_caption = text_label(
             name="joinAddressCaption", muted=True, interaction=SHOWN_ONLY
         )
@@ -98,10 +102,18 @@ class JoinPanel(QWidget):
         self.resize(1280, 720)
         self.refresh()
 
+    def set_for_everyone(self, everyone: bool) -> None:
+        """Invite everyone to join (the first round's Brief) or observers to give feedback."""
+        if everyone != self._everyone:
+            self._everyone = everyone
+            self.heading_label.setText(FOR_EVERYONE if everyone else FOR_OBSERVERS)
+            self.refresh()
+
     @property
     def joinable(self) -> bool:
-        """The address, code and QR are shown: feedback is open and the page is served."""
-        return self._host.url is not None and self._host.feedback_open
+        """The address, code and QR are shown: the page is served, and for observers' feedback,
+        feedback is open."""
+        return self._host.url is not None and (self._everyone or self._host.feedback_open)
 
     def refresh(self) -> None:
         url = self._host.url
@@ -125,14 +137,15 @@ class JoinPanel(QWidget):
             # Still serving in the grace period after closing: the room must not join now.
             self.address_label.clear()
             self.code_label.clear()
-            if not self._host.feedback_open:
+            if not self._everyone and not self._host.feedback_open:
                 self.notice_label.setText(CLOSED)
             elif self._host.last_error:
                 self.notice_label.setText(UNAVAILABLE)
             else:
                 self.notice_label.setText(STARTING)
         submitted, total = self._host.counts()
-        self.count_label.setText(f"Checklists in: {submitted} of {total}" if total else "")
+        counted = total and not self._everyone
+        self.count_label.setText(f"Checklists in: {submitted} of {total}" if counted else "")
         self._apply_sizes()
 
     def _on_error(self, _message: str) -> None:

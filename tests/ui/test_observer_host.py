@@ -29,33 +29,31 @@ def loopback_host(services: Services, live: LiveSession, **kwargs: Any) -> Obser
     return ObserverHost(services, live, **kwargs)
 
 
-def test_the_page_is_served_while_feedback_is_open_and_the_console_follows_live(
+def test_the_page_is_served_while_the_console_is_open_and_the_console_follows_live(
     qtbot: QtBot, services: Services, screens: Path
 ) -> None:
     detail = services.sessions.create_session("module4-practice", PEOPLE)
     live = services.live(detail.id)
-    host = loopback_host(services, live, grace_seconds=0.3)
-    status = ObserverStatusWidget(host)
-    panel = JoinPanel(host)
-    for widget in (status, panel):
-        qtbot.addWidget(widget)
-    status.resize(520, 420)
-    panel.resize(1280, 720)
-    status.show()
-    panel.show()
     observers = live.round.observers
-    assert not host.serving
-    assert "Not serving" in status.serving_label.text()
-    assert status.row_texts() == [(name, "not joined") for name in observers]
-    shot_before = panel.grab()
 
     async def scenario() -> None:
-        served = until(host.serving_changed, lambda: host.serving)
-        live.set_feedback_open(True)  # the Observer feedback phase, or by hand
-        await served
+        host = loopback_host(services, live, grace_seconds=0.3)
+        status = ObserverStatusWidget(host)
+        panel = JoinPanel(host)
+        for widget in (status, panel):
+            qtbot.addWidget(widget)
+        status.resize(520, 420)
+        panel.resize(1280, 720)
+        status.show()
+        panel.show()
+        assert status.row_texts() == [(name, "not joined") for name in observers]
+        # The console opened: the page is served from the Brief on, feedback still closed.
+        await until(host.serving_changed, lambda: host.serving)
         url = host.url
         assert url and url.startswith("http://127.0.0.1:")
         assert url in status.serving_label.text()
+        assert not panel.joinable  # the observers' join screen waits for feedback
+        live.set_feedback_open(True)  # the Observer feedback phase, or by hand
         assert panel.address_label.text() == url.removeprefix("http://").rstrip("/")
         assert panel.code_label.text().replace(" ", "") == detail.join_code
         assert not host.qr_image().isNull() and panel.qr_label.pixmap() is not None
@@ -89,11 +87,19 @@ def test_the_page_is_served_while_feedback_is_open_and_the_console_follows_live(
             assert panel.grab().save(str(screens / "projector-observer-join.png"))
             assert status.grab().save(str(screens / "console-observer-status.png"))
 
-            # Feedback closes: open pages hear "closed" for the grace period, then it stops.
-            stopped = until(host.serving_changed, lambda: not host.serving)
+            # Feedback closes: the checklist says so, the page stays served for the session.
             live.set_feedback_open(False)
             async with a.get(url + "api/me") as response:
                 assert response.status == 409
+            async with a.get(url + "api/state") as response:
+                assert (await response.json())["feedback_open"] is False
+            assert host.serving
+            # The session finishes: open pages hear it for the grace period, then it stops.
+            stopped = until(host.serving_changed, lambda: not host.serving)
+            while live.round is not None:
+                live.next_round()
+            async with a.get(url + "api/state") as response:
+                assert (await response.json())["finished"] is True
             await stopped
             assert host.url is None and "Not serving" in status.serving_label.text()
             with pytest.raises(aiohttp.ClientConnectionError):
@@ -102,7 +108,6 @@ def test_the_page_is_served_while_feedback_is_open_and_the_console_follows_live(
         await host.aclose()
 
     run(scenario)
-    assert not shot_before.isNull()
 
 
 def test_a_restarted_app_serves_again_and_the_observer_resumes_with_their_token(

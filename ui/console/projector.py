@@ -91,8 +91,8 @@ class ProjectorWindow(QWidget):
         self.timer_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.state_label = text_label("", self, name="projectorState")
         self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        # The observer feedback phase: address, QR, code and the count (it follows the host's
-        # signals, so browser submissions show up without polling).
+        # The first round's Brief and the observer feedback phase: address, QR, code (and in
+        # feedback the count; it follows the host's signals, so submissions show up at once).
         self.join_panel = JoinPanel(observers, self)
         self.join_panel.hide()
         layout = QVBoxLayout(self)
@@ -213,7 +213,10 @@ class ProjectorWindow(QWidget):
             texts["header"] = f"Round {rnd.number} of {detail.round_count} · {view.phase_title}"
             texts.update(self._phase_texts(rnd, view.phase_key))
             show_timer = view.phase_key in TIMER_PHASES
-            joining = view.phase_key == PhaseKey.FEEDBACK
+            # Everyone joins in the first round's Brief (and may later); observers' feedback.
+            first_brief = view.phase_key == PhaseKey.BRIEF and rnd.index == 0
+            joining = view.phase_key == PhaseKey.FEEDBACK or first_brief
+            self.join_panel.set_for_everyone(first_brief)
         for key, label in (
             ("header", self.header_label),
             ("title", self.title_label),
