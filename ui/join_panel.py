@@ -152,7 +152,9 @@ class JoinPanel(QWidget):
         self.refresh()  # the message itself is for the trainer's console
 
     def _apply_sizes(self) -> None:
-        height = max(self.height(), 300)
+        height = max(self.height(), 120)
+        margin = min(40, height // 12)
+        self._row.setContentsMargins(48, margin, 48, margin)
         sizes = {
             "joinHeading": height // 18,
             "joinAddressCaption": height // 26,
@@ -162,10 +164,11 @@ class JoinPanel(QWidget):
             "joinCount": height // 16,
             "joinNotice": height // 14,
         }
-        side = min(int(height * 0.8), int(self.width() * 0.38))
+        side = min(height - 2 * margin, int(height * 0.8), int(self.width() * 0.38))
         margins = self._row.contentsMargins()
         column = self.width() - margins.left() - margins.right() - self._row.spacing() - side
         sizes["joinAddress"] = _fitting(self.address_label.text(), sizes["joinAddress"], column)
+        self._fit_height(sizes, height - 2 * margin)
         rules = [STYLE]
         for name, pixels in sizes.items():
             weight = 700 if name in ("joinAddress", "joinCode") else 400
@@ -188,6 +191,26 @@ class JoinPanel(QWidget):
             )
             self.qr_label.setPixmap(pixmap)
             self.qr_label.setFixedSize(pixmap.size())  # white only where the code is
+
+    def _fit_height(self, sizes: dict[str, int], height: int) -> None:
+        """Shrink the texts shown until they fit the panel's height (beside the Brief's text
+        it gets less than a whole screen)."""
+        labels = {
+            "joinHeading": self.heading_label,
+            "joinNotice": self.notice_label,
+            "joinAddressCaption": self.address_caption,
+            "joinAddress": self.address_label,
+            "joinCodeCaption": self.code_caption,
+            "joinCode": self.code_label,
+            "joinCount": self.count_label,
+        }
+        shown = [n for n, label in labels.items() if not label.isHidden() and label.text()]
+        gaps = 48 + 4 * len(shown)  # the spacing between a caption and the value above it
+        for _ in range(20):
+            if sum(int(sizes[n] * 1.3) for n in shown) + gaps <= height:
+                return
+            for name in shown:
+                sizes[name] = max(12, int(sizes[name] * 0.9))
 
     def visible_texts(self) -> list[str]:
         return [lbl.text() for lbl in self.findChildren(QLabel) if lbl.isVisible() and lbl.text()]

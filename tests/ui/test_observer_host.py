@@ -14,12 +14,14 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.services import Services
-from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.room import ObserverEndpoint
+from tests.conftest import FakeClock
 from tests.ui.layout import settle
 from tests.ui.qasync_support import COMPLETE, PEOPLE, http, run, until
 from ui import settings
-from ui.join_panel import MOVED, JoinPanel
+from ui.console.projector import ProjectorWindow
+from ui.join_panel import FOR_EVERYONE, MOVED, JoinPanel
 from ui.observer_host import ObserverHost
 from ui.observer_status import ObserverStatusWidget
 
@@ -216,3 +218,56 @@ def test_a_taken_port_moves_the_page_and_the_console_and_projector_say_so(
             await host.aclose()
 
         run(scenario)
+
+
+def test_the_first_brief_invites_everyone_and_an_operators_decision_reaches_the_console(
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, screens: Path
+) -> None:
+    services.now, services.wall = fake_clock.now, fake_clock.wall
+    detail = services.sessions.create_session("module4-practice", PEOPLE)
+    live = services.live(detail.id)
+    changes: list[Change] = []
+    live.subscribe(changes.append)
+    operator = live.round.operator
+
+    async def scenario() -> None:
+        host = loopback_host(services, live)
+        arrivals: list[str] = []
+        host.decision_arrived.connect(arrivals.append)
+        projector = ProjectorWindow(services.sessions, live, host)
+        qtbot.addWidget(projector)
+        projector.resize(1280, 720)
+        projector.show()
+        await until(host.serving_changed, lambda: host.serving)
+        # The first round's Brief: everyone is invited to join, with no checklist count.
+        join = projector.join_panel
+        assert join.isVisible() and join.joinable
+        assert join.heading_label.text() == FOR_EVERYONE
+        assert join.code_label.text().replace(" ", "") == detail.join_code
+        assert join.count_label.text() == ""
+        assert projector.title_label.text() == live.round.scenario_title
+        settle()
+        assert projector.grab().save(str(screens / "projector-brief-join.png"))
+
+        async with http() as phone:
+            claim = {"code": detail.join_code, "name": operator}
+            async with phone.post(host.url + "api/claim", json=claim) as response:
+                assert response.status == 200
+            live.next_phase()  # Role-play: the join screen gives way to the scenario
+            assert not join.isVisible()
+            live.toggle()
+            fake_clock.advance(61.0)
+            arrived = until(host.decision_arrived)
+            changes.clear()
+            async with phone.post(host.url + "api/decision", json={"decision": "approve"}) as r:
+                assert r.status == 200
+            await arrived
+        assert arrivals == [operator]
+        assert changes == [Change.DECISION]  # every panel showing the decision refreshes
+        stored = services.decisions.get(live.round.id)
+        assert stored is not None and stored.seconds_to_decide == pytest.approx(61.0)
+        live.next_round()  # the second round's Brief: no join screen
+        assert not join.isVisible()
+        await host.aclose()
+
+    run(scenario)
