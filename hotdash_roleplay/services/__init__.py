@@ -27,6 +27,7 @@ from hotdash_roleplay.services.observer_access import ObserverAccessService
 from hotdash_roleplay.services.people import PeopleService
 from hotdash_roleplay.services.reports import ReportService
 from hotdash_roleplay.services.room import RoomService
+from hotdash_roleplay.services.room_notes import NoteService
 from hotdash_roleplay.services.session_data import SessionDataService
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.worker import StoreWorker
@@ -58,6 +59,7 @@ class Services:
     certification: CertificationService = field(init=False)
     credentials: CredentialService = field(init=False)
     room: RoomService = field(init=False)
+    notes: NoteService = field(init=False)  # observers' time-stamped notes
     # Store work off the GUI thread, in order: the console and the observer server share it.
     worker: StoreWorker = field(init=False)
     # Which sessions this app has open, so another app on a shared store is refused them.
@@ -79,6 +81,7 @@ class Services:
             self.store, self.decisions, self.history, self.credentials, self.today
         )
         self.room = RoomService(self.store)
+        self.notes = NoteService(self.store, self.feedback)
         self.worker = StoreWorker()
 
     def live(self, session_id: int) -> LiveSession:

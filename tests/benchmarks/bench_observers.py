@@ -15,7 +15,8 @@ requests and the stall bar over that burst. Stored means: 50 submitted checklist
 store, each with every answer that was sent.
 
 Rosters are limited to 12, so the session is created through the service with four people and
-46 more observers are added to round 1 through the ORM, here in the benchmark only."""
+46 more observers are added to the roster and to round 1 through the ORM, here in the
+benchmark only."""
 
 from __future__ import annotations
 
@@ -110,7 +111,7 @@ def _session(services: Services) -> int:
     from sqlalchemy import select
 
     from hotdash_roleplay.services.people import get_or_create_person
-    from hotdash_roleplay.store.models import RoleAssignment, Round
+    from hotdash_roleplay.store.models import Participant, RoleAssignment, Round
 
     detail = services.sessions.create_session("module4-practice", ["Ann", "Ben", "Cat", "Dev"])
     with services.store.session() as db:
@@ -120,6 +121,10 @@ def _session(services: Services) -> int:
         for i in range(OBSERVERS - have):
             person = get_or_create_person(db, f"Observer {i + 1:02d}")
             rnd.roles.append(RoleAssignment(person=person, role="observer"))
+            # On the roster too: only the session's participants may claim a name.
+            rnd.session.participants.append(
+                Participant(person=person, position=len(rnd.session.participants), active=True)
+            )
         db.commit()
     return detail.id
 
