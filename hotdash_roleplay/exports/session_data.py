@@ -1,14 +1,15 @@
 """A whole session as data: JSON (the format `import` reads back) and CSV (for spreadsheets).
 
 The JSON file is a `SessionFile`: the format name, its version, and the session with every
-round, decision, checklist, phase event and debrief note. People travel by name (they are
+round, decision (with where it was recorded and the trainer's corrections), checklist, observer
+note, phase event and debrief note. People travel by name (they are
 matched by name on import). The same pydantic models validate what we write and what we
 read, with `extra="forbid"` and a length limit on every string and list, so an export is
 always importable and a hostile file is refused field by field.
 
-CSV: one row per checklist criterion answer, per decision (and per decision draft left
-unrecorded) and per phase event (plus feedback items and debrief notes), told apart by
-`record_type`. A text cell that a
+CSV: one row per checklist criterion answer, per decision (and per correction of it, and per
+decision draft left unrecorded), per observer note and per phase event (plus feedback items and
+debrief notes), told apart by `record_type`. A text cell that a
 spreadsheet would run as a formula (starting with = + - @) is prefixed with an apostrophe."""
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from hotdash_roleplay import __version__
 from hotdash_roleplay.checklist import Mark
-from hotdash_roleplay.clock import ClockState, EventKind
+from hotdash_roleplay.clock import ClockState, EventKind, clock_stamp
 from hotdash_roleplay.decisions import Decision, DecisionDraft, parse_draft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.exports.certification_data import (
@@ -40,14 +41,21 @@ from hotdash_roleplay.exports.certification_data import (
     certification_export,
 )
 from hotdash_roleplay.exports.files import check_target, write_atomically
-from hotdash_roleplay.names import name_key
+from hotdash_roleplay.names import MAX_NAME, name_key
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.plans import PlanMode
 from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.scenarios import Scenario
-from hotdash_roleplay.status import DebriefKind, RoundStatus, SessionStatus, SubmissionStatus
+from hotdash_roleplay.status import (
+    DebriefKind,
+    DecisionSource,
+    RoundStatus,
+    SessionStatus,
+    SubmissionStatus,
+)
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
+    ObserverNote,
     OperatorDecision,
     Participant,
     RoleAssignment,
@@ -57,8 +65,10 @@ from hotdash_roleplay.store.models import (
 from hotdash_roleplay.validation import describe
 
 FORMAT: Final = "hotdash-roleplay-session"
-VERSION: Final = 2  # 2 added rounds[].decision_draft and certification
-READABLE_VERSIONS = (1, 2)
+# 2 added rounds[].decision_draft and certification; 3 a decision's source and corrections,
+# and rounds[].observer_notes
+VERSION: Final = 3
+READABLE_VERSIONS = (1, 2, 3)
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".json", ".csv")
 
@@ -72,6 +82,7 @@ LongText = Annotated[str, StringConstraints(max_length=100_000)]
 Uid = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,36}$")]
 Seconds = Annotated[float, Field(ge=0, le=10_000_000, allow_inf_nan=False)]
 Small = Annotated[int, Field(ge=0, le=1000)]
+Criterion = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 
 
 class _Strict(BaseModel):
@@ -111,6 +122,22 @@ class EventData(_Strict):
     delta_seconds: Annotated[int, Field(ge=-36_000, le=36_000)] | None = None
 
 
+class PreviousDecision(_Strict):
+    """A decision as it stood before a correction."""
+
+    decision: Decision
+    final_reply: Reply = ""
+    rejection_note: RejectionNote | None = None
+    escalation_note: EscalationNote | None = None
+
+
+class CorrectionData(_Strict):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    corrected_by: Annotated[str, StringConstraints(max_length=MAX_NAME)] = ""
+    corrected_at: datetime
+    previous: PreviousDecision
+
+
 class DecisionData(_Strict):
     operator: Name
     decision: Decision
@@ -122,10 +149,22 @@ class DecisionData(_Strict):
     assessed_correct: bool | None = None
     assessment_reason: Item = ""
     recorded_at: datetime
+    source: DecisionSource = DecisionSource.CONSOLE  # version 3
+    corrections: Annotated[list[CorrectionData], Field(max_length=100)] = []  # version 3
+
+
+class ObserverNoteData(_Strict):
+    """A note an observer took during the role-play, on the role-play clock."""
+
+    observer: Name
+    criterion: Criterion  # a checklist criterion key, or "general"
+    text: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    at_seconds: Seconds
+    created_at: datetime
 
 
 class AnswerData(_Strict):
-    criterion: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    criterion: Criterion
     mark: Mark | None = None
     note: Item = ""
 
@@ -165,6 +204,8 @@ class RoundData(_Strict):
     decision_draft: DecisionDraft | None = None  # typed in the console, never recorded
     submissions: Annotated[list[SubmissionData], Field(max_length=60)] = []
     notes: Annotated[list[NoteData], Field(max_length=200)] = []
+    # Version 3. Up to 300 notes per observer of the round, the most the app keeps.
+    observer_notes: Annotated[list[ObserverNoteData], Field(max_length=18_000)] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> RoundData:
@@ -182,6 +223,10 @@ class RoundData(_Strict):
         for s in self.submissions:
             if name_key(s.observer) not in observers:
                 raise ValueError(f"round {n}: {s.observer!r} filled a checklist but is not an "
+                                 "observer in it")  # fmt: skip
+        for note in self.observer_notes:
+            if name_key(note.observer) not in observers:
+                raise ValueError(f"round {n}: {note.observer!r} took a note but is not an "
                                  "observer in it")  # fmt: skip
         return self
 
@@ -223,7 +268,7 @@ class SessionData(_Strict):
 
 class SessionFile(_Strict):
     format: Literal["hotdash-roleplay-session"]
-    version: Literal[1, 2]
+    version: Literal[1, 2, 3]
     exported_at: datetime
     app_version: Annotated[str, StringConstraints(max_length=40)] = ""
     session: SessionData
@@ -259,6 +304,12 @@ def read_session(db: Session, session_id: int) -> SessionFile:
             selectinload(TrainingSession.rounds)
             .selectinload(Round.decision)
             .selectinload(OperatorDecision.operator),
+            selectinload(TrainingSession.rounds)
+            .selectinload(Round.decision)
+            .selectinload(OperatorDecision.corrections),
+            selectinload(TrainingSession.rounds)
+            .selectinload(Round.observer_notes)
+            .selectinload(ObserverNote.observer),
             selectinload(TrainingSession.rounds)
             .selectinload(Round.submissions)
             .selectinload(ChecklistSubmission.answers),
@@ -355,6 +406,16 @@ def _round_dict(r: Round) -> dict[str, Any]:
             "assessed_correct": d.assessed_correct,
             "assessment_reason": d.assessment_reason,
             "recorded_at": d.recorded_at,
+            "source": d.source,
+            "corrections": [
+                {
+                    "reason": c.reason,
+                    "corrected_by": c.corrected_by,
+                    "corrected_at": c.corrected_at,
+                    "previous": c.previous,
+                }
+                for c in d.corrections
+            ],
         },
         "decision_draft": parse_draft(r.decision_draft),
         "submissions": [
@@ -375,6 +436,16 @@ def _round_dict(r: Round) -> dict[str, Any]:
         "notes": [
             {"kind": n.kind, "position": n.position, "text": n.text}
             for n in sorted(r.notes, key=lambda n: (n.kind, n.position))
+        ],
+        "observer_notes": [
+            {
+                "observer": n.observer.name,
+                "criterion": n.criterion,
+                "text": n.text,
+                "at_seconds": n.at_seconds,
+                "created_at": n.created_at,
+            }
+            for n in sorted(r.observer_notes, key=lambda n: (n.at_seconds, n.id))
         ],
     }
 
@@ -403,6 +474,8 @@ CSV_COLUMNS = (
     "delta_seconds",
     "question",
     "text",
+    "source",
+    "clock",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -440,8 +513,15 @@ def to_csv(data: SessionFile) -> str:
                 "decision", r, person=d.operator, role=Role.OPERATOR, decision=d.decision.value,
                 seconds_to_decide=d.seconds_to_decide, matched_expert=d.matched_expert,
                 expert_decision=r.scenario.expert.wording if r.scenario.expert else "",
-                at=d.recorded_at.isoformat(), text=d.final_reply,
+                at=d.recorded_at.isoformat(), text=d.final_reply, source=d.source,
+                clock=clock_stamp(d.seconds_to_decide) if d.seconds_to_decide is not None else "",
             )  # fmt: skip
+            for c in d.corrections:
+                row(
+                    "decision_correction", r, person=c.corrected_by,
+                    decision=c.previous.decision.value, at=c.corrected_at.isoformat(),
+                    text=c.reason,
+                )  # fmt: skip
         if r.decision_draft:
             draft = r.decision_draft
             operator = next((x.person for x in r.roles if x.role == Role.OPERATOR), "")
@@ -459,6 +539,12 @@ def to_csv(data: SessionFile) -> str:
                 for item in items:
                     row(kind, r, person=sub.observer, role=Role.OBSERVER, status=sub.status,
                         text=item)  # fmt: skip
+        for note in r.observer_notes:
+            row(
+                "observer_note", r, person=note.observer, role=Role.OBSERVER,
+                criterion=note.criterion, at=note.created_at.isoformat(),
+                clock=clock_stamp(note.at_seconds), text=note.text,
+            )  # fmt: skip
         for e in r.events:
             row(
                 "phase_event", r, event_kind=e.kind,

@@ -28,6 +28,8 @@ from hotdash_roleplay.store.models import (
     ChecklistSubmission,
     CriterionAnswer,
     DebriefItem,
+    DecisionCorrection,
+    ObserverNote,
     OperatorDecision,
     Participant,
     Person,
@@ -181,6 +183,16 @@ def _round(r: RoundData, person: Callable[[str], Person]) -> Round:
             assessed_correct=d.assessed_correct,
             assessment_reason=d.assessment_reason,
             recorded_at=d.recorded_at,
+            source=d.source,
+            corrections=[
+                DecisionCorrection(
+                    reason=c.reason,
+                    corrected_by=c.corrected_by,
+                    corrected_at=c.corrected_at,
+                    previous=c.previous.model_dump(mode="json"),
+                )
+                for c in d.corrections
+            ],
         )
     rnd.submissions = [
         ChecklistSubmission(
@@ -197,4 +209,14 @@ def _round(r: RoundData, person: Callable[[str], Person]) -> Round:
         for s in r.submissions
     ]
     rnd.notes = [DebriefItem(kind=n.kind, position=n.position, text=n.text) for n in r.notes]
+    rnd.observer_notes = [
+        ObserverNote(
+            observer=person(n.observer),
+            criterion=n.criterion,
+            text=n.text,
+            at_seconds=n.at_seconds,
+            created_at=n.created_at,
+        )
+        for n in r.observer_notes
+    ]
     return rnd
