@@ -117,7 +117,7 @@ def test_a_version_2_file_without_notes_or_sources_still_imports(
         (lambda r: r["observer_notes"][0].update(criterion="charm"), "does not know: charm"),
         (lambda r: r["observer_notes"][0].update(text="x" * 501), "observer_notes.0.text"),
         (lambda r: r["decision"]["corrections"][0].update(reason="  "), "reason"),
-        (lambda r: r["decision"].update(source="fax"), "decision.source"),
+        (lambda r: r["decision"].update(source="fax"), "allowed: console, device"),
     ],
 )
 def test_bad_notes_or_corrections_are_refused_and_import_nothing(
