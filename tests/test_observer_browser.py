@@ -68,7 +68,7 @@ async def test_an_observer_joins_ticks_reloads_and_submits(
     live.set_feedback_open(True)
     rnd = live.round
     assert rnd is not None
-    server = ObserverServer(services, detail.id)
+    server = ObserverServer(services, live)
     url = await server.start("127.0.0.1")
     try:
         async with async_playwright() as p:
@@ -192,7 +192,7 @@ async def test_a_taken_name_and_a_checklist_changed_elsewhere_are_said_plainly(
     rnd = live.round
     assert rnd is not None
     name = rnd.observers[0]
-    server = ObserverServer(services, detail.id)
+    server = ObserverServer(services, live)
     url = await server.start("127.0.0.1")
     try:
         async with async_playwright() as p:
@@ -216,8 +216,7 @@ async def test_a_taken_name_and_a_checklist_changed_elsewhere_are_said_plainly(
             refusal = phone.locator("#name-refusal")
             await refusal.wait_for(state="visible")
             assert await phone.locator("#name-refusal-text").inner_text() == (
-                f"{name} is already filling in this checklist on another device. "
-                "Ask the trainer to release it."
+                f"{name} has already joined on another device. Ask the trainer to release the name."
             )
             assert "already in use" in await phone.locator("#name-refusal-title").inner_text()
             assert await phone.locator("#step-name").is_visible()  # still there, not "closed"

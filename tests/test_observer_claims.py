@@ -24,7 +24,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="function")
 connect = server_tests.connect  # one aiohttp test client per device
 
 PEOPLE = ["Ann Lee", "Ben Okafor", "Cat Ruiz", "Dev Patel", "Eve Stone", "Fay Wu"]
-TAKEN = "{} is already filling in this checklist on another device. Ask the trainer to release it."
+TAKEN = "{} has already joined on another device. Ask the trainer to release the name."
 
 
 @pytest_asyncio.fixture(loop_scope="function")
@@ -234,7 +234,7 @@ async def test_a_write_landing_between_a_batch_read_and_its_update_is_not_overwr
 
 
 async def test_a_foreign_host_header_is_refused_and_405_says_what_is_allowed(room: Room) -> None:
-    server = ObserverServer(room.services, room.session_id)
+    server = ObserverServer(room.services, room.live)
     url = await server.start("127.0.0.1")
     try:
         async with aiohttp.ClientSession() as http:
