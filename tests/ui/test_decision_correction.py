@@ -15,7 +15,10 @@ from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.status import DecisionSource
 from tests.conftest import FakeClock
+from tests.ui.qasync_support import PEOPLE, http, run, until
 from tests.ui.test_console import fill, open_console, shot, start_session
+from tests.ui.test_observer_wiring import serve_on_loopback
+from ui.console.console_screen import ConsoleScreen
 
 REASON = "Dev said Approve aloud but clicked it by mistake; the room heard Reject."
 
@@ -96,3 +99,58 @@ def test_a_device_decision_reaches_a_console_opened_after_it(
     box = console.decision.correction
     assert box.isVisible() and "on their own device" in box.origin_label.text()
     assert console.decision.selected() is Decision.APPROVE
+
+
+def test_the_operators_click_on_their_phone_reaches_the_open_console_and_the_correction_their_card(
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
+) -> None:
+    """Over HTTP, as in the room: the operator claims their name on their phone and submits
+    their decision; the console's Decision tab shows it; the trainer's correction reaches the
+    operator's card."""
+    serve_on_loopback()
+    services.now, services.wall = fake_clock.now, fake_clock.wall
+    detail = services.sessions.create_session("module4-practice", PEOPLE)
+    live = services.live(detail.id)
+    rnd = live.round
+    assert rnd is not None and rnd.operator
+
+    async def scenario() -> None:
+        console = ConsoleScreen(services, live)  # on the loop: its room server starts at once
+        qtbot.addWidget(console)
+        console.resize(1280, 860)
+        console.show()
+        panel, box, host = console.decision, console.decision.correction, console.observers
+        if not host.serving:
+            await until(host.serving_changed, lambda: host.serving)
+        url = host.url
+        async with http() as phone:
+            claim = {"code": detail.join_code, "name": rnd.operator}
+            async with phone.post(url + "api/claim", json=claim) as response:
+                assert response.status == 200
+            live.next_phase()  # Role-play
+            live.toggle()
+            fake_clock.advance(83.4)
+            shown = until(box.arrived)
+            async with phone.post(url + "api/decision", json={"decision": "approve"}) as response:
+                assert response.status == 200
+            await shown
+            assert box.isVisible() and panel.selected() is Decision.APPROVE
+            assert box.origin_label.text().startswith(
+                f"Recorded by {rnd.operator} on their own device at "
+            )
+            assert box.origin_label.text().endswith(" — time to decide 1:23")
+
+            qtbot.mouseClick(panel.choices[Decision.REJECT], Qt.MouseButton.LeftButton)
+            fill(panel.rejection_form, problem="Approves a refund the policy does not allow")
+            box.reason_edit.setText(REASON)
+            corrected = until(box.corrected)
+            qtbot.mouseClick(box.correct_button, Qt.MouseButton.LeftButton)
+            await corrected
+            async with phone.get(url + "api/card") as response:
+                card = await response.json()
+            mine = card["card"]["decision"]
+            assert mine["decision"] == "reject" and mine["source"] == "device"
+            assert mine["correction"]["reason"] == REASON
+        await host.aclose()
+
+    run(scenario)
