@@ -71,42 +71,39 @@ class DecisionCorrectionBox(QWidget):
         self._read_form = read_form  # raises UserError while the form is not a whole decision
         self._view: DecisionView | None = None
 
-        self.origin_label = _plain(QLabel(self), "decisionOrigin")
-        set_role(self.origin_label, "ok")
         self.correction_label = _plain(QLabel(self), "decisionCorrected")
         set_role(self.correction_label, "notice")
         self.previous_label = _plain(QLabel(self), "decisionPrevious")
         set_role(self.previous_label, "muted")
-        hint = QLabel(
-            "To correct it, change the decision above, give the reason, and press Correct.", self
-        )
-        hint.setWordWrap(True)
-        set_role(hint, "muted")
-
         self.reason_edit = QLineEdit(self)
         self.reason_edit.setObjectName("correctionReason")
         self.reason_edit.setMaxLength(MAX_REASON)
-        self.reason_edit.setPlaceholderText("Why the trainer corrects it: kept in the record")
+        self.reason_edit.setPlaceholderText("Why it is corrected (kept in the record)")
         self.reason_edit.setAccessibleName("Reason for the correction (required)")
         reason_label = QLabel("&Reason *", self)
         reason_label.setBuddy(self.reason_edit)
         self.correct_button = QPushButton(CORRECT, self)
         self.correct_button.setObjectName("correctDecision")
         self.correct_button.setAccessibleName("Correct the operator's decision")
+        self.correct_button.setToolTip(
+            "Choose the right decision above and give the reason: the operator's decision "
+            "and the reason stay in the record."
+        )
         self.correct_button.clicked.connect(self.correct)
         self.reason_edit.returnPressed.connect(self.correct)
         row = QHBoxLayout()
         row.addWidget(reason_label)
         row.addWidget(self.reason_edit, 1)
         row.addWidget(self.correct_button)
-        self.message = NoticeSlot(self, lines=1)
+        # Refusals only (the correction itself shows above): no room kept while there is none.
+        self.message = NoticeSlot(self, lines=1, keep_place=False)
         self.message.setObjectName("correctionMessage")
 
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(4)
-        for widget in (self.origin_label, self.correction_label, self.previous_label, hint):
-            box.addWidget(widget)
+        box.addWidget(self.correction_label)
+        box.addWidget(self.previous_label)
         box.addLayout(row)
         box.addWidget(self.message)
         follow(live, self, self._reload, {Change.DECISION})
@@ -118,6 +115,12 @@ class DecisionCorrectionBox(QWidget):
         rather than recording another."""
         return self._view is not None and self._view.source is DecisionSource.DEVICE
 
+    def recorded_text(self, view: DecisionView) -> str | None:
+        """What the panel says of an operator's own decision: who, where, when, how long."""
+        if view.source is not DecisionSource.DEVICE:
+            return None
+        return recorded_line(view.operator, view.source, view.seconds_to_decide, view.recorded_at)
+
     def show_decision(self, view: DecisionView | None) -> None:
         if view is None or view.round_id != (self._view.round_id if self._view else None):
             self.reason_edit.clear()
@@ -126,9 +129,6 @@ class DecisionCorrectionBox(QWidget):
         self.setVisible(self.active)
         if view is None or not self.active:
             return
-        self.origin_label.setText(
-            recorded_line(view.operator, view.source, view.seconds_to_decide, view.recorded_at)
-        )
         last = view.correction
         self.correction_label.setVisible(last is not None)
         self.previous_label.setVisible(last is not None)
@@ -174,8 +174,8 @@ class DecisionCorrectionBox(QWidget):
     def _corrected(self, view: DecisionView) -> None:
         self.correct_button.setEnabled(True)
         self.reason_edit.clear()
+        self.message.hide()
         self.show_decision(view)
-        show_notice(self.message, f"Corrected to {view.decision.label}; the reason is kept.", "ok")
         self.corrected.emit(view)
         self._live.reload(Change.DECISION)  # the room's pages show the correction too
 

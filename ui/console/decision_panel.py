@@ -565,7 +565,8 @@ class DecisionPanel(QWidget):
             return
         self.record_button.setText(RECORD_AGAIN)
         taken = format_duration(view.seconds_to_decide or 0)
-        show_notice(self.message, f"Recorded: {Decision(view.decision).label} after {taken}.", "ok")
+        recorded = f"Recorded: {Decision(view.decision).label} after {taken}."
+        show_notice(self.message, self.correction.recorded_text(view) or recorded, "ok")
         self.expert_label.setText(self._expert_verdict(view))
         set_role(
             self.expert_label, {True: "ok", False: "notice", None: "muted"}[view.matched_expert]
