@@ -120,7 +120,7 @@ def test_debrief_report_shows_the_device_decision_the_correction_and_the_notes_t
 
 
 def test_anonymous_debrief_numbers_the_note_takers_like_their_checklists(
-    services: Services, fake_clock: FakeClock, tmp_path: Path
+    services: Services, fake_clock: FakeClock, tmp_path: Path, artifacts: Path
 ) -> None:
     session_id, rnd = room_round(services, fake_clock, anonymous=True)
     timeline = services.reports.session_report(session_id).rounds[0].timeline
@@ -131,6 +131,7 @@ def test_anonymous_debrief_numbers_the_note_takers_like_their_checklists(
         ("Tone", "Observer 2"),
     ]
     path = services.reports.export_debrief(session_id, tmp_path / "anon.pdf")
+    render(path, artifacts, "room-records-debrief-anonymous")
     text = " ".join(pdf_pages(path))
     assert "00:20 · General · Observer 2: asked for the receipt first" in text
     assert "01:35 · Accuracy · Observer 1: quoted the wrong policy" in text
