@@ -129,3 +129,14 @@ def test_bad_notes_or_corrections_are_refused_and_import_nothing(
     with pytest.raises(UserError, match=expected):
         other.session_data.import_file(exported)
     assert other.sessions.list_sessions() == []
+
+
+@pytest.mark.parametrize("cut", ['"delta_seconds": nu', '"expert_revealed": fa', '"ok": tr'])
+def test_a_file_cut_inside_a_literal_is_said_to_be_truncated(
+    cut: str, other: Services, tmp_path: Path
+) -> None:
+    """Wherever the cut falls (the new fields moved it into a `null` in some exports)."""
+    bad = tmp_path / "cut.json"
+    bad.write_text('{"format": "hotdash-roleplay-session", "version": 3, ' + cut, "utf-8")
+    with pytest.raises(UserError, match="the file is truncated"):
+        other.session_data.import_file(bad)

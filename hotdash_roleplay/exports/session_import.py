@@ -83,7 +83,7 @@ def _parse_json(text: str, name: str) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()):
+        if _cut_short(text, exc.pos):
             raise UserError(
                 f"{name} ends too early (line {exc.lineno}): the file is truncated. "
                 "Nothing imported."
@@ -96,6 +96,13 @@ def _parse_json(text: str, name: str) -> Any:
         raise UserError(f"{name} is nested too deeply to be a session file.") from None
     except ValueError as exc:  # NaN/Infinity, or a number with thousands of digits
         raise UserError(f"{name} is not a valid session file: {exc}.") from None
+
+
+def _cut_short(text: str, pos: int) -> bool:
+    """Whether parsing failed at the file's end: nothing left, or only the start of a literal
+    the cut went through (`nu` of null, `tr` of true, `fa` of false)."""
+    rest = text[pos:].rstrip()
+    return not rest or any(word.startswith(rest) for word in ("null", "true", "false"))
 
 
 def _check_header(data: Any, name: str) -> None:
