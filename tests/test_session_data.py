@@ -366,13 +366,14 @@ def test_the_rooms_records_travel_in_the_export_and_come_back_on_import(
     table = services.session_data.export(sid, tmp_path / "r.csv")
     rows = list(csv.DictReader(table.read_text(encoding="utf-8-sig").splitlines()))
     noted = [r for r in rows if r["record_type"] == "observer_note"]
-    assert [(r["at"], r["criterion"], r["text"]) for r in noted] == [
+    assert [(r["clock"], r["criterion"], r["text"]) for r in noted] == [
         ("00:20", "general", "asked about the receipt"),
         ("02:13", "tone", "'=interrupted the customer"),
     ]
     corrected = next(r for r in rows if r["record_type"] == "decision_correction")
-    assert (corrected["decision"], corrected["status"], corrected["text"]) == (
-        "edit_approve",
+    # the decision it replaced, and the reason (docs/session-data.md, "CSV")
+    assert (corrected["decision"], corrected["text"], corrected["person"]) == (
         "approve",
         "Said edit aloud",
+        "Tia",
     )

@@ -20,6 +20,7 @@ from hotdash_roleplay.exports.pdf_blocks import (
     items_cell,
     phases_block,
     roles_table,
+    timeline_block,
     verdict,
 )
 from hotdash_roleplay.exports.pdf_layout import (
@@ -318,7 +319,7 @@ def _round(r: RoundReport, anonymous: bool) -> list[Flowable]:
     sections = [
         decision_block(r),
         phases_block(r),
-        _checklist_summary(r),
+        _checklist_summary(r) + timeline_block(r.timeline),
         _feedback(r, anonymous),
     ]
     sections = [section for section in sections if section]

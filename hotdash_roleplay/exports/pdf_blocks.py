@@ -1,5 +1,5 @@
-"""Blocks both PDFs print the same way: a round's roles, the decision, phase times and one
-observer's checklist in full."""
+"""Blocks both PDFs print the same way: a round's roles, the decision (where it was recorded
+and any correction), phase times, the notes timeline and one observer's checklist in full."""
 
 from __future__ import annotations
 
@@ -28,7 +28,19 @@ from hotdash_roleplay.exports.pdf_layout import (
     styles,
     table,
 )
-from hotdash_roleplay.exports.report_data import DecisionInfo, ObserverChecklist, RoundReport
+from hotdash_roleplay.exports.report_data import (
+    DecisionInfo,
+    ObserverChecklist,
+    RoundReport,
+    TimelineEntry,
+)
+from hotdash_roleplay.room_records import (
+    CORRECTED,
+    DECISION_ENTRY,
+    note_line,
+    previous_line,
+    recorded_line,
+)
 from hotdash_roleplay.status import SubmissionStatus
 
 TRAINER = "Trainer"
@@ -91,6 +103,7 @@ def decision_block(r: RoundReport, level: int = 2) -> list[Flowable]:
                 [1.1, 1, 1.3, 1.6],
             )
         )
+        out += provenance(d)
         if d.assessed_correct is not None and d.assessment_reason:
             mark = "correct" if d.assessed_correct else "not correct"
             out.append(spacer(1.5))
@@ -103,6 +116,38 @@ def decision_block(r: RoundReport, level: int = 2) -> list[Flowable]:
                 out.append(markup(f"<b>{safe(label)}:</b> {safe(text)}"))
     if r.expert_rationale.strip():
         out += [*heading("Expert rationale", 3), para(r.expert_rationale, styles().muted)]
+    return out
+
+
+def provenance(d: DecisionInfo) -> list[Flowable]:
+    """Where the decision was recorded with the operator's own time, then every correction the
+    trainer made: its reason and the decision it replaced."""
+    s = styles()
+    out: list[Flowable] = [
+        spacer(1.5),
+        markup(recorded_line(safe(d.operator), d.source, d.seconds_to_decide, d.recorded_at)),
+    ]
+    for c in d.corrections:
+        out += [
+            markup(f"<b>{CORRECTED}:</b> {safe(c.reason)}"),
+            markup(previous_line(safe(c.previous_label), safe(c.corrected_by), c.corrected_at),
+                   s.muted),
+        ]  # fmt: skip
+    return out
+
+
+def timeline_block(
+    entries: tuple[TimelineEntry, ...], title: str = "Notes during the role-play", level: int = 3
+) -> list[Flowable]:
+    """Time-stamped notes on the role-play clock, one line each, the decision among them in
+    bold: "02:13 · Tone · Ann: interrupted the customer". Nothing when no note was taken."""
+    if not any(e.topic != DECISION_ENTRY for e in entries):
+        return []
+    s = styles()
+    out: list[Flowable] = [*heading(title, level)]
+    for e in entries:
+        line = note_line(e.at_seconds, safe(e.topic), safe(e.author), safe(e.text))
+        out.append(markup(f"<b>{line}</b>" if e.topic == DECISION_ENTRY else line, s.bullet))
     return out
 
 

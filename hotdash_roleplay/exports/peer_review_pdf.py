@@ -15,6 +15,7 @@ from hotdash_roleplay.exports.pdf_blocks import (
     checklist_block,
     decision_block,
     roles_table,
+    timeline_block,
     verdict,
 )
 from hotdash_roleplay.exports.pdf_layout import (
@@ -189,7 +190,7 @@ def _operator_round(r: OperatorRound, first: bool) -> list[Flowable]:
         out.append(note("No observer submitted a checklist for this round."))
     for c in rnd.checklists:
         out += checklist_block(c, f"Checklist by {c.observer}")
-    return out
+    return out + timeline_block(rnd.timeline)
 
 
 def _observer_round(r: ObserverRound, name: str, first: bool) -> list[Flowable]:
@@ -202,7 +203,7 @@ def _observer_round(r: ObserverRound, name: str, first: bool) -> list[Flowable]:
         out.append(note(f"{name} did not fill a checklist in this round."))
     else:
         out += checklist_block(r.checklist, f"Checklist by {name}")
-    return out
+    return out + timeline_block(r.notes, f"Notes {name} took during the role-play")
 
 
 # -- sign-off -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from hotdash_roleplay.clock import PhaseSummary
 from hotdash_roleplay.figures import CriteriaFigures, DecisionFigures
 from hotdash_roleplay.plans import PlanMode
 from hotdash_roleplay.rotation import Role
-from hotdash_roleplay.status import RoundStatus, SessionStatus, SubmissionStatus
+from hotdash_roleplay.status import DecisionSource, RoundStatus, SessionStatus, SubmissionStatus
 
 
 class Data(BaseModel):
@@ -77,6 +77,15 @@ class CriterionSummary(Data):
     disagreement: bool
 
 
+class CorrectionInfo(Data):
+    """The trainer corrected the decision: why, who and when, and what it was before."""
+
+    reason: str
+    corrected_by: str
+    corrected_at: datetime
+    previous_label: str
+
+
 class DecisionInfo(Data):
     decision: str
     label: str
@@ -87,6 +96,24 @@ class DecisionInfo(Data):
     matched_expert: bool | None
     assessed_correct: bool | None
     assessment_reason: str
+    operator: str
+    source: DecisionSource
+    recorded_at: datetime
+    corrections: tuple[CorrectionInfo, ...] = ()  # oldest first; the fields above are current
+
+    @property
+    def original_label(self) -> str:
+        """The decision as first recorded (before any correction)."""
+        return self.corrections[0].previous_label if self.corrections else self.label
+
+
+class TimelineEntry(Data):
+    """One moment of a round on the role-play clock: an observer's note, or the decision."""
+
+    at_seconds: float
+    topic: str  # the criterion's name, "General", or "Decision"
+    author: str  # per the session's anonymity, like the checklists
+    text: str
 
 
 class QuestionNote(Data):
@@ -113,6 +140,7 @@ class RoundReport(Data):
     submitted: int
     summary: tuple[CriterionSummary, ...]
     checklists: tuple[ObserverChecklist, ...]  # submitted ones, attributed per the session
+    timeline: tuple[TimelineEntry, ...]  # observers' notes and the decision, in clock order
     debrief: tuple[QuestionNote, ...]
     takeaways: tuple[str, ...]
     actions: tuple[str, ...]
@@ -205,6 +233,7 @@ class ObserverRound(Data):
     scenario_title: str
     operator: str
     checklist: ObserverChecklist | None  # None: they did not fill one
+    notes: tuple[TimelineEntry, ...] = ()  # the notes they took during the role-play
 
 
 class PersonRecord(Data):

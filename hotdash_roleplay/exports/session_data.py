@@ -1,15 +1,15 @@
 """A whole session as data: JSON (the format `import` reads back) and CSV (for spreadsheets).
 
 The JSON file is a `SessionFile`: the format name, its version, and the session with every
-round, decision (with its corrections), checklist, observer note, phase event and debrief
-note. People travel by name (they are matched by name on import). The same pydantic models
-validate what we write and what we read, with `extra="forbid"` and a length limit on every
-string and list, so an export is always importable and a hostile file is refused field by
-field.
+round, decision (with where it was recorded and the trainer's corrections), checklist, observer
+note, phase event and debrief note. People travel by name (they are
+matched by name on import). The same pydantic models validate what we write and what we
+read, with `extra="forbid"` and a length limit on every string and list, so an export is
+always importable and a hostile file is refused field by field.
 
-CSV: one row per checklist criterion answer, per decision (its corrections, and any decision
-draft left unrecorded), per observer note and per phase event (plus feedback items and debrief
-notes), told apart by `record_type`. A text cell that a
+CSV: one row per checklist criterion answer, per decision (and per correction of it, and per
+decision draft left unrecorded), per observer note and per phase event (plus feedback items and
+debrief notes), told apart by `record_type`. A text cell that a
 spreadsheet would run as a formula (starting with = + - @) is prefixed with an apostrophe."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from hotdash_roleplay.exports.certification_data import (
     certification_export,
 )
 from hotdash_roleplay.exports.files import check_target, write_atomically
-from hotdash_roleplay.names import name_key
+from hotdash_roleplay.names import MAX_NAME, name_key
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.plans import PlanMode
 from hotdash_roleplay.rotation import Role
@@ -55,7 +55,6 @@ from hotdash_roleplay.status import (
 )
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
-    DecisionCorrection,
     ObserverNote,
     OperatorDecision,
     Participant,
@@ -83,6 +82,7 @@ LongText = Annotated[str, StringConstraints(max_length=100_000)]
 Uid = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,36}$")]
 Seconds = Annotated[float, Field(ge=0, le=10_000_000, allow_inf_nan=False)]
 Small = Annotated[int, Field(ge=0, le=1000)]
+Criterion = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 
 
 class _Strict(BaseModel):
@@ -123,6 +123,8 @@ class EventData(_Strict):
 
 
 class PreviousDecision(_Strict):
+    """A decision as it stood before a correction."""
+
     decision: Decision
     final_reply: Reply = ""
     rejection_note: RejectionNote | None = None
@@ -130,10 +132,8 @@ class PreviousDecision(_Strict):
 
 
 class CorrectionData(_Strict):
-    """The trainer corrected the decision: why, who, when, and what it was before."""
-
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-    corrected_by: Name | Literal[""] = ""
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    corrected_by: Annotated[str, StringConstraints(max_length=MAX_NAME)] = ""
     corrected_at: datetime
     previous: PreviousDecision
 
@@ -150,11 +150,21 @@ class DecisionData(_Strict):
     assessment_reason: Item = ""
     recorded_at: datetime
     source: DecisionSource = DecisionSource.CONSOLE  # version 3
-    corrections: Annotated[list[CorrectionData], Field(max_length=100)] = []  # oldest first
+    corrections: Annotated[list[CorrectionData], Field(max_length=100)] = []  # version 3
+
+
+class ObserverNoteData(_Strict):
+    """A note an observer took during the role-play, on the role-play clock."""
+
+    observer: Name
+    criterion: Criterion  # a checklist criterion key, or "general"
+    text: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    at_seconds: Seconds
+    created_at: datetime
 
 
 class AnswerData(_Strict):
-    criterion: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    criterion: Criterion
     mark: Mark | None = None
     note: Item = ""
 
@@ -172,16 +182,6 @@ class SubmissionData(_Strict):
     def _unique_criteria(self) -> SubmissionData:
         _unique([a.criterion for a in self.answers], "criterion")
         return self
-
-
-class ObserverNoteData(_Strict):
-    """An observer's note taken during the role-play (version 3)."""
-
-    observer: Name
-    criterion: Annotated[str, StringConstraints(min_length=1, max_length=40)]  # or "general"
-    text: Annotated[str, StringConstraints(min_length=1, max_length=500)]
-    at_seconds: Seconds  # the role-play clock when it was taken
-    created_at: datetime
 
 
 class NoteData(_Strict):
@@ -204,7 +204,8 @@ class RoundData(_Strict):
     decision_draft: DecisionDraft | None = None  # typed in the console, never recorded
     submissions: Annotated[list[SubmissionData], Field(max_length=60)] = []
     notes: Annotated[list[NoteData], Field(max_length=200)] = []
-    observer_notes: Annotated[list[ObserverNoteData], Field(max_length=20_000)] = []
+    # Version 3. Up to 300 notes per observer of the round, the most the app keeps.
+    observer_notes: Annotated[list[ObserverNoteData], Field(max_length=18_000)] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> RoundData:
@@ -223,9 +224,9 @@ class RoundData(_Strict):
             if name_key(s.observer) not in observers:
                 raise ValueError(f"round {n}: {s.observer!r} filled a checklist but is not an "
                                  "observer in it")  # fmt: skip
-        for o in self.observer_notes:
-            if name_key(o.observer) not in observers:
-                raise ValueError(f"round {n}: {o.observer!r} took a note but is not an "
+        for note in self.observer_notes:
+            if name_key(note.observer) not in observers:
+                raise ValueError(f"round {n}: {note.observer!r} took a note but is not an "
                                  "observer in it")  # fmt: skip
         return self
 
@@ -301,14 +302,14 @@ def read_session(db: Session, session_id: int) -> SessionFile:
             .selectinload(Round.roles)
             .selectinload(RoleAssignment.person),
             selectinload(TrainingSession.rounds)
-            .selectinload(Round.observer_notes)
-            .selectinload(ObserverNote.observer),
+            .selectinload(Round.decision)
+            .selectinload(OperatorDecision.operator),
             selectinload(TrainingSession.rounds)
             .selectinload(Round.decision)
             .selectinload(OperatorDecision.corrections),
             selectinload(TrainingSession.rounds)
-            .selectinload(Round.decision)
-            .selectinload(OperatorDecision.operator),
+            .selectinload(Round.observer_notes)
+            .selectinload(ObserverNote.observer),
             selectinload(TrainingSession.rounds)
             .selectinload(Round.submissions)
             .selectinload(ChecklistSubmission.answers),
@@ -406,7 +407,15 @@ def _round_dict(r: Round) -> dict[str, Any]:
             "assessment_reason": d.assessment_reason,
             "recorded_at": d.recorded_at,
             "source": d.source,
-            "corrections": [_correction_dict(c) for c in d.corrections],
+            "corrections": [
+                {
+                    "reason": c.reason,
+                    "corrected_by": c.corrected_by,
+                    "corrected_at": c.corrected_at,
+                    "previous": c.previous,
+                }
+                for c in d.corrections
+            ],
         },
         "decision_draft": parse_draft(r.decision_draft),
         "submissions": [
@@ -430,23 +439,14 @@ def _round_dict(r: Round) -> dict[str, Any]:
         ],
         "observer_notes": [
             {
-                "observer": o.observer.name,
-                "criterion": o.criterion,
-                "text": o.text,
-                "at_seconds": o.at_seconds,
-                "created_at": o.created_at,
+                "observer": n.observer.name,
+                "criterion": n.criterion,
+                "text": n.text,
+                "at_seconds": n.at_seconds,
+                "created_at": n.created_at,
             }
-            for o in sorted(r.observer_notes, key=lambda o: (o.at_seconds, o.id))
+            for n in sorted(r.observer_notes, key=lambda n: (n.at_seconds, n.id))
         ],
-    }
-
-
-def _correction_dict(c: DecisionCorrection) -> dict[str, Any]:
-    return {
-        "reason": c.reason,
-        "corrected_by": c.corrected_by,
-        "corrected_at": c.corrected_at,
-        "previous": c.previous,
     }
 
 
@@ -474,6 +474,8 @@ CSV_COLUMNS = (
     "delta_seconds",
     "question",
     "text",
+    "source",
+    "clock",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -511,12 +513,13 @@ def to_csv(data: SessionFile) -> str:
                 "decision", r, person=d.operator, role=Role.OPERATOR, decision=d.decision.value,
                 seconds_to_decide=d.seconds_to_decide, matched_expert=d.matched_expert,
                 expert_decision=r.scenario.expert.wording if r.scenario.expert else "",
-                at=d.recorded_at.isoformat(), text=d.final_reply, status=d.source.value,
+                at=d.recorded_at.isoformat(), text=d.final_reply, source=d.source,
+                clock=clock_stamp(d.seconds_to_decide) if d.seconds_to_decide is not None else "",
             )  # fmt: skip
             for c in d.corrections:
                 row(
-                    "decision_correction", r, person=c.corrected_by, decision=d.decision.value,
-                    status=c.previous.decision.value, at=c.corrected_at.isoformat(),
+                    "decision_correction", r, person=c.corrected_by,
+                    decision=c.previous.decision.value, at=c.corrected_at.isoformat(),
                     text=c.reason,
                 )  # fmt: skip
         if r.decision_draft:
@@ -536,10 +539,11 @@ def to_csv(data: SessionFile) -> str:
                 for item in items:
                     row(kind, r, person=sub.observer, role=Role.OBSERVER, status=sub.status,
                         text=item)  # fmt: skip
-        for o in r.observer_notes:
+        for note in r.observer_notes:
             row(
-                "observer_note", r, person=o.observer, role=Role.OBSERVER,
-                criterion=o.criterion, at=clock_stamp(o.at_seconds), text=o.text,
+                "observer_note", r, person=note.observer, role=Role.OBSERVER,
+                criterion=note.criterion, at=note.created_at.isoformat(),
+                clock=clock_stamp(note.at_seconds), text=note.text,
             )  # fmt: skip
         for e in r.events:
             row(

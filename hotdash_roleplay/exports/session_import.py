@@ -79,13 +79,6 @@ def _reject_constant(value: str) -> Any:
     raise ValueError(f"{value} is not allowed")
 
 
-def _cut_short(text: str, pos: int) -> bool:
-    """Whether the JSON error is the file ending early: nothing after it, or only the start of
-    a last word (a file cut inside `null` fails at the `nu`)."""
-    rest = text[pos:].rstrip()
-    return not rest or any(word.startswith(rest) for word in ("null", "true", "false"))
-
-
 def _parse_json(text: str, name: str) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant)
@@ -103,6 +96,13 @@ def _parse_json(text: str, name: str) -> Any:
         raise UserError(f"{name} is nested too deeply to be a session file.") from None
     except ValueError as exc:  # NaN/Infinity, or a number with thousands of digits
         raise UserError(f"{name} is not a valid session file: {exc}.") from None
+
+
+def _cut_short(text: str, pos: int) -> bool:
+    """Whether parsing failed at the file's end: nothing left, or only the start of a literal
+    the cut went through (`nu` of null, `tr` of true, `fa` of false)."""
+    rest = text[pos:].rstrip()
+    return not rest or any(word.startswith(rest) for word in ("null", "true", "false"))
 
 
 def _check_header(data: Any, name: str) -> None:
@@ -218,12 +218,12 @@ def _round(r: RoundData, person: Callable[[str], Person]) -> Round:
     rnd.notes = [DebriefItem(kind=n.kind, position=n.position, text=n.text) for n in r.notes]
     rnd.observer_notes = [
         ObserverNote(
-            observer=person(o.observer),
-            criterion=o.criterion,
-            text=o.text,
-            at_seconds=o.at_seconds,
-            created_at=o.created_at,
+            observer=person(n.observer),
+            criterion=n.criterion,
+            text=n.text,
+            at_seconds=n.at_seconds,
+            created_at=n.created_at,
         )
-        for o in r.observer_notes
+        for n in r.observer_notes
     ]
     return rnd

@@ -24,6 +24,7 @@ from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.exports.files import check_target
 from hotdash_roleplay.exports.report_data import (
+    CorrectionInfo,
     CriterionLine,
     CriterionSummary,
     DecisionInfo,
@@ -35,18 +36,22 @@ from hotdash_roleplay.exports.report_data import (
     QuestionNote,
     RoundReport,
     SessionReport,
+    TimelineEntry,
     participant_summary,
     patterns,
 )
 from hotdash_roleplay.notes import EscalationNote, RejectionNote, RequestedDecision, Urgency
 from hotdash_roleplay.played import round_played
+from hotdash_roleplay.room_records import DECISION_ENTRY, decision_moment
 from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.scenarios import expert_of
 from hotdash_roleplay.services.people import find_person
+from hotdash_roleplay.services.room_notes import GENERAL, GENERAL_NAME
 from hotdash_roleplay.status import DebriefKind, RoundStatus, SubmissionStatus
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
+    ObserverNote,
     OperatorDecision,
     Participant,
     Person,
@@ -142,6 +147,11 @@ class ReportService:
                             checklist=(
                                 self._checklist_of(own, person.name, operator) if own else None
                             ),
+                            notes=tuple(
+                                self._note_entry(n, person.name)
+                                for n in rnd.observer_notes
+                                if n.observer_id == person.id
+                            ),
                         )
                     )
             return PersonRecord(
@@ -210,9 +220,9 @@ class ReportService:
         operator = _role_name(rnd, Role.OPERATOR)
         submitted = [s for s in rnd.submissions if s.status == SubmissionStatus.SUBMITTED]
         hide = session.anonymous_feedback if anonymous is None else anonymous
+        labelled = _observer_labels(submitted, hide)
         checklists = tuple(
-            self._checklist_of(s, label, operator or "the trainer")
-            for s, label in _observer_labels(submitted, hide)
+            self._checklist_of(s, label, operator or "the trainer") for s, label in labelled
         )
         answers = [_answers(s) for s in submitted]
         agg = aggregate(answers, self._checklist)
@@ -250,6 +260,7 @@ class ReportService:
                 for t in agg.criteria
             ),
             checklists=checklists,
+            timeline=self._timeline(rnd, {s.observer_id: label for s, label in labelled}, hide),
             debrief=tuple(
                 QuestionNote(question=q, note=notes.get(i, "")) for i, q in enumerate(questions)
             )
@@ -261,6 +272,40 @@ class ReportService:
             takeaways=tuple(n.text for n in rnd.notes if n.kind == DebriefKind.TAKEAWAY),
             actions=tuple(n.text for n in rnd.notes if n.kind == DebriefKind.ACTION),
         )
+
+    def _timeline(
+        self, rnd: Round, labels: dict[int, str], anonymous: bool
+    ) -> tuple[TimelineEntry, ...]:
+        """The round's observer notes and the operator's decision on the role-play clock. In an
+        anonymous session a note carries its observer's checklist label ("Observer 2"); one who
+        submitted none is numbered after them, by their first note (never by name)."""
+        names = dict(labels)
+        for n in sorted(rnd.observer_notes, key=lambda n: (n.at_seconds, n.id)):
+            if n.observer_id not in names:
+                names[n.observer_id] = (
+                    f"Observer {len(names) + 1}" if anonymous else n.observer.name
+                )
+        entries = [
+            self._note_entry(n, names[n.observer_id] if anonymous else n.observer.name)
+            for n in rnd.observer_notes
+        ]
+        d = rnd.decision
+        if d is not None and d.seconds_to_decide is not None:
+            info = _decision_info(d)
+            entries.append(
+                TimelineEntry(
+                    at_seconds=d.seconds_to_decide,
+                    topic=DECISION_ENTRY,
+                    author=d.operator.name,
+                    text=decision_moment(info.original_label, info.source, info.label),
+                )
+            )
+        return tuple(sorted(entries, key=lambda e: e.at_seconds))
+
+    def _note_entry(self, n: ObserverNote, author: str) -> TimelineEntry:
+        names = {c.key: c.name for c in self._checklist.criteria}
+        topic = GENERAL_NAME if n.criterion == GENERAL else names.get(n.criterion, n.criterion)
+        return TimelineEntry(at_seconds=n.at_seconds, topic=topic, author=author, text=n.text)
 
     def _checklist_of(
         self, sub: ChecklistSubmission, label: str, operator: str
@@ -299,6 +344,8 @@ def _round_loads(base: Any) -> list[Any]:
     return [
         chain(Round.roles).selectinload(RoleAssignment.person),
         chain(Round.decision).selectinload(OperatorDecision.operator),
+        chain(Round.decision).selectinload(OperatorDecision.corrections),
+        chain(Round.observer_notes).selectinload(ObserverNote.observer),
         chain(Round.submissions).selectinload(ChecklistSubmission.answers),
         chain(Round.submissions).selectinload(ChecklistSubmission.observer),
         chain(Round.notes),
@@ -386,6 +433,18 @@ def _decision_info(d: OperatorDecision) -> DecisionInfo:
         matched_expert=d.matched_expert,
         assessed_correct=d.assessed_correct,
         assessment_reason=d.assessment_reason,
+        operator=d.operator.name,
+        source=d.source,
+        recorded_at=d.recorded_at,
+        corrections=tuple(
+            CorrectionInfo(
+                reason=c.reason,
+                corrected_by=c.corrected_by,
+                corrected_at=c.corrected_at,
+                previous_label=_decision_label(c.previous.get("decision")),
+            )
+            for c in d.corrections
+        ),
     )
 
 

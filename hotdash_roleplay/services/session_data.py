@@ -25,6 +25,7 @@ from hotdash_roleplay.exports.session_data import (
 from hotdash_roleplay.exports.session_import import add_session, read_session_file
 from hotdash_roleplay.names import name_key
 from hotdash_roleplay.services.people import get_or_create_person
+from hotdash_roleplay.services.room_notes import GENERAL
 from hotdash_roleplay.services.sessions import new_join_code
 from hotdash_roleplay.services.views import View
 from hotdash_roleplay.store.engine import Store, store_failure
@@ -109,6 +110,12 @@ class SessionDataService:
                 for s in r.submissions
                 for a in s.answers
                 if a.criterion not in self._criteria
+            }
+            | {
+                n.criterion
+                for r in data.rounds
+                for n in r.observer_notes
+                if n.criterion != GENERAL and n.criterion not in self._criteria
             }
         )
         if unknown:

@@ -185,7 +185,11 @@ class ConsoleScreen(QWidget):
 
         self.card = ScenarioCard(self)
         self.decision = DecisionPanel(
-            self._services.decisions, self._services.sessions, self._live, self
+            self._services.worker,
+            self._services.decisions,
+            self._services.sessions,
+            self._live,
+            self,
         )
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("consoleTabs")

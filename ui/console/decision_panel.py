@@ -38,6 +38,8 @@ from hotdash_roleplay.services.decisions import (
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import DecisionView, RoundView
+from hotdash_roleplay.services.worker import StoreWorker
+from ui.console.decision_correction import DecisionCorrectionBox, FormDecision
 from ui.console.scenario_card import round_scenario
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot, fit_texts
@@ -231,6 +233,7 @@ class DecisionPanel(QWidget):
 
     def __init__(
         self,
+        worker: StoreWorker,
         decisions: DecisionService,
         sessions: SessionService,
         live: LiveSession,
@@ -321,6 +324,10 @@ class DecisionPanel(QWidget):
         self.leftover_label.setTextFormat(Qt.TextFormat.PlainText)
         self.leftover_label.setMinimumWidth(1)
         self.leftover_label.hide()
+        # The operator's own decision, from their device: corrected with a reason, not replaced.
+        self.correction = DecisionCorrectionBox(worker, decisions, live, self._form_decision, self)
+        self.correction.arrived.connect(self._decision_arrived)
+        self.correction.corrected.connect(self._decision_arrived)
         bottom = QHBoxLayout()
         bottom.addWidget(self.record_button)
         bottom.addStretch(1)
@@ -333,6 +340,7 @@ class DecisionPanel(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.expert_label)
         layout.addWidget(self.benchmark_label)
+        layout.addWidget(self.correction)
         layout.addLayout(bottom)
         self.reply_edit.textChanged.connect(self._remember_draft)
         self.rejection_form.connect_changes(self._remember_draft)
@@ -541,8 +549,34 @@ class DecisionPanel(QWidget):
         self.refresh_time()
         self.recorded.emit(view)
 
+    def _form_decision(self) -> FormDecision:
+        """The decision the form holds, for a correction; refused in words while incomplete."""
+        decision = self.selected()
+        if decision is None:
+            raise UserError(NO_CHOICE)
+        return FormDecision(
+            decision,
+            self.reply_edit.toPlainText(),
+            self.rejection_form.note() if decision is Decision.REJECT else None,
+            self.escalation_form.note() if decision is Decision.ESCALATE else None,
+        )
+
+    def _decision_arrived(self, view: DecisionView | None) -> None:
+        """The round's decision changed elsewhere (the operator's device) or was corrected:
+        the form shows it as stored (recording it cleared any draft)."""
+        if view == self._decision:
+            return
+        self._decision = view
+        self._reset_form()
+        self._show_recorded()
+        self.refresh_time()
+        if view is not None:
+            self.recorded.emit(view)
+
     def _show_recorded(self) -> None:
         view = self._decision
+        self.correction.show_decision(view)
+        self.record_button.setVisible(not self.correction.active)
         if view is None:
             self.expert_label.hide()
             self.benchmark_label.hide()
@@ -550,7 +584,8 @@ class DecisionPanel(QWidget):
             return
         self.record_button.setText(RECORD_AGAIN)
         taken = format_duration(view.seconds_to_decide or 0)
-        show_notice(self.message, f"Recorded: {Decision(view.decision).label} after {taken}.", "ok")
+        recorded = f"Recorded: {Decision(view.decision).label} after {taken}."
+        show_notice(self.message, self.correction.recorded_text(view) or recorded, "ok")
         self.expert_label.setText(self._expert_verdict(view))
         set_role(
             self.expert_label, {True: "ok", False: "notice", None: "muted"}[view.matched_expert]
