@@ -160,6 +160,7 @@ async function showView(view) {
     room.following = true;
     follow(onState);
   }
+  room.seq = view.seq; // the card is current until the next change
   sayPhase(view);
   const role = view.role;
   if (role === "observer" && view.card.feedback_open) return openChecklist(view);
