@@ -57,6 +57,7 @@ __all__ = [
     "PhaseSummary",
     "Status",
     "Tone",
+    "clock_stamp",
     "compare_to_benchmark",
     "current_drill_stage",
     "drill_marks",
@@ -227,6 +228,12 @@ def _clock_face(whole_seconds: int) -> str:
     h, rest = divmod(whole_seconds, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def clock_stamp(seconds: float) -> str:
+    """A moment of the role-play clock as notes and timelines cite it: "02:13", whole seconds
+    (truncated), "1:15:02" from an hour on."""
+    return _clock_face(max(0, int(seconds)))
 
 
 def _countdown_seconds(remaining: float) -> int:

@@ -11,6 +11,7 @@ from enum import StrEnum
 __all__ = [
     "ChecklistState",
     "DebriefKind",
+    "DecisionSource",
     "FilledIn",
     "RoundStatus",
     "SessionStatus",
@@ -51,6 +52,13 @@ class FilledIn(StrEnum):
 
     CONSOLE = "console"  # on the trainer's laptop
     BROWSER = "browser"  # on an observer's own device that claimed it
+
+
+class DecisionSource(StrEnum):
+    """Where an operator's decision was recorded."""
+
+    CONSOLE = "console"  # by the trainer, in the console's decision panel
+    DEVICE = "device"  # by the operator's own click on their device
 
 
 class DebriefKind(StrEnum):

@@ -30,8 +30,9 @@ TABLES = (
     "cert_steps",
 )
 
-# Migration 0006: one CHECK per column that holds a fixed set of values.
+# Migrations 0006 and 0009: one CHECK per column that holds a fixed set of values.
 CHECKS = {
+    "ck_decisions_source",
     "ck_sessions_mode",
     "ck_sessions_status",
     "ck_rounds_status",
@@ -54,6 +55,7 @@ REFUSED = [
     "UPDATE role_assignments SET role = 'boss'",
     "UPDATE phase_events SET kind = 'rewind'",
     "UPDATE decisions SET decision = 'maybe'",
+    "UPDATE decisions SET source = 'phone'",
     "UPDATE checklist_submissions SET status = 'none'",
     "UPDATE checklist_submissions SET filled_in = 'phone'",
     "UPDATE criterion_answers SET mark = 'met '",

@@ -68,7 +68,7 @@ async def test_an_observer_joins_ticks_reloads_and_submits(
     live.set_feedback_open(True)
     rnd = live.round
     assert rnd is not None
-    server = ObserverServer(services, detail.id)
+    server = ObserverServer(services, live)
     url = await server.start("127.0.0.1")
     try:
         async with async_playwright() as p:
@@ -192,7 +192,7 @@ async def test_a_taken_name_and_a_checklist_changed_elsewhere_are_said_plainly(
     rnd = live.round
     assert rnd is not None
     name = rnd.observers[0]
-    server = ObserverServer(services, detail.id)
+    server = ObserverServer(services, live)
     url = await server.start("127.0.0.1")
     try:
         async with async_playwright() as p:

@@ -234,7 +234,7 @@ async def test_a_write_landing_between_a_batch_read_and_its_update_is_not_overwr
 
 
 async def test_a_foreign_host_header_is_refused_and_405_says_what_is_allowed(room: Room) -> None:
-    server = ObserverServer(room.services, room.session_id)
+    server = ObserverServer(room.services, room.live)
     url = await server.start("127.0.0.1")
     try:
         async with aiohttp.ClientSession() as http:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from hotdash_roleplay.observer import security
 from hotdash_roleplay.observer.server import API_KEY, MAX_BODY, ObserverServer, create_app
 from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.live import Change
 from hotdash_roleplay.store.models import ObserverToken
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
@@ -61,7 +62,7 @@ class Room:
         self.changes: list[tuple[str, str]] = []
         self.app = create_app(
             services,
-            detail.id,
+            self.live,
             throttle=security.Throttle(clock=self.clock),
             on_change=lambda kind, name: self.changes.append((kind, name)),
         )
@@ -153,11 +154,23 @@ async def test_state_says_whether_feedback_is_open_and_names_nobody(
     client = await connect()
     response = await client.get("/api/state")
     body = await answer(response, 200)
-    assert body == {"feedback_open": True, "round": 1, "joined": False}
+    seq = body.pop("seq")
+    assert body == {
+        "feedback_open": True,
+        "round": 1,
+        "round_count": 6,
+        "joined": False,
+        "name": None,
+        "phase": "brief",
+        "phase_title": "Brief",
+        "status": "ready",
+        "finished": False,
+    }
     assert response.headers["Cache-Control"] == "no-store"
     room.live.set_feedback_open(False)
-    room.app[API_KEY].invalidate()
-    assert (await answer(await client.get("/api/state"), 200))["feedback_open"] is False
+    room.app[API_KEY].changed(Change.FEEDBACK)
+    closed = await answer(await client.get("/api/state"), 200)
+    assert closed["feedback_open"] is False and closed["seq"] > seq
 
 
 # -- joining --------------------------------------------------------------------------------
@@ -170,7 +183,7 @@ async def test_the_right_code_lists_this_rounds_observers_and_a_wrong_one_is_ref
     body = await answer(await client.post("/api/join", json={"code": room.wrong_code()}), 403)
     assert body["error"].startswith("That code is not right")
     body = await answer(await client.post("/api/join", json={"code": f" {room.code} "}), 200)
-    assert body == {"round": 1, "observers": list(room.observers)}
+    assert body == {"round": 1, "observers": list(room.observers), "people": PEOPLE}
 
 
 async def test_repeated_wrong_codes_lock_the_client_out_even_for_the_right_code(
@@ -213,20 +226,16 @@ async def test_claiming_a_name_sets_an_httponly_samesite_token_stored_only_as_a_
     assert (await answer(await client.get("/api/state"), 200))["joined"] is True
 
 
-async def test_claim_refuses_a_wrong_code_and_anyone_not_observing_this_round(
+async def test_claim_refuses_a_wrong_code_and_anyone_not_on_the_roster(
     connect: Connect, room: Room
 ) -> None:
     client = await connect()
-    rnd = room.live.round
-    assert rnd is not None
-    assert rnd is not None and rnd.operator
     wrong = {"code": room.wrong_code(), "name": room.observers[0]}
     await answer(await client.post("/api/claim", json=wrong), 403)
-    for name in (rnd.operator, "Nobody"):
-        body = await answer(
-            await client.post("/api/claim", json={"code": room.code, "name": name}), 403
-        )
-        assert body["error"] == "You are not an observer in this round."
+    body = await answer(
+        await client.post("/api/claim", json={"code": room.code, "name": "Nobody"}), 403
+    )
+    assert body["error"] == "That name is not on this session's roster."
     assert (
         "Set-Cookie"
         not in (await client.post("/api/claim", json={"code": room.code, "name": "Nobody"})).headers
@@ -368,9 +377,10 @@ async def test_once_feedback_closes_every_route_says_so(connect: Connect, room: 
     room.app[API_KEY].invalidate()
     await answer(await client.post("/api/submit", json={"answers": COMPLETE}), 409)
     await answer(await client.get("/api/me"), 409)
-    await answer(await client.post("/api/join", json={"code": room.code}), 409)
+    # Joining is for the whole session: a closed feedback does not stop anyone joining.
+    await answer(await client.post("/api/join", json={"code": room.code}), 200)
     claim = {"code": room.code, "name": room.observers[1]}
-    await answer(await client.post("/api/claim", json=claim), 409)
+    await answer(await client.post("/api/claim", json=claim), 200)
     assert room.services.feedback.get(room.round_id, room.observers[0]).status == "none"
 
 
@@ -454,7 +464,7 @@ async def test_text_comes_back_as_json_data_never_markup(connect: Connect, room:
 
 
 async def test_the_server_listens_on_the_chosen_address_and_stops(room: Room) -> None:
-    server = ObserverServer(room.services, room.session_id)
+    server = ObserverServer(room.services, room.live)
     url = await server.start("127.0.0.1")
     assert url.startswith("http://127.0.0.1:") and server.port and server.port > 0
     assert server.join_code == room.code

@@ -1,5 +1,6 @@
-"""The projector's join screen for observers: the address, its QR code and the join code, large
-enough to read from the back of the room, and how many checklists are in (never their content).
+"""The projector's join screen: the address, its QR code and the join code, large enough to read
+from the back of the room. For everyone in the first round's Brief; for observers in the
+feedback phase, with how many checklists are in (never their content).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ UNAVAILABLE = (
     "Please fill in your checklist on the trainer's laptop."
 )
 CLOSED = "Feedback is closed. Thank you for your checklists!"
+FOR_OBSERVERS = "Observers: fill in your checklist on your laptop or phone"
+FOR_EVERYONE = "Everyone: join on your laptop or phone to follow your role's card"
 MOVED = "New address: the page moved. If yours stopped working, open the address below."
 
 # A panel for the wall: its text is read, never selected or clicked.
@@ -55,8 +58,9 @@ class JoinPanel(QWidget):
         self.setObjectName("joinPanel")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._host = host
+        self._everyone = False  # the Brief's join screen, not the feedback phase's
         self.heading_label = text_label(name="joinHeading", muted=True, interaction=SHOWN_ONLY)
-        self.heading_label.setText("Observers: fill in your checklist on your laptop or phone")
+        self.heading_label.setText(FOR_OBSERVERS)
         self.address_caption = text_label(
             name="joinAddressCaption", muted=True, interaction=SHOWN_ONLY
         )
@@ -98,10 +102,18 @@ class JoinPanel(QWidget):
         self.resize(1280, 720)
         self.refresh()
 
+    def set_for_everyone(self, everyone: bool) -> None:
+        """Invite everyone to join (the first round's Brief) or observers to give feedback."""
+        if everyone != self._everyone:
+            self._everyone = everyone
+            self.heading_label.setText(FOR_EVERYONE if everyone else FOR_OBSERVERS)
+            self.refresh()
+
     @property
     def joinable(self) -> bool:
-        """The address, code and QR are shown: feedback is open and the page is served."""
-        return self._host.url is not None and self._host.feedback_open
+        """The address, code and QR are shown: the page is served, and for observers' feedback,
+        feedback is open."""
+        return self._host.url is not None and (self._everyone or self._host.feedback_open)
 
     def refresh(self) -> None:
         url = self._host.url
@@ -125,21 +137,24 @@ class JoinPanel(QWidget):
             # Still serving in the grace period after closing: the room must not join now.
             self.address_label.clear()
             self.code_label.clear()
-            if not self._host.feedback_open:
+            if not self._everyone and not self._host.feedback_open:
                 self.notice_label.setText(CLOSED)
             elif self._host.last_error:
                 self.notice_label.setText(UNAVAILABLE)
             else:
                 self.notice_label.setText(STARTING)
         submitted, total = self._host.counts()
-        self.count_label.setText(f"Checklists in: {submitted} of {total}" if total else "")
+        counted = total and not self._everyone
+        self.count_label.setText(f"Checklists in: {submitted} of {total}" if counted else "")
         self._apply_sizes()
 
     def _on_error(self, _message: str) -> None:
         self.refresh()  # the message itself is for the trainer's console
 
     def _apply_sizes(self) -> None:
-        height = max(self.height(), 300)
+        height = max(self.height(), 120)
+        margin = min(40, height // 12)
+        self._row.setContentsMargins(48, margin, 48, margin)
         sizes = {
             "joinHeading": height // 18,
             "joinAddressCaption": height // 26,
@@ -149,10 +164,11 @@ class JoinPanel(QWidget):
             "joinCount": height // 16,
             "joinNotice": height // 14,
         }
-        side = min(int(height * 0.8), int(self.width() * 0.38))
+        side = min(height - 2 * margin, int(height * 0.8), int(self.width() * 0.38))
         margins = self._row.contentsMargins()
         column = self.width() - margins.left() - margins.right() - self._row.spacing() - side
         sizes["joinAddress"] = _fitting(self.address_label.text(), sizes["joinAddress"], column)
+        self._fit_height(sizes, height - 2 * margin)
         rules = [STYLE]
         for name, pixels in sizes.items():
             weight = 700 if name in ("joinAddress", "joinCode") else 400
@@ -175,6 +191,26 @@ class JoinPanel(QWidget):
             )
             self.qr_label.setPixmap(pixmap)
             self.qr_label.setFixedSize(pixmap.size())  # white only where the code is
+
+    def _fit_height(self, sizes: dict[str, int], height: int) -> None:
+        """Shrink the texts shown until they fit the panel's height (beside the Brief's text
+        it gets less than a whole screen)."""
+        labels = {
+            "joinHeading": self.heading_label,
+            "joinNotice": self.notice_label,
+            "joinAddressCaption": self.address_caption,
+            "joinAddress": self.address_label,
+            "joinCodeCaption": self.code_caption,
+            "joinCode": self.code_label,
+            "joinCount": self.count_label,
+        }
+        shown = [n for n, label in labels.items() if not label.isHidden() and label.text()]
+        gaps = 48 + 4 * len(shown)  # the spacing between a caption and the value above it
+        for _ in range(20):
+            if sum(int(sizes[n] * 1.3) for n in shown) + gaps <= height:
+                return
+            for name in shown:
+                sizes[name] = max(12, int(sizes[name] * 0.9))
 
     def visible_texts(self) -> list[str]:
         return [lbl.text() for lbl in self.findChildren(QLabel) if lbl.isVisible() and lbl.text()]

@@ -1,5 +1,7 @@
-"""Qt glue for the observer web page: serve it while the current round's feedback is open, on
-the network interface the trainer chose, and tell the console who joined, drafted, submitted.
+"""Qt glue for the room's web page: serve it while the session's console is open and the session
+is not finished, on the network interface the trainer chose; tell it every change of the live
+session (each open page hears of it at once), and tell the console who joined, drafted,
+submitted, and when the operator's own decision arrived.
 
 The address and port are the session's (stored with it): a restarted app serves the page where
 the QR code on the wall and every open page expect it. Only when another program took the port
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-GRACE_SECONDS = 10.0  # after feedback closes, open pages get to learn it (409) before we stop
+GRACE_SECONDS = 10.0  # after the session finishes, open pages get to learn it before we stop
 REFRESH_MS = 150  # a burst of observer changes becomes one status query
 
 
@@ -58,6 +60,7 @@ class ObserverHost(QObject):
     # Names whose stored answers a browser just wrote: an in-app form showing them is stale.
     submissions_changed = Signal(list)
     feedback_changed = Signal(bool)  # the round's feedback opened or closed
+    decision_arrived = Signal(str)  # the operator (their name) recorded the decision on a device
     error = Signal(str)  # a message for the trainer (e.g. the interface is gone)
 
     def __init__(
@@ -73,7 +76,7 @@ class ObserverHost(QObject):
         self._services = services
         self._live = live
         self._server: ObserverServer = ObserverServer(
-            services, live.session_id, on_change=self._server_changed
+            services, live, on_change=self._server_changed
         )
         self._busy: asyncio.Task[None] | None = None  # a start or stop in progress
         self._rows: list[ObserverRow] = []
@@ -241,8 +244,8 @@ class ObserverHost(QObject):
         self._refresh_timer.stop()
         self._live.unsubscribe(self._live_changed)  # a closed host must not be called back
 
-    def _live_changed(self, _change: Change) -> None:
-        self._server.invalidate()
+    def _live_changed(self, change: Change) -> None:
+        self._server.changed(change)
         rnd = self._live.round
         if (rnd.id if rnd else None) != self._round_id:
             self._round_id = rnd.id if rnd else None
@@ -254,12 +257,11 @@ class ObserverHost(QObject):
             self.feedback_changed.emit(self._feedback_open)
 
     def _sync(self) -> None:
-        """Bring the server in line with the round: serve while feedback is open; after it
-        closes, keep answering "closed" for the grace period, then stop."""
+        """Bring the server in line with the session: serve while it is not finished; after it
+        finishes, keep answering "finished" for the grace period, then stop."""
         if self._closed or self._busy is not None:
             return
-        rnd = self._live.round
-        wanted = bool(rnd and rnd.feedback_open)
+        wanted = self._live.round is not None and not self._live.finished
         if wanted:
             self._stop_timer.stop()
             self._grace_over = False
@@ -345,7 +347,13 @@ class ObserverHost(QObject):
     def _server_changed(self, kind: str, name: str) -> None:
         if self._closed:
             return  # a request still in flight while the server stops
-        if kind != "joined" and name not in self._written:
+        if kind == "decision":
+            self._live.reload(Change.DECISION)  # every panel showing the decision, at once
+            self.decision_arrived.emit(name)
+            return
+        if kind == "note":
+            return  # notes show in the records, not in the console's statuses
+        if kind in ("draft", "submitted") and name not in self._written:
             self._written.append(name)
         self.refresh_soon()
 

@@ -58,15 +58,10 @@ class ErrorBody(_Response):
     submission: SubmissionBody | None = None  # "changed": what is stored now
 
 
-class StateBody(_Response):
-    feedback_open: bool
-    round: int | None
-    joined: bool  # the browser holds a valid token for this session
-
-
 class JoinBody(_Response):
-    round: int
-    observers: list[str]
+    round: int | None
+    observers: list[str]  # this round's
+    people: list[str]  # the session's roster: any of them may claim their name
 
 
 class ClaimBody(_Response):
@@ -104,6 +99,18 @@ class SubmissionBody(_Response):
     version: int  # send it back with the next save; 0 = nothing stored yet
 
 
+class NoteBody(_Response):
+    """An observer's note, stamped with the role-play clock."""
+
+    id: int
+    criterion: str  # a checklist criterion key, or "general"
+    criterion_name: str
+    text: str
+    at_seconds: float
+    stamp: str  # "02:13"
+    created_at: str
+
+
 class MeBody(_Response):
     name: str
     round: int
@@ -112,3 +119,4 @@ class MeBody(_Response):
     feedback_open: bool
     checklist: ChecklistBody
     submission: SubmissionBody
+    notes: list[NoteBody] = Field(default_factory=list)  # mine, this round, oldest first

@@ -28,10 +28,11 @@ from hotdash_roleplay.observer.api_models import (
     JoinRequest,
     ListRuleBody,
     MeBody,
-    StateBody,
     SubmissionBody,
     SubmitRequest,
 )
+from hotdash_roleplay.observer.cards import note_body
+from hotdash_roleplay.observer.events import EventHub
 from hotdash_roleplay.services.feedback import ChangedElsewhere, FeedbackSave
 from hotdash_roleplay.services.observer_access import (
     TOKEN_LIFETIME,
@@ -46,12 +47,16 @@ from hotdash_roleplay.validation import describe
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
     from hotdash_roleplay.services.feedback import SubmissionView
+    from hotdash_roleplay.services.live import LiveSession
+    from hotdash_roleplay.services.views import RoundView
 
 log = logging.getLogger(__name__)
 
 CLOSED = "Feedback for this round is closed."
 NOT_JOINED = "Join first: enter the code shown on the projector."
 NOT_OBSERVER = "You are not an observer in this round."
+NOT_ON_ROSTER = "That name is not on this session's roster."
+FINISHED = "This session has finished. Thank you!"
 WRONG_CODE = "That code is not right. Check the code on the projector."
 LOCKED = "Too many wrong codes. Wait a minute, then try again."
 COOKIE_MAX_AGE = int(TOKEN_LIFETIME.total_seconds())  # the token expires in the store too
@@ -61,7 +66,8 @@ COOKIE_MAX_AGE = int(TOKEN_LIFETIME.total_seconds())  # the token expires in the
 ROUND_TTL = 1.0
 MAX_CACHED_TOKENS = 1000
 
-# kind ("joined" | "draft" | "submitted"), observer name: after each change, for the console.
+# kind ("joined" | "draft" | "submitted" | "decision" | "note"), person's name: after each
+# change, for the console.
 ChangeListener = Callable[[str, str], None]
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
@@ -76,6 +82,10 @@ def refuse(status: int, error: str, **extra: object) -> web.Response:
 
 def closed() -> web.Response:
     return refuse(409, CLOSED, reason="closed")
+
+
+def finished() -> web.Response:
+    return refuse(409, FINISHED, reason="finished")
 
 
 class Refusal(Exception):
@@ -100,14 +110,17 @@ class ObserverApi:
     def __init__(
         self,
         services: Services,
-        session_id: int,
+        live: LiveSession,
         throttle: security.Throttle,
         on_change: ChangeListener | None = None,
+        hub: EventHub | None = None,
     ) -> None:
         self._services = services
-        self._session_id = session_id
+        self._live = live
+        self._session_id = session_id = live.session_id
         self._access = services.observer_access
         self._code = self._access.join_code(session_id)
+        self.hub = hub or EventHub()  # the open pages' event streams
         self._throttle = throttle
         self._on_change = on_change
         self._checklist = self._checklist_body()
@@ -119,13 +132,19 @@ class ObserverApi:
         self._writer: asyncio.Task[None] | None = None
         # token hash -> its claim; emptied by `invalidate` (a release, a session change).
         self._tokens: dict[str, Claim] = {}
+        # Round id -> its checklists' pre-fill from the observers' notes, run once per round.
+        self._prefills: dict[int, asyncio.Future[None]] = {}
 
     def invalidate(self) -> None:
-        """Forget the cached round and tokens: the live session changed, or the trainer
-        released a name (its old token must stop working at once)."""
+        """Forget the cached round and tokens: the trainer released a name (its old token must
+        stop working at once), or the session changed. Open pages hear of it."""
+        self.invalidate_round()
+        self._tokens.clear()
+        self.hub.publish()
+
+    def invalidate_round(self) -> None:
         self._round = None
         self._round_load = None  # a load in flight may have read the old state: not cached
-        self._tokens.clear()
 
     async def _db(self, fn: Callable[..., R], *args: object) -> R:
         # The app's one store worker, in arrival order: a burst of observers never stalls the
@@ -138,7 +157,6 @@ class ObserverApi:
 
     def routes(self) -> list[web.RouteDef]:
         return [
-            web.get("/api/state", self.state),
             web.post("/api/join", self.join),
             web.post("/api/claim", self.claim),
             web.get("/api/me", self.me),
@@ -148,33 +166,29 @@ class ObserverApi:
 
     # -- handlers -----------------------------------------------------------------------------
 
-    async def state(self, request: web.Request) -> web.Response:
-        rnd = await self._current_round()
-        body = StateBody(
-            feedback_open=bool(rnd and rnd.feedback_open),
-            round=rnd.number if rnd else None,
-            joined=await self._who(request) is not None,
-        )
-        return web.json_response(body.model_dump())
-
     async def join(self, request: web.Request) -> web.Response:
         try:
             data = await parse(request, JoinRequest)
             self._check_code(request, data.code)
-            rnd = await self._open_round()
+            self._session_open()
         except Refusal as refusal:
             return refusal.response
-        body = JoinBody(round=rnd.number, observers=list(rnd.observers))
+        rnd = self._live.round
+        body = JoinBody(
+            round=rnd.number if rnd else None,
+            observers=list(rnd.observers) if rnd else [],
+            people=self._roster(),
+        )
         return web.json_response(body.model_dump())
 
     async def claim(self, request: web.Request) -> web.Response:
         try:
             data = await parse(request, ClaimRequest)
             self._check_code(request, data.code)
-            rnd = await self._open_round()
-            name = _member(data.name, rnd.observers)
+            rnd = self._session_open()
+            name = _member(data.name, tuple(self._roster()))
             if name is None:
-                raise Refusal(refuse(403, NOT_OBSERVER))
+                raise Refusal(refuse(403, NOT_ON_ROSTER))
         except Refusal as refusal:
             return refusal.response
         holder = await self._who(request)
@@ -185,7 +199,7 @@ class ObserverApi:
         token, token_hash = security.new_token()
         try:
             claim = await self._db(
-                self._access.claim, self._session_id, rnd.round_id, name, token_hash, held
+                self._access.claim, self._session_id, rnd.id, name, token_hash, held
             )
         except NameTaken as exc:
             return refuse(409, str(exc), reason="taken")
@@ -212,7 +226,9 @@ class ObserverApi:
             name, rnd = await self._observer(request)
         except Refusal as refusal:
             return refusal.response
+        await self._prefilled(rnd.round_id)  # their notes first, so the first load shows them
         view = await self._db(self._services.feedback.get, rnd.round_id, name)
+        notes = await self._db(self._services.notes.notes, rnd.round_id, name)
         body = MeBody(
             name=name,
             round=rnd.number,
@@ -221,6 +237,7 @@ class ObserverApi:
             feedback_open=rnd.feedback_open,
             checklist=self._checklist,
             submission=self._submission(view),
+            notes=[note_body(n) for n in notes],
         )
         return web.json_response(body.model_dump(mode="json"))
 
@@ -325,6 +342,38 @@ class ObserverApi:
         self._round_load = None
         if not load.cancelled() and load.exception() is None:
             self._round = (began, load.result())
+
+    def _session_open(self) -> RoundView:
+        """The round being played, or 409 `finished` once the session is over."""
+        rnd = self._live.round
+        if rnd is None or self._live.finished:
+            raise Refusal(finished())
+        return rnd
+
+    def _roster(self) -> list[str]:
+        """Everyone who may claim a name: the session's participants who have not left."""
+        detail = self._live.detail
+        return [p for p in detail.participants if p not in detail.departed]
+
+    def prefill_soon(self, round_id: int) -> asyncio.Future[None]:
+        """Pre-fill the round's checklists from the observers' notes, once per round (feedback
+        must be open); the console hears whose checklist changed."""
+        task = self._prefills.get(round_id)
+        if task is None:
+            task = self._prefills[round_id] = asyncio.ensure_future(self._prefill(round_id))
+        return task
+
+    async def _prefill(self, round_id: int) -> None:
+        try:
+            names = await self._db(self._services.notes.prefill, round_id)
+        except Exception:  # the checklist still opens, only without the notes
+            log.exception("Pre-filling the checklists from the notes failed")
+            return
+        for name in names:
+            self._changed("draft", name)
+
+    async def _prefilled(self, round_id: int) -> None:
+        await asyncio.shield(self.prefill_soon(round_id))
 
     async def _open_round(self) -> ObserverRound:
         rnd = await self._current_round()

@@ -1,9 +1,10 @@
-"""The observer web server: an aiohttp application on the app's own asyncio loop (qasync in the
-desktop app), listening on one chosen interface only while feedback is open."""
+"""The room's web server: an aiohttp application on the app's own asyncio loop (qasync in the
+desktop app), listening on one chosen interface while the session's console is open."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,11 +14,13 @@ from aiohttp import web
 
 from hotdash_roleplay.observer import security
 from hotdash_roleplay.observer.network import join_url
-from hotdash_roleplay.observer.routes import ChangeListener, ObserverApi, refuse
+from hotdash_roleplay.observer.room_routes import RoomApi
+from hotdash_roleplay.observer.routes import ChangeListener, refuse
 from hotdash_roleplay.paths import RESOURCES
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
+    from hotdash_roleplay.services.live import Change, LiveSession
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +28,9 @@ PAGE_DIR = RESOURCES / "observer"
 # The largest draft the page can send is 13 fields x 2000 characters; 3-byte UTF-8 (CJK) puts
 # that near 80 KB, so the limit sits above it rather than at a round 64 KB.
 MAX_BODY = 128 * 1024
-STATIC = {"observer.js": "text/javascript", "observer.css": "text/css"}
+# The page's own files: every script and style sheet in its folder (no sub-folders).
+STATIC_TYPES = {".js": "text/javascript", ".css": "text/css"}
+STATIC_NAME = re.compile(r"^[A-Za-z0-9_-]+\.(?:js|css)$")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -39,7 +44,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 
-API_KEY = web.AppKey("observer_api", ObserverApi)
+API_KEY = web.AppKey("observer_api", RoomApi)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -95,9 +100,13 @@ async def _headers(request: web.Request, response: web.StreamResponse) -> None:
 
 
 def _page_routes(page_dir: Path) -> list[web.RouteDef]:
-    """The page and its two files, read once; no directory is ever served."""
+    """The page and its files, read once; no directory is ever served."""
     index = (page_dir / "index.html").read_bytes()
-    files = {name: (page_dir / name).read_bytes() for name in STATIC}
+    files = {
+        path.name: (path.read_bytes(), STATIC_TYPES[path.suffix])
+        for path in sorted(page_dir.iterdir())
+        if path.is_file() and STATIC_NAME.match(path.name)
+    }
 
     async def page(_: web.Request) -> web.Response:
         return web.Response(body=index, content_type="text/html", charset="utf-8")
@@ -106,24 +115,26 @@ def _page_routes(page_dir: Path) -> list[web.RouteDef]:
         name = request.match_info["name"]
         if name not in files:
             raise web.HTTPNotFound(reason="Not found.")
-        return web.Response(body=files[name], content_type=STATIC[name], charset="utf-8")
+        body, content_type = files[name]
+        return web.Response(body=body, content_type=content_type, charset="utf-8")
 
     return [web.get("/", page), web.get("/static/{name}", static)]
 
 
 def create_app(
     services: Services,
-    session_id: int,
+    live: LiveSession,
     *,
     throttle: security.Throttle | None = None,
     on_change: ChangeListener | None = None,
     page_dir: Path = PAGE_DIR,
 ) -> web.Application:
-    """The observer application for one session (its join code, its current round)."""
+    """The room's application for one live session (its join code, the round being played).
+    Whoever owns `live` calls `app[API_KEY].changed(change)` after each of its changes."""
     app = web.Application(
         client_max_size=MAX_BODY, middlewares=[json_errors, bound_host_only, same_origin_json]
     )
-    api = ObserverApi(services, session_id, throttle or security.Throttle(), on_change)
+    api = RoomApi(services, live, throttle or security.Throttle(), on_change)
     app.add_routes([*_page_routes(page_dir), *api.routes()])
     app.on_response_prepare.append(_headers)
     app[API_KEY] = api
@@ -131,20 +142,21 @@ def create_app(
 
 
 class ObserverServer:
-    """Serve one session's observer page on `host` (a free port unless one is given).
+    """Serve one live session's room page on `host` (a free port unless one is given).
 
     `start` and `stop` run on the current asyncio loop; the server adds no thread."""
 
     def __init__(
         self,
         services: Services,
-        session_id: int,
+        live: LiveSession,
         *,
         on_change: ChangeListener | None = None,
         throttle: security.Throttle | None = None,
     ) -> None:
         self._services = services
-        self._session_id = session_id
+        self._live = live
+        self._session_id = live.session_id
         self._on_change = on_change
         self._throttle = throttle or security.Throttle()  # kept across restarts of the server
         self._runner: web.AppRunner | None = None
@@ -165,15 +177,20 @@ class ObserverServer:
         return self._runner.app[API_KEY].join_code if self._runner else None
 
     def invalidate(self) -> None:
-        """The live session changed (round, feedback open/closed): re-read it on next use."""
+        """Tokens changed (the trainer released a name): re-read them on next use."""
         if self._runner is not None:
             self._runner.app[API_KEY].invalidate()
+
+    def changed(self, change: Change) -> None:
+        """The live session changed: every open page hears of it at once."""
+        if self._runner is not None:
+            self._runner.app[API_KEY].changed(change)
 
     async def start(self, host: str, port: int = 0) -> str:
         if self._runner is not None:
             raise RuntimeError("The observer server is already running.")
         app = create_app(
-            self._services, self._session_id, throttle=self._throttle, on_change=self._on_change
+            self._services, self._live, throttle=self._throttle, on_change=self._on_change
         )
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
@@ -192,6 +209,7 @@ class ObserverServer:
         runner, self._runner = self._runner, None
         self.url = self.host = self.port = None
         if runner is not None:
+            runner.app[API_KEY].hub.close()  # open event streams end instead of holding on
             await runner.cleanup()
 
     def close_now(self) -> None:
@@ -199,6 +217,7 @@ class ObserverServer:
         run again). Connections still open die with the process."""
         runner = self._runner
         if runner is not None:
+            runner.app[API_KEY].hub.close()
             for site in list(runner.sites):
                 server = getattr(site, "_server", None)
                 if server is not None:

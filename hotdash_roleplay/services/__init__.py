@@ -24,6 +24,7 @@ from hotdash_roleplay.services.observer_access import ObserverAccessService
 from hotdash_roleplay.services.people import PeopleService
 from hotdash_roleplay.services.reports import ReportService
 from hotdash_roleplay.services.room import RoomService
+from hotdash_roleplay.services.room_notes import NoteService
 from hotdash_roleplay.services.session_data import SessionDataService
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.worker import StoreWorker
@@ -52,6 +53,7 @@ class Services:
     observer_access: ObserverAccessService = field(init=False)
     certification: CertificationService = field(init=False)
     room: RoomService = field(init=False)
+    notes: NoteService = field(init=False)  # observers' time-stamped notes
     # Store work off the GUI thread, in order: the console and the observer server share it.
     worker: StoreWorker = field(init=False)
 
@@ -69,6 +71,7 @@ class Services:
             self.store, self.decisions, self.history, self.today
         )
         self.room = RoomService(self.store)
+        self.notes = NoteService(self.store, self.feedback)
         self.worker = StoreWorker()
 
     def live(self, session_id: int) -> LiveSession:

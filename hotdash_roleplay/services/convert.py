@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.played import round_played
 from hotdash_roleplay.rotation import Role, RoundRoles
 from hotdash_roleplay.services.views import (
+    CorrectionView,
     DecisionView,
     PhasePlan,
     RoundView,
@@ -89,4 +91,15 @@ def decision_view(row: OperatorDecision) -> DecisionView:
         assessed_correct=row.assessed_correct,
         assessment_reason=row.assessment_reason,
         recorded_at=row.recorded_at,
+        source=row.source,
+        corrections=tuple(
+            CorrectionView(
+                reason=c.reason,
+                corrected_by=c.corrected_by,
+                corrected_at=c.corrected_at,
+                previous_decision=Decision(c.previous["decision"]),
+                previous=c.previous,
+            )
+            for c in row.corrections
+        ),
     )

@@ -4,18 +4,34 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from hotdash_roleplay.decisions import MAX_REPLY, Decision, DecisionDraft, parse_draft
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.names import MAX_NAME, name_key
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.scenarios import expert_of
 from hotdash_roleplay.services.convert import decision_view
 from hotdash_roleplay.services.views import DecisionView
-from hotdash_roleplay.status import RoundStatus
+from hotdash_roleplay.status import DecisionSource, RoundStatus
 from hotdash_roleplay.store.engine import Store
-from hotdash_roleplay.store.models import OperatorDecision, Round, utcnow
+from hotdash_roleplay.store.models import DecisionCorrection, OperatorDecision, Round, utcnow
 from hotdash_roleplay.validation import first_problem
+
+NO_DECISION = "Choose one of the four decisions first."  # the console form says the same
+MAX_REASON = 2000
+
+
+class AlreadyDecided(UserError):
+    """The round's decision is recorded already; `current` is what is stored."""
+
+    def __init__(self, current: DecisionView) -> None:
+        super().__init__(
+            f"{current.operator}'s decision is already recorded ({current.decision.label}). "
+            "The trainer can correct it in the console."
+        )
+        self.current = current
 
 
 class LeftoverDraft(BaseModel):
@@ -49,13 +65,14 @@ class DecisionService:
         rejection_note: RejectionNote | None = None,
         escalation_note: EscalationNote | None = None,
         seconds_to_decide: float | None = None,
+        source: DecisionSource = DecisionSource.CONSOLE,
+        operator: str | None = None,
     ) -> DecisionView:
-        """Record (or replace) the decision of a round; refuses an incomplete note."""
-        try:
-            choice = Decision(decision)
-        except ValueError:
-            allowed = ", ".join(d.value for d in Decision)
-            raise UserError(f"Unknown decision {decision!r} (one of: {allowed}).") from None
+        """Record (or, from the console, replace) the decision of a round; refuses an
+        incomplete note. From a device (`source`), `operator` must be the round's operator and
+        a decision is recorded once (`AlreadyDecided`). A decision the operator made on their
+        device is never replaced from the console: the trainer corrects it with a reason."""
+        choice = _choice(decision)
         problem = decision_problem(choice, final_reply, rejection_note, escalation_note)
         if problem:
             raise UserError(problem)
@@ -63,34 +80,104 @@ class DecisionService:
             rnd = db.get(Round, round_id)
             if rnd is None:
                 raise UserError(f"There is no round {round_id}.")
-            operator = next((a.person for a in rnd.roles if a.role == Role.OPERATOR), None)
-            if operator is None:
+            player = next((a.person for a in rnd.roles if a.role == Role.OPERATOR), None)
+            if player is None:
                 raise UserError("This round has no operator to record a decision for.")
-            expert = expert_of(rnd.scenario)
-            matched = expert.matches(choice) if expert else None
-            row = rnd.decision or OperatorDecision(round=rnd, operator=operator)
-            row.operator = operator
-            row.decision = choice
-            row.final_reply = final_reply if choice is Decision.EDIT_APPROVE else ""
-            row.rejection_note = (
-                rejection_note.model_dump(mode="json")
-                if choice is Decision.REJECT and rejection_note
-                else None
-            )
-            row.escalation_note = (
-                escalation_note.model_dump(mode="json")
-                if choice is Decision.ESCALATE and escalation_note
-                else None
-            )
+            if operator is not None and name_key(operator) != player.name_key:
+                raise UserError(f"{operator} is not the operator in round {rnd.index + 1}.")
+            if rnd.decision is not None and source is DecisionSource.DEVICE:
+                raise AlreadyDecided(decision_view(rnd.decision))
+            if rnd.decision is not None and rnd.decision.source is DecisionSource.DEVICE:
+                raise UserError(
+                    f"{rnd.decision.operator.name} recorded their decision on their own device: "
+                    "correct it, with a reason, instead of recording another."
+                )
+            row = rnd.decision or OperatorDecision(round=rnd, operator=player)
+            row.operator = player
+            _apply(row, choice, final_reply, rejection_note, escalation_note)
             row.seconds_to_decide = seconds_to_decide
-            row.matched_expert = matched
+            row.source = source
             if row.assessed_correct is None or not row.assessment_reason:
-                row.assessed_correct = matched  # the assessor's default, overridable
+                row.assessed_correct = row.matched_expert  # the assessor's default, overridable
             row.recorded_at = utcnow()
             rnd.decision_draft = None  # recorded: the draft has served
             db.add(row)
+            try:
+                db.commit()
+            except IntegrityError:  # another writer recorded the round's decision first
+                db.rollback()
+                raise AlreadyDecided(self._current(round_id)) from None
+            return decision_view(row)
+
+    def record_from_device(
+        self, round_id: int, operator: str, draft: DecisionDraft, seconds_to_decide: float
+    ) -> DecisionView:
+        """The operator's own decision, sent from their device as the console's form fields:
+        the console's rules, recorded once, with their own time to decide."""
+        if draft.decision is None:
+            raise UserError(NO_DECISION)
+        rejection, escalation = draft_notes(draft)
+        return self.record(
+            round_id,
+            draft.decision,
+            final_reply=draft.final_reply,
+            rejection_note=rejection,
+            escalation_note=escalation,
+            seconds_to_decide=seconds_to_decide,
+            source=DecisionSource.DEVICE,
+            operator=operator,
+        )
+
+    def correct(
+        self,
+        round_id: int,
+        decision: Decision | str,
+        *,
+        reason: str,
+        corrected_by: str = "",
+        final_reply: str = "",
+        rejection_note: RejectionNote | None = None,
+        escalation_note: EscalationNote | None = None,
+    ) -> DecisionView:
+        """The trainer corrects the recorded decision. The reason is required and kept with
+        the value it replaced; the operator's time to decide and where it was recorded stay."""
+        reason = reason.strip()
+        if not reason:
+            raise UserError("Give the reason for the correction: it is kept in the record.")
+        if len(reason) > MAX_REASON:
+            raise UserError(f"The reason can be at most {MAX_REASON} characters long.")
+        choice = _choice(decision)
+        problem = decision_problem(choice, final_reply, rejection_note, escalation_note)
+        if problem:
+            raise UserError(problem)
+        with self._store.session() as db:
+            rnd = db.get(Round, round_id)
+            if rnd is None or rnd.decision is None:
+                raise UserError("There is no recorded decision to correct.")
+            row = rnd.decision
+            row.corrections.append(
+                DecisionCorrection(
+                    reason=reason,
+                    corrected_by=corrected_by.strip()[:MAX_NAME],
+                    previous={
+                        "decision": row.decision.value,
+                        "final_reply": row.final_reply,
+                        "rejection_note": row.rejection_note,
+                        "escalation_note": row.escalation_note,
+                    },
+                )
+            )
+            _apply(row, choice, final_reply, rejection_note, escalation_note)
+            if not row.assessment_reason:
+                row.assessed_correct = row.matched_expert
             db.commit()
             return decision_view(row)
+
+    def _current(self, round_id: int) -> DecisionView:
+        found = self.get(round_id)
+        if found is None:
+            raise UserError("The decision could not be recorded: try again.")
+        return found
 
     def save_draft(self, round_id: int, draft: DecisionDraft) -> None:
         """Keep the form as typed (called on every change: nothing typed is lost)."""
@@ -141,6 +228,60 @@ class DecisionService:
             row.assessment_reason = reason[:2000]
             db.commit()
             return decision_view(row)
+
+
+def _choice(decision: Decision | str) -> Decision:
+    try:
+        return Decision(decision)
+    except ValueError:
+        allowed = ", ".join(d.value for d in Decision)
+        raise UserError(f"Unknown decision {decision!r} (one of: {allowed}).") from None
+
+
+def _apply(
+    row: OperatorDecision,
+    choice: Decision,
+    final_reply: str,
+    rejection_note: RejectionNote | None,
+    escalation_note: EscalationNote | None,
+) -> None:
+    """Set the decision and the one text its choice keeps, and whether it matched the expert."""
+    expert = expert_of(row.round.scenario)
+    row.decision = choice
+    row.final_reply = final_reply if choice is Decision.EDIT_APPROVE else ""
+    row.rejection_note = (
+        rejection_note.model_dump(mode="json")
+        if choice is Decision.REJECT and rejection_note
+        else None
+    )
+    row.escalation_note = (
+        escalation_note.model_dump(mode="json")
+        if choice is Decision.ESCALATE and escalation_note
+        else None
+    )
+    row.matched_expert = expert.matches(choice) if expert else None
+
+
+def draft_notes(draft: DecisionDraft) -> tuple[RejectionNote | None, EscalationNote | None]:
+    """The note a form's fields make for its chosen decision (the console's note forms by
+    field name); fields that do not fit the template are refused in words."""
+    try:
+        rejection = (
+            RejectionNote.model_validate(draft.rejection)
+            if draft.decision is Decision.REJECT
+            else None
+        )
+    except ValidationError as exc:
+        raise UserError(f"The rejection note is not valid: {first_problem(exc)}") from None
+    try:
+        escalation = (
+            EscalationNote.model_validate(draft.escalation)
+            if draft.decision is Decision.ESCALATE
+            else None
+        )
+    except ValidationError as exc:
+        raise UserError(f"The escalation note is not valid: {first_problem(exc)}") from None
+    return rejection, escalation
 
 
 def decision_problem(

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.plans import PhaseKey, PlanMode
-from hotdash_roleplay.status import RoundStatus, SessionStatus
+from hotdash_roleplay.status import DecisionSource, RoundStatus, SessionStatus
 
 
 class View(BaseModel):
@@ -83,6 +83,16 @@ class SessionDetail(SessionSummary):
         return None
 
 
+class CorrectionView(View):
+    """The trainer corrected the recorded decision: why, who, when, and what it was."""
+
+    reason: str
+    corrected_by: str
+    corrected_at: datetime
+    previous_decision: Decision
+    previous: dict[str, Any]  # decision, final_reply, rejection_note, escalation_note
+
+
 class DecisionView(View):
     round_id: int
     operator: str
@@ -95,6 +105,13 @@ class DecisionView(View):
     assessed_correct: bool | None
     assessment_reason: str
     recorded_at: datetime
+    source: DecisionSource = DecisionSource.CONSOLE
+    corrections: tuple[CorrectionView, ...] = ()  # oldest first; the fields above are current
+
+    @property
+    def correction(self) -> CorrectionView | None:
+        """The latest correction, if the trainer made any."""
+        return self.corrections[-1] if self.corrections else None
 
 
 class DebriefView(View):

@@ -34,6 +34,7 @@ from hotdash_roleplay.plans import MAX_SESSION_TITLE, PlanMode
 from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.status import (
     DebriefKind,
+    DecisionSource,
     FilledIn,
     RoundStatus,
     SessionStatus,
@@ -186,6 +187,9 @@ class Round(Base):
     notes: Mapped[list[DebriefItem]] = relationship(
         back_populates="round", cascade="all, delete-orphan", order_by="DebriefItem.position"
     )
+    observer_notes: Mapped[list[ObserverNote]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="ObserverNote.id"
+    )
 
 
 class RoleAssignment(Base):
@@ -232,9 +236,53 @@ class OperatorDecision(Base):
     assessed_correct: Mapped[bool | None] = mapped_column(Boolean, default=None)
     assessment_reason: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The operator's own click on their device, or the trainer's record in the console.
+    source: Mapped[DecisionSource] = mapped_column(
+        one_of(DecisionSource, "source"),
+        default=DecisionSource.CONSOLE,
+        server_default=DecisionSource.CONSOLE,
+    )
 
     round: Mapped[Round] = relationship(back_populates="decision")
     operator: Mapped[Person] = relationship()
+    corrections: Mapped[list[DecisionCorrection]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", order_by="DecisionCorrection.id"
+    )
+
+
+class DecisionCorrection(Base):
+    """The trainer corrected a recorded decision: why, who and when, and what it was before."""
+
+    __tablename__ = "decision_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("decisions.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    corrected_by: Mapped[str] = mapped_column(String(MAX_NAME), default="")
+    corrected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The decision as it stood before: decision, final_reply, rejection_note, escalation_note.
+    previous: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    decision: Mapped[OperatorDecision] = relationship(back_populates="corrections")
+
+
+class ObserverNote(Base):
+    """A note an observer took during the role-play, stamped with the role-play clock."""
+
+    __tablename__ = "observer_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    observer_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    criterion: Mapped[str] = mapped_column(String(40))  # a checklist key, or "general"
+    text: Mapped[str] = mapped_column(Text)
+    at_seconds: Mapped[float] = mapped_column(Float)  # running time since the role-play began
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    round: Mapped[Round] = relationship(back_populates="observer_notes")
+    observer: Mapped[Person] = relationship()
 
 
 class ChecklistSubmission(Base):

@@ -14,12 +14,14 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.services import Services
-from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.room import ObserverEndpoint
+from tests.conftest import FakeClock
 from tests.ui.layout import settle
 from tests.ui.qasync_support import COMPLETE, PEOPLE, http, run, until
 from ui import settings
-from ui.join_panel import MOVED, JoinPanel
+from ui.console.projector import ProjectorWindow
+from ui.join_panel import FOR_EVERYONE, MOVED, JoinPanel
 from ui.observer_host import ObserverHost
 from ui.observer_status import ObserverStatusWidget
 
@@ -29,33 +31,31 @@ def loopback_host(services: Services, live: LiveSession, **kwargs: Any) -> Obser
     return ObserverHost(services, live, **kwargs)
 
 
-def test_the_page_is_served_while_feedback_is_open_and_the_console_follows_live(
+def test_the_page_is_served_while_the_console_is_open_and_the_console_follows_live(
     qtbot: QtBot, services: Services, screens: Path
 ) -> None:
     detail = services.sessions.create_session("module4-practice", PEOPLE)
     live = services.live(detail.id)
-    host = loopback_host(services, live, grace_seconds=0.3)
-    status = ObserverStatusWidget(host)
-    panel = JoinPanel(host)
-    for widget in (status, panel):
-        qtbot.addWidget(widget)
-    status.resize(520, 420)
-    panel.resize(1280, 720)
-    status.show()
-    panel.show()
     observers = live.round.observers
-    assert not host.serving
-    assert "Not serving" in status.serving_label.text()
-    assert status.row_texts() == [(name, "not joined") for name in observers]
-    shot_before = panel.grab()
 
     async def scenario() -> None:
-        served = until(host.serving_changed, lambda: host.serving)
-        live.set_feedback_open(True)  # the Observer feedback phase, or by hand
-        await served
+        host = loopback_host(services, live, grace_seconds=0.3)
+        status = ObserverStatusWidget(host)
+        panel = JoinPanel(host)
+        for widget in (status, panel):
+            qtbot.addWidget(widget)
+        status.resize(520, 420)
+        panel.resize(1280, 720)
+        status.show()
+        panel.show()
+        assert status.row_texts() == [(name, "not joined") for name in observers]
+        # The console opened: the page is served from the Brief on, feedback still closed.
+        await until(host.serving_changed, lambda: host.serving)
         url = host.url
         assert url and url.startswith("http://127.0.0.1:")
         assert url in status.serving_label.text()
+        assert not panel.joinable  # the observers' join screen waits for feedback
+        live.set_feedback_open(True)  # the Observer feedback phase, or by hand
         assert panel.address_label.text() == url.removeprefix("http://").rstrip("/")
         assert panel.code_label.text().replace(" ", "") == detail.join_code
         assert not host.qr_image().isNull() and panel.qr_label.pixmap() is not None
@@ -89,11 +89,19 @@ def test_the_page_is_served_while_feedback_is_open_and_the_console_follows_live(
             assert panel.grab().save(str(screens / "projector-observer-join.png"))
             assert status.grab().save(str(screens / "console-observer-status.png"))
 
-            # Feedback closes: open pages hear "closed" for the grace period, then it stops.
-            stopped = until(host.serving_changed, lambda: not host.serving)
+            # Feedback closes: the checklist says so, the page stays served for the session.
             live.set_feedback_open(False)
             async with a.get(url + "api/me") as response:
                 assert response.status == 409
+            async with a.get(url + "api/state") as response:
+                assert (await response.json())["feedback_open"] is False
+            assert host.serving
+            # The session finishes: open pages hear it for the grace period, then it stops.
+            stopped = until(host.serving_changed, lambda: not host.serving)
+            while live.round is not None:
+                live.next_round()
+            async with a.get(url + "api/state") as response:
+                assert (await response.json())["finished"] is True
             await stopped
             assert host.url is None and "Not serving" in status.serving_label.text()
             with pytest.raises(aiohttp.ClientConnectionError):
@@ -102,7 +110,6 @@ def test_the_page_is_served_while_feedback_is_open_and_the_console_follows_live(
         await host.aclose()
 
     run(scenario)
-    assert not shot_before.isNull()
 
 
 def test_a_restarted_app_serves_again_and_the_observer_resumes_with_their_token(
@@ -211,3 +218,56 @@ def test_a_taken_port_moves_the_page_and_the_console_and_projector_say_so(
             await host.aclose()
 
         run(scenario)
+
+
+def test_the_first_brief_invites_everyone_and_an_operators_decision_reaches_the_console(
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, screens: Path
+) -> None:
+    services.now, services.wall = fake_clock.now, fake_clock.wall
+    detail = services.sessions.create_session("module4-practice", PEOPLE)
+    live = services.live(detail.id)
+    changes: list[Change] = []
+    live.subscribe(changes.append)
+    operator = live.round.operator
+
+    async def scenario() -> None:
+        host = loopback_host(services, live)
+        arrivals: list[str] = []
+        host.decision_arrived.connect(arrivals.append)
+        projector = ProjectorWindow(services.sessions, live, host)
+        qtbot.addWidget(projector)
+        projector.resize(1280, 720)
+        projector.show()
+        await until(host.serving_changed, lambda: host.serving)
+        # The first round's Brief: everyone is invited to join, with no checklist count.
+        join = projector.join_panel
+        assert join.isVisible() and join.joinable
+        assert join.heading_label.text() == FOR_EVERYONE
+        assert join.code_label.text().replace(" ", "") == detail.join_code
+        assert join.count_label.text() == ""
+        assert projector.title_label.text() == live.round.scenario_title
+        settle()
+        assert projector.grab().save(str(screens / "projector-brief-join.png"))
+
+        async with http() as phone:
+            claim = {"code": detail.join_code, "name": operator}
+            async with phone.post(host.url + "api/claim", json=claim) as response:
+                assert response.status == 200
+            live.next_phase()  # Role-play: the join screen gives way to the scenario
+            assert not join.isVisible()
+            live.toggle()
+            fake_clock.advance(61.0)
+            arrived = until(host.decision_arrived)
+            changes.clear()
+            async with phone.post(host.url + "api/decision", json={"decision": "approve"}) as r:
+                assert r.status == 200
+            await arrived
+        assert arrivals == [operator]
+        assert changes == [Change.DECISION]  # every panel showing the decision refreshes
+        stored = services.decisions.get(live.round.id)
+        assert stored is not None and stored.seconds_to_decide == pytest.approx(61.0)
+        live.next_round()  # the second round's Brief: no join screen
+        assert not join.isVisible()
+        await host.aclose()
+
+    run(scenario)

@@ -38,6 +38,7 @@ from ui.widgets.style import set_style_property
 
 REPAINT_MS = 200
 TIMER_PHASES = (PhaseKey.ROLEPLAY, PhaseKey.DECISION)
+JOIN_SHARE = 0.45  # of the height, for the join screen shown beside the Brief's text
 # High contrast whatever the app theme: white on black, tones with words as well as colour.
 STYLE = """
 #projector { background: #000000; }
@@ -91,8 +92,8 @@ class ProjectorWindow(QWidget):
         self.timer_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.state_label = text_label("", self, name="projectorState")
         self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        # The observer feedback phase: address, QR, code and the count (it follows the host's
-        # signals, so browser submissions show up without polling).
+        # The first round's Brief and the observer feedback phase: address, QR, code (and in
+        # feedback the count; it follows the host's signals, so submissions show up at once).
         self.join_panel = JoinPanel(observers, self)
         self.join_panel.hide()
         layout = QVBoxLayout(self)
@@ -109,6 +110,7 @@ class ProjectorWindow(QWidget):
         self._add_keys()
 
         follow(live, self, self.refresh)
+        observers.serving_changed.connect(self.refresh)  # the Brief's join screen comes and goes
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.screenRemoved.connect(self._on_screen_removed)
@@ -213,7 +215,12 @@ class ProjectorWindow(QWidget):
             texts["header"] = f"Round {rnd.number} of {detail.round_count} · {view.phase_title}"
             texts.update(self._phase_texts(rnd, view.phase_key))
             show_timer = view.phase_key in TIMER_PHASES
-            joining = view.phase_key == PhaseKey.FEEDBACK
+            # Everyone joins in the first round's Brief (and may later); observers' feedback.
+            first_brief = view.phase_key == PhaseKey.BRIEF and rnd.index == 0
+            joining = view.phase_key == PhaseKey.FEEDBACK or (
+                first_brief and self.observers.serving
+            )
+            self.join_panel.set_for_everyone(first_brief)
         for key, label in (
             ("header", self.header_label),
             ("title", self.title_label),
@@ -339,6 +346,8 @@ class ProjectorWindow(QWidget):
         if self._show_timer:
             fixed += _text_height("00:00", sizes["projectorTimer"], width)
             fixed += _text_height("Running", sizes["projectorState"], width)
+        if not self.join_panel.isHidden():  # the Brief's join screen keeps a readable share
+            fixed += int(height * JOIN_SHARE)
         texts = {
             "projectorHeader": self.header_label.text(),
             "projectorTitle": self.title_label.text(),
