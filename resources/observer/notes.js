@@ -36,6 +36,19 @@ function fillList(list, notes) {
   list.replaceChildren(...notes.map((note) => el("li", "", noteLine(note))));
 }
 
+function padHint(view) {
+  if (view.card.can_note) {
+    return "Each note is stamped with the role-play clock, so your feedback can say when it happened.";
+  }
+  if (view.phase === "brief" || view.status === "ready") {
+    return "Notes open when the role-play starts. Each note is stamped with the role-play clock.";
+  }
+  if (view.phase === "feedback" || view.phase === "debrief") {
+    return "Feedback for this round is closed. Thank you: your notes and checklist are kept.";
+  }
+  return "Notes are closed for this round.";
+}
+
 export function notepad(view, hooks) {
   const { card } = view;
   const root = el("div", "notepad");
@@ -46,18 +59,7 @@ export function notepad(view, hooks) {
   const padTitle = el("h3", "", card.operator ? `Take notes on ${card.operator} (Operator)` : "Take notes");
   padTitle.id = "pad-title";
   pad.append(padTitle);
-  const before = view.phase === "brief" || view.status === "ready";
-  pad.append(
-    el(
-      "p",
-      "hint",
-      card.can_note
-        ? "Each note is stamped with the role-play clock, so your feedback can say when it happened."
-        : before
-          ? "Notes open when the role-play starts. Each note is stamped with the role-play clock."
-          : "Notes are closed for this round.",
-    ),
-  );
+  pad.append(el("p", "hint", padHint(view)));
 
   const form = el("form", "pad-form");
   form.noValidate = true;

@@ -163,7 +163,12 @@ async function showView(view) {
   room.seq = view.seq; // the card is current until the next change
   sayPhase(view);
   const role = view.role;
-  if (role === "observer" && view.card.feedback_open) return openChecklist(view);
+  if (role === "observer" && view.card.feedback_open) {
+    // Feedback may stay open into the debrief: the phase and the revealed expert show here too.
+    $("checklist-phase").textContent = view.phase_title;
+    $("checklist-expert").replaceChildren(...(view.expert ? [expertCard(view.expert)] : []));
+    return openChecklist(view);
+  }
   $("context").textContent =
     `Round ${view.round} of ${view.round_count} · ${view.scenario_title} · You are ${view.name}`;
   const clock = CLOCK_WORDS[view.status];

@@ -31,9 +31,10 @@ from hotdash_roleplay.decisions import MAX_REPLY, Decision, DecisionDraft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.services.decisions import DecisionService, decision_problem
-from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import DecisionView, RoundView
+from ui.console import follow
 from ui.console.scenario_card import round_scenario
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot, fit_texts
@@ -333,6 +334,13 @@ class DecisionPanel(QWidget):
         self.reply_edit.textChanged.connect(self._remember_draft)
         self.rejection_form.connect_changes(self._remember_draft)
         self.escalation_form.connect_changes(self._remember_draft)
+        self.refresh()
+        follow(live, self, self._stored_changed, {Change.DECISION})
+
+    def _stored_changed(self) -> None:
+        """The stored decision changed elsewhere (the operator decided on their own device):
+        show what is stored now, as for a new round."""
+        self._round = None
         self.refresh()
 
     def _titled(self, title: str, form: QWidget) -> QWidget:
