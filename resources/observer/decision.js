@@ -43,7 +43,8 @@ export function ticket(card) {
     box.append(facts);
   }
   box.append(textBlock("Customer message", card.customer_message, "customer"));
-  const draft = textBlock("AI draft", card.ai_draft, "ai-draft");
+  const waiting = card.can_decide && !card.decision;
+  const draft = textBlock(waiting ? "AI draft · awaiting your decision" : "AI draft", card.ai_draft, "ai-draft");
   draft.append(confidenceBadge(card.confidence));
   box.append(draft);
   return box;

@@ -18,11 +18,13 @@ from typing import Any, TypeVar
 
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlalchemy import delete
 
 from hotdash_roleplay.clock import format_duration
 from hotdash_roleplay.scenarios import load_library
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import Change, LiveSession
+from hotdash_roleplay.store.models import Person, RoleAssignment
 from tests.test_observer_browser import ARGS, CHROMIUM
 from tests.ui.qasync_support import run, until
 from ui import settings
@@ -70,14 +72,15 @@ class Devices:
     def shutdown(self) -> None:
         self._thread.shutdown(wait=True)
 
-    def shoot(self, folder: Path, name: str, roles: tuple[str, ...] = ROLES) -> None:
+    def shoot(
+        self, folder: Path, name: str, roles: tuple[str, ...] = ROLES, as_role: str = ""
+    ) -> None:
         for role in roles:
             page = self.pages[role]
             for width_name, width in WIDTHS.items():
                 page.set_viewport_size({"width": width, "height": 900})
-                page.screenshot(
-                    path=str(folder / f"room-{name}-{role}-{width_name}.png"), full_page=True
-                )
+                shot = folder / f"room-{name}-{as_role or role}-{width_name}.png"
+                page.screenshot(path=str(shot), full_page=True)
             page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -349,6 +352,60 @@ def test_a_device_whose_event_stream_fails_follows_by_polling(
             live.toggle()
             live.next_phase()
             await devices.do(phase_reaches, {"facilitator": page}, "Role-play")
+        finally:
+            await devices.do(devices.close)
+        await console.aclose()
+
+    run(play, timeout=120)
+    assert devices.errors == []
+
+
+def test_someone_sitting_the_round_out_sees_what_the_room_sees(
+    qtbot: QtBot, services: Services, screens: Path, devices: Devices
+) -> None:
+    settings.set_observer_interface("127.0.0.1")
+    detail = services.sessions.create_session("module4-practice", [*PEOPLE, "Priya Nair"])
+    live = services.live(detail.id)
+    rnd = live.round
+    assert rnd is not None and len(rnd.observers) == 2
+    name = rnd.observers[0]
+    # No role this round (the app's roles rows for them gone, as for someone in no role).
+    with services.store.session() as db:
+        person = db.query(Person).filter(Person.name == name).one()
+        db.execute(
+            delete(RoleAssignment).where(
+                RoleAssignment.round_id == rnd.id, RoleAssignment.person_id == person.id
+            )
+        )
+        db.commit()
+    live.reload()
+    scenario = load_library()[rnd.scenario_id]
+
+    async def play() -> None:
+        console = open_console(qtbot, services, live)
+        host = console.observers
+        if not host.serving:
+            await until(host.serving_changed, lambda: host.serving)
+        url = host.url
+        assert url
+        await devices.do(devices.open)
+        page = devices.pages["observer"]
+        try:
+            await devices.do(join, page, url, detail.join_code, name)
+            live.toggle()
+            live.next_phase()
+
+            def card() -> tuple[str, int]:
+                phase_reaches({"observer": page}, "Role-play")
+                fields = page.locator("form:visible, textarea:visible, input:visible")
+                return text_of(page), fields.count()
+
+            text, inputs = await devices.do(card)
+            assert "You sit this round out" in text
+            assert scenario.customer_message in text
+            assert inputs == 0  # nothing to decide, note or fill in
+            assert "How to play the AI" not in text
+            await devices.do(devices.shoot, screens, "roleplay", ("observer",), "sitting_out")
         finally:
             await devices.do(devices.close)
         await console.aclose()
