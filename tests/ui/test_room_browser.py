@@ -196,15 +196,18 @@ def test_four_devices_play_a_round_each_seeing_only_their_card(
         for role in ("ai_system", "observer", "facilitator"):
             assert await devices.do(count, pages[role], "form.decide") == 0
 
-        # The observer takes two stamped notes: one tap on what it is about, then type.
+        # The observer takes two stamped notes: one tap on what it is about, then type (the
+        # tap puts the cursor in the note; Enter adds it). The second one by keyboard alone.
         def take_notes() -> list[str]:
             observer.get_by_role("button", name="Tone", exact=True).click()
             observer.keyboard.type("interrupted the customer")
             observer.keyboard.press("Enter")
             observer.locator("#notes-list li").first.wait_for()
-            observer.get_by_role("button", name="General", exact=True).click()
-            observer.get_by_label("2. Your note on General").fill("Good recap at the end")
-            observer.get_by_role("button", name="Add note").click()
+            observer.keyboard.press("Shift+Tab")  # back to the choices: General is the last
+            observer.keyboard.press("Enter")
+            assert observer.get_by_label("2. Your note on General").is_visible()
+            observer.keyboard.type("Good recap at the end")
+            observer.keyboard.press("Enter")
             observer.locator("#notes-list li").nth(1).wait_for()
             return list(observer.locator("#notes-list li").all_inner_texts())
 
@@ -213,9 +216,12 @@ def test_four_devices_play_a_round_each_seeing_only_their_card(
         assert notes[0].endswith(" · Tone: interrupted the customer")
         assert notes[1].endswith(" · General: Good recap at the end")
 
-        # The operator starts an escalation; a reload of both pages mid-round resumes.
+        # The operator starts an escalation (choosing by keyboard: the four decisions are one
+        # radio group); a reload of both pages mid-round resumes.
         def start_escalation() -> None:
-            operator.locator("label[for='decision-escalate']").click()
+            operator.locator("#decision-approve").focus()
+            for _ in range(3):
+                operator.keyboard.press("ArrowRight")
             operator.get_by_label("Escalation type (required)").fill("Policy exception")
             operator.get_by_label("Urgency (required)").select_option("standard")
 
