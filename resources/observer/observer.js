@@ -53,8 +53,10 @@ function showCode(message) {
 }
 
 function showClosed(text) {
-  $("closed-text").textContent =
-    text || "The trainer's app is not serving this session right now. What you saved is kept.";
+  const said = text || "The trainer's app is not serving this session right now. What you saved is kept.";
+  if (shownStep() === "step-closed" && $("closed-text").textContent === said) return;
+  $("closed-title").textContent = said === FINISHED ? "The session is finished" : "The session is not open";
+  $("closed-text").textContent = said;
   show("step-closed");
   $("closed-title").focus();
 }
@@ -71,7 +73,7 @@ $("code-form").addEventListener("submit", async (event) => {
     room.code = code;
     return showNames(data);
   }
-  if (status === 409) return showClosed(data.error);
+  if (status === 409) return showClosed(FINISHED);
   $("code-error").textContent =
     status === 429 ? `${data.error} (about ${data.retry_after} s)` : data.error;
   $("code").select();
@@ -117,7 +119,7 @@ $("name-form").addEventListener("submit", async (event) => {
   if (status === 409 && data.reason === "in_app") {
     return showRefusal("The trainer is filling in this checklist", data.error);
   }
-  if (status === 409) return showClosed(data.error);
+  if (status === 409) return showClosed(FINISHED);
   if (status === 403 && data.error.startsWith("That code")) return showCode(data.error);
   $("name-error").textContent = data.error;
 });
