@@ -221,8 +221,7 @@ async def test_a_taken_name_and_a_checklist_changed_elsewhere_are_said_plainly(
             refusal = phone.locator("#name-refusal")
             await refusal.wait_for(state="visible")
             assert await phone.locator("#name-refusal-text").inner_text() == (
-                f"{name} is already filling in this checklist on another device. "
-                "Ask the trainer to release it."
+                f"{name} has already joined on another device. Ask the trainer to release the name."
             )
             assert "already in use" in await phone.locator("#name-refusal-title").inner_text()
             assert await phone.locator("#step-name").is_visible()  # still there, not "closed"

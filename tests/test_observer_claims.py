@@ -24,7 +24,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="function")
 connect = server_tests.connect  # one aiohttp test client per device
 
 PEOPLE = ["Ann Lee", "Ben Okafor", "Cat Ruiz", "Dev Patel", "Eve Stone", "Fay Wu"]
-TAKEN = "{} is already filling in this checklist on another device. Ask the trainer to release it."
+TAKEN = "{} has already joined on another device. Ask the trainer to release the name."
 
 
 @pytest_asyncio.fixture(loop_scope="function")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -454,3 +455,36 @@ async def test_the_room_routes_keep_the_host_check_and_limit_open_streams(
                     assert (await second.json())["error"].startswith("Too many open pages")
     finally:
         await server.stop()
+
+
+async def test_notes_arriving_together_share_one_transaction(
+    connect: Connect, room: Room, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, *others = room.rnd.observers
+    clients = [await device(connect, room, name) for name in (first, *others)]
+    room.to_roleplay()
+    room.clock.advance(42.0)
+    batches: list[list[str]] = []
+    add_many = room.services.notes.add_many
+
+    def slow_first(adds: Any) -> Any:
+        batches.append(sorted(a.observer for a in adds))
+        if len(batches) == 1:
+            time.sleep(0.2)  # the store is busy with the first note: the others queue
+        return add_many(adds)
+
+    monkeypatch.setattr(room.services.notes, "add_many", slow_first)
+    note = {"criterion": "tone", "text": "calm"}
+    busy = asyncio.ensure_future(clients[0].post("/api/notes", json=note))
+    while not batches:
+        await asyncio.sleep(0.01)
+    responses = await asyncio.gather(
+        *(c.post("/api/notes", json=note) for c in clients[1:]),
+        clients[0].post("/api/notes", json={"criterion": "charm", "text": "x"}),
+    )
+    assert (await busy).status == 201
+    assert [r.status for r in responses] == [201] * len(others) + [422]
+    # The notes that arrived while the first was written: one transaction, each its outcome.
+    assert batches == [[first], sorted([*others, first])]
+    stamps = [n.stamp for n in room.services.notes.notes(room.rnd.id)]
+    assert stamps == ["00:42"] * (1 + len(others))

@@ -16,6 +16,7 @@ from hotdash_roleplay.checklist import Aggregate
 from hotdash_roleplay.decisions import DecisionDraft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.observer import security
+from hotdash_roleplay.observer.batching import Batcher
 from hotdash_roleplay.observer.cards import (
     CardFacts,
     card,
@@ -38,7 +39,7 @@ from hotdash_roleplay.observer.routes import (
 from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.services.decisions import AlreadyDecided
 from hotdash_roleplay.services.live import Change
-from hotdash_roleplay.services.room_notes import NotesFull, NoteView
+from hotdash_roleplay.services.room_notes import NoteAdd, NotesFull, NoteView
 from hotdash_roleplay.services.views import DecisionView, RoundView
 
 if TYPE_CHECKING:
@@ -67,6 +68,10 @@ class RoomApi(ObserverApi):
     ) -> None:
         super().__init__(services, live, throttle, on_change, hub)
         self._scenarios: dict[int, Scenario] = {}  # round id -> the scenario as played
+        # Notes arriving together (a roomful of observers tapping) share a transaction.
+        self._notes: Batcher[NoteAdd, NoteView] = Batcher(
+            lambda adds: self._db(services.notes.add_many, adds)
+        )
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -190,8 +195,8 @@ class RoomApi(ObserverApi):
             if not in_play(self._live.view()):
                 raise Refusal(refuse(409, NOT_NOW_NOTES, reason="phase"))
             data = await parse(request, NoteRequest)
-            note = await self._db(
-                self._services.notes.add, rnd.id, name, data.criterion, data.text, at_seconds
+            note = await self._notes.write(
+                NoteAdd(rnd.id, name, data.criterion, data.text, at_seconds)
             )
         except Refusal as refusal:
             return refusal.response

@@ -31,6 +31,7 @@ from hotdash_roleplay.observer.api_models import (
     SubmissionBody,
     SubmitRequest,
 )
+from hotdash_roleplay.observer.batching import Batcher
 from hotdash_roleplay.observer.cards import note_body
 from hotdash_roleplay.observer.events import EventHub
 from hotdash_roleplay.services.feedback import ChangedElsewhere, FeedbackSave
@@ -128,8 +129,9 @@ class ObserverApi:
         # One load of the round at a time: a burst of requests missing the cache all wait on it.
         self._round_load: asyncio.Future[ObserverRound | None] | None = None
         # Feedback saves queue here; one writer drains them into one transaction per batch.
-        self._writes: list[tuple[FeedbackSave, asyncio.Future[SubmissionView]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._saves: Batcher[FeedbackSave, SubmissionView] = Batcher(
+            lambda saves: self._db(services.feedback.save_many, saves)
+        )
         # token hash -> its claim; emptied by `invalidate` (a release, a session change).
         self._tokens: dict[str, Claim] = {}
         # Round id -> its checklists' pre-fill from the observers' notes, run once per round.
@@ -392,36 +394,9 @@ class ObserverApi:
         return name, rnd
 
     async def _save(self, save: FeedbackSave) -> SubmissionView:
-        """Queue a save and wait for its own result. Group commit: while the worker writes one
-        batch, the next one gathers, so fifty observers submitting at once cost a transaction
-        or two instead of fifty."""
-        result: asyncio.Future[SubmissionView] = asyncio.get_running_loop().create_future()
-        self._writes.append((save, result))
-        if self._writer is None:
-            self._writer = asyncio.create_task(self._write_queued())
-        return await result
-
-    async def _write_queued(self) -> None:
-        try:
-            # Let requests already read in this loop pass join the first batch too.
-            await asyncio.sleep(0)
-            while self._writes:
-                batch, self._writes = self._writes, []
-                try:
-                    results = await self._db(
-                        self._services.feedback.save_many, [save for save, _ in batch]
-                    )
-                except Exception as exc:  # the store itself failed: every save in it fails
-                    results = [exc] * len(batch)
-                for (_, waiter), outcome in zip(batch, results, strict=True):
-                    if waiter.done():
-                        continue
-                    if isinstance(outcome, Exception):
-                        waiter.set_exception(outcome)
-                    else:
-                        waiter.set_result(outcome)
-        finally:
-            self._writer = None
+        """Queue a save and wait for its own result. Group commit: fifty observers submitting
+        at once cost a transaction or two instead of fifty."""
+        return await self._saves.write(save)
 
     async def _guarded(self, save: FeedbackSave) -> SubmissionView:
         """Save through the group-committing writer; refusals become 409 (closed meanwhile,

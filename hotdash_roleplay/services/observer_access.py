@@ -39,8 +39,7 @@ class NameTaken(UserError):
 
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"{name} is already filling in this checklist on another device. "
-            "Ask the trainer to release it."
+            f"{name} has already joined on another device. Ask the trainer to release the name."
         )
 
 

@@ -9,9 +9,11 @@ checklist saved meanwhile on another device is left alone. General notes stay no
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from hotdash_roleplay.checklist import MAX_ITEM_CHARS, Checklist, ChecklistAnswers
 from hotdash_roleplay.clock import clock_stamp
@@ -35,6 +37,17 @@ class NotesFull(UserError):
         super().__init__(
             f"You have taken {MAX_NOTES_PER_ROUND} notes in this round, the most one round keeps."
         )
+
+
+@dataclass(frozen=True)
+class NoteAdd:
+    """One note to keep: whose, for which round, about what, when on the role-play clock."""
+
+    round_id: int
+    observer: str
+    criterion: str  # a checklist criterion key, or GENERAL
+    text: str
+    at_seconds: float
 
 
 class NoteView(View):
@@ -75,56 +88,102 @@ class NoteService:
     ) -> NoteView:
         """Keep one note of an observer of the round. Refused in words: an unknown criterion,
         blank or too long text, someone not observing the round, a round's worth of notes."""
-        text = text.strip()
-        if criterion != GENERAL and criterion not in self._names:
-            raise UserError(f"Unknown criterion {criterion!r}: a checklist criterion or general.")
+        (result,) = self.add_many([NoteAdd(round_id, observer, criterion, text, at_seconds)])
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def add_many(self, adds: Sequence[NoteAdd]) -> list[NoteView | UserError]:
+        """Group commit: many observers' notes in ONE transaction, each with the outcome it
+        would have had alone (its view, or the UserError `add` would raise), in order."""
+        now = utcnow()
+        results: list[NoteView | UserError] = []
+        with self._store.engine.begin() as conn:
+            observers = self._observers(conn, adds)
+            counts: dict[tuple[int, int], int] = {
+                (r.round_id, r.observer_id): r.taken
+                for r in conn.execute(
+                    select(
+                        ObserverNote.round_id,
+                        ObserverNote.observer_id,
+                        func.count(ObserverNote.id).label("taken"),
+                    )
+                    .where(
+                        ObserverNote.round_id.in_({a.round_id for a in adds}),
+                        ObserverNote.observer_id.in_({pid for pid, _ in observers.values()}),
+                    )
+                    .group_by(ObserverNote.round_id, ObserverNote.observer_id)
+                )
+            }
+            for add in adds:
+                try:
+                    text = self._checked(add)
+                    found = observers.get((add.round_id, name_key(add.observer)))
+                    if found is None:
+                        raise UserError(f"{add.observer} is not an observer in this round.")
+                    person_id, name = found
+                    taken = counts.get((add.round_id, person_id), 0)
+                    if taken >= MAX_NOTES_PER_ROUND:
+                        raise NotesFull
+                except UserError as exc:
+                    results.append(exc)
+                    continue
+                counts[(add.round_id, person_id)] = taken + 1
+                at = max(0.0, float(add.at_seconds))
+                note_id = conn.execute(
+                    insert(ObserverNote)
+                    .values(
+                        round_id=add.round_id,
+                        observer_id=person_id,
+                        criterion=add.criterion,
+                        text=text,
+                        at_seconds=at,
+                        created_at=now,
+                    )
+                    .returning(ObserverNote.id)
+                ).scalar_one()
+                results.append(
+                    NoteView(
+                        id=note_id,
+                        round_id=add.round_id,
+                        observer=name,
+                        criterion=add.criterion,
+                        criterion_name=self.criterion_name(add.criterion),
+                        text=text,
+                        at_seconds=at,
+                        created_at=now,
+                    )
+                )
+        return results
+
+    def _checked(self, add: NoteAdd) -> str:
+        text = add.text.strip()
+        if add.criterion != GENERAL and add.criterion not in self._names:
+            raise UserError(
+                f"Unknown criterion {add.criterion!r}: a checklist criterion or general."
+            )
         if not text:
             raise UserError("Write the note first: it is empty.")
         if len(text) > MAX_NOTE_CHARS:
             raise UserError(f"A note can be at most {MAX_NOTE_CHARS} characters long.")
-        now = utcnow()
-        with self._store.engine.begin() as conn:
-            person = conn.execute(
-                select(Person.id, Person.name)
-                .join(RoleAssignment, RoleAssignment.person_id == Person.id)
-                .where(
-                    RoleAssignment.round_id == round_id,
-                    RoleAssignment.role == Role.OBSERVER,
-                    Person.name_key == name_key(observer),
-                )
-            ).first()
-            if person is None:
-                raise UserError(f"{observer} is not an observer in this round.")
-            taken = conn.scalar(
-                select(func.count(ObserverNote.id)).where(
-                    ObserverNote.round_id == round_id, ObserverNote.observer_id == person.id
-                )
+        return text
+
+    @staticmethod
+    def _observers(
+        conn: Connection, adds: Sequence[NoteAdd]
+    ) -> dict[tuple[int, str], tuple[int, str]]:
+        """(round id, name key) -> (person id, name) of everyone in `adds` who observes that
+        round, in one query."""
+        rows = conn.execute(
+            select(RoleAssignment.round_id, Person.name_key, Person.id, Person.name)
+            .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+            .where(
+                RoleAssignment.round_id.in_({a.round_id for a in adds}),
+                RoleAssignment.role == Role.OBSERVER,
+                Person.name_key.in_({name_key(a.observer) for a in adds}),
             )
-            if (taken or 0) >= MAX_NOTES_PER_ROUND:
-                raise NotesFull
-            at = max(0.0, float(at_seconds))
-            note_id = conn.execute(
-                insert(ObserverNote)
-                .values(
-                    round_id=round_id,
-                    observer_id=person.id,
-                    criterion=criterion,
-                    text=text,
-                    at_seconds=at,
-                    created_at=now,
-                )
-                .returning(ObserverNote.id)
-            ).scalar_one()
-        return NoteView(
-            id=note_id,
-            round_id=round_id,
-            observer=person.name,
-            criterion=criterion,
-            criterion_name=self.criterion_name(criterion),
-            text=text,
-            at_seconds=at,
-            created_at=now,
         )
+        return {(r.round_id, r.name_key): (r.id, r.name) for r in rows}
 
     def notes(self, round_id: int, observer: str | None = None) -> list[NoteView]:
         """A round's notes in the order they were taken: one observer's, or everyone's (the

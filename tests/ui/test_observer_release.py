@@ -44,8 +44,8 @@ def test_the_console_shows_a_taken_name_and_release_frees_it_for_another_device(
             async with phone.post(url + "api/claim", json=claim) as response:
                 assert response.status == 409
                 assert (await response.json())["error"] == (
-                    f"{name} is already filling in this checklist on another device. "
-                    "Ask the trainer to release it."
+                    f"{name} has already joined on another device. "
+                    "Ask the trainer to release the name."
                 )
             settle()
             assert status.grab().save(str(screens / "console-observer-taken-release.png"))
