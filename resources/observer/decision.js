@@ -123,7 +123,13 @@ function recorded(card) {
   const decision = card.decision;
   const box = el("section", "card recorded");
   box.setAttribute("aria-labelledby", "recorded-title");
-  const title = el("h3", "", `Your decision: ${decision.label}`);
+  const title = el(
+    "h3",
+    "",
+    decision.correction
+      ? `Decision: ${decision.label} (corrected by the trainer)`
+      : `Your decision: ${decision.label}`,
+  );
   title.id = "recorded-title";
   box.append(title, el("p", "recorded-at", `Recorded at ${decision.time_text}`));
   box.append(
