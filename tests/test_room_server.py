@@ -290,6 +290,12 @@ async def test_someone_without_a_role_this_round_sees_only_what_the_room_sees(
     lines = (await card_of(client))["card"]["room"]["lines"]
     assert lines[0] == f"“{scenario.customer_message}”"
     await answer(await client.post("/api/notes", json={"criterion": "tone", "text": "x"}), 403)
+    for _ in range(3):
+        room.live.next_phase()  # the Debrief: the question on the projector, no more
+    debrief = await card_of(client)
+    questions = scenario.debrief_questions
+    assert debrief["card"]["room"]["lines"] == [f"Question 1 of {len(questions)}", questions[0]]
+    assert debrief["expert"] is None and room.expert_approach()[:60] not in json.dumps(debrief)
 
 
 # -- the operator's own decision ---------------------------------------------------------------

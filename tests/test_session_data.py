@@ -204,6 +204,7 @@ BAD_FILES: dict[str, tuple[Any, str]] = {
     "empty": (lambda p: "", "is empty"),
     "malformed": (lambda p: "{not json", "not valid JSON"),
     "truncated": (lambda p: p.read_text(encoding="utf-8")[:5000], "truncated"),
+    "cut inside a word": (lambda p: '{"format": "hotdash-roleplay-session", "x": nu', "truncated"),
     "binary": (lambda p: b"\xff\xfe\x00garbage\x81", "not a text (UTF-8) file"),
     "not an object": (lambda p: "[1, 2, 3]", "not a HotDash Role-Play session export"),
     "other format": (lambda p: '{"format": "x", "version": 1}', "not a HotDash Role-Play"),
@@ -320,3 +321,58 @@ def test_cli_export_and_import(
     assert cli_main(["import", str(tmp_path / "bad.json"), *target]) == 1
     err = capsys.readouterr().err
     assert "bad.json ends too early" in err and "Traceback" not in err
+
+
+def test_the_rooms_records_travel_in_the_export_and_come_back_on_import(
+    services: Services, other: Services, tmp_path: Path
+) -> None:
+    from hotdash_roleplay.decisions import Decision, DecisionDraft
+
+    sid = services.sessions.create_session("module4-practice", ["Ann", "Ben", "Cat", "Dev"]).id
+    live = services.live(sid)
+    live.next_phase()
+    live.toggle()
+    rnd = live.round
+    assert rnd is not None
+    observer = rnd.observers[0]
+    services.notes.add(rnd.id, observer, "tone", "=interrupted the customer", 133.2)
+    services.notes.add(rnd.id, observer, "general", "asked about the receipt", 20.0)
+    draft = DecisionDraft(decision=Decision.APPROVE)
+    services.decisions.record_from_device(rnd.id, rnd.operator or "", draft, 83.4)
+    services.decisions.correct(rnd.id, Decision.EDIT_APPROVE, final_reply="Fixed.",
+                               reason="Said edit aloud", corrected_by="Tia")  # fmt: skip
+    exported = services.session_data.export(sid, tmp_path / "room.json")
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    first = data["session"]["rounds"][0]
+    assert [n["text"] for n in first["observer_notes"]] == [
+        "asked about the receipt",
+        "=interrupted the customer",
+    ]
+    assert first["decision"]["source"] == "device"
+    assert first["decision"]["corrections"][0]["previous"]["decision"] == "approve"
+
+    assert other.session_data.import_file(exported).imported
+    copied = other.sessions.get(other.sessions.list_sessions()[0].id).rounds[0]
+    notes = other.notes.notes(copied.id)
+    assert [(n.observer, n.stamp, n.text) for n in notes] == [
+        (observer, "00:20", "asked about the receipt"),
+        (observer, "02:13", "=interrupted the customer"),
+    ]
+    decision = other.decisions.get(copied.id)
+    assert decision is not None and decision.source == "device"
+    assert decision.decision == Decision.EDIT_APPROVE and decision.seconds_to_decide == 83.4
+    assert decision.correction is not None and decision.correction.reason == "Said edit aloud"
+
+    table = services.session_data.export(sid, tmp_path / "r.csv")
+    rows = list(csv.DictReader(table.read_text(encoding="utf-8-sig").splitlines()))
+    noted = [r for r in rows if r["record_type"] == "observer_note"]
+    assert [(r["at"], r["criterion"], r["text"]) for r in noted] == [
+        ("00:20", "general", "asked about the receipt"),
+        ("02:13", "tone", "'=interrupted the customer"),
+    ]
+    corrected = next(r for r in rows if r["record_type"] == "decision_correction")
+    assert (corrected["decision"], corrected["status"], corrected["text"]) == (
+        "edit_approve",
+        "approve",
+        "Said edit aloud",
+    )

@@ -14,6 +14,7 @@ it stays stopped and says why through `error`."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -234,7 +235,11 @@ class ObserverHost(QObject):
         self._forget_live()
         busy = self._busy
         if busy is not None:
-            await asyncio.wait([busy])  # a start in progress finishes, then it is stopped
+            # A start in progress finishes, then it is stopped (a failed start is logged by
+            # its own callback). Awaited directly, not through asyncio.wait: at quit this first
+            # step may run from Qt's last events, outside the running loop.
+            with contextlib.suppress(Exception):
+                await busy
         if self._server.running:
             await self._server.stop()
             self._changed_serving()

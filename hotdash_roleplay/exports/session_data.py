@@ -1,14 +1,15 @@
 """A whole session as data: JSON (the format `import` reads back) and CSV (for spreadsheets).
 
 The JSON file is a `SessionFile`: the format name, its version, and the session with every
-round, decision, checklist, phase event and debrief note. People travel by name (they are
-matched by name on import). The same pydantic models validate what we write and what we
-read, with `extra="forbid"` and a length limit on every string and list, so an export is
-always importable and a hostile file is refused field by field.
+round, decision (with its corrections), checklist, observer note, phase event and debrief
+note. People travel by name (they are matched by name on import). The same pydantic models
+validate what we write and what we read, with `extra="forbid"` and a length limit on every
+string and list, so an export is always importable and a hostile file is refused field by
+field.
 
-CSV: one row per checklist criterion answer, per decision (and per decision draft left
-unrecorded) and per phase event (plus feedback items and debrief notes), told apart by
-`record_type`. A text cell that a
+CSV: one row per checklist criterion answer, per decision (its corrections, and any decision
+draft left unrecorded), per observer note and per phase event (plus feedback items and debrief
+notes), told apart by `record_type`. A text cell that a
 spreadsheet would run as a formula (starting with = + - @) is prefixed with an apostrophe."""
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from hotdash_roleplay import __version__
 from hotdash_roleplay.checklist import Mark
-from hotdash_roleplay.clock import ClockState, EventKind
+from hotdash_roleplay.clock import ClockState, EventKind, clock_stamp
 from hotdash_roleplay.decisions import Decision, DecisionDraft, parse_draft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.exports.certification_data import (
@@ -45,9 +46,17 @@ from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.plans import PlanMode
 from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.scenarios import Scenario
-from hotdash_roleplay.status import DebriefKind, RoundStatus, SessionStatus, SubmissionStatus
+from hotdash_roleplay.status import (
+    DebriefKind,
+    DecisionSource,
+    RoundStatus,
+    SessionStatus,
+    SubmissionStatus,
+)
 from hotdash_roleplay.store.models import (
     ChecklistSubmission,
+    DecisionCorrection,
+    ObserverNote,
     OperatorDecision,
     Participant,
     RoleAssignment,
@@ -57,8 +66,10 @@ from hotdash_roleplay.store.models import (
 from hotdash_roleplay.validation import describe
 
 FORMAT: Final = "hotdash-roleplay-session"
-VERSION: Final = 2  # 2 added rounds[].decision_draft and certification
-READABLE_VERSIONS = (1, 2)
+# 2 added rounds[].decision_draft and certification; 3 a decision's source and corrections,
+# and rounds[].observer_notes
+VERSION: Final = 3
+READABLE_VERSIONS = (1, 2, 3)
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".json", ".csv")
 
@@ -111,6 +122,22 @@ class EventData(_Strict):
     delta_seconds: Annotated[int, Field(ge=-36_000, le=36_000)] | None = None
 
 
+class PreviousDecision(_Strict):
+    decision: Decision
+    final_reply: Reply = ""
+    rejection_note: RejectionNote | None = None
+    escalation_note: EscalationNote | None = None
+
+
+class CorrectionData(_Strict):
+    """The trainer corrected the decision: why, who, when, and what it was before."""
+
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    corrected_by: Name | Literal[""] = ""
+    corrected_at: datetime
+    previous: PreviousDecision
+
+
 class DecisionData(_Strict):
     operator: Name
     decision: Decision
@@ -122,6 +149,8 @@ class DecisionData(_Strict):
     assessed_correct: bool | None = None
     assessment_reason: Item = ""
     recorded_at: datetime
+    source: DecisionSource = DecisionSource.CONSOLE  # version 3
+    corrections: Annotated[list[CorrectionData], Field(max_length=100)] = []  # oldest first
 
 
 class AnswerData(_Strict):
@@ -145,6 +174,16 @@ class SubmissionData(_Strict):
         return self
 
 
+class ObserverNoteData(_Strict):
+    """An observer's note taken during the role-play (version 3)."""
+
+    observer: Name
+    criterion: Annotated[str, StringConstraints(min_length=1, max_length=40)]  # or "general"
+    text: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    at_seconds: Seconds  # the role-play clock when it was taken
+    created_at: datetime
+
+
 class NoteData(_Strict):
     kind: DebriefKind
     position: Small
@@ -165,6 +204,7 @@ class RoundData(_Strict):
     decision_draft: DecisionDraft | None = None  # typed in the console, never recorded
     submissions: Annotated[list[SubmissionData], Field(max_length=60)] = []
     notes: Annotated[list[NoteData], Field(max_length=200)] = []
+    observer_notes: Annotated[list[ObserverNoteData], Field(max_length=20_000)] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> RoundData:
@@ -182,6 +222,10 @@ class RoundData(_Strict):
         for s in self.submissions:
             if name_key(s.observer) not in observers:
                 raise ValueError(f"round {n}: {s.observer!r} filled a checklist but is not an "
+                                 "observer in it")  # fmt: skip
+        for o in self.observer_notes:
+            if name_key(o.observer) not in observers:
+                raise ValueError(f"round {n}: {o.observer!r} took a note but is not an "
                                  "observer in it")  # fmt: skip
         return self
 
@@ -223,7 +267,7 @@ class SessionData(_Strict):
 
 class SessionFile(_Strict):
     format: Literal["hotdash-roleplay-session"]
-    version: Literal[1, 2]
+    version: Literal[1, 2, 3]
     exported_at: datetime
     app_version: Annotated[str, StringConstraints(max_length=40)] = ""
     session: SessionData
@@ -256,6 +300,12 @@ def read_session(db: Session, session_id: int) -> SessionFile:
             selectinload(TrainingSession.rounds)
             .selectinload(Round.roles)
             .selectinload(RoleAssignment.person),
+            selectinload(TrainingSession.rounds)
+            .selectinload(Round.observer_notes)
+            .selectinload(ObserverNote.observer),
+            selectinload(TrainingSession.rounds)
+            .selectinload(Round.decision)
+            .selectinload(OperatorDecision.corrections),
             selectinload(TrainingSession.rounds)
             .selectinload(Round.decision)
             .selectinload(OperatorDecision.operator),
@@ -355,6 +405,8 @@ def _round_dict(r: Round) -> dict[str, Any]:
             "assessed_correct": d.assessed_correct,
             "assessment_reason": d.assessment_reason,
             "recorded_at": d.recorded_at,
+            "source": d.source,
+            "corrections": [_correction_dict(c) for c in d.corrections],
         },
         "decision_draft": parse_draft(r.decision_draft),
         "submissions": [
@@ -376,6 +428,25 @@ def _round_dict(r: Round) -> dict[str, Any]:
             {"kind": n.kind, "position": n.position, "text": n.text}
             for n in sorted(r.notes, key=lambda n: (n.kind, n.position))
         ],
+        "observer_notes": [
+            {
+                "observer": o.observer.name,
+                "criterion": o.criterion,
+                "text": o.text,
+                "at_seconds": o.at_seconds,
+                "created_at": o.created_at,
+            }
+            for o in sorted(r.observer_notes, key=lambda o: (o.at_seconds, o.id))
+        ],
+    }
+
+
+def _correction_dict(c: DecisionCorrection) -> dict[str, Any]:
+    return {
+        "reason": c.reason,
+        "corrected_by": c.corrected_by,
+        "corrected_at": c.corrected_at,
+        "previous": c.previous,
     }
 
 
@@ -440,8 +511,14 @@ def to_csv(data: SessionFile) -> str:
                 "decision", r, person=d.operator, role=Role.OPERATOR, decision=d.decision.value,
                 seconds_to_decide=d.seconds_to_decide, matched_expert=d.matched_expert,
                 expert_decision=r.scenario.expert.wording if r.scenario.expert else "",
-                at=d.recorded_at.isoformat(), text=d.final_reply,
+                at=d.recorded_at.isoformat(), text=d.final_reply, status=d.source.value,
             )  # fmt: skip
+            for c in d.corrections:
+                row(
+                    "decision_correction", r, person=c.corrected_by, decision=d.decision.value,
+                    status=c.previous.decision.value, at=c.corrected_at.isoformat(),
+                    text=c.reason,
+                )  # fmt: skip
         if r.decision_draft:
             draft = r.decision_draft
             operator = next((x.person for x in r.roles if x.role == Role.OPERATOR), "")
@@ -459,6 +536,11 @@ def to_csv(data: SessionFile) -> str:
                 for item in items:
                     row(kind, r, person=sub.observer, role=Role.OBSERVER, status=sub.status,
                         text=item)  # fmt: skip
+        for o in r.observer_notes:
+            row(
+                "observer_note", r, person=o.observer, role=Role.OBSERVER,
+                criterion=o.criterion, at=clock_stamp(o.at_seconds), text=o.text,
+            )  # fmt: skip
         for e in r.events:
             row(
                 "phase_event", r, event_kind=e.kind,

@@ -28,6 +28,8 @@ from hotdash_roleplay.store.models import (
     ChecklistSubmission,
     CriterionAnswer,
     DebriefItem,
+    DecisionCorrection,
+    ObserverNote,
     OperatorDecision,
     Participant,
     Person,
@@ -77,11 +79,18 @@ def _reject_constant(value: str) -> Any:
     raise ValueError(f"{value} is not allowed")
 
 
+def _cut_short(text: str, pos: int) -> bool:
+    """Whether the JSON error is the file ending early: nothing after it, or only the start of
+    a last word (a file cut inside `null` fails at the `nu`)."""
+    rest = text[pos:].rstrip()
+    return not rest or any(word.startswith(rest) for word in ("null", "true", "false"))
+
+
 def _parse_json(text: str, name: str) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()):
+        if _cut_short(text, exc.pos):
             raise UserError(
                 f"{name} ends too early (line {exc.lineno}): the file is truncated. "
                 "Nothing imported."
@@ -181,6 +190,16 @@ def _round(r: RoundData, person: Callable[[str], Person]) -> Round:
             assessed_correct=d.assessed_correct,
             assessment_reason=d.assessment_reason,
             recorded_at=d.recorded_at,
+            source=d.source,
+            corrections=[
+                DecisionCorrection(
+                    reason=c.reason,
+                    corrected_by=c.corrected_by,
+                    corrected_at=c.corrected_at,
+                    previous=c.previous.model_dump(mode="json"),
+                )
+                for c in d.corrections
+            ],
         )
     rnd.submissions = [
         ChecklistSubmission(
@@ -197,4 +216,14 @@ def _round(r: RoundData, person: Callable[[str], Person]) -> Round:
         for s in r.submissions
     ]
     rnd.notes = [DebriefItem(kind=n.kind, position=n.position, text=n.text) for n in r.notes]
+    rnd.observer_notes = [
+        ObserverNote(
+            observer=person(o.observer),
+            criterion=o.criterion,
+            text=o.text,
+            at_seconds=o.at_seconds,
+            created_at=o.created_at,
+        )
+        for o in r.observer_notes
+    ]
     return rnd

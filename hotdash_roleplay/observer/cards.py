@@ -209,9 +209,10 @@ def room_text(facts: CardFacts) -> RoomText:
         )
     if phase == PhaseKey.FEEDBACK:
         return RoomText(title="Observer feedback", lines=["Observers fill in their checklists."])
-    debrief = _debrief_question(rnd, scenario)
-    lines = [f"Question {debrief[0] + 1} of {len(debrief[1])}", debrief[1][debrief[0]]]
-    return RoomText(title="Debrief", lines=lines if debrief[1] else [])
+    index, questions = _debrief_question(rnd, scenario)  # a scenario has at least one
+    return RoomText(
+        title="Debrief", lines=[f"Question {index + 1} of {len(questions)}", questions[index]]
+    )
 
 
 # -- the role cards -----------------------------------------------------------------------------
