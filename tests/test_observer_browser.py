@@ -4,6 +4,7 @@ widths go to the artifacts folder's screens/observer-*.png (tests/conftest.py sa
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from hotdash_roleplay.checklist import load_checklist
 from hotdash_roleplay.observer.server import ObserverServer
 from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.live import Change
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -53,7 +55,8 @@ async def _join(page: Any, url: str, code: str, name: str) -> None:
 
 
 async def _saved(page: Any) -> None:
-    await page.locator("#save-status", has_text="Saved").wait_for()
+    # "Saved 10:42:07", not "Not saved: ..." (has_text alone ignores case and matches both)
+    await page.locator("#save-status", has_text=re.compile(r"^Saved")).wait_for()
 
 
 async def test_an_observer_joins_ticks_reloads_and_submits(
@@ -89,7 +92,7 @@ async def test_an_observer_joins_ticks_reloads_and_submits(
             await laptop.get_by_role("button", name="Continue").click()
             names = laptop.locator("#names label")
             await names.first.wait_for()
-            assert await names.all_inner_texts() == list(rnd.observers)
+            assert await names.all_inner_texts() == list(detail.participants)  # the roster
             assert await laptop.locator("#names b").count() == 0
             await laptop.screenshot(path=str(screens / "observer-names-laptop.png"))
             await laptop.get_by_role("radio", name=HOSTILE, exact=True).check()
@@ -166,10 +169,12 @@ async def test_an_observer_joins_ticks_reloads_and_submits(
             )
             assert services.feedback.get(rnd.id, other).status == "draft"
 
-            # Feedback closes: the page says so (it polls the host).
+            # Feedback closes: the checklist gives way to the observer's card (pushed at once).
             live.set_feedback_open(False)
-            server.invalidate()
-            await phone.get_by_role("heading", name="Feedback is closed").wait_for(timeout=15_000)
+            server.changed(Change.FEEDBACK)
+            await phone.locator("#step-room").wait_for(state="visible")
+            assert not await phone.locator("#step-checklist").is_visible()
+            assert await phone.locator("#room-title").inner_text() == "You are the Observer"
             await phone.screenshot(path=str(screens / "observer-closed-phone.png"))
             assert errors == []
             await browser.close()

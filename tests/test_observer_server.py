@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from hotdash_roleplay.observer import security
 from hotdash_roleplay.observer.server import API_KEY, MAX_BODY, ObserverServer, create_app
+from hotdash_roleplay.paths import RESOURCES
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import Change
 from hotdash_roleplay.store.models import ObserverToken
@@ -131,14 +132,17 @@ async def test_page_and_its_files_are_served_with_strict_headers(connect: Connec
     client = await connect()
     page = await client.get("/")
     assert page.status == 200 and page.content_type == "text/html"
-    assert "Observer checklist" in await page.text()
+    assert "Role-play session" in await page.text()
     csp = page.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert page.headers["X-Frame-Options"] == "DENY"
-    script = await client.get("/static/observer.js")
-    assert script.status == 200 and script.content_type == "text/javascript"
-    assert "innerHTML" not in await script.text()
+    modules = sorted(p.name for p in (RESOURCES / "observer").glob("*.js"))
+    assert "observer.js" in modules and len(modules) > 1  # the page's modules, each served
+    for name in modules:
+        script = await client.get(f"/static/{name}")
+        assert script.status == 200 and script.content_type == "text/javascript", name
+        assert "innerHTML" not in await script.text(), name  # text goes in as text only
     style = await client.get("/static/observer.css")
     assert style.status == 200 and style.content_type == "text/css"
     for path in ("/static/index.html", "/static/..%2Fchecklist.yaml", "/static/../checklist.yaml"):

@@ -1,487 +1,271 @@
-// The observer page: join with the code, pick your name, fill the checklist. Every change is
-// saved on the trainer's computer (debounced); a reload asks the host for the saved draft.
-// All text goes in through textContent: names and notes are never parsed as HTML.
-"use strict";
+// The session's page on every participant's device: join once with the code and your name,
+// then follow the session (events from the host) and see your role's card for the round and
+// phase being played. A reload or a dropped connection resumes: the token is a cookie, and the
+// card, notes and checklist draft come from the host again.
 
-(() => {
-  const SAVE_DELAY_MS = 400;
-  const POLL_MS = 4000;
-  const RETRY_MS = 2000;
+import { aiSystemCard, expertCard, facilitatorCard, sittingOutCard } from "./cards.js";
+import {
+  checklistRound,
+  checklistUnsaved,
+  onChecklistEnd,
+  retryUnsaved,
+  showChecklist,
+} from "./checklist.js";
+import { $, announce, api, el, show, shownStep, whenOffline } from "./common.js";
+import { operatorCard } from "./decision.js";
+import { follow } from "./follow.js";
+import { notepad } from "./notes.js";
 
-  const $ = (id) => document.getElementById(id);
-  const steps = ["step-loading", "step-code", "step-name", "step-checklist", "step-closed"];
+const RETRY_MS = 2000;
+const FINISHED = "The session is finished. Thank you for taking part: everything you saved is kept.";
 
-  const state = {
-    code: "",
-    me: null, // the /api/me answer
-    step: "step-loading",
-    dirty: false, // changes not yet saved on the host
-    saving: false,
-    version: 0, // of the saved checklist this page shows; sent with every save
-    conflict: null, // the saved submission another device wrote, while the observer decides
-    saveTimer: 0,
-    retryTimer: 0,
-    online: true,
+// What each role does, in the program's words (Module 4.1).
+const ROLE_TASKS = {
+  operator: "You handle the approval decision. Think aloud as you decide.",
+  ai_system: "You provide the draft response, and answer as the AI would.",
+  observer: "You take notes and provide feedback.",
+  facilitator: "You introduce the scenario and guide the debrief.",
+  sitting_out: "You are not playing this round: you watch with the room.",
+};
+// The round's clock in words, beside the phase (never colour alone).
+const CLOCK_WORDS = { ready: "not started yet", paused: "paused", finished: "round over" };
+
+const room = {
+  code: "",
+  following: false,
+  loading: false,
+  again: false,
+  seq: null,
+  said: "", // the round and phase last announced
+  shownKey: "", // what the card on screen was built from
+  card: null, // the card on screen: { root, showNotes? }
+};
+
+whenOffline(checklistUnsaved);
+
+// -- join -----------------------------------------------------------------------------------
+
+function showCode(message) {
+  $("context").textContent = "";
+  $("code-error").textContent = message || "";
+  show("step-code");
+  $("code").focus();
+}
+
+function showClosed(text) {
+  const said = text || "The trainer's app is not serving this session right now. What you saved is kept.";
+  if (shownStep() === "step-closed" && $("closed-text").textContent === said) return;
+  $("closed-title").textContent = said === FINISHED ? "The session is finished" : "The session is not open";
+  $("closed-text").textContent = said;
+  show("step-closed");
+  $("closed-title").focus();
+}
+
+$("code-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const code = $("code").value.replace(/\s+/g, "");
+  if (!code) {
+    $("code-error").textContent = "Type the code shown on the projector.";
+    return;
+  }
+  const { status, data } = await api("POST", "/api/join", { code });
+  if (status === 200) {
+    room.code = code;
+    return showNames(data);
+  }
+  if (status === 409) return showClosed(FINISHED);
+  $("code-error").textContent =
+    status === 429 ? `${data.error} (about ${data.retry_after} s)` : data.error;
+  $("code").select();
+});
+
+function showNames(data) {
+  showRefusal(null);
+  const box = $("names");
+  box.replaceChildren();
+  $("names-legend").textContent = "Pick your name";
+  (data.people || []).forEach((name, index) => {
+    const id = `name-${index}`;
+    const wrap = el("div", "choice");
+    const input = el("input");
+    input.type = "radio";
+    input.name = "person";
+    input.id = id;
+    input.value = name;
+    const label = el("label", "", name);
+    label.htmlFor = id;
+    wrap.append(input, label);
+    box.append(wrap);
+  });
+  $("name-error").textContent = "";
+  show("step-name");
+  box.querySelector("input")?.focus();
+}
+
+$("name-back").addEventListener("click", () => showCode());
+
+$("name-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const picked = document.querySelector('input[name="person"]:checked');
+  if (!picked) {
+    $("name-error").textContent = "Pick your name first.";
+    return;
+  }
+  const { status, data } = await api("POST", "/api/claim", { code: room.code, name: picked.value });
+  if (status === 200) return loadCard();
+  if (status === 409 && data.reason === "taken") {
+    return showRefusal("This name is already in use", data.error);
+  }
+  if (status === 409 && data.reason === "in_app") {
+    return showRefusal("The trainer is filling in this checklist", data.error);
+  }
+  if (status === 409) return showClosed(FINISHED);
+  if (status === 403 && data.error.startsWith("That code")) return showCode(data.error);
+  $("name-error").textContent = data.error;
+});
+
+// A claim the host refused for this name: said in a box, the name list kept for another try.
+function showRefusal(title, text) {
+  $("name-error").textContent = "";
+  $("name-refusal").hidden = !title;
+  $("name-refusal-title").textContent = title || "";
+  $("name-refusal-text").textContent = text || "";
+  if (title) $("name-refusal").scrollIntoView({ block: "nearest" });
+}
+
+// -- the card -------------------------------------------------------------------------------
+
+async function loadCard() {
+  if (room.loading) {
+    room.again = true; // one request at a time; the latest change is fetched after it
+    return;
+  }
+  room.loading = true;
+  const { status, data } = await api("GET", "/api/card");
+  room.loading = false;
+  if (room.again) {
+    room.again = false;
+    return loadCard();
+  }
+  if (status === 200) return showView(data);
+  if (status === 401) return showCode(room.following ? "Join again to keep going: the host no longer knows this browser." : "");
+  if (status === 409) return showClosed(FINISHED);
+  if (status === 0) {
+    setTimeout(loadCard, RETRY_MS); // host unreachable: keep trying
+    return;
+  }
+  showCode(data.error);
+}
+
+async function showView(view) {
+  if (!room.following) {
+    room.following = true;
+    follow(onState);
+  }
+  room.seq = view.seq; // the card is current until the next change
+  sayPhase(view);
+  const role = view.role;
+  if (role === "observer" && view.card.feedback_open) {
+    // Feedback may stay open into the debrief: the phase and the revealed expert show here too.
+    $("checklist-phase").textContent = view.phase_title;
+    $("checklist-expert").replaceChildren(...(view.expert ? [expertCard(view.expert)] : []));
+    return openChecklist(view);
+  }
+  $("context").textContent =
+    `Round ${view.round} of ${view.round_count} · ${view.scenario_title} · You are ${view.name}`;
+  const clock = CLOCK_WORDS[view.status];
+  $("phase-badge").textContent = view.phase_title || "Not started";
+  $("phase-round").textContent = `Round ${view.round} of ${view.round_count}${clock ? ` · ${clock}` : ""}`;
+  $("room-title").textContent =
+    role === "sitting_out" ? "You sit this round out" : `You are the ${view.role_label}`;
+  $("role-summary").textContent = ROLE_TASKS[role] || "";
+  showRoles(view);
+  renderCard(view);
+  show("step-room");
+}
+
+// Who plays what this round, as the projector shows it; this person's own role in bold.
+function showRoles(view) {
+  const list = $("roles");
+  list.replaceChildren();
+  for (const entry of view.roles || []) {
+    const names = entry.names.length ? entry.names.join(", ") : "the trainer";
+    const item = el("li", entry.role === view.role ? "me" : "", `${entry.label}: ${names}`);
+    list.append(item);
+  }
+}
+
+function sayPhase(view) {
+  const said = `${view.round}/${view.phase}/${view.role}/${view.status}`;
+  if (said === room.said) return;
+  const first = room.said === "";
+  room.said = said;
+  const clock = CLOCK_WORDS[view.status];
+  const role = view.role === "sitting_out" ? "you sit this round out" : `you are the ${view.role_label}`;
+  const text = `Round ${view.round}: ${view.phase_title || "not started"}${clock ? `, ${clock}` : ""}; ${role}.`;
+  if (!first) announce(text);
+}
+
+// Rebuilt only when what it shows changed, so a pause or a phase change never takes away
+// what someone is typing; the observer's note list is refreshed in place.
+function renderCard(view) {
+  const { notes, ...rest } = view.card;
+  const key = JSON.stringify([view.round, view.role, rest, view.expert]);
+  if (key === room.shownKey && room.card) {
+    if (room.card.showNotes && notes) room.card.showNotes(notes);
+    return;
+  }
+  room.shownKey = key;
+  const hooks = {
+    refresh: loadCard,
+    signedOut: () => showCode("Join again to keep going: the host no longer knows this browser."),
+    added: loadCard,
   };
+  const build = {
+    operator: operatorCard,
+    ai_system: aiSystemCard,
+    observer: notepad,
+    facilitator: facilitatorCard,
+    sitting_out: sittingOutCard,
+  }[view.role];
+  room.card = build ? build(view, hooks) : { root: el("p", "card", "Your role has no card.") };
+  const box = $("card");
+  box.replaceChildren(room.card.root);
+  if (view.expert) box.append(expertCard(view.expert));
+}
 
-  // -- talking to the host ----------------------------------------------------------------
-
-  async function api(method, path, body) {
-    const options = { method, credentials: "same-origin", headers: {}, cache: "no-store" };
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    let response;
-    try {
-      response = await fetch(path, options);
-    } catch (err) {
-      setOnline(false);
-      return { status: 0, data: { error: "Cannot reach the trainer's app." } };
-    }
-    setOnline(true);
-    let data = {};
-    try {
-      data = await response.json();
-    } catch (err) {
-      data = { error: "Unexpected answer from the trainer's app." };
-    }
-    return { status: response.status, data };
+async function openChecklist(view) {
+  if (shownStep() === "step-checklist" && checklistRound() === view.round) return;
+  const { status, data } = await api("GET", "/api/me");
+  if (status === 200) {
+    room.shownKey = ""; // the note pad is rebuilt when feedback closes
+    return showChecklist(data, data.notes);
   }
+  if (status === 401) return showCode("Join again to keep going.");
+  if (status === 0) return setTimeout(loadCard, RETRY_MS);
+  if (status === 409) return; // closed meanwhile: the next event brings the card
+  $("context").textContent = data.error;
+}
 
-  function setOnline(online) {
-    if (state.online === online) return;
-    state.online = online;
-    const banner = $("connection");
-    if (online) {
-      banner.hidden = true;
-      banner.textContent = "";
-    } else {
-      banner.hidden = false;
-      banner.textContent = state.dirty
-        ? "Connection lost. Your latest changes are not saved yet; retrying…"
-        : "Connection lost. Everything shown as saved is kept; retrying…";
+onChecklistEnd(loadCard, () => showCode("Join again to keep going: the host no longer knows this browser."));
+
+// -- following the session ------------------------------------------------------------------
+
+function onState(state) {
+  if (state.finished) {
+    room.seq = state.seq;
+    return showClosed(FINISHED);
+  }
+  if (!state.joined) {
+    if (shownStep() === "step-room" || shownStep() === "step-checklist") {
+      showCode("Join again to keep going: the host no longer knows this browser.");
     }
+    return;
   }
+  retryUnsaved();
+  if (state.seq === room.seq && shownStep() !== "step-closed") return;
+  room.seq = state.seq;
+  loadCard();
+}
 
-  // -- steps ------------------------------------------------------------------------------
-
-  function show(step) {
-    state.step = step;
-    for (const id of steps) $(id).hidden = id !== step;
-  }
-
-  function showCode(message) {
-    $("context").textContent = "";
-    $("code-error").textContent = message || "";
-    show("step-code");
-    $("code").focus();
-  }
-
-  function showClosed(text) {
-    clearTimeout(state.saveTimer);
-    state.dirty = false;
-    state.me = null;
-    if (text) $("closed-text").textContent = text;
-    show("step-closed");
-    $("closed-title").focus?.();
-  }
-
-  async function start() {
-    const { status, data } = await api("GET", "/api/me");
-    if (status === 200) return showChecklist(data);
-    if (status === 401) return showCode();
-    if (status === 409) return showClosed();
-    if (status === 403) return showCode(data.error + " Join with the code to pick your name.");
-    if (status === 0) {
-      // Host unreachable: keep trying in the background.
-      setTimeout(start, RETRY_MS);
-      return;
-    }
-    showCode(data.error);
-  }
-
-  // -- join -------------------------------------------------------------------------------
-
-  $("code-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const code = $("code").value.replace(/\s+/g, "");
-    if (!code) {
-      $("code-error").textContent = "Type the code shown on the projector.";
-      return;
-    }
-    const { status, data } = await api("POST", "/api/join", { code });
-    if (status === 200) {
-      state.code = code;
-      return showNames(data);
-    }
-    if (status === 409) return showClosed();
-    $("code-error").textContent =
-      status === 429 ? `${data.error} (about ${data.retry_after} s)` : data.error;
-    $("code").select();
-  });
-
-  function showNames(data) {
-    showRefusal(null);
-    const box = $("names");
-    box.replaceChildren();
-    $("names-legend").textContent = `Pick your name (observers in round ${data.round})`;
-    data.observers.forEach((name, index) => {
-      const id = `name-${index}`;
-      const wrap = document.createElement("div");
-      wrap.className = "choice";
-      const input = document.createElement("input");
-      input.type = "radio";
-      input.name = "observer";
-      input.id = id;
-      input.value = name;
-      const label = document.createElement("label");
-      label.htmlFor = id;
-      label.textContent = name;
-      wrap.append(input, label);
-      box.append(wrap);
-    });
-    $("name-error").textContent = "";
-    show("step-name");
-    box.querySelector("input")?.focus();
-  }
-
-  $("name-back").addEventListener("click", () => showCode());
-
-  $("name-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const picked = document.querySelector('input[name="observer"]:checked');
-    if (!picked) {
-      $("name-error").textContent = "Pick your name first.";
-      return;
-    }
-    const { status, data } = await api("POST", "/api/claim", {
-      code: state.code,
-      name: picked.value,
-    });
-    if (status === 200) return start();
-    if (status === 409 && data.reason === "taken") {
-      return showRefusal("This name is already in use", data.error);
-    }
-    if (status === 409 && data.reason === "in_app") {
-      return showRefusal("The trainer is filling in this checklist", data.error);
-    }
-    if (status === 409) return showClosed();
-    if (status === 403 && data.error.startsWith("That code")) return showCode(data.error);
-    $("name-error").textContent = data.error;
-  });
-
-  // A claim the host refused for this name: said in a box, the name list kept for another try.
-  function showRefusal(title, text) {
-    $("name-error").textContent = "";
-    $("name-refusal").hidden = !title;
-    $("name-refusal-title").textContent = title || "";
-    $("name-refusal-text").textContent = text || "";
-    if (title) $("name-refusal").scrollIntoView({ block: "nearest" });
-  }
-
-  // -- the checklist ----------------------------------------------------------------------
-
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  function showChecklist(me) {
-    state.me = me;
-    const { checklist, submission } = me;
-    $("context").textContent =
-      `Round ${me.round} · ${me.scenario_title} · You are ${me.name}`;
-    $("checklist-title").textContent = me.operator
-      ? `Your checklist for ${me.operator} (Operator)`
-      : "Your checklist for the operator";
-    $("rule-went-well").textContent = ruleText(checklist.went_well);
-    $("rule-could-improve").textContent = ruleText(checklist.could_improve);
-    buildCriteria(checklist, submission.answers);
-    buildList("went-well", checklist.went_well, submission.answers.went_well, checklist.max_chars);
-    buildList(
-      "could-improve",
-      checklist.could_improve,
-      submission.answers.could_improve,
-      checklist.max_chars,
-    );
-    state.dirty = false;
-    state.version = submission.version;
-    showConflict(null);
-    renderSubmission(submission);
-    $("save-status").textContent = submission.updated_at ? "All changes saved." : "";
-    $("submit-status").textContent = "";
-    show("step-checklist");
-  }
-
-  function ruleText(rule) {
-    const range =
-      rule.min_items === rule.max_items
-        ? `${rule.min_items}`
-        : `${rule.min_items} to ${rule.max_items}`;
-    return `${rule.name}: ${range} specific ${rule.item_noun}s, one per box.`;
-  }
-
-  function buildCriteria(checklist, answers) {
-    const box = $("criteria");
-    box.replaceChildren();
-    checklist.criteria.forEach((criterion, index) => {
-      const set = el("fieldset", "card criterion");
-      set.dataset.key = criterion.key;
-      const legend = el("legend");
-      legend.append(
-        el("span", "num", `${index + 1}.`),
-        " ",
-        el("span", "name", criterion.name),
-        el("span", "question", criterion.question),
-      );
-      set.append(legend);
-      const marks = el("div", "marks");
-      for (const mark of checklist.marks) {
-        const id = `mark-${criterion.key}-${mark.value}`;
-        const input = document.createElement("input");
-        input.type = "radio";
-        input.name = `mark-${criterion.key}`;
-        input.id = id;
-        input.value = mark.value;
-        input.checked = answers.marks[criterion.key] === mark.value;
-        const label = el("label", `mark mark-${mark.value}`, mark.label);
-        label.htmlFor = id;
-        marks.append(input, label);
-      }
-      set.append(marks);
-      const noteId = `note-${criterion.key}`;
-      const noteLabel = el("label", "note-label", `Note on ${criterion.name} (optional)`);
-      noteLabel.htmlFor = noteId;
-      const note = el("textarea", "note");
-      note.id = noteId;
-      note.rows = 2;
-      note.maxLength = checklist.max_chars;
-      note.value = answers.notes[criterion.key] || "";
-      set.append(noteLabel, note);
-      box.append(set);
-    });
-  }
-
-  function buildList(id, rule, items, maxChars) {
-    const set = $(id);
-    $(`${id}-legend`).textContent = rule.label;
-    $(`${id}-hint`).textContent =
-      `Give at least ${rule.min_items} and at most ${rule.max_items}. Blank boxes do not count.`;
-    const box = set.querySelector(".items");
-    box.replaceChildren();
-    const rows = Math.max(rule.max_items, items.length);
-    for (let i = 0; i < rows; i += 1) {
-      const inputId = `${id}-${i}`;
-      const noun = rule.item_noun.charAt(0).toUpperCase() + rule.item_noun.slice(1);
-      const label = el(
-        "label",
-        "item-label",
-        i < rule.min_items ? `${noun} ${i + 1}` : `${noun} ${i + 1} (optional)`,
-      );
-      label.htmlFor = inputId;
-      const area = el("textarea", "item");
-      area.id = inputId;
-      area.rows = 2;
-      area.maxLength = maxChars;
-      area.value = items[i] || "";
-      box.append(label, area);
-    }
-  }
-
-  function collect() {
-    const answers = { marks: {}, notes: {}, went_well: [], could_improve: [] };
-    for (const set of document.querySelectorAll("#criteria .criterion")) {
-      const key = set.dataset.key;
-      const picked = set.querySelector("input[type=radio]:checked");
-      if (picked) answers.marks[key] = picked.value;
-      const note = set.querySelector("textarea").value;
-      if (note.trim()) answers.notes[key] = note;
-    }
-    for (const [id, field] of [["went-well", "went_well"], ["could-improve", "could_improve"]]) {
-      const values = [...document.querySelectorAll(`#${id} textarea`)].map((a) => a.value);
-      while (values.length && !values[values.length - 1].trim()) values.pop();
-      answers[field] = values;
-    }
-    return answers;
-  }
-
-  function renderSubmission(submission) {
-    const badge = $("status-badge");
-    const text = $("status-text");
-    if (submission.status === "submitted") {
-      badge.textContent = "Submitted";
-      badge.className = "badge submitted";
-      text.textContent = "You can still revise it until the trainer closes feedback.";
-    } else {
-      badge.textContent = "Draft";
-      badge.className = "badge draft";
-      text.textContent = "Not submitted yet.";
-    }
-    renderProblems(submission.problems, "To submit, still needed:");
-  }
-
-  function renderProblems(problems, title) {
-    const box = $("problems");
-    box.replaceChildren();
-    if (!problems || !problems.length) return;
-    box.append(el("p", "problems-title", title));
-    const list = el("ul");
-    for (const problem of problems) list.append(el("li", "", problem));
-    box.append(list);
-  }
-
-  // -- autosave ---------------------------------------------------------------------------
-
-  function changed() {
-    if (state.step !== "step-checklist") return;
-    state.dirty = true;
-    if (state.conflict) return; // kept here until the observer picks a version
-    $("save-status").textContent = "Saving…";
-    clearTimeout(state.saveTimer);
-    state.saveTimer = setTimeout(save, SAVE_DELAY_MS);
-  }
-
-  async function save() {
-    clearTimeout(state.saveTimer);
-    if (state.saving) {
-      state.saveTimer = setTimeout(save, SAVE_DELAY_MS); // one request at a time, in order
-      return;
-    }
-    if (!state.dirty || state.conflict) return true;
-    state.saving = true;
-    state.dirty = false;
-    const wasSubmitted = $("status-badge").textContent === "Submitted";
-    const { status, data } = await api("PUT", "/api/draft", {
-      answers: collect(),
-      version: state.version,
-    });
-    state.saving = false;
-    if (status === 200) {
-      state.version = data.version;
-      if (!state.dirty) $("save-status").textContent = `Saved ${clock()}`;
-      renderSubmission(data);
-      if (wasSubmitted && data.status !== "submitted") {
-        $("submit-status").textContent =
-          "Your changes no longer meet the rules, so the checklist is back to draft. Submit again when it is complete.";
-      }
-      return true;
-    }
-    state.dirty = true;
-    if (status === 409 && data.reason === "changed") return showConflict(data);
-    if (status === 409) return showClosed();
-    if (status === 401) return showCode("Join again to keep going: the host no longer knows this browser.");
-    if (status === 0) {
-      $("save-status").textContent = "Not saved yet: retrying…";
-      clearTimeout(state.retryTimer);
-      state.retryTimer = setTimeout(save, RETRY_MS);
-      return false;
-    }
-    $("save-status").textContent = `Not saved: ${data.error}`;
-    return false;
-  }
-
-  function clock() {
-    return new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-  }
-
-  // Someone else saved this checklist (the trainer, in the app) since this page loaded it:
-  // nothing is overwritten until the observer picks theirs or the saved one.
-  function showConflict(refusal) {
-    state.conflict = refusal ? refusal.submission : null;
-    $("conflict").hidden = !refusal;
-    $("conflict-text").textContent = refusal ? refusal.error : "";
-    if (refusal) {
-      $("save-status").textContent = "Not saved: changed on another device.";
-      $("submit-status").textContent = "";
-      $("conflict").scrollIntoView({ block: "nearest" });
-      $("conflict-reload").focus();
-    }
-  }
-
-  $("conflict-reload").addEventListener("click", () => {
-    const saved = state.conflict;
-    if (!saved || !state.me) return;
-    showChecklist({ ...state.me, submission: saved });
-    $("save-status").textContent = "Showing the saved version.";
-  });
-
-  $("conflict-keep").addEventListener("click", () => {
-    const saved = state.conflict;
-    if (!saved) return;
-    state.version = saved.version; // save over the version just shown, knowingly
-    showConflict(null);
-    state.dirty = true;
-    save();
-  });
-
-  $("checklist-form").addEventListener("input", changed);
-  $("checklist-form").addEventListener("change", changed);
-
-  $("checklist-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearTimeout(state.saveTimer);
-    while (state.saving) await new Promise((r) => setTimeout(r, 50));
-    if (state.conflict) return $("conflict").scrollIntoView({ block: "nearest" });
-    state.dirty = false;
-    $("submit-status").textContent = "Submitting…";
-    const { status, data } = await api("POST", "/api/submit", {
-      answers: collect(),
-      version: state.version,
-    });
-    if (status === 200) {
-      state.version = data.version;
-      renderSubmission(data);
-      $("save-status").textContent = `Saved ${clock()}`;
-      $("submit-status").textContent =
-        "Submitted. Thank you! You can still revise it until feedback closes.";
-      return;
-    }
-    if (status === 409 && data.reason === "changed") {
-      state.dirty = true;
-      return showConflict(data);
-    }
-    if (status === 409) return showClosed();
-    if (status === 401) return showCode("Join again to keep going.");
-    if (status === 422) {
-      if (data.submission) state.version = data.submission.version; // kept as a draft
-      $("submit-status").textContent = "Not submitted yet: see what is still needed above.";
-      renderProblems(data.missing, "Not submitted yet. Still needed:");
-      $("save-status").textContent = `Saved ${clock()}`;
-      $("problems").scrollIntoView({ block: "nearest" });
-      return;
-    }
-    state.dirty = true;
-    $("submit-status").textContent =
-      status === 0 ? "Not submitted: the trainer's app cannot be reached. Try again." : data.error;
-  });
-
-  window.addEventListener("beforeunload", (event) => {
-    if (state.dirty || state.saving) event.preventDefault();
-  });
-
-  // -- watching the round -----------------------------------------------------------------
-
-  async function poll() {
-    const { status, data } = await api("GET", "/api/state");
-    if (status === 200) {
-      if (!data.feedback_open && state.step !== "step-closed" && state.step !== "step-loading") {
-        showClosed();
-      } else if (data.feedback_open && state.step === "step-closed") {
-        start(); // feedback opened again (or the next round's did)
-      } else if (state.step === "step-checklist" && !data.joined) {
-        showCode("Join again to keep going.");
-      } else if (state.step === "step-checklist" && state.me && data.round !== state.me.round) {
-        start(); // a new round: its own checklist
-      } else if (state.dirty && !state.saving && !state.conflict) {
-        save(); // back online with unsaved changes
-      }
-    }
-    setTimeout(poll, POLL_MS);
-  }
-
-  start();
-  setTimeout(poll, POLL_MS);
-})();
+loadCard();

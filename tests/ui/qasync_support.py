@@ -23,10 +23,10 @@ COMPLETE: dict[str, Any] = {
 }
 
 
-def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+def run(scenario: Callable[[], Coroutine[Any, Any, None]], timeout: float = 30) -> None:
     """The scenario on a qasync loop, as the app runs (asyncio.Runner on Python 3.11)."""
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
-        runner.run(asyncio.wait_for(scenario(), 30))
+        runner.run(asyncio.wait_for(scenario(), timeout))
 
 
 def until(signal: SignalInstance, check: Callable[[], bool] = lambda: True) -> asyncio.Future[None]:
