@@ -228,7 +228,9 @@ def test_expert_decision_worded_and_matched_one_way_everywhere(
         seconds_to_decide=90,
     )
     assert services.decisions.get(rnd.id).matched_expert is False
-    panel = DebriefPanel(services.sessions, services.feedback, services.debrief, live)
+    panel = DebriefPanel(
+        services.worker, services.sessions, services.feedback, services.debrief, live
+    )
     qtbot.addWidget(panel)
     panel.show()
     projector = ProjectorWindow(services.sessions, live, ObserverHost(services, live))
