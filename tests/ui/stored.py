@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -20,3 +23,15 @@ def settle_store(qtbot: QtBot, *widgets: QWidget, flush: bool = True) -> None:
         for widget in widgets:
             flush_typing(widget)
     qtbot.waitUntil(lambda: idle(*widgets), timeout=5000)
+
+
+async def settle_store_async(*widgets: QWidget, flush: bool = True) -> None:
+    """`settle_store` inside a test running on the app's qasync loop (where qtbot's waits
+    would hang): the loop keeps turning while the answers come in."""
+    if flush:
+        for widget in widgets:
+            flush_typing(widget)
+    deadline = time.monotonic() + 5
+    while not idle(*widgets):
+        assert time.monotonic() < deadline, "the store's answers did not come"
+        await asyncio.sleep(0.005)

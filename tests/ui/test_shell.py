@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.rotation import check_rotation
-from hotdash_roleplay.services import Services
+from hotdash_roleplay.services import Services, open_services
 from tests.ui.layout import settle
 from ui import settings, theme
 from ui.main_window import MainWindow
@@ -378,13 +378,15 @@ def test_a_restarted_app_reopens_the_live_session_it_showed(
     main_window.open_console(sid)
     main_window.shutdown()  # the app quits (or dies) with the console open
 
-    again = MainWindow(services)
+    restarted = open_services(db_url=services.store.url)  # the store, opened by a new app
+    again = MainWindow(restarted)
     qtbot.addWidget(again)
     again.resume_last()
     assert again.session_id == sid and again.stack.currentWidget() is again.console
 
     again.show_start()  # the trainer went back to the start screen: no reopening next time
-    third = MainWindow(services)
+    third = MainWindow(restarted)
     qtbot.addWidget(third)
     third.resume_last()
     assert third.session_id is None
+    restarted.close()

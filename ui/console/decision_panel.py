@@ -586,6 +586,10 @@ class DecisionPanel(QWidget):
             reply = self.reply_edit.toPlainText()
             rejection = self.rejection_form.note() if decision is Decision.REJECT else None
             escalation = self.escalation_form.note() if decision is Decision.ESCALATE else None
+            # The core's rule, asked here first: what is missing is said at once.
+            problem = decision_problem(decision, reply, rejection, escalation)
+            if problem is not None:
+                raise UserError(problem)
         except UserError as exc:
             self._record_refused(exc)
             return
