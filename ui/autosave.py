@@ -118,8 +118,10 @@ class Autosave(StoreLink, Generic[R]):
         self._pending = False
 
 
-def flush_typing(widget: QWidget) -> None:
+def flush_typing(widget: QWidget) -> bool:
     """Write now whatever is being typed anywhere in `widget` (before it closes, or before the
-    round its panels show is closed)."""
-    for autosave in widget.findChildren(Autosave):
+    round its panels show is closed); True if anything was."""
+    pending = [a for a in widget.findChildren(Autosave) if a.pending]
+    for autosave in pending:
         autosave.flush()
+    return bool(pending)

@@ -166,6 +166,29 @@ def test_closing_the_console_mid_word_keeps_the_last_keys(
     assert stored.went_well == ["Offered the replacement first"]
 
 
+def test_next_round_right_after_typing_keeps_what_was_typed_for_the_round_it_closes(
+    qtbot: QtBot, services: Services, live: LiveSession
+) -> None:
+    console = ConsoleScreen(services, live)
+    qtbot.addWidget(console)
+    console.show()
+    settle_store(qtbot, console)
+    first = live.round
+    observer = first.observers[0]
+    form = console.checklists.forms[observer]
+    qtbot.keyClicks(form.could_improve[0], "Say when the refund arrives")
+    assert form.autosave.pending
+    qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+    gate = threading.Event()
+    services.worker.submit(gate.wait, 5)  # a slow store: the note's write waits behind this
+    threading.Timer(0.3, gate.set).start()
+    qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)  # the confirmation
+    settle_store(qtbot, console)
+    assert live.round.number == 2
+    stored = services.feedback.get(first.id, observer).answers
+    assert stored.could_improve == ["Say when the refund arrives"]
+
+
 def test_a_late_answer_never_puts_older_text_back_nor_refuses_the_forms_own_save(
     qtbot: QtBot, services: Services, live: LiveSession
 ) -> None:

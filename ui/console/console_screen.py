@@ -373,7 +373,8 @@ class ConsoleScreen(QWidget):
             parts.append(f"Press {self.next_round_button.text()} again to close it.")
             self.show_message(" ".join(parts), "notice")
             return
-        flush_typing(self)  # queued on the store worker ahead of the round's close
+        if flush_typing(self):  # what was typed lands before the round (and feedback) closes
+            self._services.worker.flush()
         self._run(self._live.next_round)
 
     def current_tab(self) -> str:
