@@ -208,6 +208,23 @@ def test_agenda_hint_leads_with_the_most_missed(qtbot: QtBot, services: Services
     )
 
 
+def test_the_agenda_follows_checklists_submitted_while_the_tab_was_hidden(
+    qtbot: QtBot, services: Services
+) -> None:
+    live = start(services)
+    panel = make_panel(qtbot, services, live)
+    panel.hide()  # the trainer is on the Checklists tab while the observers submit
+    rnd = live.round
+    assert rnd is not None
+    marks: dict[str, Mark | None] = {c.key: Mark.MET for c in services.checklist.criteria}
+    marks["tone"] = Mark.NOT_MET
+    answers = ChecklistAnswers(marks=marks, went_well=["a", "b"], could_improve=["c"])
+    services.feedback.submit(rnd.id, rnd.observers[0], answers)
+    panel.show()  # the debrief phase brings the tab forward
+    settle_store(qtbot, panel)
+    assert panel.agenda.text().startswith("Agenda, most missed first: Tone (not met ×1)")
+
+
 def test_round_change_shows_the_new_rounds_debrief(qtbot: QtBot, services: Services) -> None:
     live = start(services, ["warranty-loophole", WITH_EXPERT])
     panel = make_panel(qtbot, services, live)

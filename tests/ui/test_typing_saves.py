@@ -277,7 +277,10 @@ def test_clock_changes_cost_the_panels_no_store_work(
     counted.clear()
     live.toggle()  # Space
     live.adjust(60)  # +1 min
-    live.next_phase()  # N
+    for _ in range(3):  # N, N, N: role-play, decision, then Observer feedback opens
+        live.next_phase()
+    assert live.round.feedback_open
+    live.adjust(-60)
     live.toggle()
     panels[0].refresh()  # what the console calls on every change
     for panel in panels:

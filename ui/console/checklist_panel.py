@@ -4,7 +4,8 @@ One tab per observer of the current round (names come from the round only), each
 criteria, "What went well" and "What could improve"; every change is saved as a draft on the
 store worker as it is typed (at most once per autosave window) so nothing typed is lost. A last
 tab aggregates the submitted checklists for the trainer. The panel reads the store (on the
-worker) only when feedback, the round or its people change, never on a clock key.
+worker) only when the round or its people change or an observer's save arrives; feedback
+opening or closing and the clock change nothing stored, so they read nothing.
 
 A form saves from the version it loaded; when the observer's browser saved in between, the
 feedback service refuses and the form offers Reload or Keep mine (nothing is overwritten unseen).
@@ -101,7 +102,8 @@ class ChecklistPanel(QWidget):
         layout.addWidget(self.tabs, 1)
         keep_space(self, KeepSpace(self))
 
-        follow(live, self, self.refresh, {Change.FEEDBACK, Change.ROUND, Change.PEOPLE})
+        follow(live, self, self.refresh, {Change.ROUND, Change.PEOPLE})
+        follow(live, self, self._feedback_changed, {Change.FEEDBACK})
         self.refresh()
 
     # -- reading ------------------------------------------------------------------------------
@@ -132,6 +134,17 @@ class ChecklistPanel(QWidget):
                 form.reload()
             form.set_read_only(not rnd.feedback_open)
         self._update_statuses()
+
+    def _feedback_changed(self) -> None:
+        """Feedback opened or closed: nothing stored changes with it, so nothing is read."""
+        rnd = self._live.round
+        if rnd is None or self._round is None or rnd.id != self._round.id:
+            self.refresh()
+            return
+        self._round = rnd
+        self._show_feedback_state(rnd.feedback_open)
+        for form in self.forms.values():
+            form.set_read_only(not rnd.feedback_open)
 
     def _rebuild(self, observers: Sequence[str]) -> None:
         flush_typing(self.tabs)  # the forms' last keys go to the round they were typed for

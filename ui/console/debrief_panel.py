@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -294,8 +294,9 @@ class DebriefPanel(QWidget):
         outer.addWidget(self.scroll_area)
         keep_space(self, KeepSpace(self))
 
-        # The round, its question, the checklists' agenda: read again. The reveal: from memory.
-        follow(live, self, self.refresh, {Change.ROUND, Change.DEBRIEF, Change.FEEDBACK})
+        # The round or its question: read again. The reveal: from memory. The checklists'
+        # agenda: read again when the tab comes forward (showEvent).
+        follow(live, self, self.refresh, {Change.ROUND, Change.DEBRIEF})
         follow(live, self, self._expert_changed, {Change.DECISION})
         self.refresh()
 
@@ -342,6 +343,13 @@ class DebriefPanel(QWidget):
             self._show_loaded,
             self._failed,
         )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The debrief tab comes forward (the debrief phase began): the agenda follows the
+        checklists submitted meanwhile, read on the worker."""
+        super().showEvent(event)
+        if self._loaded is not None:
+            self.refresh()
 
     def _show_loaded(self, loaded: _Loaded) -> None:
         rnd = self._round
