@@ -92,6 +92,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cert_pdf.add_argument("person", metavar="PERSON", help="id or name (people list)")
     cert_pdf.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
+    cert_pdf.add_argument(
+        "--credential-json",
+        action="store_true",
+        help="also save the signed certificate beside the PDF (FILE.json)",
+    )
+    cred = esub.add_parser(
+        "credential", help="a person's signed certificate (Open Badges 3.0 JSON)", parents=[common]
+    )
+    cred.add_argument("person", metavar="PERSON", help="id or name (people list)")
+    cred.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.json")
+    revoked = esub.add_parser(
+        "revocations", help="the signed list of revoked certificates (JSON)", parents=[common]
+    )
+    revoked.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.json")
     data = esub.add_parser(
         "session", help="a whole session as JSON (importable) or CSV", parents=[common]
     )
@@ -122,6 +136,34 @@ def build_parser() -> argparse.ArgumentParser:
     cstatus.add_argument("--json", dest="json_out", action="store_true", help="JSON output")
     clist = csub.add_parser("list", help="everyone, one line each", parents=[common])
     clist.add_argument("--json", dest="json_out", action="store_true", help="JSON output")
+
+    crevoke = csub.add_parser(
+        "revoke", help="revoke a signed certificate, with the reason", parents=[common]
+    )
+    crevoke.add_argument("credential", metavar="CREDENTIAL_ID", help="urn:uuid:... (its id)")
+    crevoke.add_argument("--reason", required=True, help="why it is revoked (kept and published)")
+    crevoke.add_argument("--by", default=None, metavar="NAME", help="who revokes (default: you)")
+
+    verify = sub.add_parser(
+        "verify",
+        help="check a certificate (JSON) or a certification record PDF; exit 0 only if valid",
+        parents=[common],
+    )
+    verify.add_argument("file", type=Path, metavar="FILE", help="credential .json or record .pdf")
+    verify.add_argument(
+        "--revocation-list",
+        type=Path,
+        metavar="FILE.json",
+        help="a revocation list exported by the issuer (export revocations)",
+    )
+    verify.add_argument(
+        "--issuer",
+        action="append",
+        default=[],
+        metavar="DID",
+        help="trust this issuer's did:key too (repeatable); the store's own are trusted",
+    )
+    verify.add_argument("--json", dest="json_out", action="store_true", help="JSON output")
 
     imp = sub.add_parser(
         "import", help="add a session exported as JSON (twice adds nothing)", parents=[common]
@@ -176,6 +218,7 @@ def main(argv: Sequence[str] | None = None, open_app: AppOpener | None = None) -
         "import": _import,
         "metrics": _metrics,
         "certification": _certification,
+        "verify": _verify,
     }
     try:
         return handlers[args.command](args)
@@ -304,10 +347,25 @@ def _sessions(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     with _services(args) as services:
+        if args.what == "credential":
+            issued = services.credentials.latest(args.person)
+            if issued is None:
+                raise UserError(f"{args.person} has no certificate: it is issued with the award.")
+            path = services.credentials.save_json(issued.credential_id, args.output)
+            print(f"Wrote certificate {issued.credential_id} of {issued.person} to {path}")
+            return 0
+        if args.what == "revocations":
+            path = services.credentials.export_revocations(args.output)
+            print(f"Wrote the revocation list to {path}")
+            return 0
         if args.what == "certification":
             record = services.certification.person(args.person)
-            path = services.certification.export_record(record.name, args.output)
+            path = services.certification.export_record(
+                record.name, args.output, json_beside=args.credential_json
+            )
             print(f"Wrote the certification record of {record.name} to {path}")
+            if args.credential_json:
+                print(f"Wrote its signed certificate to {path.with_suffix('.json')}")
             return 0
         if args.what == "peer-review":
             person = services.people.get(args.person)
@@ -333,15 +391,32 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _metrics(args: argparse.Namespace) -> int:
+def _who(given: str | None) -> str:
+    """--by, or the OS user."""
     import getpass
 
-    by = args.by
-    if by is None:
-        try:
-            by = getpass.getuser()
-        except (OSError, KeyError):  # no user name in the environment
-            by = "command line"
+    if given is not None:
+        return given
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment
+        return "command line"
+
+
+def _verify(args: argparse.Namespace) -> int:
+    with _services(args) as services:
+        verdict = services.credentials.verify(
+            args.file, revocation_list=args.revocation_list, trust=args.issuer
+        )
+    if args.json_out:
+        print(json.dumps(verdict.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(verdict.lines()))
+    return 0 if verdict.valid else 1
+
+
+def _metrics(args: argparse.Namespace) -> int:
+    by = _who(args.by)
     with _services(args) as services:
         result = services.certification.import_metrics(
             args.file, by, create_people=args.create_people
@@ -351,6 +426,11 @@ def _metrics(args: argparse.Namespace) -> int:
 
 
 def _certification(args: argparse.Namespace) -> int:
+    if args.action == "revoke":
+        with _services(args) as services:
+            issued = services.credentials.revoke(args.credential, args.reason, _who(args.by))
+        print(f"Revoked {issued.credential_id} ({issued.person}): {issued.revocation_reason}")
+        return 0
     with _services(args) as services:
         if args.action == "status":
             record = services.certification.person(args.person)

@@ -6,11 +6,13 @@ from datetime import date, timedelta
 
 from hotdash_roleplay.certification.metrics import WeekFigures
 from hotdash_roleplay.certification.program import MODULES, ContributionKind, Step
+from hotdash_roleplay.credentials.badge import IssuerDetails
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.services import Services
 
 TODAY = date(2026, 11, 30)  # a Monday
+ISSUER = IssuerDetails(name="HotDash Support Academy", url="https://academy.hotdash.example")
 EXPERT = dict(
     approval_rate=86.0,
     avg_review_seconds=75.0,
@@ -66,7 +68,9 @@ def play_assessment(svc: Services, name: str, wrong: int = 0, decided: int = 8) 
     return detail.id
 
 
-def qualify(svc: Services, name: str, today: date = TODAY, *, award: bool = False) -> None:
+def qualify(
+    svc: Services, name: str, today: date = TODAY, *, award: bool = False, email: str = ""
+) -> None:
     """Every requirement met for `name` (and every step recorded when `award`)."""
     cert = svc.certification
     play_practice(svc, name)
@@ -96,4 +100,4 @@ def qualify(svc: Services, name: str, today: date = TODAY, *, award: bool = Fals
         cert.record_step(name, Step.CERTIFICATION_REVIEW, day, "Rita Reviewer")
         cert.record_step(name, Step.SCENARIO_ASSESSMENT, day, "Asa")
         cert.record_step(name, Step.PEER_REVIEW, day, "Mia Mentee", "Patient and clear.")
-        cert.record_step(name, Step.AWARDED, day, "Rita Reviewer")
+        cert.record_step(name, Step.AWARDED, day, "Rita Reviewer", issuer=ISSUER, email=email)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -18,6 +18,13 @@ os.environ.pop("HOTDASH_DB_URL", None)  # tests choose their store explicitly
 # Screenshots and rendered PDF pages go to the test's temporary folder, or, for people who want
 # to look at them, to the folder this variable names (never into the repository).
 ARTIFACTS_ENV = "HOTDASH_TEST_ARTIFACTS"
+
+
+@pytest.fixture(autouse=True)
+def own_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user data folder (platformdirs, XDG on Linux) of every test is a temporary one: a
+    store opened by URL alone keeps its issuer key there, never in the user's own folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
 
 
 @pytest.fixture
@@ -60,3 +67,19 @@ class FakeClock:
 @pytest.fixture
 def fake_clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def issued_credential(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A credential issued by the app for a qualified candidate (made once per run)."""
+    from hotdash_roleplay.services import open_services
+    from tests.certification_data import TODAY, qualify
+
+    svc = open_services(data_dir=tmp_path_factory.mktemp("issued"), today=lambda: TODAY)
+    try:
+        qualify(svc, "Zoë Ødegård", award=True, email="zoe@example.com")
+        found = svc.credentials.latest("Zoë Ødegård")
+        assert found is not None
+        return found.credential
+    finally:
+        svc.close()

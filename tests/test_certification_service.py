@@ -20,7 +20,14 @@ from hotdash_roleplay.certification.program import (
 )
 from hotdash_roleplay.errors import InvalidFile, UserError
 from hotdash_roleplay.services import Services, open_services
-from tests.certification_data import TODAY, play_assessment, play_practice, qualify, week
+from tests.certification_data import (
+    ISSUER,
+    TODAY,
+    play_assessment,
+    play_practice,
+    qualify,
+    week,
+)
 
 HEADER = (
     "person,week_start,approval_rate,avg_review_seconds,csat,first_contact_resolution,"
@@ -137,7 +144,9 @@ def test_steps_in_order_and_award_refused_then_allowed(svc: Services) -> None:
         cert.record_step("Ann", Step.AWARDED, day, "Rita")
     assert "Not completed yet: Module 2: Advanced Troubleshooting" in str(refused.value)
     cert.record_module("Ann", 2, day, "Mona Manager")
-    record = cert.record_step("Ann", Step.AWARDED, day, "Rita")
+    with pytest.raises(UserError, match="set the organisation's name first"):
+        cert.record_step("Ann", Step.AWARDED, day, "Rita")
+    record = cert.record_step("Ann", Step.AWARDED, day, "Rita", issuer=ISSUER)
     assert record.state is CertificationState.CERTIFIED and record.awarded_on == day
     assert record.recertification_due_on == date(2027, 11, 27)
     assert record.recertification_note == "Annual recertification by 27 Nov 2027"

@@ -5,6 +5,7 @@ gets a database of its own, dropped afterwards."""
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -32,13 +33,14 @@ pytestmark = [
 
 
 @pytest.fixture
-def pg_services() -> Iterator[Services]:
+def pg_services(tmp_path: Path) -> Iterator[Services]:
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     name = f"hotdash_test_{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    services = open_services(db_url=url)
+    # the data folder holds the issuer key an award makes: a temporary one, not the user's
+    services = open_services(db_url=url, data_dir=tmp_path / "data")
     try:
         yield services
     finally:
@@ -152,3 +154,42 @@ def test_a_name_whose_key_outgrows_it_on_postgres(pg_services: Services) -> None
     assert pg_services.people.get("SS" * MAX_NAME).name == long
     pg_services.certification.add_mentorship("Ann", long, date(2026, 1, 5))
     assert [m.mentee for m in pg_services.certification.person("Ann").mentorships] == [long]
+
+
+def test_certificates_on_a_shared_store_each_laptop_keeps_its_own_key(
+    pg_services: Services, tmp_path: Path
+) -> None:
+    """Two trainers' laptops on one PostgreSQL store: the key stays in each laptop's data
+    folder (never in the database); the other laptop verifies and revokes through the store."""
+    from datetime import UTC, datetime, time
+
+    from hotdash_roleplay.credentials.verify import Check
+    from tests.certification_data import qualify
+
+    url = pg_services.store.url
+    noon = datetime.combine(TODAY, time(12), UTC).timestamp()
+    first = open_services(db_url=url, data_dir=tmp_path / "laptop1", today=lambda: TODAY)
+    second = open_services(db_url=url, data_dir=tmp_path / "laptop2", today=lambda: TODAY)
+    try:
+        first.wall = second.wall = lambda: noon
+        qualify(first, "Ann", award=True)
+        issued = first.credentials.latest("Ann")
+        assert issued is not None
+        key_file = (tmp_path / "laptop1" / "issuer-key.json").read_text()
+        secret = json.loads(key_file)["secretKeyMultibase"]
+        with first.store.engine.connect() as conn:
+            dump = "".join(
+                str(row)
+                for table in ("cert_credentials", "cert_revocations", "people")
+                for row in conn.execute(text(f"SELECT * FROM {table}"))
+            )
+        assert issued.credential_id in dump and secret not in dump
+        saved = first.credentials.save_json(issued.credential_id, tmp_path / "ann.json")
+        assert second.credentials.issuer_did() is None  # no key on the second laptop
+        assert second.credentials.verify(saved).valid  # the store knows the issuer
+        second.credentials.revoke(issued.credential_id, "Awarded by mistake", "Rita")
+        verdict = first.credentials.verify(saved)
+        assert [f.check for f in verdict.findings] == [Check.REVOKED]
+    finally:
+        first.close()
+        second.close()

@@ -8,7 +8,6 @@ anything it asked for is still on its way (tests wait on it)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -16,15 +15,10 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from hotdash_roleplay.services.worker import AUTOSAVE_MS, StoreWorker
-from ui.background import run_in_background
+from ui.background import report, run_in_background
 
 R = TypeVar("R")
 T = TypeVar("T")
-
-
-def report(exc: BaseException) -> None:
-    """A failure nobody handles here goes to the app's exception hook (a message)."""
-    sys.excepthook(type(exc), exc, exc.__traceback__)
 
 
 class StoreLink(QObject):

@@ -47,7 +47,14 @@ def _the_relay() -> _Relay:
     return _relay
 
 
-def _report(exc: BaseException) -> None:
+def gui_thread_caller() -> Callable[[Callable[[], None]], None]:
+    """A function that runs a call on the GUI thread, from any thread (get it on the GUI
+    thread)."""
+    return _the_relay().finished.emit
+
+
+def report(exc: BaseException) -> None:
+    """Tell the trainer through the app's exception hook (a message in the window)."""
     sys.excepthook(type(exc), exc, exc.__traceback__)
 
 
@@ -69,7 +76,7 @@ def run_in_background(
                 return
             exc = done.exception()
             if exc is not None:
-                (on_error or _report)(exc)
+                (on_error or report)(exc)
             elif on_done is not None:
                 on_done(done.result())
 

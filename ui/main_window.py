@@ -26,6 +26,7 @@ from ui.leave_question import LeaveQuestion
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
     from ui.console.console_screen import ConsoleScreen
+    from ui.session_lease import LeaseKeeper
     from ui.setup.screen import SetupScreen
 
 APP_TITLE = theme.APPLICATION
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.opening)
         self.setup: SetupScreen | None = None
         self.console: ConsoleScreen | None = None
+        self.lease: LeaseKeeper | None = None  # keeps the console's session ours
         self.session_id: int | None = None  # the session the console shows
         self.last_message: QMessageBox | None = None
         self.leave_question: LeaveQuestion | None = None  # open while the trainer decides
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
 
     def attach(self, services: Services) -> None:
         """The store is open: build the start screen and enable what needs the store."""
+        from ui.session_watch import SessionListWatch
         from ui.start_screen import StartScreen
 
         self.services = services
@@ -76,6 +79,9 @@ class MainWindow(QMainWindow):
         self.start.export_requested.connect(self.export_session)
         self.start.peer_review_requested.connect(self.export_peer_review)
         self.start.import_requested.connect(self.import_session)
+        # Other apps on a shared store: their new and changed sessions show up here.
+        self.watch = SessionListWatch(services.worker, services.sessions, self.start)
+        self.watch.changed.connect(self.start.refresh)
         self.stack.addWidget(self.start)
         self.stack.removeWidget(self.opening)
         self.opening.deleteLater()
@@ -240,13 +246,22 @@ class MainWindow(QMainWindow):
 
     def open_console(self, session_id: int) -> None:
         from ui.console.console_screen import ConsoleScreen  # loads only when a session opens
+        from ui.session_lease import LeaseKeeper
 
         try:
             live = self.services.live(session_id)
         except UserError as exc:
             self.show_error(str(exc))
             return
+        # The same session opened again keeps its lease; another one's is released.
+        kept = self.lease if self.session_id == session_id else None
+        if kept is not None:
+            self.lease = None
         self._drop_console()
+        if kept is None:
+            kept = LeaseKeeper(self.services.worker, self.services.leases, session_id, self)
+            kept.lost.connect(self._lease_lost)
+        self.lease = kept
         console = ConsoleScreen(self.services, live, self)
         console.back_requested.connect(self.leave_to_start)
         self.console = console
@@ -331,6 +346,16 @@ class MainWindow(QMainWindow):
         self.console.deleteLater()
         self.console = None
         self.session_id = None
+        if self.lease is not None:  # after the console's last writes: the worker keeps order
+            self.lease.release()
+            self.lease.deleteLater()
+            self.lease = None
+
+    def _lease_lost(self, message: str) -> None:
+        """Another app took the session over (this laptop slept past its lease): leave the
+        console, whose changes would no longer be saved, and say so."""
+        self.show_start()
+        self.show_error(message)
 
     # -- messages ------------------------------------------------------------------------------
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -25,6 +26,7 @@ from hotdash_roleplay.services.live import Change
 from hotdash_roleplay.services.room import ObserverEndpoint
 from hotdash_roleplay.status import ChecklistState
 from ui import settings
+from ui.background import run_in_background
 
 if TYPE_CHECKING:
     from hotdash_roleplay.observer.server import ObserverServer
@@ -35,6 +37,8 @@ log = logging.getLogger(__name__)
 
 GRACE_SECONDS = 10.0  # after feedback closes, open pages get to learn it (409) before we stop
 REFRESH_MS = 150  # a burst of observer changes becomes one status query
+# The changes that can change who is listed and how far they are (the clock alone cannot).
+ROWS_CHANGE = (Change.ROUND, Change.PEOPLE, Change.FEEDBACK)
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,9 @@ class ObserverHost(QObject):
     def interface(self) -> str:
         """The session's address if this machine still has it, else the trainer's saved choice
         (for a new session), else the sensible default."""
-        stored = self._endpoint()
+        return self._interface(self._endpoint())
+
+    def _interface(self, stored: ObserverEndpoint | None) -> str:
         saved = settings.observer_interface()
         candidates = self.interfaces()
         for address in (stored.address if stored else "", saved):
@@ -174,17 +180,38 @@ class ObserverHost(QObject):
     # -- life cycle ---------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Re-read who joined / drafted / submitted (one small query each)."""
+        """Re-read who joined / drafted / submitted now (one small query each)."""
+        rnd = self._live.round
+        self._show_rows(self._read_rows(rnd.id) if rnd else [])
+
+    def refresh_in_background(self, then: Callable[[], None] | None = None) -> None:
+        """The same, read on the store worker (behind the writes queued so far); `then` runs
+        once the rows are shown."""
         rnd = self._live.round
         if rnd is None:
-            rows: list[ObserverRow] = []
-        else:
-            access = self._services.observer_access
-            joined = {n.casefold() for n in access.joined(self._live.session_id)}
-            rows = [
-                ObserverRow(s.observer, s.observer.casefold() in joined, s.status)
-                for s in self._services.feedback.statuses(rnd.id)
-            ]
+            self._show_rows([])
+            if then is not None:
+                then()
+            return
+
+        def shown(rows: list[ObserverRow]) -> None:
+            self._show_rows(rows)
+            if then is not None:
+                then()
+
+        worker = self._services.worker
+        run_in_background(worker, self, partial(self._read_rows, rnd.id), shown)
+
+    def _read_rows(self, round_id: int) -> list[ObserverRow]:
+        joined = {
+            n.casefold() for n in self._services.observer_access.joined(self._live.session_id)
+        }
+        return [
+            ObserverRow(s.observer, s.observer.casefold() in joined, s.status)
+            for s in self._services.feedback.statuses(round_id)
+        ]
+
+    def _show_rows(self, rows: list[ObserverRow]) -> None:
         if rows != self._rows:
             self._rows = rows
             self.statuses_changed.emit()
@@ -241,13 +268,14 @@ class ObserverHost(QObject):
         self._refresh_timer.stop()
         self._live.unsubscribe(self._live_changed)  # a closed host must not be called back
 
-    def _live_changed(self, _change: Change) -> None:
+    def _live_changed(self, change: Change) -> None:
         self._server.invalidate()
         rnd = self._live.round
         if (rnd.id if rnd else None) != self._round_id:
             self._round_id = rnd.id if rnd else None
             self._written.clear()
-        self.refresh()  # also when the round's observers changed (someone left or arrived)
+        if change in ROWS_CHANGE:  # also when the round's observers changed (left, arrived)
+            self.refresh_in_background()
         self._sync()
         if self.feedback_open != self._feedback_open:
             self._feedback_open = self.feedback_open
@@ -297,8 +325,9 @@ class ObserverHost(QObject):
         return self._services.room.observer_endpoint(self._live.session_id)
 
     async def _start(self) -> None:
-        address = self.interface
-        stored = self._endpoint()
+        worker = self._services.worker
+        stored = await worker.run(self._endpoint)
+        address = self._interface(stored)
         port = stored.port if stored else None
         self._moved_from = None
         try:
@@ -319,7 +348,9 @@ class ObserverHost(QObject):
             return
         served = ObserverEndpoint(address=address, port=self._server.port)
         if served != stored:
-            self._services.room.set_observer_endpoint(self._live.session_id, served)
+            await worker.run(
+                self._services.room.set_observer_endpoint, self._live.session_id, served
+            )
         if self._moved_from is not None:
             log.warning("Port %s is taken: the observer page moved to %s", port, self._server.url)
         self._grace_over = False
@@ -350,10 +381,13 @@ class ObserverHost(QObject):
         self.refresh_soon()
 
     def _flush(self) -> None:
-        self.refresh()
         written, self._written = self._written, []
-        if written:
-            self.submissions_changed.emit(written)
+
+        def tell() -> None:
+            if written:
+                self.submissions_changed.emit(written)
+
+        self.refresh_in_background(tell)
 
 
 _CLOSING: set[asyncio.Task[None]] = set()

@@ -17,6 +17,8 @@ DARK = "appearance/dark"
 EXPORT_FOLDER = "exports/last_dir"
 CERTIFICATION_NAME = "certification/last_name"
 OBSERVER_INTERFACE = "observer/interface"
+ISSUER_NAME = "certificates/organisation_name"
+ISSUER_URL = "certificates/organisation_url"
 LAST_SESSION = "lastSession/"  # + a digest of the store's address
 
 
@@ -67,6 +69,20 @@ def certification_name() -> str:
 
 def set_certification_name(name: str) -> None:
     _write(CERTIFICATION_NAME, name)
+
+
+def issuer_name() -> str:
+    """The organisation that awards certificates, "" until it is set."""
+    return _text(ISSUER_NAME)
+
+
+def issuer_url() -> str:
+    return _text(ISSUER_URL)
+
+
+def set_issuer(name: str, url: str) -> None:
+    _write(ISSUER_NAME, name)
+    _write(ISSUER_URL, url)
 
 
 def observer_interface() -> str:

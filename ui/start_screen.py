@@ -111,6 +111,7 @@ class SessionList(QGroupBox):
         layout.addLayout(row)
 
     def set_sessions(self, sessions: list[SessionSummary]) -> None:
+        kept = self.selected_id()  # a refresh (another app changed the list) keeps the choice
         self.tree.clear()
         for s in sessions:
             item = QTreeWidgetItem(
@@ -133,6 +134,8 @@ class SessionList(QGroupBox):
         first = self.tree.topLevelItem(0)
         if first is not None:
             self.tree.setCurrentItem(first)
+        if kept is not None:
+            self.select(kept)
         self._sync_button()
 
     def session_ids(self) -> list[int]:
@@ -222,6 +225,8 @@ class PeoplePanel(QGroupBox):
         layout.addLayout(row)
 
     def set_people(self, people: list[PersonView]) -> None:
+        current = self.list.currentItem()
+        kept = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
         self.list.clear()
         for p in people:
             item = QListWidgetItem(f"{in_line(p.name)}  ·  {_plural(p.sessions, 'session')}")
@@ -235,7 +240,8 @@ class PeoplePanel(QGroupBox):
         self.record_button.setVisible(bool(people))
         self.certification_button.setVisible(bool(people))
         if people:
-            self.list.setCurrentRow(0)
+            ids = [p.id for p in people]
+            self.list.setCurrentRow(ids.index(kept) if kept in ids else 0)
         else:
             self.summary.clear()
 

@@ -125,6 +125,30 @@ _REQUIREMENT_LABELS: dict[RequirementKey, str] = {
 }
 
 
+# The Certification Path's "Requirements", word for word: the credential's criteria narrative.
+CRITERIA_NARRATIVE = """\
+**Requirements:**
+
+✅ **Complete all 6 advanced modules**
+✅ **Achieve expert-level metrics for 4 consecutive weeks:**
+- Approval rate: 85%+
+- Avg review time: <90 sec
+- CSAT: 4.8+
+- First contact resolution: 90%+
+- Decision accuracy: 99%+
+
+✅ **Pass certification scenarios** (8 complex scenarios, 90%+ correct decisions)
+✅ **Submit AI improvement report** (document patterns and recommendations)
+✅ **Mentor at least 1 new operator** (successful graduation to independent operation)
+✅ **Contribute to training materials** (1+ FAQ additions, scenarios, or improvements)"""
+CERTIFICATION_NAME = "Expert Operator Certification"
+# The Program Overview's "Purpose", first sentence: what the credential recognises.
+CERTIFICATION_DESCRIPTION = (
+    "This advanced training program elevates experienced operators from competent to expert "
+    "level in using the Agent SDK approval queue."
+)
+
+
 class RequirementStatus(StrEnum):
     MET = "met"
     IN_PROGRESS = "in_progress"

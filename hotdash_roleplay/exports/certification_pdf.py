@@ -21,8 +21,10 @@ from hotdash_roleplay.certification.program import (
     number,
 )
 from hotdash_roleplay.certification.views import PersonCertification
+from hotdash_roleplay.credentials.views import IssuedCredential
 from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.decisions import Decision
+from hotdash_roleplay.exports.credential_block import credential_block
 from hotdash_roleplay.exports.pdf_layout import (
     BAD,
     GOOD,
@@ -50,18 +52,24 @@ TITLE = "Expert Operator Certification"
 INLINE_TEXT = 400  # longer report or contribution text goes below its table
 
 
-def build_certification_pdf(record: PersonCertification, path: Path) -> Path:
+def build_certification_pdf(
+    record: PersonCertification, path: Path, issued: IssuedCredential | None = None
+) -> Path:
     running = Running(
         kind=KIND,
         subject=record.name,
         footer=f"{TITLE} · {record.name} · {short_date(record.today)}",
     )
-    return build_pdf(Path(path), certification_story(record), running, f"{KIND}: {record.name}")
+    story = certification_story(record, issued)
+    return build_pdf(Path(path), story, running, f"{KIND}: {record.name}")
 
 
-def certification_story(record: PersonCertification) -> list[Flowable]:
+def certification_story(
+    record: PersonCertification, issued: IssuedCredential | None = None
+) -> list[Flowable]:
     return [
         *_summary(record),
+        *credential_block(issued),
         *_requirements(record),
         *_modules(record),
         *_metrics(record),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,10 +16,12 @@ from hotdash_roleplay.errors import UnusableStore
 from hotdash_roleplay.plans import SessionPlan, load_plans
 from hotdash_roleplay.scenarios import ScenarioLibrary, load_library
 from hotdash_roleplay.services.certification import CertificationService
+from hotdash_roleplay.services.credentials import CredentialService
 from hotdash_roleplay.services.debrief import DebriefService
 from hotdash_roleplay.services.decisions import DecisionService
 from hotdash_roleplay.services.feedback import FeedbackService
 from hotdash_roleplay.services.history import HistoryService
+from hotdash_roleplay.services.leases import Holder, LeaseService
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.observer_access import ObserverAccessService
 from hotdash_roleplay.services.people import PeopleService
@@ -27,7 +30,7 @@ from hotdash_roleplay.services.room import RoomService
 from hotdash_roleplay.services.session_data import SessionDataService
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.worker import StoreWorker
-from hotdash_roleplay.store.engine import Store, resolve_url, store_failure
+from hotdash_roleplay.store.engine import Store, default_data_dir, resolve_url, store_failure
 from hotdash_roleplay.store.opening import open_store
 
 
@@ -41,6 +44,8 @@ class Services:
     now: Callable[[], float] = time.monotonic
     wall: Callable[[], float] = time.time
     today: Callable[[], date] = date.today  # the certification's calendar
+    # The data folder: the SQLite store's (--data-dir) or the user's; the issuer key lives here.
+    data_dir: Path = field(default_factory=default_data_dir)
     people: PeopleService = field(init=False)
     sessions: SessionService = field(init=False)
     decisions: DecisionService = field(init=False)
@@ -51,28 +56,37 @@ class Services:
     session_data: SessionDataService = field(init=False)
     observer_access: ObserverAccessService = field(init=False)
     certification: CertificationService = field(init=False)
+    credentials: CredentialService = field(init=False)
     room: RoomService = field(init=False)
     # Store work off the GUI thread, in order: the console and the observer server share it.
     worker: StoreWorker = field(init=False)
+    # Which sessions this app has open, so another app on a shared store is refused them.
+    leases: LeaseService = field(init=False)
 
     def __post_init__(self) -> None:
         self.people = PeopleService(self.store)
         self.sessions = SessionService(self.store, self.library, self.plans)
         self.decisions = DecisionService(self.store)
         self.feedback = FeedbackService(self.store, self.checklist)
-        self.debrief = DebriefService(self.store)
+        self.leases = LeaseService(self.store, Holder.this_app())
+        self.debrief = DebriefService(self.store, self.leases)
         self.history = HistoryService(self.store)
         self.reports = ReportService(self.store, self.checklist, wall=lambda: self.wall())
         self.session_data = SessionDataService(self.store, self.checklist.keys)
         self.observer_access = ObserverAccessService(self.store)
+        self.credentials = CredentialService(self.store, self.data_dir, wall=lambda: self.wall())
         self.certification = CertificationService(
-            self.store, self.decisions, self.history, self.today
+            self.store, self.decisions, self.history, self.credentials, self.today
         )
         self.room = RoomService(self.store)
         self.worker = StoreWorker()
 
     def live(self, session_id: int) -> LiveSession:
-        return LiveSession(self.store, session_id, now=self.now, wall=self.wall)
+        """Take the session's lease (HeldElsewhere if another app has it open) and run it;
+        its writes are refused once another app has taken the lease over."""
+        self.leases.acquire(session_id)
+        store = self.store.guarded(self.leases.guard(session_id))
+        return LiveSession(store, session_id, self.worker, now=self.now, wall=self.wall)
 
     def failure(self, exc: BaseException) -> UnusableStore | None:
         """A database error met while working (damage the check at open cannot see, a full
@@ -81,6 +95,8 @@ class Services:
 
     def close(self) -> None:
         self.worker.close()  # what is queued reaches the store first
+        with suppress(DBAPIError):  # the server is gone: the leases lapse by themselves
+            self.leases.release_all()
         self.store.close()
 
 
@@ -94,4 +110,5 @@ def open_services(
     library = load_library(scenario_dirs)
     plans = load_plans(library)
     store = open_store(resolve_url(db_url, data_dir))
-    return Services(store, library, load_checklist(), plans, today=today)
+    folder = Path(data_dir) if data_dir else default_data_dir()
+    return Services(store, library, load_checklist(), plans, today=today, data_dir=folder)

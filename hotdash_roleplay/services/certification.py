@@ -54,6 +54,7 @@ from hotdash_roleplay.certification.views import (
     StepView,
     TeamOverview,
 )
+from hotdash_roleplay.credentials.badge import IssuerDetails
 from hotdash_roleplay.dates import long_date
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.exports.files import check_target
@@ -61,6 +62,7 @@ from hotdash_roleplay.names import clean_name, name_key
 from hotdash_roleplay.plans import PlanMode
 from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.scenarios import expert_of
+from hotdash_roleplay.services.credentials import CredentialService
 from hotdash_roleplay.services.decisions import DecisionService
 from hotdash_roleplay.services.history import HistoryService
 from hotdash_roleplay.services.people import find_person, get_or_create_person
@@ -89,6 +91,10 @@ TYPED = "typed"
 _FIGURE_COLUMNS = tuple(m.value for m in Metric)
 EvidenceKind = Literal["report", "contribution"]
 RecordKind = Literal["report", "contribution", "mentorship"]
+NO_ISSUER = (
+    "The award issues a signed certificate in the awarding organisation's name: set the "
+    "organisation's name first (Certificate issuer…)."
+)
 
 
 class CertificationService:
@@ -97,12 +103,19 @@ class CertificationService:
         store: Store,
         decisions: DecisionService,
         history: HistoryService,
+        credentials: CredentialService,
         today: Callable[[], date] = date.today,
     ) -> None:
         self._store = store
         self._decisions = decisions
         self._history = history
+        self._credentials = credentials
         self._today = today
+
+    @property
+    def credentials(self) -> CredentialService:
+        """The certificates the award issues (revoke, save, the issuer key)."""
+        return self._credentials
 
     # -- reading --------------------------------------------------------------------------
 
@@ -112,13 +125,27 @@ class CertificationService:
             person = find_person(db, ref)
             return self._person(db, person)
 
-    def export_record(self, ref: str, path: Path | str) -> Path:
-        """The candidate's certification record as a PDF; a target that cannot be written is
-        refused before anything is read."""
+    def export_record(self, ref: str, path: Path | str, *, json_beside: bool = False) -> Path:
+        """The candidate's certification record as a PDF (the signed certificate attached once
+        awarded); with `json_beside`, the certificate also as a JSON file of the same name
+        beside it. A target that cannot be written is refused before anything is read."""
         from hotdash_roleplay.exports.certification_pdf import build_certification_pdf  # reportlab
 
         target = check_target(path)
-        return build_certification_pdf(self.person(ref), target)
+        issued = self._credentials.latest(ref)
+        if json_beside:
+            if issued is None:
+                raise UserError(
+                    f"{self.person(ref).name} has no certificate to save beside the record: "
+                    "it is issued with the award."
+                )
+            if target.suffix.lower() == ".json":
+                raise UserError(f"{target.name}: the record is a PDF; give it a .pdf name.")
+            check_target(target.with_suffix(".json"))
+        written = build_certification_pdf(self.person(ref), target, issued)
+        if json_beside and issued is not None:
+            self._credentials.save_json(issued.credential_id, target.with_suffix(".json"))
+        return written
 
     def assessments(self, ref: str) -> list[Assessment]:
         """The person's certification-assessment sessions, oldest first."""
@@ -492,11 +519,21 @@ class CertificationService:
     # -- the process ------------------------------------------------------------------------
 
     def record_step(
-        self, ref: str, step: Step | str, on: date, by: str, note: str = ""
+        self,
+        ref: str,
+        step: Step | str,
+        on: date,
+        by: str,
+        note: str = "",
+        *,
+        issuer: IssuerDetails | None = None,
+        email: str = "",
     ) -> PersonCertification:
         """Record a process step, in the program's order; refused (with the reason) while a
         step or requirement it depends on is missing. The peer review is the feedback of a
-        mentee who graduated: `by` names the mentee, `note` holds the feedback."""
+        mentee who graduated: `by` names the mentee, `note` holds the feedback. The award
+        issues the signed certificate in the same transaction: it needs the awarding
+        organisation (`issuer`) and takes the recipient's `email` (hashed) when given."""
         try:
             step = Step(step)
         except ValueError:
@@ -513,6 +550,8 @@ class CertificationService:
             refusal = step_refusal(step, _recorded(view), _requirement_map(view), on)
             if refusal is None and step is Step.PEER_REVIEW:
                 refusal = _peer_review_refusal(view, by, note)
+            if refusal is None and step is Step.AWARDED and issuer is None:
+                refusal = NO_ISSUER
             if refusal:
                 raise UserError(refusal)
             db.add(
@@ -520,6 +559,8 @@ class CertificationService:
                     person_id=person.id, step=step.value, dated=on, by_name=by, note=note
                 )
             )
+            if step is Step.AWARDED and issuer is not None:
+                self._credentials.issue_in(db, person, view, on, issuer, email)
             db.commit()
             return self._person(db, person)
 

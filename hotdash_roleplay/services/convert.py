@@ -89,4 +89,5 @@ def decision_view(row: OperatorDecision) -> DecisionView:
         assessed_correct=row.assessed_correct,
         assessment_reason=row.assessment_reason,
         recorded_at=row.recorded_at,
+        version=row.version,
     )

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hotdash_roleplay.errors import UserError
+from hotdash_roleplay.services.leases import LeaseService
 from hotdash_roleplay.services.views import DebriefView
 from hotdash_roleplay.status import DebriefKind
 from hotdash_roleplay.store.engine import Store
@@ -18,8 +19,12 @@ MAX_ITEMS = 50
 
 
 class DebriefService:
-    def __init__(self, store: Store) -> None:
+    """Notes are written only where the session is open (or where nobody has it open): an app
+    that lost the session's lease cannot overwrite the notes of the one that took it over."""
+
+    def __init__(self, store: Store, leases: LeaseService) -> None:
         self._store = store
+        self._leases = leases
 
     def get(self, round_id: int) -> DebriefView:
         with self._store.session() as db:
@@ -86,11 +91,11 @@ class DebriefService:
             )
             db.commit()
 
-    @staticmethod
-    def _round(db: Session, round_id: int) -> Round:
+    def _round(self, db: Session, round_id: int) -> Round:
         rnd = db.get(Round, round_id)
         if rnd is None:
             raise UserError(f"There is no round {round_id}.")
+        self._leases.refuse_if_elsewhere(db, rnd.session_id)
         return rnd
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from hotdash_roleplay.decisions import MAX_REPLY, Decision, DecisionDraft, parse_draft
 from hotdash_roleplay.errors import UserError
@@ -36,6 +37,28 @@ class LeftoverDraft(BaseModel):
         )
 
 
+class DecisionChangedElsewhere(UserError):
+    """A record based on an older decision than the one stored: another device recorded one
+    since this form was loaded. Carries what is stored, so it can be shown."""
+
+    def __init__(self, stored: DecisionView) -> None:
+        self.stored = stored
+        draft = DecisionDraft(
+            decision=stored.decision,
+            final_reply=stored.final_reply,
+            rejection=stored.rejection_note or {},
+            escalation=stored.escalation_note or {},
+        )
+        typed = draft.summary()
+        at = stored.recorded_at.astimezone()
+        super().__init__(
+            "The decision was changed on another device since it was loaded here: "
+            f"{stored.decision.label} for {stored.operator}, recorded at "
+            f"{at.hour:02d}:{at.minute:02d}" + (f" ({typed})" if typed else "") + ". "
+            "Nothing was replaced; your form is kept. Record again to replace that decision."
+        )
+
+
 class DecisionService:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -49,8 +72,13 @@ class DecisionService:
         rejection_note: RejectionNote | None = None,
         escalation_note: EscalationNote | None = None,
         seconds_to_decide: float | None = None,
+        seen: int | None = None,
     ) -> DecisionView:
-        """Record (or replace) the decision of a round; refuses an incomplete note."""
+        """Record (or replace) the decision of a round; refuses an incomplete note.
+
+        `seen` is the version of the decision the form was based on (0: none was recorded):
+        if another device has recorded one since, DecisionChangedElsewhere, and nothing is
+        written. None replaces whatever is stored (headless callers that read nothing)."""
         try:
             choice = Decision(decision)
         except ValueError:
@@ -59,16 +87,51 @@ class DecisionService:
         problem = decision_problem(choice, final_reply, rejection_note, escalation_note)
         if problem:
             raise UserError(problem)
+        try:
+            return self._record(
+                round_id,
+                choice,
+                final_reply,
+                rejection_note,
+                escalation_note,
+                seconds_to_decide,
+                seen,
+            )
+        except IntegrityError:  # another device recorded the round's first decision meanwhile
+            stored = self.get(round_id)
+            if stored is None:
+                raise
+            raise DecisionChangedElsewhere(stored) from None
+
+    def _record(
+        self,
+        round_id: int,
+        choice: Decision,
+        final_reply: str,
+        rejection_note: RejectionNote | None,
+        escalation_note: EscalationNote | None,
+        seconds_to_decide: float | None,
+        seen: int | None,
+    ) -> DecisionView:
         with self._store.session() as db:
             rnd = db.get(Round, round_id)
             if rnd is None:
                 raise UserError(f"There is no round {round_id}.")
+            # Locked until the commit (PostgreSQL): a record from elsewhere waits, then sees ours.
+            stored = db.scalars(
+                select(OperatorDecision)
+                .where(OperatorDecision.round_id == round_id)
+                .with_for_update()
+            ).one_or_none()
+            if seen is not None and stored is not None and stored.version != seen:
+                raise DecisionChangedElsewhere(decision_view(stored))
             operator = next((a.person for a in rnd.roles if a.role == Role.OPERATOR), None)
             if operator is None:
                 raise UserError("This round has no operator to record a decision for.")
             expert = expert_of(rnd.scenario)
             matched = expert.matches(choice) if expert else None
-            row = rnd.decision or OperatorDecision(round=rnd, operator=operator)
+            row = stored or OperatorDecision(round=rnd, operator=operator, version=0)
+            row.version += 1
             row.operator = operator
             row.decision = choice
             row.final_reply = final_reply if choice is Decision.EDIT_APPROVE else ""

@@ -25,7 +25,7 @@ from hotdash_roleplay.rotation import (
 from hotdash_roleplay.scenarios import Scenario, ScenarioLibrary
 from hotdash_roleplay.services.convert import round_roles, session_detail, session_summary
 from hotdash_roleplay.services.people import find_person, get_or_create_person
-from hotdash_roleplay.services.views import SessionDetail, SessionSummary
+from hotdash_roleplay.services.views import SessionDetail, SessionListStamp, SessionSummary
 from hotdash_roleplay.status import RoundStatus
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
@@ -33,6 +33,7 @@ from hotdash_roleplay.store.models import (
     RoleAssignment,
     Round,
     TrainingSession,
+    utcnow,
 )
 
 MAX_PHASE_SECONDS = round(MAX_PHASE_MINUTES * 60)
@@ -232,6 +233,15 @@ class SessionService:
                 query = query.where(TrainingSession.status == status)
             return [session_summary(r) for r in db.scalars(query)]
 
+    def list_stamp(self) -> SessionListStamp:
+        """How many sessions there are and when the latest changed: one cheap query, asked
+        every few seconds by an app showing the list (other apps may share the store)."""
+        with self._store.session() as db:
+            count, latest = db.execute(
+                select(func.count(TrainingSession.id), func.max(TrainingSession.updated_at))
+            ).one()
+        return SessionListStamp(count=count, latest=latest)
+
     def get(self, session_id: int) -> SessionDetail:
         with self._store.session() as db:
             return session_detail(load_session(db, session_id))
@@ -288,6 +298,7 @@ class SessionService:
             if part is None or not part.active:
                 raise UserError(f"{person.name} is not taking part in this session.")
             part.active = False
+            row.updated_at = utcnow()  # the list shows who takes part
             changed = self._replan(db, row)
             db.commit()
         return self._change(session_id, current_round_changed=changed)
@@ -306,6 +317,7 @@ class SessionService:
                 )
             else:
                 part.active = True
+            row.updated_at = utcnow()  # the list shows who takes part
             changed = self._replan(db, row)
             db.commit()
         return self._change(session_id, current_round_changed=changed)

@@ -62,6 +62,13 @@ class SessionSummary(View):
     current_round: int  # 0-based index of the round being played (or next to play)
 
 
+class SessionListStamp(View):
+    """What moves when any app adds or changes a session (the list's refresh cue)."""
+
+    count: int
+    latest: datetime | None
+
+
 class SessionDetail(SessionSummary):
     trainer: str
     seed: int
@@ -95,6 +102,7 @@ class DecisionView(View):
     assessed_correct: bool | None
     assessment_reason: str
     recorded_at: datetime
+    version: int = 1  # bumped by every record: a record based on an older one is refused
 
 
 class DebriefView(View):

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -55,6 +56,18 @@ class Store:
 
     def session(self) -> Session:
         return self._factory()
+
+    def guarded(self, check: Callable[[Session], None]) -> Store:
+        """The same database, whose sessions run `check` in the writing transaction before
+        every flush that writes: a condition each write must meet (it raises to refuse)."""
+        factory = sessionmaker(class_=self._factory.class_, **self._factory.kw)
+
+        def before_flush(db: Session, _context: object, _instances: object) -> None:
+            if db.new or db.dirty or db.deleted:
+                check(db)
+
+        event.listen(factory, "before_flush", before_flush)
+        return Store(self.url, self.engine, factory)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Enum,
@@ -127,6 +128,9 @@ class TrainingSession(Base):
     projector: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Moved by every change to the row (and to its roster): other apps on a shared store watch
+    # count(*) and max(updated_at) to refresh their session lists.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     participants: Mapped[list[Participant]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Participant.position"
@@ -232,6 +236,9 @@ class OperatorDecision(Base):
     assessed_correct: Mapped[bool | None] = mapped_column(Boolean, default=None)
     assessment_reason: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped by every record; a record names the version it was based on (conditional update),
+    # so a stale device never replaces a decision it has not seen.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     round: Mapped[Round] = relationship(back_populates="decision")
     operator: Mapped[Person] = relationship()
@@ -293,6 +300,25 @@ class DebriefItem(Base):
     text: Mapped[str] = mapped_column(Text, default="")
 
     round: Mapped[Round] = relationship(back_populates="notes")
+
+
+class SessionLease(Base):
+    """Which app instance has a session open in its console, so a second one is refused. The
+    holder renews it while the console is open; it lapses at expires_at if that app dies."""
+
+    __tablename__ = "session_leases"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    holder_id: Mapped[str] = mapped_column(String(32))  # random per app instance
+    host: Mapped[str] = mapped_column(String(255))  # the computer's name, for the notice
+    machine: Mapped[str] = mapped_column(String(32))  # the computer itself (its network card)
+    user: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)  # on the same machine, a dead holder frees it
+    acquired_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
 
 
 class ObserverToken(Base):
@@ -403,3 +429,35 @@ class CertificationStepRow(Base):
     by_name: Mapped[str] = mapped_column(String(120))
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IssuedCredentialRow(Base):
+    """A signed certificate as it was issued (its JSON, word for word): the verifier of this
+    store compares a presented copy with it to name the fields that were altered."""
+
+    __tablename__ = "cert_credentials"
+    __table_args__ = (CheckConstraint("valid_until > awarded_on", name="valid_after_award"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    credential_id: Mapped[str] = mapped_column(String(100), unique=True)
+    issuer_did: Mapped[str] = mapped_column(String(200))
+    awarded_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    document: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(80))
+    proof_value: Mapped[str] = mapped_column(String(200), index=True)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RevocationRow(Base):
+    __tablename__ = "cert_revocations"
+    __table_args__ = (CheckConstraint("length(reason) > 0", name="reason_given"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credential_row_id: Mapped[int] = mapped_column(
+        ForeignKey("cert_credentials.id", ondelete="CASCADE"), unique=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    revoked_by: Mapped[str] = mapped_column(String(120))
+    revoked_at: Mapped[datetime] = mapped_column(default=utcnow)

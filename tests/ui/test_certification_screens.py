@@ -23,9 +23,16 @@ from hotdash_roleplay.certification.program import (
 )
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.services import Services, open_services
-from tests.certification_data import TODAY, play_assessment, play_practice, qualify, week
+from tests.certification_data import (
+    ISSUER,
+    TODAY,
+    play_assessment,
+    play_practice,
+    qualify,
+    week,
+)
 from tests.ui.stored import settle_store
-from ui import export_actions
+from ui import export_actions, settings
 from ui.certification.evidence_forms import (
     ContributionForm,
     MentorshipForm,
@@ -270,6 +277,7 @@ def test_steps_recorded_with_clicks_in_order(
     click(qtbot, form.save_button)
     assert not form.isVisible()
     page.tabs.setCurrentIndex(3)
+    settings.set_issuer(ISSUER.name, ISSUER.url)  # the certificate's issuer (its own test)
     record_step(qtbot, page, Step.AWARDED, "Rita Reviewer")
     record = svc.certification.person("Ann")
     assert record.state is CertificationState.CERTIFIED and record.awarded_on == TODAY

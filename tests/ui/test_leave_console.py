@@ -138,12 +138,14 @@ def test_the_projector_reopens_as_the_trainer_left_it(
     qtbot.mouseClick(console.projector_button, Qt.MouseButton.LeftButton)  # F11: full-screen
     projector = console.projector
     assert projector is not None and projector.isFullScreen()
+    services.worker.flush()  # the placement is stored on the worker
     stored = services.room.projector(sid)
     assert stored is not None and stored.full_screen
     assert stored.screen == console.chosen_screen().name()
     projector.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is projector)
     qtbot.keyClick(projector, Qt.Key.Key_Escape)  # windowed, on the projector's own keys
+    services.worker.flush()
     assert services.room.projector(sid) == stored.model_copy(update={"full_screen": False})
 
     main_window.close()  # quit: the projector closes with the app, the choice is kept
@@ -156,6 +158,7 @@ def test_the_projector_reopens_as_the_trainer_left_it(
 
     # The one projector button reads "Hide projector" while it is shown.
     qtbot.mouseClick(console_of(again).projector_button, Qt.MouseButton.LeftButton)
+    services.worker.flush()
     assert services.room.projector(sid) is None  # closed by the trainer: stays closed
     again.close()
     third = MainWindow(services)

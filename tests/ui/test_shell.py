@@ -371,22 +371,25 @@ def test_store_that_cannot_open_is_a_message_not_a_traceback(
 
 
 def test_a_restarted_app_reopens_the_live_session_it_showed(
-    qtbot: QtBot, services: Services, main_window: MainWindow
+    qtbot: QtBot, services: Services, main_window: MainWindow, tmp_path: Path
 ) -> None:
+
     sid = services.sessions.create_session("module4-practice", ["Ann", "Ben", "Cat", "Dev"]).id
     services.live(sid).toggle()  # the session is under way
     main_window.open_console(sid)
     main_window.shutdown()  # the app quits (or dies) with the console open
 
-    restarted = open_services(db_url=services.store.url)  # the store, opened by a new app
-    again = MainWindow(restarted)
-    qtbot.addWidget(again)
-    again.resume_last()
-    assert again.session_id == sid and again.stack.currentWidget() is again.console
+    restarted = open_services(data_dir=tmp_path / "data")  # the same store, a new app
+    try:
+        again = MainWindow(restarted)
+        qtbot.addWidget(again)
+        again.resume_last()
+        assert again.session_id == sid and again.stack.currentWidget() is again.console
 
-    again.show_start()  # the trainer went back to the start screen: no reopening next time
-    third = MainWindow(restarted)
-    qtbot.addWidget(third)
-    third.resume_last()
-    assert third.session_id is None
-    restarted.close()
+        again.show_start()  # the trainer went back to the start screen: no reopening next time
+        third = MainWindow(restarted)
+        qtbot.addWidget(third)
+        third.resume_last()
+        assert third.session_id is None
+    finally:
+        restarted.close()

@@ -4,11 +4,12 @@ yet (the service's words) stays next to its button."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -18,11 +19,15 @@ from PySide6.QtWidgets import (
 
 from hotdash_roleplay.certification.program import Step
 from hotdash_roleplay.certification.views import PersonCertification, StepView
+from hotdash_roleplay.credentials.badge import MAX_URL, IssuerDetails, issuer_details
 from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.names import MAX_NAME
 from hotdash_roleplay.services.certification import MAX_NOTE, CertificationService
+from ui import settings
+from ui.certification.certificate_panel import CertificatePanel
 from ui.certification.forms import date_edit, picked, remember_name, remembered_name
+from ui.certification.issuer_form import IssuerForm
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot
 from ui.widgets.style import set_role
@@ -80,6 +85,12 @@ class StepRow(QFrame):
         self.note.setAccessibleName(
             f"{view.step.label}: {'the mentee’s feedback' if feedback else 'note'}"
         )
+        self.email: QLineEdit | None = None
+        if view.step is Step.AWARDED:  # the certificate names the recipient's email, hashed
+            self.email = QLineEdit(self)
+            self.email.setMaxLength(MAX_URL)
+            self.email.setPlaceholderText("Recipient's email (optional; hashed in the certificate)")
+            self.email.setAccessibleName("Recipient's email for the certificate (optional)")
         self.button = QPushButton(f"Record {view.step.label}", self)
         self.button.setAccessibleName(f"Record the step {view.step.label}")
         self.button.clicked.connect(self.record)
@@ -96,6 +107,11 @@ class StepRow(QFrame):
         fields.setColumnStretch(5, 2)
         fields.setColumnStretch(3, 1)
         fields.addWidget(self.button, 0, 6)
+        if self.email is not None:
+            email_label = QLabel("&Email:", self)
+            email_label.setBuddy(self.email)
+            fields.addWidget(email_label, 1, 0)
+            fields.addWidget(self.email, 1, 1, 1, 5)
         self.fields = QWidget(self)
         self.fields.setLayout(fields)
         fields.setContentsMargins(0, 0, 0, 0)
@@ -128,7 +144,13 @@ class StepRow(QFrame):
     def record(self) -> None:
         try:
             updated = self._certification.record_step(
-                self._person, self.step, picked(self.date), self._by_text(), self.note.text()
+                self._person,
+                self.step,
+                picked(self.date),
+                self._by_text(),
+                self.note.text(),
+                issuer=saved_issuer() if self.step is Step.AWARDED else None,
+                email=self.email.text() if self.email is not None else "",
             )
         except UserError as exc:
             show_notice(self.refusal, str(exc))
@@ -138,8 +160,22 @@ class StepRow(QFrame):
         self.recorded.emit(updated)
 
 
+def saved_issuer() -> IssuerDetails | None:
+    """The organisation from the settings; None when no name is set (the award says so)."""
+    name = settings.issuer_name()
+    return issuer_details(name, settings.issuer_url()) if name.strip() else None
+
+
+def issuer_line() -> str:
+    name, url = settings.issuer_name(), settings.issuer_url()
+    if not name.strip():
+        return "No awarding organisation set: the award needs one for its signed certificate."
+    return f"Certificates are issued by {name}" + (f" ({url})." if url else ".")
+
+
 class StepsPanel(QWidget):
-    """The six steps; after one is recorded the page shows the new state."""
+    """The six steps; after one is recorded the page shows the new state. Above them: who
+    issues the certificates (and the door to change it), and the certificate once awarded."""
 
     changed = Signal(object)  # PersonCertification
 
@@ -147,14 +183,46 @@ class StepsPanel(QWidget):
         super().__init__(parent)
         self._certification = certification
         self.rows: dict[Step, StepRow] = {}
+        self.dialog: QWidget | None = None  # the issuer form open now (tests answer it)
         self.recertification = QLabel(self)
         self.recertification.setObjectName("recertification")
         self.recertification.setWordWrap(True)
+        self.issuer = QLabel(issuer_line(), self)
+        self.issuer.setObjectName("issuerLine")
+        self.issuer.setTextFormat(Qt.TextFormat.PlainText)
+        self.issuer.setWordWrap(True)
+        self.issuer_button = QPushButton("Certificate issuer…", self)
+        self.issuer_button.setAccessibleName(
+            "The organisation that issues certificates, and its key"
+        )
+        self.issuer_button.clicked.connect(self.open_issuer_form)
+        issuer_row = QHBoxLayout()
+        issuer_row.addWidget(self.issuer, 1)
+        issuer_row.addWidget(self.issuer_button)
+        self.certificate = CertificatePanel(certification.credentials, self)
+        self.certificate.changed.connect(self._certificate_changed)
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(self.recertification)
+        self._layout.addLayout(issuer_row)
+        self._layout.addWidget(self.certificate)
         self._layout.addStretch(1)
+        self._record: PersonCertification | None = None
+
+    def open_issuer_form(self) -> None:
+        form = IssuerForm(self._certification.credentials, self)
+        form.saved.connect(lambda _details: self.issuer.setText(issuer_line()))
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = form
+        form.open()  # window-modal, not exec(): the app's asyncio work keeps running
+
+    def _certificate_changed(self) -> None:
+        if self._record is not None:
+            self.changed.emit(self._record)
 
     def set_record(self, record: PersonCertification) -> None:
+        self._record = record
+        self.issuer.setText(issuer_line())
+        self.certificate.show_person(record.name)
         for row in self.rows.values():
             self._layout.removeWidget(row)
             row.deleteLater()

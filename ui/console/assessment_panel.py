@@ -31,7 +31,8 @@ from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.certification import CertificationService
 from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.worker import StoreWorker
-from ui.autosave import StoreLink, report
+from ui.autosave import StoreLink
+from ui.background import report
 from ui.console import follow
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot

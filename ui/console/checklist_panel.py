@@ -37,7 +37,8 @@ from hotdash_roleplay.services.feedback import FeedbackService, ObserverStatus
 from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.views import RoundView
 from hotdash_roleplay.services.worker import StoreWorker
-from ui.autosave import StoreLink, flush_typing, report
+from ui.autosave import StoreLink, flush_typing
+from ui.background import report
 from ui.console import follow
 from ui.console.aggregate_view import AggregateView
 from ui.console.checklist_words import STATUS_TEXT, when_text

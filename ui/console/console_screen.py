@@ -1,12 +1,15 @@
 """The trainer's live console: one round at a time, phase by phase, keyboard first.
 
 Time always comes from ``live.view()``; the QTimer here only asks for a repaint. Every action
-goes through ``LiveSession`` (which saves it at once), and every refusal is shown in the window.
+goes through ``LiveSession``, which shows it at once and saves it on the store worker; each
+part of the screen repaints only for the changes it shows, from what is already loaded, so a
+key press never waits on the store. Every refusal is shown in the window.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen, QShowEvent
@@ -35,9 +38,10 @@ from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.plans import PhaseKey
 from hotdash_roleplay.played import rounds_played_text
 from hotdash_roleplay.services import Services
-from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.room import ProjectorPlacement
 from ui.autosave import flush_typing
+from ui.background import gui_thread_caller, report, run_in_background
 from ui.console import follow
 from ui.console.checklist_panel import ChecklistPanel
 from ui.console.decision_panel import DecisionPanel
@@ -116,8 +120,11 @@ class ConsoleScreen(QWidget):
         # must not delete it while its server is still stopping (see closeEvent).
         self.observers = ObserverHost(services, live)
 
+        # Refused writes are told in the window; the session then shows what is stored.
+        live.answer_on(gui_thread_caller(), report)
         self._build()
-        follow(live, self, self._on_live)
+        follow(live, self, self._on_round, (Change.ROUND, Change.PEOPLE))
+        follow(live, self, self._tick, (Change.CLOCK,))
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.screenAdded.connect(self._fill_screens)
@@ -126,7 +133,7 @@ class ConsoleScreen(QWidget):
         self._timer.setInterval(REPAINT_MS)
         self._timer.timeout.connect(self._tick)
         self._timer.start()
-        self._on_live()
+        self._on_round()
 
     # -- building -----------------------------------------------------------------------------
 
@@ -205,7 +212,7 @@ class ConsoleScreen(QWidget):
         self.observers.submissions_changed.connect(self.checklists.reload_observers)
         self.checklists.saved.connect(self.observers.refresh_soon)
         self.debrief = _debrief_panel(self._services, self._live, self)
-        self.people = PeoplePanel(self._services.sessions, self._live, self)
+        self.people = PeoplePanel(self._services.sessions, self._live, self._services.worker, self)
         fit_columns(self.people.table, content_sized=(0,))  # long names elide, rows stay even
         self._tab_index: dict[str, int] = {}
         for key, title, page in (
@@ -331,9 +338,10 @@ class ConsoleScreen(QWidget):
             )
 
     def _undecided(self) -> int | None:
-        """The live round's number while it has no recorded decision, else None."""
+        """The live round's number while it has no recorded decision, else None (as the
+        Decision tab has it: loaded with the round, or just recorded)."""
         rnd = self._live.round
-        if rnd is None or self._services.decisions.get(rnd.id) is not None:
+        if rnd is None or self.decision.decided:
             return None
         return rnd.number
 
@@ -373,8 +381,7 @@ class ConsoleScreen(QWidget):
             parts.append(f"Press {self.next_round_button.text()} again to close it.")
             self.show_message(" ".join(parts), "notice")
             return
-        if flush_typing(self):  # what was typed lands before the round (and feedback) closes
-            self._services.worker.flush()
+        flush_typing(self)  # queued on the store worker ahead of the round's close
         self._run(self._live.next_round)
 
     def current_tab(self) -> str:
@@ -431,7 +438,9 @@ class ConsoleScreen(QWidget):
     def restore_projector(self) -> None:
         """Reopen the projector as the trainer left it in this session (after a restart too):
         on the same screen when it is still there, full-screen if it was."""
-        placement = self._services.room.projector(self._live.session_id)
+        # On the worker, behind a placement still being stored (the console reopened at once).
+        room, worker = self._services.room, self._services.worker
+        placement = worker.submit(room.projector, self._live.session_id).result()
         if placement is None:
             return
         names = [self.screen_box.itemData(i).name() for i in range(self.screen_box.count())]
@@ -442,7 +451,8 @@ class ConsoleScreen(QWidget):
         self.ensure_projector().show_on(self.chosen_screen(), placement.full_screen)
 
     def _remember_projector(self, placement: ProjectorPlacement | None) -> None:
-        self._services.room.set_projector(self._live.session_id, placement)
+        remember = partial(self._services.room.set_projector, self._live.session_id, placement)
+        run_in_background(self._services.worker, self, remember)
 
     def hide_projector(self) -> None:
         if self.projector is not None:
@@ -477,7 +487,8 @@ class ConsoleScreen(QWidget):
 
     # -- following the session ----------------------------------------------------------------
 
-    def _on_live(self) -> None:
+    def _on_round(self) -> None:
+        """Another round, or its people changed: everything but the clock follows."""
         detail = self._live.detail
         rnd = self._live.round
         if rnd is None:
@@ -495,6 +506,7 @@ class ConsoleScreen(QWidget):
             self.card.set_scenario(round_scenario(self._services.sessions, rnd))
             if rnd is not None:
                 self._switch_tab("decision")  # a new round starts on its decision
+        self._load_scenarios()
         self.roles.set_round(rnd)
         self.decision.refresh()
         self.people.refresh()
@@ -511,7 +523,17 @@ class ConsoleScreen(QWidget):
         self.next_round_button.setText("Finish session" if last else "Next round")
         self._tick()
 
+    def _load_scenarios(self) -> None:
+        """Read the rounds' scenarios on the worker now, so the next round shows its card
+        (here and on the projector) from memory."""
+        sessions = self._services.sessions
+        ids = [r.id for r in self._live.detail.rounds]
+        run_in_background(
+            self._services.worker, self, lambda: [sessions.round_scenario(i) for i in ids]
+        )
+
     def _tick(self) -> None:
+        """Every repaint and every clock change: the clock's parts, from memory."""
         if self._live.round is None:
             self.timer.set_done("Session complete")
             self.timeline.hide()

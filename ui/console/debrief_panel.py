@@ -41,7 +41,8 @@ from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import DebriefView, RoundView
 from hotdash_roleplay.services.worker import StoreWorker
-from ui.autosave import Autosave, report
+from ui.autosave import Autosave
+from ui.background import report
 from ui.console import follow
 from ui.console.checklist_words import agenda_hint
 from ui.console.decision_panel import limited_box

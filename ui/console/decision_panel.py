@@ -33,12 +33,18 @@ from hotdash_roleplay.decisions import MAX_REPLY, Decision, DecisionDraft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
 from hotdash_roleplay.scenarios import Scenario
-from hotdash_roleplay.services.decisions import DecisionService, LeftoverDraft, decision_problem
+from hotdash_roleplay.services.decisions import (
+    DecisionChangedElsewhere,
+    DecisionService,
+    LeftoverDraft,
+    decision_problem,
+)
 from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import DecisionView, RoundView
 from hotdash_roleplay.services.worker import StoreWorker
-from ui.autosave import Autosave, report
+from ui.autosave import Autosave
+from ui.background import report
 from ui.console import follow
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot, fit_texts
@@ -594,6 +600,7 @@ class DecisionPanel(QWidget):
             self._record_refused(exc)
             return
         seconds = self._live.decision_seconds()
+        seen = self._decision.version if self._decision else 0  # the decision this form knows
         round_id, decisions = rnd.id, self._decisions
         self.autosave.flush()  # the draft as typed lands first; recording then clears it
         self.record_button.setEnabled(False)
@@ -605,6 +612,7 @@ class DecisionPanel(QWidget):
                 rejection_note=rejection,
                 escalation_note=escalation,
                 seconds_to_decide=seconds,
+                seen=seen,
             ),
             lambda view: self._recorded(round_id, view),
             self._record_refused,
@@ -621,6 +629,15 @@ class DecisionPanel(QWidget):
 
     def _record_refused(self, exc: BaseException) -> None:
         self.record_button.setEnabled(True)
+        if isinstance(exc, DecisionChangedElsewhere):
+            # Another device recorded first: show theirs, keep the form; a second press of
+            # Record (now based on theirs) replaces it knowingly.
+            self._decision = exc.stored
+            self._show_recorded()
+            show_notice(self.message, str(exc), "error")
+            self._refused = False
+            self.recorded.emit(exc.stored)
+            return
         if isinstance(exc, UserError):
             show_notice(self.message, str(exc), "error")  # the form (and its draft) stays as typed
         elif isinstance(exc, ValidationError):

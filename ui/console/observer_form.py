@@ -44,7 +44,8 @@ from hotdash_roleplay.services.feedback import (
 )
 from hotdash_roleplay.services.worker import StoreWorker
 from hotdash_roleplay.status import ChecklistState
-from ui.autosave import Autosave, report
+from ui.autosave import Autosave
+from ui.background import report
 from ui.console.checklist_words import when_text
 from ui.widgets.keep_space import KeepSpace, keep_space
 from ui.widgets.labels import text_label

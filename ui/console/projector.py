@@ -24,7 +24,7 @@ from hotdash_roleplay.clock import Status, Tone
 from hotdash_roleplay.plans import PhaseKey
 from hotdash_roleplay.played import rounds_played_text
 from hotdash_roleplay.scenarios import Scenario
-from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.room import ProjectorPlacement
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import RoundView
@@ -80,6 +80,7 @@ class ProjectorWindow(QWidget):
         self._target: QScreen | None = None
         self.observers = observers  # the console's host; the projector never starts a server
         self._show_timer = False
+        self._shown_phase: tuple[int, bool] | None = None  # the phase whose texts are shown
         self.sizes: dict[str, int] = {}
 
         self.header_label = text_label("", self, name="projectorHeader", muted=True)
@@ -108,7 +109,11 @@ class ProjectorWindow(QWidget):
         layout.addWidget(self.state_label)
         self._add_keys()
 
-        follow(live, self, self.refresh)
+        # Everything it shows comes from memory (the live session, the round's scenario as
+        # read when the console opened): a change never waits on the store.
+        follow(live, self, self._clock_changed, (Change.CLOCK,))
+        others = (Change.ROUND, Change.PEOPLE, Change.DECISION, Change.DEBRIEF, Change.FEEDBACK)
+        follow(live, self, self.refresh, others)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.screenRemoved.connect(self._on_screen_removed)
@@ -193,10 +198,20 @@ class ProjectorWindow(QWidget):
 
     # -- content ------------------------------------------------------------------------------
 
+    def _clock_changed(self) -> None:
+        """Within a phase only the timer changes; another phase (or its end) shows other
+        texts."""
+        view = self._live.view()
+        if (view.phase_index, view.status is Status.FINISHED) != self._shown_phase:
+            self.refresh()
+        else:
+            self._tick()
+
     def refresh(self) -> None:
-        """After every live change: what the room may see in this phase."""
+        """What the room may see in this phase."""
         rnd = self._live.round
         view = self._live.view()
+        self._shown_phase = (view.phase_index, view.status is Status.FINISHED)
         detail = self._live.detail
         texts = {"header": "", "title": "", "body": "", "extra": ""}
         show_timer = False

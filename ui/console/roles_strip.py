@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,7 +24,9 @@ from hotdash_roleplay.names import names_in_line
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.sessions import SessionChange, SessionService
 from hotdash_roleplay.services.views import RoundView
+from hotdash_roleplay.services.worker import StoreWorker
 from hotdash_roleplay.status import RoundStatus
+from ui.background import report, run_in_background
 from ui.widgets.notices import show_notice
 
 TRAINER = "Trainer"
@@ -73,12 +76,20 @@ class RolesStrip(QFrame):
 
 
 class PeoplePanel(QWidget):
-    """Someone leaves or arrives mid-session: the rounds not yet played are re-planned."""
+    """Someone leaves or arrives mid-session: the rounds not yet played are re-planned (on the
+    store worker, behind the clock's writes: the re-plan sees the round under way as live)."""
 
-    def __init__(self, sessions: SessionService, live: LiveSession, parent: QWidget | None = None):
+    def __init__(
+        self,
+        sessions: SessionService,
+        live: LiveSession,
+        worker: StoreWorker,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self._sessions = sessions
         self._live = live
+        self._worker = worker
         intro = QLabel(
             "Someone leaves or arrives: rounds already played stay as played, "
             "the rest are planned again for who is here.",
@@ -150,13 +161,24 @@ class PeoplePanel(QWidget):
         if not name:
             show_notice(self.message, "Type or pick a name first.", "error")
             return
-        try:
-            change = action(self._live.session_id, name)
-        except UserError as exc:
+        session_id = self._live.session_id
+        run_in_background(
+            self._worker,
+            self,
+            lambda: action(session_id, name),
+            partial(self._changed, name, verb),
+            self._refused,
+        )
+
+    def _refused(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):
             show_notice(self.message, str(exc), "error")
-            return
+        else:
+            report(exc)
+
+    def _changed(self, name: str, verb: str, change: SessionChange) -> None:
         self.name_box.setEditText("")
-        self._live.reload()
+        self._live.reload()  # the console and this table follow once it is read
         under_way = (
             change.session.current is not None and change.session.current.status == RoundStatus.LIVE
         )
@@ -171,4 +193,3 @@ class PeoplePanel(QWidget):
             lines.append("Rules this plan breaks:")
             lines += [f"• {v}" for v in change.violations]
         show_notice(self.message, "\n".join(lines), "notice" if change.violations else "ok")
-        self.refresh()

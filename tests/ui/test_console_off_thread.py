@@ -1,0 +1,210 @@
+"""The live console never waits on the store: key presses repaint from memory at once, the
+writes land on the store worker in order, each panel repaints only for what it shows, and a
+write the store refuses is said in the window (docs/architecture.md, "One event loop")."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import threading
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import event
+
+from hotdash_roleplay.clock import Status
+from hotdash_roleplay.demo import create_demo_session
+from hotdash_roleplay.services import Services
+from tests.conftest import FakeClock
+from tests.ui.test_console import open_console, press
+from ui.console.console_screen import ConsoleScreen
+from ui.main_window import MainWindow
+
+# These panels still read a new round's answers themselves when the round changes (their
+# loading is separate work); everything else on Next round must come from memory.
+ROUND_ANSWER_PANELS = (
+    "decision_panel.py",
+    "checklist_panel.py",
+    "debrief_panel.py",
+    "aggregate_view.py",
+    "observer_form.py",
+)
+
+
+@dataclass(frozen=True)
+class Statement:
+    sql: str
+    files: tuple[str, ...]  # the Python files on the stack that issued it
+
+    def from_any(self, names: tuple[str, ...]) -> bool:
+        return any(f.endswith(names) for f in self.files)
+
+
+@contextmanager
+def gui_thread_statements(services: Services) -> Iterator[list[Statement]]:
+    """Every SQL statement the store runs on the GUI thread while the block runs."""
+    gui = threading.main_thread()
+    seen: list[Statement] = []
+
+    def record(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if threading.current_thread() is gui:
+            files = tuple(f.filename for f in traceback.extract_stack())
+            seen.append(Statement(sql, files))
+
+    engine = services.store.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def settle(services: Services) -> None:
+    """Let the worker finish, and its answers reach the GUI thread."""
+    services.worker.flush()
+    QApplication.processEvents()
+
+
+def eight_people_console(
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
+) -> tuple[ConsoleScreen, int]:
+    """The demo session (round 2 in its Role-play) with two more people: eight in all."""
+    services.now, services.wall = fake_clock.now, fake_clock.wall
+    sid = create_demo_session(services)
+    services.sessions.person_arrives(sid, "Gus Ortega")
+    services.sessions.person_arrives(sid, "Hana Kim")
+    console = open_console(qtbot, services, services.live(sid))
+    assert len(console._live.detail.participants) == 8
+    console.toggle_projector()  # the projector follows every change too
+    console.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is console)
+    console.toggle_button.setFocus()
+    settle(services)  # what the console reads when it opens is read
+    return console, sid
+
+
+def test_key_presses_run_no_sql_on_the_gui_thread_and_the_store_follows(
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
+) -> None:
+    console, sid = eight_people_console(qtbot, services, fake_clock)
+    live = console._live
+    projector = console.projector
+    assert projector is not None
+    with gui_thread_statements(services) as statements:
+        press(qtbot, console, Qt.Key.Key_Space)  # pause the Role-play
+        assert console.timer.state_label.text().startswith("Paused")  # at once, from memory
+        press(qtbot, console, Qt.Key.Key_Space)  # and resume it
+        fake_clock.advance(30)
+        press(qtbot, console, Qt.Key.Key_N)  # to the Decision
+        assert console.timer.phase_label.text().endswith("Decision")
+        assert projector.title_label.text() == "Decision"
+        press(qtbot, console, Qt.Key.Key_Plus)
+        press(qtbot, console, Qt.Key.Key_Minus)
+        press(qtbot, console, Qt.Key.Key_Plus)
+        assert live.view().planned_seconds == 120 + 60
+        qtbot.mouseClick(console.back_button, Qt.MouseButton.LeftButton)  # back to Role-play
+        assert console.timer.phase_label.text().endswith("Role-play")
+        QApplication.processEvents()
+    assert [s.sql for s in statements] == []
+    # Everything shown was written, in order and complete, once the worker is done.
+    settle(services)
+    stored = services.live(sid)
+    assert stored.view() == live.view()
+    assert stored.summary() == live.summary()  # every phase's time and every minute added
+    assert stored.detail == live.detail
+
+    with gui_thread_statements(services) as statements:
+        # Next round: the first click warns (no decision yet, taken from memory), the second
+        # closes the round.
+        qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+        assert "No decision recorded for round 2" in console.message.text()
+        qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+        assert console.heading.text().startswith("Round 3 of")
+        assert projector.header_label.text().startswith("Round 3 of")
+        QApplication.processEvents()
+    assert [s.sql for s in statements if not s.from_any(ROUND_ANSWER_PANELS)] == []
+    settle(services)
+    stored = services.live(sid)
+    assert stored.detail == live.detail
+    assert stored.detail.current_round == 2
+    assert stored.detail.rounds[1].status == "done" and stored.detail.rounds[1].played
+    assert stored.view() == live.view()
+
+
+def test_a_clock_key_repaints_only_the_clock(
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    console, _sid = eight_people_console(qtbot, services, fake_clock)
+    projector = console.projector
+    assert projector is not None
+    calls: list[str] = []
+    for name, widget, method in (
+        ("roles", console.roles, "set_round"),
+        ("card", console.card, "set_scenario"),
+        ("people", console.people, "refresh"),
+        ("projector", projector, "refresh"),
+    ):
+        original = getattr(widget, method)
+        monkeypatch.setattr(
+            widget, method, lambda *a, _n=name, _o=original: (calls.append(_n), _o(*a))[1]
+        )
+    press(qtbot, console, Qt.Key.Key_N)  # Role-play to Decision
+    assert calls == ["projector"]  # the room sees the Decision's texts
+    assert console.timer.phase_label.text().endswith("Decision")
+    assert console.timeline.title_labels[2].text().startswith("▶")
+    press(qtbot, console, Qt.Key.Key_Plus)
+    assert calls == ["projector"]  # a minute more: only the clocks change
+    assert console.timeline.planned_labels[2].text() == "3:00 (2:00 +1:00)"
+    qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+    assert {"roles", "card", "people", "projector"} <= set(calls)
+
+
+def test_a_refused_write_is_said_and_the_screen_shows_what_is_stored(
+    qtbot: QtBot,
+    services: Services,
+    main_window: MainWindow,
+    fake_clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ui import app as app_module
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # the app's hook, for this test
+    app_module._install_excepthook(main_window)
+    services.now, services.wall = fake_clock.now, fake_clock.wall
+    sid = services.sessions.create_session("module4-practice", ["Ann", "Ben", "Cat", "Dev"]).id
+    main_window.open_console(sid)
+    console = main_window.console
+    assert isinstance(console, ConsoleScreen)
+    settle(services)
+    failing = True
+
+    def refuse(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if failing and sql.lstrip().upper().startswith(("UPDATE", "INSERT")):
+            raise sqlite3.OperationalError("disk I/O error")
+
+    event.listen(services.store.engine, "before_cursor_execute", refuse)
+    try:
+        qtbot.mouseClick(console.toggle_button, Qt.MouseButton.LeftButton)
+        assert console._live.view().status is Status.RUNNING  # shown at once
+        qtbot.waitUntil(lambda: main_window.last_message is not None)
+        assert main_window.last_message is not None
+        text = main_window.last_message.text()
+        assert "disk I/O error" in text and "Something went wrong" not in text
+        # The store kept the clock stopped: the console says so again, not "Running".
+        qtbot.waitUntil(lambda: console._live.view().status is Status.READY)
+        assert console.toggle_button.text() == "Start (Space)"
+        assert console.timer.state_label.text() == console._live.view().state_label
+    finally:
+        failing = False
+        event.remove(services.store.engine, "before_cursor_execute", refuse)
+    settle(services)
+    assert services.live(sid).view().status is Status.READY
+    assert services.sessions.get(sid).status == "planned"
