@@ -62,6 +62,7 @@ def play_round(qtbot: QtBot, services: Services, console: ConsoleScreen, clock: 
     settle_store(qtbot, console)
     assert services.decisions.get(rnd.id) is not None
     key(qtbot, console, Qt.Key.Key_N)  # observer feedback
+    services.worker.flush()  # feedback's opening is stored before the checklists come in
     keys = [c.key for c in services.checklist.criteria]
     for observer in rnd.observers:
         services.feedback.submit(
