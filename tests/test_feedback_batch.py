@@ -14,7 +14,7 @@ from hotdash_roleplay.checklist import ChecklistAnswers, Mark
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.observer.server import API_KEY
 from hotdash_roleplay.services import Services, open_services
-from hotdash_roleplay.services.feedback import FeedbackSave, SubmissionView
+from hotdash_roleplay.services.feedback import FeedbackSave, NotSubmitted, SubmissionView
 from tests import test_observer_server as server_tests
 from tests.test_observer_server import COMPLETE, Connect, Room, joined
 
@@ -108,7 +108,7 @@ def test_a_batch_gives_each_save_the_outcome_and_store_it_would_have_alone(
         assert [type(r) for r in batch] == [
             SubmissionView,
             SubmissionView,
-            UserError,
+            NotSubmitted,  # refused by the rules; its draft is kept and carried with it
             UserError,
             UserError,
             SubmissionView,

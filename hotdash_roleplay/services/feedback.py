@@ -66,6 +66,14 @@ class ChangedElsewhere(UserError):
         self.current = current
 
 
+class NotSubmitted(UserError):
+    """A submit refused by the checklist's rules; the answers are kept as a draft, `current`."""
+
+    def __init__(self, problems: Sequence[str], current: SubmissionView) -> None:
+        super().__init__("Not submitted yet: " + "; ".join(problems) + ".")
+        self.current = current
+
+
 @dataclass(frozen=True)
 class FeedbackSave:
     """One save of an observer's checklist: a draft, or a submit (`save_many`).
@@ -224,7 +232,7 @@ class FeedbackService:
             written[(save.round_id, person_id)] = (row, answers)
             view = _batch_view(save.round_id, name, row, answers)
             if save.submit and problems:
-                results.append(UserError("Not submitted yet: " + "; ".join(problems) + "."))
+                results.append(NotSubmitted(problems, view))
             else:
                 results.append(view)
         if written:

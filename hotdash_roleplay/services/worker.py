@@ -12,6 +12,11 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
+# Typed text (checklist notes, the decision's reply, debrief notes) is written at most this
+# often while the trainer types, and once more after the last key: a kill loses at most this
+# much typing, and a roomful of keystrokes costs a handful of writes, not one each.
+AUTOSAVE_MS = 400
+
 P = ParamSpec("P")
 R = TypeVar("R")
 

@@ -31,6 +31,7 @@ from tests.certification_data import (
     qualify,
     week,
 )
+from tests.ui.stored import settle_store
 from ui import export_actions, settings
 from ui.certification.evidence_forms import (
     ContributionForm,
@@ -139,6 +140,7 @@ def test_the_assessor_marks_eight_decisions_in_the_console(
     assert "assessment" in console._tab_index
     console.tabs.setCurrentIndex(console._tab_index["assessment"])
     panel = console.assessment
+    settle_store(qtbot, console)
     assert panel.table.rowCount() == 8
     assert panel.score.text().startswith("Not passed: 7 of 8 correct (87.5 %")
     assert panel.not_correct.isChecked()  # pre-filled from the expert decision
@@ -147,18 +149,21 @@ def test_the_assessor_marks_eight_decisions_in_the_console(
     panel.select_round(1)
     click(qtbot, panel.correct)
     click(qtbot, panel.save_button)
+    settle_store(qtbot, console)
     assert panel.message.isVisible()
     assert "Give a reason" in panel.message.full_text()
     assert svc.certification.assessment(session_id).correct == 7
     shot(console, screens, "certification-console-assessment-refused")
     type_into(qtbot, panel.reason, "Approving was right: the policy changed last week")
     click(qtbot, panel.save_button)
+    settle_store(qtbot, console)
     assert "marked correct" in panel.message.full_text()
     # Rounds 2 to 8, one after the other: each pre-filled correct, saved with a click.
     for number in range(2, 9):
         assert panel.selected().number == number
         assert panel.correct.isChecked()
         click(qtbot, panel.save_button)
+        settle_store(qtbot, console)
     result = svc.certification.assessment(session_id)
     assert result.marked == 8 and result.correct == 8 and result.passed
     assert panel.score.text() == "Passed: 8 of 8 correct (100 %)"
@@ -185,10 +190,12 @@ def test_a_decision_recorded_in_the_console_reaches_the_assessment_tab(
     console = window.console
     assert console is not None
     panel = console.assessment
+    settle_store(qtbot, console)
     assert panel.table.item(0, 2).text() == "not decided yet"
     assert not panel.save_button.isEnabled()
     click(qtbot, console.decision.choices[Decision.APPROVE])
     click(qtbot, console.decision.record_button)
+    settle_store(qtbot, console)
     assert panel.table.item(0, 2).text() == "Approve"
     assert panel.save_button.isEnabled() and panel.not_correct.isChecked()
     assert panel.score.text().startswith("1 of 8 marked, 0 correct so far")

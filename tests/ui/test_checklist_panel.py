@@ -16,6 +16,7 @@ from hotdash_roleplay.checklist import Mark
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from tests.ui.layout import settle
+from tests.ui.stored import settle_store
 from ui.console.checklist_panel import ChecklistPanel
 from ui.console.observer_form import ObserverForm
 
@@ -37,11 +38,12 @@ def live(services: Services) -> Iterator[LiveSession]:
 
 
 def make_panel(qtbot: QtBot, services: Services, live: LiveSession) -> ChecklistPanel:
-    panel = ChecklistPanel(services.feedback, live)
+    panel = ChecklistPanel(services.worker, services.feedback, live)
     qtbot.addWidget(panel)
     panel.resize(1100, 960)
     panel.show()
     qtbot.waitExposed(panel)
+    settle_store(qtbot, panel)
     return panel
 
 
@@ -72,6 +74,7 @@ def fill(
         qtbot.keyClicks(edit, text)
     for edit, text in zip(form.could_improve, improve, strict=False):
         qtbot.keyClicks(edit, text)
+    settle_store(qtbot, panel)
     return form
 
 
@@ -108,6 +111,7 @@ def test_every_tick_and_keystroke_is_saved_and_a_new_panel_shows_the_draft(
     ann = rnd.observers[0]
     form = open_tab(qtbot, panel, ann)
     click(qtbot, form.radios["accuracy"][Mark.NOT_MET])
+    settle_store(qtbot, panel)
     assert services.feedback.get(rnd.id, ann).answers.marks["accuracy"] is Mark.NOT_MET
     assert "draft, saved at" in form.status_label.text()
     assert panel.tabs.tabText(0) == f"{ann}: draft"
@@ -117,13 +121,15 @@ def test_every_tick_and_keystroke_is_saved_and_a_new_panel_shows_the_draft(
     qtbot.keyClick(form.radios["tone"][Mark.MET], Qt.Key.Key_Space)
     qtbot.keyClicks(form.notes["accuracy"], "Never checked the order date")
     qtbot.keyClicks(form.went_well[0], WELL[0])
+    settle_store(qtbot, panel)
     stored = services.feedback.get(rnd.id, ann).answers
     assert stored.marks["tone"] is Mark.MET
     assert stored.notes["accuracy"] == "Never checked the order date"
     assert stored.went_well == [WELL[0]]
 
-    other = ChecklistPanel(services.feedback, services.live(live.session_id))
+    other = ChecklistPanel(services.worker, services.feedback, services.live(live.session_id))
     qtbot.addWidget(other)
+    settle_store(qtbot, other)
     again = other.forms[ann]
     assert again.radios["accuracy"][Mark.NOT_MET].isChecked()
     assert again.radios["tone"][Mark.MET].isChecked()
@@ -145,6 +151,7 @@ def test_submit_is_refused_with_what_is_missing_then_accepted(
     form = fill(qtbot, panel, ann, marks, well=WELL[:1], improve=[])
 
     qtbot.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, panel)
     message = form.message.text()
     assert form.message.isVisible()
     assert "Not submitted yet" in message
@@ -160,6 +167,7 @@ def test_submit_is_refused_with_what_is_missing_then_accepted(
     qtbot.keyClicks(form.could_improve[0], IMPROVE[0])
     form.submit_button.setFocus()
     qtbot.keyClick(form.submit_button, Qt.Key.Key_Space)  # keyboard submit
+    settle_store(qtbot, panel)
     assert services.feedback.get(rnd.id, ann).status == "submitted"
     assert form.message.property("role") == "ok"
     assert "submitted at" in form.status_label.text()
@@ -187,6 +195,7 @@ def test_aggregate_counts_flags_disagreement_and_leads_with_most_missed(
     ):
         form = fill(qtbot, panel, name, all_marks(services, **overrides), well, improve)
         qtbot.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
+        settle_store(qtbot, panel)
         assert services.feedback.get(rnd.id, name).status == "submitted"
     fill(qtbot, panel, cat, {"accuracy": Mark.NOT_MET}, well=[], improve=[])  # a draft only
 
@@ -225,6 +234,7 @@ def test_closed_feedback_makes_the_form_read_only(
     click(qtbot, form.radios["accuracy"][Mark.MET])
 
     qtbot.mouseClick(panel.toggle_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, panel)
     assert live.round is not None and not live.round.feedback_open
     assert "Feedback is CLOSED" in panel.feedback_state.text()
     assert panel.feedback_state.property("state") == "closed"
@@ -235,6 +245,7 @@ def test_closed_feedback_makes_the_form_read_only(
     assert form.went_well[0].isReadOnly()
     assert not form.submit_button.isEnabled()
     qtbot.keyClicks(form.went_well[0], "typed while closed")
+    settle_store(qtbot, panel)
     assert services.feedback.get(rnd.id, ann).answers.went_well == []
     assert form.radios["accuracy"][Mark.MET].isChecked()  # what was saved stays shown
     _save(panel, artifacts, "checklist-closed.png")
@@ -242,6 +253,7 @@ def test_closed_feedback_makes_the_form_read_only(
     # Open again from the keyboard.
     panel.toggle_button.setFocus()
     qtbot.keyClick(panel.toggle_button, Qt.Key.Key_Space)
+    settle_store(qtbot, panel)
     assert live.round is not None and live.round.feedback_open
     assert not form.closed_message.isVisible()
     assert form.radios["accuracy"][Mark.NOT_MET].isEnabled()
@@ -254,6 +266,7 @@ def test_next_round_shows_its_own_observers(
     first = live.round
     assert first is not None
     live.next_round()
+    settle_store(qtbot, panel)
     second = live.round
     assert second is not None
     assert second is not None and second.id != first.id
@@ -303,7 +316,7 @@ def test_space_ticks_a_radio_inside_a_console_that_binds_space(
     action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     action.triggered.connect(lambda: toggled.append(True))
     console.addAction(action)
-    panel = ChecklistPanel(services.feedback, live)
+    panel = ChecklistPanel(services.worker, services.feedback, live)
     QVBoxLayout(console).addWidget(panel)
     console.resize(1100, 900)
     console.show()

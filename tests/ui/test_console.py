@@ -16,6 +16,7 @@ from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from tests.conftest import FakeClock
 from tests.ui.layout import settle
+from tests.ui.stored import settle_store
 from ui.console.console_screen import ConsoleScreen
 from ui.console.decision_panel import DecisionPanel, NoteForm
 
@@ -38,6 +39,7 @@ def open_console(qtbot: QtBot, services: Services, live: LiveSession) -> Console
     console.resize(1280, 860)
     console.show()
     qtbot.waitExposed(console)
+    settle_store(qtbot, console)
     # Shortcuts only reach the active window, as on a real desktop.
     console.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is console)
@@ -77,6 +79,7 @@ def record(qtbot: QtBot, panel: DecisionPanel, decision: Decision) -> None:
     qtbot.mouseClick(panel.choices[decision], Qt.MouseButton.LeftButton)
     assert panel.selected() is decision
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, panel)
 
 
 def decide(qtbot: QtBot, services: Services, console: ConsoleScreen, number: int) -> None:
@@ -91,6 +94,7 @@ def decide(qtbot: QtBot, services: Services, console: ConsoleScreen, number: int
         record(qtbot, panel, Decision.REJECT)
         fill(panel.rejection_form, customer_question="", ai_response="")
         qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+        settle_store(qtbot, panel)
         assert panel.message.isVisible()
         assert "still needs" in panel.message.text()
         assert services.decisions.get(rnd.id) is None
@@ -105,13 +109,16 @@ def decide(qtbot: QtBot, services: Services, console: ConsoleScreen, number: int
             handling="Escalate to fraud review",
         )
         qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+        settle_store(qtbot, panel)
     elif number == 3:
         qtbot.mouseClick(panel.choices[Decision.EDIT_APPROVE], Qt.MouseButton.LeftButton)
         panel.reply_edit.setPlainText("We can offer a partial refund as a goodwill gesture.")
         qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+        settle_store(qtbot, panel)
     else:
         qtbot.mouseClick(panel.choices[Decision.ESCALATE], Qt.MouseButton.LeftButton)
         qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+        settle_store(qtbot, panel)
         assert "Escalation type" in panel.message.text()
         fill(
             panel.escalation_form,
@@ -124,6 +131,7 @@ def decide(qtbot: QtBot, services: Services, console: ConsoleScreen, number: int
             rationale="Acting on either risks the wrong outcome",
         )
         qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+        settle_store(qtbot, panel)
     stored = services.decisions.get(rnd.id)
     assert stored is not None, panel.message.text()
     assert panel.message.text().startswith("Recorded:")
@@ -226,6 +234,7 @@ def test_full_session_with_keys_and_clicks(
             assert not button.isEnabled()
         assert console.back_button.isEnabled() and console.next_round_button.isEnabled()
         qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+        settle_store(qtbot, console)
     assert live.finished
     assert "complete" in console.heading.text()
     assert console.timer.phase_label.text() == "Session complete"
@@ -247,9 +256,11 @@ def test_next_round_mid_phase_needs_a_second_click(
     console = open_console(qtbot, services, live)
     press(qtbot, console, Qt.Key.Key_Space)
     qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, console)
     assert live.round.number == 1
     assert "Press Next round again" in console.message.text()
     qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, console)
     assert live.round.number == 2
     assert console.heading.text().startswith("Round 2 of 4")
 
@@ -267,6 +278,7 @@ def test_refusals_are_shown_in_the_window(
     assert not console.message.isVisible()
     # Decision panel: recording without a choice says what to do.
     qtbot.mouseClick(console.decision.record_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, console)
     assert console.decision.message.text() == "Choose one of the four decisions first."
 
 
@@ -311,6 +323,7 @@ def test_recorded_decision_comes_back_after_restart(
         recommendation="hold",
     )
     qtbot.mouseClick(console.decision.record_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, console)
     console.close()
     again = open_console(qtbot, services, services.live(live.session_id))
     panel = again.decision

@@ -15,6 +15,7 @@ from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.services import Services
 from tests.conftest import FakeClock
 from tests.ui.layout import settle
+from tests.ui.stored import settle_store
 from tests.ui.test_console import fill, open_console, press, shot, start_session
 from tests.ui.test_shell import PLAN, setup_screen, type_names
 from ui.console.console_screen import ConsoleScreen
@@ -163,7 +164,9 @@ def test_a_new_round_opens_on_the_decision_tab(
         press(qtbot, console, Qt.Key.Key_N)
     assert console.current_tab() == "debrief"
     qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, console)
     qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, console)
     assert live.round.number == 2
     assert console.current_tab() == "decision"
 
@@ -204,6 +207,7 @@ def test_decision_still_needs_follows_the_form_and_record_stays_put(
     qtbot.mouseClick(panel.choices[Decision.ESCALATE], Qt.MouseButton.LeftButton)
     record = place(panel.record_button, console)
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, panel)
     assert panel.message.text() == (
         "The escalation note still needs: Escalation type, Situation summary, "
         "Customer request, Recommendation."
@@ -228,6 +232,7 @@ def test_decision_still_needs_follows_the_form_and_record_stays_put(
     assert not panel.message.isVisible()  # nothing is missing any more
     assert services.decisions.get(live.round.id) is None  # and nothing recorded unasked
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, panel)
     assert panel.message.text().startswith("Recorded:")
     assert panel.expert_label.isVisible()
     assert place(panel.record_button, console) == record
@@ -240,6 +245,7 @@ def test_choosing_a_decision_clears_the_choose_first_refusal(
     console = open_console(qtbot, services, live)
     panel = console.decision
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, panel)
     assert panel.message.text() == "Choose one of the four decisions first."
     qtbot.mouseClick(panel.choices[Decision.APPROVE], Qt.MouseButton.LeftButton)
     assert not panel.message.isVisible()

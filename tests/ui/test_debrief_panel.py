@@ -13,6 +13,7 @@ from hotdash_roleplay.checklist import ChecklistAnswers, Mark
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from tests.ui.layout import settle
+from tests.ui.stored import settle_store
 from ui.console.debrief_panel import DebriefPanel
 
 PEOPLE = ["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"]
@@ -28,11 +29,14 @@ def start(services: Services, scenario_ids: list[str] | None = None) -> LiveSess
 
 
 def make_panel(qtbot: QtBot, services: Services, live: LiveSession) -> DebriefPanel:
-    panel = DebriefPanel(services.sessions, services.feedback, services.debrief, live)
+    panel = DebriefPanel(
+        services.worker, services.sessions, services.feedback, services.debrief, live
+    )
     qtbot.addWidget(panel)
     panel.resize(1000, 900)
     panel.show()
     qtbot.waitExposed(panel)
+    settle_store(qtbot, panel)
     return panel
 
 
@@ -53,17 +57,20 @@ def test_questions_one_at_a_time_and_the_live_round_follows(
     assert not panel.prev_button.isEnabled()
 
     qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, panel)
     assert live.round is not None and live.round.debrief_question == 1
     assert panel.question.text() == asked[1]
     assert panel.prev_button.isEnabled()
 
     panel.prev_button.setFocus()
     qtbot.keyClick(panel.prev_button, Qt.Key.Key_Space)
+    settle_store(qtbot, panel)
     assert live.round.debrief_question == 0
     assert panel.question.text() == asked[0]
 
     # Another view of the same live session (e.g. the projector) moves the panel too.
     live.set_debrief_question(len(asked) - 1)
+    settle_store(qtbot, panel)
     assert panel.question.text() == asked[-1]
     assert not panel.next_button.isEnabled()
 
@@ -74,12 +81,15 @@ def test_notes_per_question_are_saved_as_typed(qtbot: QtBot, services: Services)
     rnd = live.round
     assert rnd is not None
     qtbot.keyClicks(panel.note, "Policy first, then the customer")
+    settle_store(qtbot, panel)
     assert services.debrief.get(rnd.id).question_notes == {0: "Policy first, then the customer"}
 
     qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, panel)
     assert panel.note.toPlainText() == ""
     qtbot.keyClicks(panel.note, "Escalate when money is at stake")
     qtbot.mouseClick(panel.prev_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, panel)
     assert panel.note.toPlainText() == "Policy first, then the customer"
     assert services.debrief.get(rnd.id).question_notes == {
         0: "Policy first, then the customer",
@@ -87,9 +97,14 @@ def test_notes_per_question_are_saved_as_typed(qtbot: QtBot, services: Services)
     }
 
     again = DebriefPanel(
-        services.sessions, services.feedback, services.debrief, services.live(live.session_id)
+        services.worker,
+        services.sessions,
+        services.feedback,
+        services.debrief,
+        services.live(live.session_id),
     )
     qtbot.addWidget(again)
+    settle_store(qtbot, again)
     assert again.note.toPlainText() == "Policy first, then the customer"
 
 
@@ -104,22 +119,30 @@ def test_takeaways_and_actions_are_saved_on_every_change(qtbot: QtBot, services:
         qtbot.keyClick(panel.takeaways.entry, Qt.Key.Key_Return)
     qtbot.keyClicks(panel.action_items.entry, "Add a warranty-grace macro")
     qtbot.mouseClick(panel.action_items.add_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, panel)
     debrief = services.debrief.get(rnd.id)
     assert debrief.takeaways == ("Check the dates before the policy", "Offer a repair first")
     assert debrief.actions == ("Add a warranty-grace macro",)
 
     # Edit in place, then remove with the keyboard.
     panel.takeaways.list.item(1).setText("Offer a repair before refusing")
+    settle_store(qtbot, panel)
     assert services.debrief.get(rnd.id).takeaways[1] == "Offer a repair before refusing"
     panel.takeaways.list.setCurrentRow(0)
     panel.takeaways.list.setFocus()
     qtbot.keyClick(panel.takeaways.list, Qt.Key.Key_Delete)
+    settle_store(qtbot, panel)
     assert services.debrief.get(rnd.id).takeaways == ("Offer a repair before refusing",)
 
     again = DebriefPanel(
-        services.sessions, services.feedback, services.debrief, services.live(live.session_id)
+        services.worker,
+        services.sessions,
+        services.feedback,
+        services.debrief,
+        services.live(live.session_id),
     )
     qtbot.addWidget(again)
+    settle_store(qtbot, again)
     assert again.takeaways.items() == ["Offer a repair before refusing"]
     assert again.action_items.items() == ["Add a warranty-grace macro"]
 
@@ -141,6 +164,7 @@ def test_expert_approach_hidden_until_revealed(
 
     panel.reveal_button.setFocus()
     qtbot.keyClick(panel.reveal_button, Qt.Key.Key_Space)
+    settle_store(qtbot, panel)
     assert live.round is not None and live.round.expert_revealed
     assert panel.expert_decision.text() == "Expert decision: Escalate"
     shown = panel.expert_text.text()
@@ -178,17 +202,39 @@ def test_agenda_hint_leads_with_the_most_missed(qtbot: QtBot, services: Services
             ChecklistAnswers(marks=marks, went_well=["a", "b"], could_improve=["c"]),
         )
     panel.refresh()
+    settle_store(qtbot, panel)
     assert panel.agenda.text().startswith(
         "Agenda, most missed first: Tone (not met ×2), Clarity (not met ×1)"
     )
+
+
+def test_the_agenda_follows_checklists_submitted_while_the_tab_was_hidden(
+    qtbot: QtBot, services: Services
+) -> None:
+    live = start(services)
+    panel = make_panel(qtbot, services, live)
+    panel.hide()  # the trainer is on the Checklists tab while the observers submit
+    rnd = live.round
+    assert rnd is not None
+    marks: dict[str, Mark | None] = {c.key: Mark.MET for c in services.checklist.criteria}
+    marks["tone"] = Mark.NOT_MET
+    answers = ChecklistAnswers(marks=marks, went_well=["a", "b"], could_improve=["c"])
+    services.feedback.submit(rnd.id, rnd.observers[0], answers)
+    panel.show()  # the debrief phase brings the tab forward
+    settle_store(qtbot, panel)
+    assert panel.agenda.text().startswith("Agenda, most missed first: Tone (not met ×1)")
 
 
 def test_round_change_shows_the_new_rounds_debrief(qtbot: QtBot, services: Services) -> None:
     live = start(services, ["warranty-loophole", WITH_EXPERT])
     panel = make_panel(qtbot, services, live)
     qtbot.keyClicks(panel.note, "Round one note")
+    first = live.round
     live.next_round()
-    assert live.round is not None
+    settle_store(qtbot, panel)
+    assert first is not None and live.round is not None
+    # What was typed for round one went to round one, not to the next round's box.
+    assert services.debrief.get(first.id).question_notes == {0: "Round one note"}
     assert "round 2" in panel.heading.text()
     assert panel.question.text() == questions(services, live)[0]
     assert panel.note.toPlainText() == ""

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.services import Services, open_services
 from tests.ui.layout import settle
+from tests.ui.stored import settle_store
 from ui.console.console_screen import ConsoleScreen
 
 
@@ -24,6 +25,7 @@ def test_recording_over_a_decision_made_elsewhere_is_refused_then_replaces_on_pu
     console.resize(1280, 860)
     console.show()
     qtbot.waitExposed(console)
+    settle_store(qtbot, console)
     panel = console.decision
     console.tabs.setCurrentWidget(panel)
     assert live.round is not None
@@ -38,6 +40,7 @@ def test_recording_over_a_decision_made_elsewhere_is_refused_then_replaces_on_pu
 
     qtbot.mouseClick(panel.choices[Decision.EDIT_APPROVE], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, console)
     text = panel.message.text()
     assert text.startswith("The decision was changed on another device")
     stored = services.decisions.get(round_id)
@@ -48,6 +51,7 @@ def test_recording_over_a_decision_made_elsewhere_is_refused_then_replaces_on_pu
     assert panel.grab().save(str(screens / "decision-changed-elsewhere.png"))
 
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)  # again, knowingly
+    settle_store(qtbot, console)
     stored = services.decisions.get(round_id)
     assert stored is not None and stored.decision is Decision.EDIT_APPROVE
     assert panel.message.text().startswith("Recorded: Edit & approve")

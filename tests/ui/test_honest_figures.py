@@ -16,6 +16,7 @@ from hotdash_roleplay.figures import roles_text
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from tests.conftest import FakeClock
+from tests.ui.stored import settle_store
 from ui.console.console_screen import ConsoleScreen
 from ui.start_screen import PeoplePanel
 
@@ -33,6 +34,7 @@ def open_console(qtbot: QtBot, services: Services, live: LiveSession) -> Console
     console.resize(1280, 860)
     console.show()
     qtbot.waitExposed(console)
+    settle_store(qtbot, console)
     console.activateWindow()
     qtbot.waitUntil(lambda: console.isActiveWindow())
     return console
@@ -57,8 +59,10 @@ def play_round(qtbot: QtBot, services: Services, console: ConsoleScreen, clock: 
     clock.advance(181.5)
     qtbot.mouseClick(console.decision.choices[Decision.APPROVE], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(console.decision.record_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, console)
     assert services.decisions.get(rnd.id) is not None
     key(qtbot, console, Qt.Key.Key_N)  # observer feedback
+    services.worker.flush()  # feedback's opening is stored before the checklists come in
     keys = [c.key for c in services.checklist.criteria]
     for observer in rnd.observers:
         services.feedback.submit(
@@ -80,8 +84,10 @@ def skip_round(qtbot: QtBot, console: ConsoleScreen) -> None:
     """Next round on a round whose clock never started: warned once, closed on the second."""
     number = console._live.round.number
     qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, console)
     assert console._live.round.number == number
     qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, console)
 
 
 def test_unplayed_rounds_count_nowhere_and_every_count_agrees(
@@ -95,7 +101,9 @@ def test_unplayed_rounds_count_nowhere_and_every_count_agrees(
         if number in (1, 3):
             play_round(qtbot, services, console, fake_clock)
             qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+            settle_store(qtbot, console)
             qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+            settle_store(qtbot, console)
         else:
             skip_round(qtbot, console)
     assert console._live.finished
@@ -228,7 +236,9 @@ def test_expert_decision_worded_and_matched_one_way_everywhere(
         seconds_to_decide=90,
     )
     assert services.decisions.get(rnd.id).matched_expert is False
-    panel = DebriefPanel(services.sessions, services.feedback, services.debrief, live)
+    panel = DebriefPanel(
+        services.worker, services.sessions, services.feedback, services.debrief, live
+    )
     qtbot.addWidget(panel)
     panel.show()
     projector = ProjectorWindow(services.sessions, live, ObserverHost(services, live))
@@ -236,6 +246,7 @@ def test_expert_decision_worded_and_matched_one_way_everywhere(
     projector.show()
     for _ in range(4):
         key(qtbot, console, Qt.Key.Key_N)  # on to the debrief
+    settle_store(qtbot, panel)
     qtbot.mouseClick(panel.reveal_button, Qt.MouseButton.LeftButton)
     assert panel.expert_decision.text() == f"Expert decision: {wording}"
     assert projector.title_label.text() == f"Expert decision: {wording}"

@@ -13,6 +13,7 @@ from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from tests.conftest import FakeClock
 from tests.ui.layout import settle
+from tests.ui.stored import settle_store
 from ui.console.console_screen import ConsoleScreen
 
 
@@ -22,6 +23,7 @@ def open_console(qtbot: QtBot, services: Services, live: LiveSession) -> Console
     console.resize(1280, 860)
     console.show()
     qtbot.waitExposed(console)
+    settle_store(qtbot, console)
     return console
 
 
@@ -44,6 +46,7 @@ def test_a_draft_left_on_a_closed_round_is_shown(
     qtbot.keyClicks(problem, "Promises a refund the policy does not allow")
     qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)  # the confirmation
+    settle_store(qtbot, console)
     assert live.round.number == 2
 
     expected = (

@@ -26,6 +26,7 @@ from hotdash_roleplay.checklist import ChecklistAnswers, Mark
 from hotdash_roleplay.services import Services
 from tests.ui.layout import settle
 from tests.ui.qasync_support import COMPLETE, PEOPLE, http, run, until
+from tests.ui.stored import settle_store_async
 from ui import settings
 from ui.console.console_screen import ConsoleScreen
 from ui.join_panel import spaced_code
@@ -96,6 +97,7 @@ def test_observers_join_from_their_laptops_and_the_console_and_projector_follow(
             async with browser_a.post(url + "api/submit", json={"answers": COMPLETE}) as response:
                 assert response.status == 200
             await submitted
+            await settle_store_async(console)
             assert status.row_texts()[0] == (first, "submitted")
             assert join.count_label.text() == "Checklists in: 1 of 3"
             assert f"{first}: ✔ submitted" in panel.statuses.text()
@@ -108,6 +110,7 @@ def test_observers_join_from_their_laptops_and_the_console_and_projector_follow(
             note: QLineEdit = form.notes["tone"]
             note.setFocus()
             QtBot.keyClicks(note, "Trainer")
+            await settle_store_async(console)
             assert services.feedback.get(live.round.id, second).answers.notes == {"tone": "Trainer"}
             # Their browser saves; a keystroke in the app lands before the app heard of it
             # (the server's news is debounced): the store refuses the app's stale save, the
@@ -117,11 +120,13 @@ def test_observers_join_from_their_laptops_and_the_console_and_projector_follow(
             mine = ChecklistAnswers(marks={"accuracy": Mark.NOT_MET}, notes={"tone": "Mine"})
             services.feedback.save_draft(live.round.id, second, mine, source="browser")
             QtBot.keyClicks(note, "!")
+            await settle_store_async(console)
             stored = services.feedback.get(live.round.id, second).answers
             assert stored.notes == {"tone": "Mine"} and stored.marks["accuracy"] is Mark.NOT_MET
             assert note.text() == "Trainer!" and form.conflict_bar.isVisible()
             assert "(in their browser)" in form.conflict_message.text()
             QtBot.mouseClick(form.reload_button, Qt.MouseButton.LeftButton)
+            await settle_store_async(console)
             assert note.text() == "Mine" and not form.conflict_bar.isVisible()
             note.setFocus()
 
@@ -134,11 +139,13 @@ def test_observers_join_from_their_laptops_and_the_console_and_projector_follow(
             async with browser_b.put(url + "api/draft", json=again) as response:
                 assert response.status == 200
             await reloaded
+            await settle_store_async(console)
             assert console.focusWidget() is note and note.text() == "Mine, later"
             assert form.radios["accuracy"][Mark.MET].isChecked()
             assert note.cursorPosition() == len("Mine")  # the cursor stays where it was
             note.end(False)
             QtBot.keyClicks(note, ".")  # the trainer's edit now builds on their answers
+            await settle_store_async(console)
             stored = services.feedback.get(live.round.id, second).answers
             assert stored.notes == {"tone": "Mine, later."} and stored.marks["accuracy"] is Mark.MET
             assert status.row_texts()[1] == (second, "draft")
@@ -150,6 +157,7 @@ def test_observers_join_from_their_laptops_and_the_console_and_projector_follow(
                 live.round.id, third, ChecklistAnswers.model_validate(COMPLETE)
             )
             panel.forms[third].reload()
+            await settle_store_async(console)
             panel.forms[third].submit()
             await counted
             assert join.count_label.text() == "Checklists in: 2 of 3"

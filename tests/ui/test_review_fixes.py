@@ -26,6 +26,7 @@ from hotdash_roleplay.services.debrief import MAX_NOTE
 from hotdash_roleplay.services.decisions import MAX_REPLY
 from tests.conftest import FakeClock
 from tests.ui.layout import settle
+from tests.ui.stored import settle_store
 from tests.ui.test_console import fill, open_console, press, shot, start_session
 from tests.ui.test_debrief_panel import make_panel
 from tests.ui.test_debrief_panel import start as start_debrief
@@ -90,6 +91,7 @@ def test_decision_boxes_stop_at_the_core_limits_as_typed(
 
     fill(form, customer_request="Extend the warranty", recommendation="Replace once")
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, panel)
     stored = services.decisions.get(live.round.id)
     assert stored is not None, panel.message.text()
     assert len(stored.escalation_note["situation_summary"]) == MAX_NOTE
@@ -111,6 +113,7 @@ def test_refusal_in_plain_words_and_fully_visible(
     panel = console.decision
     qtbot.mouseClick(panel.choices[Decision.ESCALATE], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, panel)
     message = panel.message
     assert message.text() == (
         "The escalation note still needs: Escalation type, Situation summary, "
@@ -190,10 +193,12 @@ def test_draft_survives_phases_rounds_and_a_new_console_with_a_notice(
 
     # Next round without a decision warns first; the second press closes the round.
     qtbot.mouseClick(again.next_round_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, again)
     assert again._live.round.id == round1
     assert "No decision recorded for round 1 yet" in again.message.text()
     assert "Press Next round again" in again.message.text()
     qtbot.mouseClick(again.next_round_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, again)
     assert again._live.round.number == 2
     assert again.decision.selected() is None  # round 2 starts from the template
     draft1 = services.decisions.draft(round1)
@@ -202,17 +207,19 @@ def test_draft_survives_phases_rounds_and_a_new_console_with_a_notice(
     # A recorded decision needs no warning and leaves no draft behind.
     qtbot.mouseClick(again.decision.choices[Decision.APPROVE], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(again.decision.record_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, again)
     assert services.decisions.draft(again._live.round.id) is None
     view = again._live.view()
     assert view.status.name == "READY"
     qtbot.mouseClick(again.next_round_button, Qt.MouseButton.LeftButton)
+    settle_store(qtbot, again)
     assert "No decision" not in again.message.text()
 
 
 # -- 2. the debrief panel -------------------------------------------------------------------------
 
 
-def test_debrief_note_stops_at_the_limit_and_every_keystroke_is_saved(
+def test_debrief_note_stops_at_the_limit_and_what_is_typed_is_saved(
     qtbot: QtBot, services: Services, screens: Path
 ) -> None:
     live = start_debrief(services)
@@ -220,6 +227,7 @@ def test_debrief_note_stops_at_the_limit_and_every_keystroke_is_saved(
     paste(qtbot, panel.note, "n" * (MAX_NOTE - 3))
     to_end(panel.note)
     qtbot.keyClicks(panel.note, "abcdef")
+    settle_store(qtbot, panel)
     rnd = live.round
     assert rnd is not None
     saved = services.debrief.get(rnd.id).question_notes[0]

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.rotation import check_rotation
-from hotdash_roleplay.services import Services
+from hotdash_roleplay.services import Services, open_services
 from tests.ui.layout import settle
 from ui import settings, theme
 from ui.main_window import MainWindow
@@ -373,7 +373,6 @@ def test_store_that_cannot_open_is_a_message_not_a_traceback(
 def test_a_restarted_app_reopens_the_live_session_it_showed(
     qtbot: QtBot, services: Services, main_window: MainWindow, tmp_path: Path
 ) -> None:
-    from hotdash_roleplay.services import open_services
 
     sid = services.sessions.create_session("module4-practice", ["Ann", "Ben", "Cat", "Dev"]).id
     services.live(sid).toggle()  # the session is under way

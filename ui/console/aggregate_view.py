@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotdash_roleplay.services.feedback import FeedbackService
+from hotdash_roleplay.checklist import Aggregate
 from hotdash_roleplay.status import ChecklistState
 from ui.console.checklist_words import STATUS_TEXT
 from ui.theme import color
@@ -27,10 +27,9 @@ from ui.widgets.labels import text_label
 class AggregateView(QWidget):
     """The trainer's summary over submitted checklists: counts, disagreements, agenda."""
 
-    def __init__(self, feedback: FeedbackService, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("checklistAggregate")
-        self._feedback = feedback
         self.coverage = text_label()
         self.coverage.setObjectName("checklistCoverage")
         self.table = QTableWidget(0, 5)
@@ -64,8 +63,10 @@ class AggregateView(QWidget):
         layout.addWidget(comments_box)
         layout.addStretch(1)
 
-    def show_round(self, round_id: int, statuses: Sequence[tuple[str, ChecklistState]]) -> None:
-        summary = self._feedback.summary(round_id)
+    def show_round(
+        self, summary: Aggregate, statuses: Sequence[tuple[str, ChecklistState]]
+    ) -> None:
+        """The round's summary (read by the panel) and where each observer's checklist is."""
         waiting = [
             f"{name} ({STATUS_TEXT[s]})" for name, s in statuses if s != ChecklistState.SUBMITTED
         ]

@@ -1,9 +1,13 @@
 """The console's Assessment tab, in a certification-assessment session: the assessor marks each
 of the 8 decisions correct or not. The mark is pre-filled from the expert decision; marking
 otherwise needs a written reason (the service refuses it without one). The running score and
-the verdict stay in view; the result is what the candidate's Certification page shows."""
+the verdict stay in view; the result is what the candidate's Certification page shows.
+It is read and marked on the store worker, again when a decision is recorded or the round
+changes."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -25,6 +29,11 @@ from hotdash_roleplay.certification.assessment import AssessedRound, Assessment
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.certification import CertificationService
+from hotdash_roleplay.services.live import Change, LiveSession
+from hotdash_roleplay.services.worker import StoreWorker
+from ui.autosave import StoreLink
+from ui.background import report
+from ui.console import follow
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot
 from ui.widgets.style import set_role
@@ -52,14 +61,16 @@ def mark_text(r: AssessedRound) -> str:
 class AssessmentPanel(QWidget):
     def __init__(
         self,
+        worker: StoreWorker,
         certification: CertificationService,
-        session_id: int,
+        live: LiveSession,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("assessmentPanel")
         self._certification = certification
-        self._session_id = session_id
+        self._session_id = live.session_id
+        self.link = StoreLink(worker, self)
         self.assessment: Assessment | None = None
 
         self.candidate = QLabel(self)
@@ -120,15 +131,28 @@ class AssessmentPanel(QWidget):
         layout.addWidget(self.round_label)
         layout.addLayout(marks)
         layout.addWidget(self.message)
+        follow(live, self, self.refresh, {Change.DECISION, Change.ROUND})
         self.refresh()
 
-    def refresh(self) -> None:
-        """Re-read the assessment (a decision was recorded, a mark saved)."""
-        try:
-            assessment = self._certification.assessment(self._session_id)
-        except UserError as exc:
+    def refresh(self, then: Callable[[], None] | None = None) -> None:
+        """Re-read the assessment on the worker (a decision was recorded, a mark saved)."""
+        certification, session_id = self._certification, self._session_id
+
+        def shown(assessment: Assessment) -> None:
+            self._show(assessment)
+            if then is not None:
+                then()
+
+        self.link.request(lambda: certification.assessment(session_id), shown, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(self.selected() is not None)
+        if isinstance(exc, UserError):
             show_notice(self.message, str(exc), "error")
-            return
+        else:
+            report(exc)
+
+    def _show(self, assessment: Assessment) -> None:
         self.assessment = assessment
         self.candidate.setText(
             f"Candidate: {assessment.candidate} · Assessor: {assessment.assessor}"
@@ -233,15 +257,18 @@ class AssessmentPanel(QWidget):
         if r is None or chosen is None:
             show_notice(self.message, "Choose Correct or Not correct first.", "error")
             return
-        try:
-            self._certification.mark(r.round_id, chosen, self.reason.text())
-        except UserError as exc:
-            show_notice(self.message, str(exc), "error")
-            return
-        self.refresh()
+        certification, reason = self._certification, self.reason.text()
+        self.save_button.setEnabled(False)  # until the store answers
+        self.link.request(
+            lambda: certification.mark(r.round_id, chosen, reason),
+            lambda _: self.refresh(lambda: self._marked(r.number)),
+            self._failed,
+        )
+
+    def _marked(self, number: int) -> None:
         if self.assessment is None:
             return
-        saved = self.assessment.rounds[r.number - 1]
-        if r.number < len(self.assessment.rounds):
-            self.select_round(r.number + 1)  # on to the next decision
+        saved = self.assessment.rounds[number - 1]
+        if number < len(self.assessment.rounds):
+            self.select_round(number + 1)  # on to the next decision
         show_notice(self.message, f"Round {saved.number} marked {mark_text(saved).lower()}.", "ok")

@@ -1,8 +1,11 @@
 """Observers' checklists in the app, and the trainer's summary of them.
 
 One tab per observer of the current round (names come from the round only), each with the eight
-criteria, "What went well" and "What could improve"; every change is saved as a draft at once so
-nothing typed is lost. A last tab aggregates the submitted checklists for the trainer.
+criteria, "What went well" and "What could improve"; every change is saved as a draft on the
+store worker as it is typed (at most once per autosave window) so nothing typed is lost. A last
+tab aggregates the submitted checklists for the trainer. The panel reads the store (on the
+worker) only when the round or its people change or an observer's save arrives; feedback
+opening or closing and the clock change nothing stored, so they read nothing.
 
 A form saves from the version it loaded; when the observer's browser saved in between, the
 feedback service refuses and the form offers Reload or Keep mine (nothing is overwritten unseen).
@@ -16,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from functools import partial
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -29,10 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hotdash_roleplay.checklist import Aggregate
 from hotdash_roleplay.errors import UserError
-from hotdash_roleplay.services.feedback import FeedbackService
+from hotdash_roleplay.services.feedback import FeedbackService, ObserverStatus
 from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.views import RoundView
+from hotdash_roleplay.services.worker import StoreWorker
+from ui.autosave import StoreLink, flush_typing
+from ui.background import report
 from ui.console import follow
 from ui.console.aggregate_view import AggregateView
 from ui.console.checklist_words import STATUS_TEXT, when_text
@@ -48,11 +54,21 @@ class ChecklistPanel(QWidget):
 
     saved = Signal()  # a form here saved or submitted: counts elsewhere (projector) may change
 
-    def __init__(self, feedback: FeedbackService, live: LiveSession, parent: QWidget | None = None):
+    def __init__(
+        self,
+        worker: StoreWorker,
+        feedback: FeedbackService,
+        live: LiveSession,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("checklistPanel")
+        self._worker = worker
         self._feedback = feedback
         self._live = live
+        self.link = StoreLink(worker, self)
+        self._reading_statuses = False
+        self._statuses_again = False  # asked for while a read of them was on its way
         self._round: RoundView | None = None
         self.forms: dict[str, ObserverForm] = {}
         self._pages: dict[str, QScrollArea] = {}
@@ -74,7 +90,7 @@ class ChecklistPanel(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("checklistTabs")
         self.tabs.setAccessibleName("Observers' checklists and summary")
-        self.aggregate = AggregateView(feedback)
+        self.aggregate = AggregateView()
 
         top = QHBoxLayout()
         top.addWidget(self.feedback_state, 1)
@@ -87,7 +103,8 @@ class ChecklistPanel(QWidget):
         layout.addWidget(self.tabs, 1)
         keep_space(self, KeepSpace(self))
 
-        follow(live, self, self.refresh, (Change.ROUND, Change.PEOPLE, Change.FEEDBACK))
+        follow(live, self, self.refresh, {Change.ROUND, Change.PEOPLE})
+        follow(live, self, self._feedback_changed, {Change.FEEDBACK})
         self.refresh()
 
     # -- reading ------------------------------------------------------------------------------
@@ -115,18 +132,30 @@ class ChecklistPanel(QWidget):
             # Reload stored answers (a browser may have changed them), except under the cursor
             # and in a form holding refused answers the trainer has not decided on yet.
             if not form.conflicted and (focus is None or not form.isAncestorOf(focus)):
-                self._call(partial(self._reload, form, rnd.id))
+                form.reload()
             form.set_read_only(not rnd.feedback_open)
         self._update_statuses()
 
+    def _feedback_changed(self) -> None:
+        """Feedback opened or closed: nothing stored changes with it, so nothing is read."""
+        rnd = self._live.round
+        if rnd is None or self._round is None or rnd.id != self._round.id:
+            self.refresh()
+            return
+        self._round = rnd
+        self._show_feedback_state(rnd.feedback_open)
+        for form in self.forms.values():
+            form.set_read_only(not rnd.feedback_open)
+
     def _rebuild(self, observers: Sequence[str]) -> None:
+        flush_typing(self.tabs)  # the forms' last keys go to the round they were typed for
         self.tabs.clear()
         for page in self._pages.values():
             page.deleteLater()
         self.forms, self._pages = {}, {}
         for name in observers:
             assert self._round is not None
-            form = ObserverForm(self._feedback, self._round.id, name)
+            form = ObserverForm(self._worker, self._feedback, self._round.id, name)
             form.changed.connect(self._form_changed)
             self.forms[name] = form
             scroll = QScrollArea()
@@ -168,15 +197,40 @@ class ChecklistPanel(QWidget):
         set_style_property(self.feedback_state, "state", "open" if is_open else "closed")
         set_role(self.feedback_state, "ok" if is_open else "notice")
 
+    @property
+    def busy(self) -> bool:
+        """A read or a write of this panel or one of its forms is still on its way."""
+        return self.link.busy or any(f.busy for f in self.forms.values())
+
     def _update_statuses(self) -> None:
+        """Read the observers' statuses and the summary on the worker (one read at a time:
+        saves in a row while it is out ask for one more)."""
         if self._round is None:
             return
-        round_id = self._round.id
-        try:
-            pairs = [(s.observer, s.status) for s in self._feedback.statuses(round_id)]
-        except UserError as exc:
-            show_notice(self.message, str(exc))
+        if self._reading_statuses:
+            self._statuses_again = True
             return
+        self._reading_statuses = True
+        round_id, feedback = self._round.id, self._feedback
+
+        def read() -> tuple[int, list[ObserverStatus], Aggregate]:
+            return round_id, feedback.statuses(round_id), feedback.summary(round_id)
+
+        self.link.request(read, self._show_statuses, self._statuses_failed)
+
+    def _statuses_failed(self, exc: BaseException) -> None:
+        self._reading_statuses = False
+        self._failed(exc)
+
+    def _show_statuses(self, read: tuple[int, list[ObserverStatus], Aggregate]) -> None:
+        round_id, statuses, summary = read
+        self._reading_statuses = False
+        if self._statuses_again:
+            self._statuses_again = False
+            self._update_statuses()
+        if self._round is None or self._round.id != round_id:
+            return
+        pairs = [(s.observer, s.status) for s in statuses]
         self.statuses.setText(
             "Checklists: " + " · ".join(f"{name}: {STATUS_TEXT[s]}" for name, s in pairs)
         )
@@ -184,17 +238,29 @@ class ChecklistPanel(QWidget):
             index = self.tabs.indexOf(self._pages[name]) if name in self._pages else -1
             if index >= 0:
                 self.tabs.setTabText(index, f"{name}: {STATUS_TEXT[status]}")
-        self._call(lambda: self.aggregate.show_round(round_id, pairs))
+        self.aggregate.show_round(summary, pairs)
 
     # -- writing ------------------------------------------------------------------------------
 
     def _toggle_feedback(self) -> None:
-        if self._round is not None:
-            is_open = self._round.feedback_open
+        """What the forms hold is written first: closing feedback must not refuse it."""
+        if self._round is None:
+            return
+        is_open = self._round.feedback_open
+        flush_typing(self)
+        self.toggle_button.setEnabled(False)
+
+        def toggle(_: object) -> None:  # the worker has written everything asked before
+            self.toggle_button.setEnabled(True)
             self._call(lambda: self._live.set_feedback_open(not is_open))
 
-    def _reload(self, form: ObserverForm, round_id: int) -> None:
-        form.load(self._feedback.get(round_id, form.observer))
+        self.link.request(lambda: None, toggle)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):
+            show_notice(self.message, str(exc))
+        else:
+            report(exc)
 
     def _call(self, action: Callable[[], object]) -> None:
         """A refusal from the core is shown in the panel, never raised into Qt."""

@@ -40,6 +40,7 @@ from hotdash_roleplay.played import rounds_played_text
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.room import ProjectorPlacement
+from ui.autosave import flush_typing
 from ui.background import gui_thread_caller, report, run_in_background
 from ui.console import follow
 from ui.console.checklist_panel import ChecklistPanel
@@ -78,7 +79,9 @@ def _debrief_panel(services: Services, live: LiveSession, parent: QWidget) -> QW
     """The debrief panel, written alongside this console (loaded when the console opens)."""
     from ui.console.debrief_panel import DebriefPanel
 
-    return DebriefPanel(services.sessions, services.feedback, services.debrief, live, parent)
+    return DebriefPanel(
+        services.worker, services.sessions, services.feedback, services.debrief, live, parent
+    )
 
 
 def _assessment_panel(
@@ -92,7 +95,7 @@ def _assessment_panel(
         return None
     from ui.console.assessment_panel import AssessmentPanel
 
-    panel = AssessmentPanel(services.certification, live.detail.id, parent)
+    panel = AssessmentPanel(services.worker, services.certification, live, parent)
     decision.recorded.connect(lambda _view: panel.refresh())
     return panel
 
@@ -194,7 +197,9 @@ class ConsoleScreen(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("consoleTabs")
         self.tabs.setAccessibleName("Decision, checklists, debrief and people")
-        self.checklists = ChecklistPanel(self._services.feedback, self._live, self)
+        self.checklists = ChecklistPanel(
+            self._services.worker, self._services.feedback, self._live, self
+        )
         self.observer_status = ObserverStatusWidget(self.observers, self)
         checklist_page = QWidget(self)
         checklist_layout = QVBoxLayout(checklist_page)
@@ -376,6 +381,7 @@ class ConsoleScreen(QWidget):
             parts.append(f"Press {self.next_round_button.text()} again to close it.")
             self.show_message(" ".join(parts), "notice")
             return
+        flush_typing(self)  # queued on the store worker ahead of the round's close
         self._run(self._live.next_round)
 
     def current_tab(self) -> str:
@@ -605,6 +611,7 @@ class ConsoleScreen(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._timer.stop()
+        flush_typing(self)  # the last keys reach the store before it closes
         # On the running loop the server stops cleanly in a task (aclose() awaits the same
         # task); without a loop it stops listening at once.
         self.observers.close_soon()

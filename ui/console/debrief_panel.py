@@ -1,8 +1,10 @@
 """The trainer's debrief of the current round.
 
 The scenario's debrief questions one at a time (the projector follows
-`live.round.debrief_question`), notes per question saved as typed, takeaways and action items
-saved on every change, then the expert approach, shown only once the trainer reveals it.
+`live.round.debrief_question`), notes per question saved as typed (on the store worker, at most
+once per autosave window), takeaways and action items saved on every change, then the expert
+approach, shown only once the trainer reveals it. What the panel shows of the store is read on
+the worker when the round or the question changes, never on a clock key.
 
 Theme hooks: objectName `debriefPanel` (children `debrief*` / `expert*`); labels carry the
 theme's `role` property (`heading`, `muted`, `notice`, `error`), the expert box a dynamic
@@ -12,9 +14,10 @@ property `revealed` ("true"/"false").
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -29,13 +32,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hotdash_roleplay.checklist import Aggregate
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.scenarios import Scenario
 from hotdash_roleplay.services.debrief import MAX_NOTE, DebriefService
 from hotdash_roleplay.services.feedback import FeedbackService
 from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.sessions import SessionService
-from hotdash_roleplay.services.views import RoundView
+from hotdash_roleplay.services.views import DebriefView, RoundView
+from hotdash_roleplay.services.worker import StoreWorker
+from ui.autosave import Autosave
+from ui.background import report
 from ui.console import follow
 from ui.console.checklist_words import agenda_hint
 from ui.console.decision_panel import limited_box
@@ -153,9 +160,20 @@ class EditableList(QWidget):
             self._on_change(self.items())
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """What the panel shows of a round, read on the store worker in one go."""
+
+    round_id: int
+    scenario: Scenario
+    summary: Aggregate
+    debrief: DebriefView
+
+
 class DebriefPanel(QWidget):
     def __init__(
         self,
+        worker: StoreWorker,
         sessions: SessionService,
         feedback: FeedbackService,
         debrief: DebriefService,
@@ -172,6 +190,11 @@ class DebriefPanel(QWidget):
         self._scenario: Scenario | None = None
         self._question = 0
         self._loading = False
+        self._loaded: _Loaded | None = None  # of the round shown, once read
+        self._notes: dict[int, str] = {}  # the round's notes per question, as last saved here
+        self.autosave: Autosave[None] = Autosave(
+            worker, self, self._note_job, on_failed=self._failed
+        )
 
         self.heading = text_label(role="heading")
         self.heading.setObjectName("debriefHeading")
@@ -272,8 +295,10 @@ class DebriefPanel(QWidget):
         outer.addWidget(self.scroll_area)
         keep_space(self, KeepSpace(self))
 
-        not_clock = set(Change) - {Change.CLOCK}
-        follow(live, self, self.refresh, not_clock)
+        # The round or its question: read again. The reveal: from memory. The checklists'
+        # agenda: read again when the tab comes forward (showEvent).
+        follow(live, self, self.refresh, {Change.ROUND, Change.DEBRIEF})
+        follow(live, self, self._expert_changed, {Change.DECISION})
         self.refresh()
 
     # -- reading ------------------------------------------------------------------------------
@@ -281,8 +306,11 @@ class DebriefPanel(QWidget):
     def refresh(self) -> None:
         rnd = self._live.round
         changed = rnd is None or self._round is None or rnd.id != self._round.id
+        if changed:
+            self.autosave.flush()  # the note typed last goes to its own round
         self._round = rnd
         if rnd is None:
+            self._loaded = None
             self._scenario = None
             self.heading.setText("Debrief — no round in progress")
             self.agenda.setText("")
@@ -292,28 +320,81 @@ class DebriefPanel(QWidget):
             self._show_expert()
             self._set_enabled(False)
             return
-        self._set_enabled(True)
         if changed:
             show_notice(self.message, "")
+            self._loaded, self._scenario, self._notes = None, None, {}
             self._question = -1  # another round: its notes replace whatever the box held
-        self._scenario = self._sessions.round_scenario(rnd.id)
-        title = self._scenario.title if self._scenario else rnd.scenario_id
-        self.heading.setText(f"Debrief — round {rnd.number}: {title}")
-        self.agenda.setText(agenda_hint(self._feedback.summary(rnd.id)))
-        debrief = self._debrief.get(rnd.id)
-        questions = list(self._scenario.debrief_questions) if self._scenario else []
-        self._show_question(questions, rnd.debrief_question, debrief.question_notes)
-        self.takeaways.set_items(debrief.takeaways)
-        self.action_items.set_items(debrief.actions)
+            self.heading.setText(f"Debrief — round {rnd.number}")
+            self._set_enabled(False)  # until its notes are read: typing would be overwritten
+        self._show_current()
         self._show_expert()
+        sessions, feedback, debrief, round_id = (
+            self._sessions,
+            self._feedback,
+            self._debrief,
+            rnd.id,
+        )
+        self.autosave.request(
+            lambda: _Loaded(
+                round_id,
+                sessions.round_scenario(round_id),
+                feedback.summary(round_id),
+                debrief.get(round_id),
+            ),
+            self._show_loaded,
+            self._failed,
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The debrief tab comes forward (the debrief phase began): the agenda follows the
+        checklists submitted meanwhile, read on the worker."""
+        super().showEvent(event)
+        if self._loaded is not None:
+            self.refresh()
+
+    def _show_loaded(self, loaded: _Loaded) -> None:
+        rnd = self._round
+        if rnd is None or rnd.id != loaded.round_id:
+            return  # the round moved on while it was read: its own read follows
+        self._loaded, self._scenario = loaded, loaded.scenario
+        self.heading.setText(f"Debrief — round {rnd.number}: {loaded.scenario.title}")
+        self.agenda.setText(agenda_hint(loaded.summary))
+        notes = dict(loaded.debrief.question_notes)
+        if self.autosave.busy and self._question in self._notes:
+            notes[self._question] = self._notes[self._question]  # typed since it was read
+        self._notes = notes
+        self._set_enabled(True)
+        self._show_current()
+        self.takeaways.set_items(loaded.debrief.takeaways)
+        self.action_items.set_items(loaded.debrief.actions)
+        self._show_expert()
+
+    def _show_current(self) -> None:
+        """The live round's current question with its note, from what is loaded."""
+        rnd = self._round
+        if rnd is None:
+            return
+        questions = list(self._scenario.debrief_questions) if self._scenario else []
+        self._show_question(questions, rnd.debrief_question, self._notes)
+
+    def _expert_changed(self) -> None:
+        rnd = self._live.round
+        if self._round is not None and rnd is not None and rnd.id == self._round.id:
+            self._round = rnd
+            self._show_expert()
 
     def _show_question(
         self, questions: list[str], index: int, notes: dict[int, str] | None = None
     ) -> None:
         moved = index != self._question
+        if moved:
+            self.autosave.flush()  # the note typed goes to the question it was typed for
         self._question = index
         count = len(questions)
-        if count == 0:
+        if self._round is not None and self._loaded is None:
+            self.question_count.setText("")
+            self.question.setText("")
+        elif count == 0:
             self.question_count.setText("No debrief questions")
             self.question.setText("")
         else:
@@ -323,7 +404,8 @@ class DebriefPanel(QWidget):
         self.next_button.setEnabled(index < count - 1)
         stored = (notes or {}).get(index, "")
         # Never overwrite the box while the trainer types in it, unless the question changed.
-        if moved or (stored != self.note.toPlainText() and not self.note.hasFocus()):
+        typing = self.note.hasFocus() or self.autosave.pending
+        if moved or (stored != self.note.toPlainText() and not typing):
             self._loading = True
             try:
                 self.note.setPlainText(stored)
@@ -357,24 +439,38 @@ class DebriefPanel(QWidget):
 
     def _go(self, index: int) -> None:
         # The live session clamps and notifies; refresh() then shows the question it settled on.
+        self.autosave.flush()
         self._call(lambda: self._live.set_debrief_question(index))
 
     def _save_note(self) -> None:
-        if self._loading or self._round is None:
-            return
+        if not self._loading and self._loaded is not None:
+            self.autosave.changed()
+
+    def _note_job(self) -> Callable[[], None] | None:
+        if self._loaded is None or self._question < 0:
+            return None
         text = self.note.toPlainText()
-        round_id, index = self._round.id, self._question
-        self._call(lambda: self._debrief.set_question_note(round_id, index, text))
+        round_id, index, debrief = self._loaded.round_id, self._question, self._debrief
+        self._notes[index] = text
+        return lambda: debrief.set_question_note(round_id, index, text)
 
     def _save_takeaways(self, items: list[str]) -> None:
-        if self._round is not None:
-            round_id = self._round.id
-            self._call(lambda: self._debrief.set_takeaways(round_id, items))
+        if self._loaded is not None:
+            round_id, debrief = self._loaded.round_id, self._debrief
+            self.autosave.request(
+                lambda: debrief.set_takeaways(round_id, items), None, self._failed
+            )
 
     def _save_actions(self, items: list[str]) -> None:
-        if self._round is not None:
-            round_id = self._round.id
-            self._call(lambda: self._debrief.set_actions(round_id, items))
+        if self._loaded is not None:
+            round_id, debrief = self._loaded.round_id, self._debrief
+            self.autosave.request(lambda: debrief.set_actions(round_id, items), None, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):
+            show_notice(self.message, str(exc))
+        else:
+            report(exc)
 
     def _reveal(self) -> None:
         if self._call(self._live.reveal_expert):

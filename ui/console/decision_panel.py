@@ -3,6 +3,8 @@ the time to decide, and (trainer only) whether it matched the expert."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
@@ -30,17 +32,21 @@ from hotdash_roleplay.clock import compare_to_benchmark, format_duration
 from hotdash_roleplay.decisions import MAX_REPLY, Decision, DecisionDraft
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.notes import EscalationNote, RejectionNote
+from hotdash_roleplay.scenarios import Scenario
 from hotdash_roleplay.services.decisions import (
     DecisionChangedElsewhere,
     DecisionService,
+    LeftoverDraft,
     decision_problem,
 )
-from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import DecisionView, RoundView
 from hotdash_roleplay.services.worker import StoreWorker
+from ui.autosave import Autosave
+from ui.background import report
+from ui.console import follow
 from ui.console.decision_correction import DecisionCorrectionBox, FormDecision
-from ui.console.scenario_card import round_scenario
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot, fit_texts
 from ui.widgets.style import set_role
@@ -221,6 +227,31 @@ class NoteForm(QWidget, Generic[NoteT]):
                 widget.setPlainText(str(value or ""))
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """What the panel shows of a round, read on the store worker in one go."""
+
+    round_id: int | None
+    scenario: Scenario | None
+    decision: DecisionView | None
+    draft: DecisionDraft | None
+    leftovers: list[LeftoverDraft]
+
+
+def _read(
+    decisions: DecisionService, sessions: SessionService, round_id: int | None, session_id: int
+) -> _Loaded:
+    if round_id is None:
+        return _Loaded(None, None, None, None, decisions.leftover_drafts(session_id))
+    return _Loaded(
+        round_id,
+        sessions.round_scenario(round_id),
+        decisions.get(round_id),
+        decisions.draft(round_id),
+        decisions.leftover_drafts(session_id),
+    )
+
+
 def _scroll(widget: QWidget, parent: QWidget) -> QScrollArea:
     area = QScrollArea(parent)
     area.setWidgetResizable(True)
@@ -244,8 +275,14 @@ class DecisionPanel(QWidget):
         self._sessions = sessions
         self._live = live
         self._round: RoundView | None = None
+        self._shown = False  # nothing asked of the store yet
+        self._loaded: _Loaded | None = None  # of the round shown, once read
         self._decision: DecisionView | None = None
         self._loading = False  # filling the form from the store is not the trainer's draft
+        # The draft is written on the store worker, at most once per window while typing.
+        self.autosave: Autosave[None] = Autosave(
+            worker, self, self._draft_job, on_failed=self._draft_failed
+        )
         self._refused = False  # a refusal is shown: it follows the form until it no longer applies
 
         self.operator_label = QLabel(self)
@@ -345,6 +382,7 @@ class DecisionPanel(QWidget):
         self.reply_edit.textChanged.connect(self._remember_draft)
         self.rejection_form.connect_changes(self._remember_draft)
         self.escalation_form.connect_changes(self._remember_draft)
+        follow(live, self, self.refresh, {Change.ROUND})
         self.refresh()
 
     def _titled(self, title: str, form: QWidget) -> QWidget:
@@ -371,10 +409,10 @@ class DecisionPanel(QWidget):
             self.stack.setCurrentIndex(self._pages[self.selected()])
             self._remember_draft()
 
-    def draft(self) -> DecisionDraft | None:
-        """This round's unrecorded form contents, if the trainer changed anything (kept in the
-        store at every change, so neither a phase change nor a crash loses them)."""
-        return self._decisions.draft(self._round.id) if self._round else None
+    @property
+    def decided(self) -> bool:
+        """The live round has a recorded decision (as last read or recorded here)."""
+        return self._decision is not None
 
     def _form_state(self) -> DecisionDraft:
         return DecisionDraft(
@@ -385,15 +423,29 @@ class DecisionPanel(QWidget):
         )
 
     def _remember_draft(self, *_: object) -> None:
-        if self._loading or self._round is None:
+        """Kept in the store (not recorded), so neither a phase change nor a crash loses it."""
+        if self._loading or self._loaded is None or self._round is None:
             return
-        try:
-            self._decisions.save_draft(self._round.id, self._form_state())
-        except (UserError, ValidationError) as exc:
-            show_notice(self.message, f"The draft could not be kept: {exc}", "error")
-            return
+        self.autosave.changed()
         if self._refused:
             self._recheck()
+
+    def _draft_job(self) -> Callable[[], None] | None:
+        if self._loaded is None or self._loaded.round_id is None:
+            return None
+        round_id, decisions = self._loaded.round_id, self._decisions
+        try:
+            draft = self._form_state()
+        except ValidationError as exc:
+            self._draft_failed(exc)
+            return None
+        return lambda: decisions.save_draft(round_id, draft)
+
+    def _draft_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError | ValidationError):
+            show_notice(self.message, f"The draft could not be kept: {exc}", "error")
+        else:
+            report(exc)
 
     def _problem(self) -> str | None:
         """What recording the form as it stands would be refused for (the core's rule), or None."""
@@ -417,35 +469,46 @@ class DecisionPanel(QWidget):
         else:
             show_notice(self.message, problem, "error")
 
-    @property
-    def decided(self) -> bool:
-        """Whether the round shown has a recorded decision."""
-        return self._decision is not None
-
     def refresh(self) -> None:
-        """Follow the live session: a new round gets a fresh form (or its stored decision)."""
+        """Follow the live session: a new round gets a fresh form (or its stored decision),
+        read on the store worker; the same round only updates what is in memory."""
         rnd = self._live.round
-        if rnd is not None and self._round is not None and rnd.id == self._round.id:
-            self._round = rnd
-            self.refresh_time()
-            return
-        self._round = rnd
-        self._decision = self._decisions.get(rnd.id) if rnd else None
-        self._reset_form()
         self.operator_label.setText(
             f"Operator: {rnd.operator or 'Trainer'}" if rnd else "No round is running."
         )
-        self.setEnabled(rnd is not None)
+        if self._shown and (rnd.id if rnd else None) == (self._round.id if self._round else None):
+            self._round = rnd
+            self.refresh_time()
+            return
+        self.autosave.flush()  # what was typed for the round before goes to that round
+        self._shown = True
+        self._round = rnd
+        self._loaded = None
+        self._decision = None
+        self.setEnabled(False)  # until the round's form is read: typing would be overwritten
+        decisions, sessions = self._decisions, self._sessions
+        round_id, session_id = (rnd.id if rnd else None), self._live.session_id
+        self.autosave.request(
+            lambda: _read(decisions, sessions, round_id, session_id), self._show_loaded
+        )
+        self.refresh_time()
+
+    def _show_loaded(self, loaded: _Loaded) -> None:
+        if loaded.round_id != (self._round.id if self._round else None):
+            return  # the round moved on while it was read: its own read follows
+        self._loaded = loaded
+        self._decision = loaded.decision
+        self._reset_form()
+        self.setEnabled(self._round is not None)
         self._show_recorded()
-        if self.draft() is not None:
+        if loaded.draft is not None:
             show_notice(
                 self.message, "Your draft for this round is back: it is not recorded yet.", "notice"
             )
-        self._show_leftovers()
+        self._show_leftovers(loaded.leftovers)
         self.refresh_time()
 
-    def _show_leftovers(self) -> None:
-        leftovers = self._decisions.leftover_drafts(self._live.session_id)
+    def _show_leftovers(self, leftovers: list[LeftoverDraft]) -> None:
         self.leftover_label.setText("\n".join(x.notice for x in leftovers))
         self.leftover_label.setVisible(bool(leftovers))
         if leftovers:
@@ -466,7 +529,8 @@ class DecisionPanel(QWidget):
         self.stack.setCurrentIndex(self._pages[None])
         self.message.hide()
         self._refused = False
-        scenario = round_scenario(self._sessions, self._round)
+        loaded = self._loaded
+        scenario = loaded.scenario if loaded else None
         ai_draft = scenario.ai_draft.text if scenario else ""
         # The templates start from what the room saw: the customer's words and the AI draft.
         self.reply_edit.setPlainText(ai_draft)
@@ -486,7 +550,7 @@ class DecisionPanel(QWidget):
                 self.rejection_form.set_data(stored.rejection_note)
             if stored.escalation_note:
                 self.escalation_form.set_data(stored.escalation_note)
-        draft = self.draft()
+        draft = loaded.draft if loaded else None
         if draft is None:
             return
         # What was typed and not recorded wins over the template and the stored decision.
@@ -508,25 +572,55 @@ class DecisionPanel(QWidget):
     # -- recording ----------------------------------------------------------------------------
 
     def record(self) -> None:
+        """Recorded on the store worker; the button waits for the answer."""
         rnd = self._round
         decision = self.selected()
         try:
-            if rnd is None:
+            if rnd is None or self._loaded is None:
                 raise UserError("There is no round to record a decision for.")
             if decision is None:
                 raise UserError(NO_CHOICE)
-            view = self._decisions.record(
-                rnd.id,
+            reply = self.reply_edit.toPlainText()
+            rejection = self.rejection_form.note() if decision is Decision.REJECT else None
+            escalation = self.escalation_form.note() if decision is Decision.ESCALATE else None
+            # The core's rule, asked here first: what is missing is said at once.
+            problem = decision_problem(decision, reply, rejection, escalation)
+            if problem is not None:
+                raise UserError(problem)
+        except UserError as exc:
+            self._record_refused(exc)
+            return
+        seconds = self._live.decision_seconds()
+        seen = self._decision.version if self._decision else 0  # the decision this form knows
+        round_id, decisions = rnd.id, self._decisions
+        self.autosave.flush()  # the draft as typed lands first; recording then clears it
+        self.record_button.setEnabled(False)
+        self.autosave.request(
+            lambda: decisions.record(
+                round_id,
                 decision,
-                final_reply=self.reply_edit.toPlainText(),
-                rejection_note=self.rejection_form.note() if decision is Decision.REJECT else None,
-                escalation_note=(
-                    self.escalation_form.note() if decision is Decision.ESCALATE else None
-                ),
-                seconds_to_decide=self._live.decision_seconds(),
-                seen=self._decision.version if self._decision else 0,
-            )
-        except DecisionChangedElsewhere as exc:
+                final_reply=reply,
+                rejection_note=rejection,
+                escalation_note=escalation,
+                seconds_to_decide=seconds,
+                seen=seen,
+            ),
+            lambda view: self._recorded(round_id, view),
+            self._record_refused,
+        )
+
+    def _recorded(self, round_id: int, view: DecisionView) -> None:
+        self.record_button.setEnabled(True)
+        if self._round is not None and self._round.id == round_id:
+            self._refused = False
+            self._decision = view
+            self._show_recorded()
+            self.refresh_time()
+        self.recorded.emit(view)
+
+    def _record_refused(self, exc: BaseException) -> None:
+        self.record_button.setEnabled(True)
+        if isinstance(exc, DecisionChangedElsewhere):
             # Another device recorded first: show theirs, keep the form; a second press of
             # Record (now based on theirs) replaces it knowingly.
             self._decision = exc.stored
@@ -535,19 +629,14 @@ class DecisionPanel(QWidget):
             self._refused = False
             self.recorded.emit(exc.stored)
             return
-        except UserError as exc:
+        if isinstance(exc, UserError):
             show_notice(self.message, str(exc), "error")  # the form (and its draft) stays as typed
-            self._refused = True
-            return
-        except ValidationError as exc:
+        elif isinstance(exc, ValidationError):
             show_notice(self.message, plain_error("The decision", exc.errors()[0]), "error")
-            self._refused = True
+        else:
+            report(exc)
             return
-        self._refused = False
-        self._decision = view
-        self._show_recorded()
-        self.refresh_time()
-        self.recorded.emit(view)
+        self._refused = True
 
     def _form_decision(self) -> FormDecision:
         """The decision the form holds, for a correction; refused in words while incomplete."""
@@ -567,6 +656,8 @@ class DecisionPanel(QWidget):
         if view == self._decision:
             return
         self._decision = view
+        if self._loaded is not None:  # a draft typed before it was recorded has served
+            self._loaded = replace(self._loaded, decision=view, draft=None)
         self._reset_form()
         self._show_recorded()
         self.refresh_time()
@@ -598,7 +689,7 @@ class DecisionPanel(QWidget):
             self.benchmark_label.hide()
 
     def _expert_verdict(self, view: DecisionView) -> str:
-        scenario = round_scenario(self._sessions, self._round)
+        scenario = self._loaded.scenario if self._loaded else None
         prefix = "Trainer only — "
         if view.matched_expert is None or scenario is None or scenario.expert is None:
             return prefix + "this scenario has no expert decision to compare with."

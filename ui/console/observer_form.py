@@ -1,9 +1,17 @@
 """One observer's checklist in the app: the criteria, what went well, what could improve;
-saved as a draft at every change, submitted when complete."""
+saved as a draft as it changes, submitted when complete.
+
+Every store call runs on the store worker. Drafts are written at most once per autosave window
+while the trainer types, each conditional on the version the form started from: a write made
+while an earlier one of this form is still on its way starts from that one's result (the worker
+runs them in order), never from something another device stored, so a browser's change is
+refused, shown, and never overwritten unseen. An answer never puts text back into the fields:
+only a read the trainer did not type over does."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -28,8 +36,16 @@ from hotdash_roleplay.checklist import (
     submission_problems,
 )
 from hotdash_roleplay.errors import UserError
-from hotdash_roleplay.services.feedback import ChangedElsewhere, FeedbackService, SubmissionView
+from hotdash_roleplay.services.feedback import (
+    ChangedElsewhere,
+    FeedbackService,
+    NotSubmitted,
+    SubmissionView,
+)
+from hotdash_roleplay.services.worker import StoreWorker
 from hotdash_roleplay.status import ChecklistState
+from ui.autosave import Autosave
+from ui.background import report
 from ui.console.checklist_words import when_text
 from ui.widgets.keep_space import KeepSpace, keep_space
 from ui.widgets.labels import text_label
@@ -41,13 +57,32 @@ WENT_WELL_HINT = 'what the operator did and when, e.g. "Checked the purchase dat
 COULD_IMPROVE_HINT = 'what to do differently next time, e.g. "Offer the repair option first"'
 
 
+class _Chain:
+    """The version this form's last write left stored. Read and written on the worker only,
+    where the form's writes run one after the other."""
+
+    seen = 0
+
+
+@dataclass(frozen=True)
+class _Written:
+    """A write's outcome: what is stored after it (None if it was refused before writing) and
+    why it was refused, if it was."""
+
+    generation: int
+    submit: bool
+    view: SubmissionView | None
+    refusal: UserError | None
+
+
 class ObserverForm(QWidget):
-    """One observer's checklist. Saves a draft at every change; `changed` tells the panel."""
+    """One observer's checklist. Saves a draft as it changes; `changed` tells the panel."""
 
     changed = Signal()
 
     def __init__(
         self,
+        worker: StoreWorker,
         feedback: FeedbackService,
         round_id: int,
         observer: str,
@@ -63,6 +98,14 @@ class ObserverForm(QWidget):
         self._conflict: SubmissionView | None = None  # stored by another device, not shown
         self._loading = False
         self._read_only = False
+        self._chain = _Chain()
+        self._writes = 0  # writes asked for and not answered yet
+        # Bumped when the trainer answers a conflict (or reloads): older refusals are old news.
+        self._generation = 0
+        self._typed_in_conflict = False
+        self.autosave: Autosave[_Written] = Autosave(
+            worker, self, self._draft_job, self._written, self._write_failed
+        )
         self.groups: dict[str, QButtonGroup] = {}
         self.radios: dict[str, dict[Mark, QRadioButton]] = {}
         self.notes: dict[str, QLineEdit] = {}
@@ -262,36 +305,104 @@ class ObserverForm(QWidget):
             self._autosave()
 
     def _autosave(self) -> None:
-        if self._loading or self._read_only or self.conflicted:
-            return  # in a conflict the typing stays here until the trainer picks a side
-        self._save_draft(self._version)
+        if self._loading or self._read_only:
+            return
+        if self.conflicted:  # the typing stays here until the trainer picks a side
+            self._typed_in_conflict = True
+            return
+        self.autosave.changed()
 
-    def _save_draft(self, seen: int) -> None:
-        try:
-            view = self._feedback.save_draft(
-                self.round_id, self.observer, self.answers(), seen=seen
+    @property
+    def busy(self) -> bool:
+        """Typing not written yet, or a write or read still on its way."""
+        return self.autosave.busy or self._writes > 0
+
+    def _draft_job(self) -> Callable[[], _Written] | None:
+        if self._read_only or self.conflicted:
+            return None
+        return self._write_job()
+
+    def _write_job(self, submit: bool = False, seen: int | None = None) -> Callable[[], _Written]:
+        """The answers as they stand, written on the worker from `seen`, or (None) from what
+        this form last knew stored: its own earlier write when one is still on its way."""
+        answers = self.answers()
+        chained = seen is None and self._writes > 0
+        start = self._version if seen is None else seen
+        chain, feedback, generation = self._chain, self._feedback, self._generation
+        round_id, observer = self.round_id, self.observer
+        save = feedback.submit if submit else feedback.save_draft
+        self._writes += 1
+
+        def job() -> _Written:
+            base = chain.seen if chained else start
+            try:
+                view = save(round_id, observer, answers, seen=base)
+            except NotSubmitted as exc:  # the answers are kept as a draft all the same
+                chain.seen = exc.current.version
+                return _Written(generation, submit, exc.current, exc)
+            except UserError as exc:
+                chain.seen = base
+                return _Written(generation, submit, None, exc)
+            chain.seen = view.version
+            return _Written(generation, submit, view, None)
+
+        return job
+
+    def _write(self, job: Callable[[], _Written]) -> None:
+        self.autosave.request(job, self._written, self._write_failed)
+
+    def _written(self, done: _Written) -> None:
+        self._writes -= 1
+        self.submit_button.setEnabled(not self._read_only)
+        self.keep_button.setEnabled(not self._read_only)
+        refusal, current = done.refusal, done.generation == self._generation
+        if isinstance(refusal, ChangedElsewhere):
+            if current:
+                self._set_conflict(refusal)
+            return
+        if done.view is not None:
+            self._show_status(done.view)
+            if current and self.conflicted:  # Keep mine went through
+                self._set_conflict(None)
+                if self._typed_in_conflict:
+                    self.autosave.changed()
+            self.changed.emit()
+        if isinstance(refusal, NotSubmitted):
+            show_notice(self.message, self._missing(str(refusal)))
+            self._bring_into_view(self.message)
+        elif refusal is not None:
+            show_notice(self.message, f"Not saved: {refusal}")
+        elif done.submit:
+            show_notice(
+                self.message,
+                f"{self.observer}'s checklist is submitted and counts in the summary.",
+                "ok",
             )
-        except ChangedElsewhere as exc:
-            self._set_conflict(exc)
-            return
-        except UserError as exc:
-            show_notice(self.message, f"Not saved: {exc}")
-            return
-        self._set_conflict(None)
-        self.message.hide()
-        self._show_status(view)
-        self.changed.emit()
+        else:
+            self.message.hide()
+
+    def _write_failed(self, exc: BaseException) -> None:
+        self._writes -= 1
+        self.submit_button.setEnabled(not self._read_only)
+        self.keep_button.setEnabled(not self._read_only)
+        report(exc)
 
     def take_theirs(self) -> None:
         """Drop this form's refused answers and show what is stored."""
-        self.reload()
-        self.changed.emit()
+        self._generation += 1
+        self.autosave.cancel()
+        self.reload(force=True)
 
     def keep_mine(self) -> None:
         """Save this form's answers over the change it was shown (a newer one is refused
         again, with the banner brought up to date)."""
-        if self._conflict is not None:
-            self._save_draft(self._conflict.version)
+        if self._conflict is None:
+            return
+        self._generation += 1
+        self._typed_in_conflict = False
+        self.autosave.cancel()
+        self.keep_button.setEnabled(False)
+        self._write(self._write_job(seen=self._conflict.version))
 
     def _set_conflict(self, refusal: ChangedElsewhere | None) -> None:
         self._conflict = refusal.current if refusal is not None else None
@@ -302,43 +413,44 @@ class ObserverForm(QWidget):
             self._bring_into_view(self.conflict_bar)
 
     def submit(self) -> None:
+        """Submitted on the worker, after what was typed; the button waits for the answer."""
         if self.conflicted:
             return  # the banner asks first: reload theirs or keep mine
-        try:
-            view = self._feedback.submit(
-                self.round_id, self.observer, self.answers(), seen=self._version
-            )
-        except ChangedElsewhere as exc:
-            self._set_conflict(exc)
-            return
-        except UserError as exc:
-            show_notice(self.message, self._missing(str(exc)))
-            self._bring_into_view(self.message)
-            # The draft was saved before the rules were checked: show that state too.
-            self._refresh_status()
-            self.changed.emit()
-            return
-        show_notice(
-            self.message,
-            f"{self.observer}'s checklist is submitted and counts in the summary.",
-            "ok",
-        )
-        self._show_status(view)
-        self.changed.emit()
+        self.autosave.cancel()  # the submit writes the same answers
+        self.submit_button.setEnabled(False)
+        self._write(self._write_job(submit=True))
 
-    def reload(self, note: str = "") -> None:
-        """Show the stored answers again, keeping the cursor where it was, with a short note."""
-        focus = self.focusWidget()
-        cursor = focus.cursorPosition() if isinstance(focus, QLineEdit) else None
-        try:
-            self.load(self._feedback.get(self.round_id, self.observer))
-        except UserError as exc:
-            show_notice(self.message, str(exc))
+    def reload(self, note: str = "", force: bool = False) -> None:
+        """Show the stored answers again, keeping the cursor where it was, with a short note.
+        Typing not written yet is written instead: if another device saved in between, that
+        save is refused and the banner asks (nothing is overwritten either way)."""
+        if not force and (self.autosave.pending or self._writes):
+            self.autosave.flush()
             return
-        if isinstance(focus, QLineEdit) and cursor is not None:
-            focus.setCursorPosition(min(cursor, len(focus.text())))
-        if note:
-            show_notice(self.message, note, "notice")
+        generation, feedback = self._generation, self._feedback
+        round_id, observer = self.round_id, self.observer
+
+        def show(view: SubmissionView) -> None:
+            typed = self.autosave.pending or self._writes > 0
+            if generation != self._generation or (typed and not force):
+                return  # typed over meanwhile: that write settles it
+            focus = self.focusWidget()
+            cursor = focus.cursorPosition() if isinstance(focus, QLineEdit) else None
+            self.load(view)
+            if isinstance(focus, QLineEdit) and cursor is not None:
+                focus.setCursorPosition(min(cursor, len(focus.text())))
+            if note:
+                show_notice(self.message, note, "notice")
+            if force:
+                self.changed.emit()
+
+        self.autosave.request(
+            lambda: feedback.get(round_id, observer),
+            show,
+            lambda exc: (
+                show_notice(self.message, str(exc)) if isinstance(exc, UserError) else report(exc)
+            ),
+        )
 
     def _bring_into_view(self, widget: QWidget) -> None:
         """Scroll the form so a message below the fold is seen (after it is laid out)."""
@@ -356,12 +468,6 @@ class ObserverForm(QWidget):
         if not problems:
             return refusal
         return "Not submitted yet:\n" + "\n".join(f"• {p}." for p in problems)
-
-    def _refresh_status(self) -> None:
-        try:
-            self._show_status(self._feedback.get(self.round_id, self.observer))
-        except UserError as exc:
-            show_notice(self.message, str(exc))
 
 
 def _as_typed(edits: list[QLineEdit]) -> list[str]:
