@@ -27,16 +27,6 @@ from tests.ui.test_console import open_console, press
 from ui.console.console_screen import ConsoleScreen
 from ui.main_window import MainWindow
 
-# These panels still read a new round's answers themselves when the round changes (their
-# loading is separate work); everything else on Next round must come from memory.
-ROUND_ANSWER_PANELS = (
-    "decision_panel.py",
-    "checklist_panel.py",
-    "debrief_panel.py",
-    "aggregate_view.py",
-    "observer_form.py",
-)
-
 
 @dataclass(frozen=True)
 class Statement:
@@ -129,7 +119,7 @@ def test_key_presses_run_no_sql_on_the_gui_thread_and_the_store_follows(
         assert console.heading.text().startswith("Round 3 of")
         assert projector.header_label.text().startswith("Round 3 of")
         QApplication.processEvents()
-    assert [s.sql for s in statements if not s.from_any(ROUND_ANSWER_PANELS)] == []
+    assert [s.sql for s in statements] == []
     settle(services)
     stored = services.live(sid)
     assert stored.detail == live.detail
