@@ -85,6 +85,7 @@ class ObserverHost(QObject):
         )
         self._busy: asyncio.Task[None] | None = None  # a start or stop in progress
         self._rows: list[ObserverRow] = []
+        self._devices: tuple[str, ...] = ()  # everyone whose name a device holds now
         self._round_id: int | None = None
         self._feedback_open = self.feedback_open
         self._qr: QImage | None = None
@@ -142,6 +143,15 @@ class ObserverHost(QObject):
     def rows(self) -> list[ObserverRow]:
         return list(self._rows)
 
+    def on_devices(self) -> tuple[str, ...]:
+        """Everyone in the session whose name a device holds now, whatever their role."""
+        return self._devices
+
+    @property
+    def session_over(self) -> bool:
+        """No round left to run: the page is not served (or only for its last grace seconds)."""
+        return self._live.round is None or self._live.finished
+
     def counts(self) -> tuple[int, int]:
         """(submitted, observers) of the current round, for the projector's "3 of 4 in"."""
         return sum(r.status == ChecklistState.SUBMITTED for r in self._rows), len(self._rows)
@@ -186,38 +196,40 @@ class ObserverHost(QObject):
     def refresh(self) -> None:
         """Re-read who joined / drafted / submitted now (one small query each)."""
         rnd = self._live.round
-        self._show_rows(self._read_rows(rnd.id) if rnd else [])
+        self._show_rows(self._read_rows(rnd.id) if rnd else ([], ()))
 
     def refresh_in_background(self, then: Callable[[], None] | None = None) -> None:
         """The same, read on the store worker (behind the writes queued so far); `then` runs
         once the rows are shown."""
         rnd = self._live.round
         if rnd is None:
-            self._show_rows([])
+            self._show_rows(([], ()))
             if then is not None:
                 then()
             return
 
-        def shown(rows: list[ObserverRow]) -> None:
-            self._show_rows(rows)
+        def shown(seen: tuple[list[ObserverRow], tuple[str, ...]]) -> None:
+            self._show_rows(seen)
             if then is not None:
                 then()
 
         worker = self._services.worker
         run_in_background(worker, self, partial(self._read_rows, rnd.id), shown)
 
-    def _read_rows(self, round_id: int) -> list[ObserverRow]:
-        joined = {
-            n.casefold() for n in self._services.observer_access.joined(self._live.session_id)
-        }
-        return [
+    def _read_rows(self, round_id: int) -> tuple[list[ObserverRow], tuple[str, ...]]:
+        """This round's observers and their checklists, and everyone on a device now."""
+        devices = self._services.observer_access.joined(self._live.session_id)
+        joined = {n.casefold() for n in devices}
+        rows = [
             ObserverRow(s.observer, s.observer.casefold() in joined, s.status)
             for s in self._services.feedback.statuses(round_id)
         ]
+        return rows, tuple(sorted(devices, key=str.casefold))
 
-    def _show_rows(self, rows: list[ObserverRow]) -> None:
-        if rows != self._rows:
-            self._rows = rows
+    def _show_rows(self, seen: tuple[list[ObserverRow], tuple[str, ...]]) -> None:
+        rows, devices = seen
+        if rows != self._rows or devices != self._devices:
+            self._rows, self._devices = rows, devices
             self.statuses_changed.emit()
 
     def refresh_soon(self) -> None:

@@ -45,7 +45,7 @@ class ObserverStatusWidget(QWidget):
         self.setObjectName("observerStatus")
         self._host = host
 
-        self.title_label = text_label("Observers' laptops")
+        self.title_label = text_label("Participants' devices")
         self.title_label.setProperty("role", "heading")
         self.serving_label = text_label()
         self.serving_label.setObjectName("observerServing")
@@ -124,11 +124,11 @@ class ObserverStatusWidget(QWidget):
             if self._host.moved_from is not None:
                 show_notice(self.error_label, moved_text(self._host.moved_from, url))
 
-        elif not self._host.feedback_open:
-            self.error_label.hide()  # an earlier failure matters again only when it reopens
-            self.serving_label.setText("Not serving: the page opens when feedback opens.")
+        elif self._host.session_over:
+            self.error_label.hide()
+            self.serving_label.setText("Not serving: the session is finished.")
         elif self._host.last_error:
-            self.serving_label.setText("Not serving, although feedback is open:")
+            self.serving_label.setText("Not serving, although the session runs:")
             # Also when it failed before this widget was built.
             show_notice(self.error_label, self._host.last_error)
         else:
@@ -136,9 +136,10 @@ class ObserverStatusWidget(QWidget):
         rows = self._host.rows()
         submitted, total = self._host.counts()
         joined = sum(r.joined for r in rows)
-        self.count_label.setText(
-            f"{joined} of {total} joined · {submitted} of {total} submitted" if total else ""
-        )
+        counts = f"{joined} of {total} observers joined · {submitted} of {total} submitted"
+        devices = self._host.on_devices()
+        on_devices = f"On their own devices: {', '.join(devices)}" if devices else ""
+        self.count_label.setText("\n".join(t for t in (counts if total else "", on_devices) if t))
         self.table.setRowCount(len(rows))
         self.release_buttons = {}
         for index, row in enumerate(rows):

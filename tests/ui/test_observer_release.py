@@ -63,3 +63,34 @@ def test_the_console_shows_a_taken_name_and_release_frees_it_for_another_device(
         await host.aclose()
 
     run(scenario)
+
+
+def test_the_console_lists_everyone_on_a_device_not_only_observers(
+    qtbot: QtBot, services: Services
+) -> None:
+    detail = services.sessions.create_session("module4-practice", PEOPLE)
+    live = services.live(detail.id)
+    operator = live.round.operator
+    assert operator is not None
+    host = loopback_host(services, live)
+    status = ObserverStatusWidget(host)
+    qtbot.addWidget(status)
+    status.show()
+
+    async def scenario() -> None:
+        served = until(host.serving_changed, lambda: host.serving)
+        live.reload()  # the host serves on the running loop
+        await served
+        url = host.url
+        assert url
+        assert "On their own devices" not in status.count_label.text()
+        async with http() as phone:
+            joined = until(host.statuses_changed, lambda: operator in host.on_devices())
+            claim = {"code": detail.join_code, "name": operator}
+            async with phone.post(url + "api/claim", json=claim) as response:
+                assert response.status == 200
+            await joined
+        assert f"On their own devices: {operator}" in status.count_label.text()
+        await host.aclose()
+
+    run(scenario)
