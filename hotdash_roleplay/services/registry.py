@@ -6,7 +6,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 
@@ -14,7 +16,6 @@ from hotdash_roleplay.checklist import Checklist, load_checklist
 from hotdash_roleplay.errors import UnusableStore
 from hotdash_roleplay.plans import SessionPlan, load_plans
 from hotdash_roleplay.scenarios import ScenarioLibrary, load_library
-from hotdash_roleplay.services.certification import CertificationService
 from hotdash_roleplay.services.debrief import DebriefService
 from hotdash_roleplay.services.decisions import DecisionService
 from hotdash_roleplay.services.feedback import FeedbackService
@@ -22,14 +23,17 @@ from hotdash_roleplay.services.history import HistoryService
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.observer_access import ObserverAccessService
 from hotdash_roleplay.services.people import PeopleService
-from hotdash_roleplay.services.reports import ReportService
 from hotdash_roleplay.services.room import RoomService
-from hotdash_roleplay.services.session_data import SessionDataService
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.worker import StoreWorker
 from hotdash_roleplay.store.engine import Store, store_failure
 from hotdash_roleplay.store.location import resolve_url
 from hotdash_roleplay.store.opening import open_store
+
+if TYPE_CHECKING:  # loaded on first use: they bring the exports' models and the certification
+    from hotdash_roleplay.services.certification import CertificationService
+    from hotdash_roleplay.services.reports import ReportService
+    from hotdash_roleplay.services.session_data import SessionDataService
 
 
 @dataclass
@@ -48,10 +52,7 @@ class Services:
     feedback: FeedbackService = field(init=False)
     debrief: DebriefService = field(init=False)
     history: HistoryService = field(init=False)
-    reports: ReportService = field(init=False)
-    session_data: SessionDataService = field(init=False)
     observer_access: ObserverAccessService = field(init=False)
-    certification: CertificationService = field(init=False)
     room: RoomService = field(init=False)
     # Store work off the GUI thread, in order: the console and the observer server share it
     # (the app's start-up opens the store on it already, so it is handed in).
@@ -64,13 +65,29 @@ class Services:
         self.feedback = FeedbackService(self.store, self.checklist)
         self.debrief = DebriefService(self.store)
         self.history = HistoryService(self.store)
-        self.reports = ReportService(self.store, self.checklist, wall=lambda: self.wall())
-        self.session_data = SessionDataService(self.store, self.checklist.keys)
         self.observer_access = ObserverAccessService(self.store)
-        self.certification = CertificationService(
-            self.store, self.decisions, self.history, self.today
-        )
         self.room = RoomService(self.store)
+
+    # The services below load what nothing needs to start (the exports' models, the
+    # certification), so the app reaches its start screen without them.
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from hotdash_roleplay.services.reports import ReportService
+
+        return ReportService(self.store, self.checklist, wall=lambda: self.wall())
+
+    @cached_property
+    def session_data(self) -> SessionDataService:
+        from hotdash_roleplay.services.session_data import SessionDataService
+
+        return SessionDataService(self.store, self.checklist.keys)
+
+    @cached_property
+    def certification(self) -> CertificationService:
+        from hotdash_roleplay.services.certification import CertificationService
+
+        return CertificationService(self.store, self.decisions, self.history, self.today)
 
     def live(self, session_id: int) -> LiveSession:
         return LiveSession(self.store, session_id, now=self.now, wall=self.wall)
