@@ -223,6 +223,15 @@ class PeoplePanel(QGroupBox):
         row.addWidget(self.certification_button)
         row.addWidget(self.record_button)
         layout.addLayout(row)
+        # Until the store is open there is nobody to show, and nothing to act on.
+        for widget in (
+            self.list,
+            self.person,
+            self.summary,
+            self.record_button,
+            self.certification_button,
+        ):
+            widget.setVisible(False)
 
     def set_history(self, history: HistoryService) -> None:
         self._history = history
