@@ -143,6 +143,12 @@ def run_app(
     window = MainWindow()
     window.show()
     app.processEvents()
+    if glance is not None and glance.done() and glance.exception() is None:
+        # Read already (it usually is by now): listed before the loop's imports, never waited for.
+        sessions, glance = glance.result(), None
+        if sessions is not None:
+            window.show_glance(sessions)
+            app.processEvents()
     scratch: tempfile.TemporaryDirectory[str] | None = None
     # Loaded while the worker reads: these imports are a noticeable part of start-up.
     import asyncio

@@ -116,17 +116,13 @@ class SessionList(QGroupBox):
         self.tree.clear()
         items = []
         for s in sessions:
+            names = names_in_line(s.participants)
             item = QTreeWidgetItem(
-                [
-                    s.title,
-                    progress_text(s),
-                    s.created_at.astimezone().strftime("%Y-%m-%d"),
-                    names_in_line(s.participants),
-                ]
+                [s.title, progress_text(s), s.created_at.astimezone().strftime("%Y-%m-%d"), names]
             )
             item.setData(0, SESSION_ID, s.id)
             item.setToolTip(0, f"{s.title}\nPlan: {s.plan_title}")
-            item.setToolTip(3, names_in_line(s.participants))
+            item.setToolTip(3, names)
             items.append(item)
         self.tree.addTopLevelItems(items)
         has_rows = bool(sessions)
