@@ -177,7 +177,9 @@ class PeoplePanel(QGroupBox):
     peer_review_requested = Signal(str)  # the person's name
     certification_requested = Signal(str)  # the person's name
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, history: HistoryService | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__("People", parent)
         self._history: HistoryService | None = None  # until the store is open
         self.list = QListWidget(self)
@@ -228,6 +230,8 @@ class PeoplePanel(QGroupBox):
             self.certification_button,
         ):
             widget.setVisible(False)
+        if history is not None:
+            self.set_history(history)
 
     def set_history(self, history: HistoryService) -> None:
         self._history = history
@@ -356,7 +360,7 @@ class StartScreen(QWidget):
         self.past.activated.connect(self.open_requested)
         for listing in (self.in_progress, self.past):
             listing.export_requested.connect(self.export_requested)
-        self.people = PeoplePanel(self)
+        self.people = PeoplePanel(None, self)
         self.people.peer_review_requested.connect(self.peer_review_requested)
         self.people.certification_requested.connect(self._open_certification)
         for button in (self.new_button, self.import_button, self.team_button):
