@@ -141,6 +141,8 @@ def run_app(
     glance = None if demo else worker.submit(first_glance, db_url, data_dir)
     app = make_app()
     window = MainWindow()
+    closed_while_opening: list[bool] = []  # the trainer may quit before the store is open
+    window.closed.connect(lambda: closed_while_opening.append(True))
     window.show()
     app.processEvents()
     if glance is not None and glance.done() and glance.exception() is None:
@@ -172,6 +174,9 @@ def run_app(
                 window.close()
                 QMessageBox.critical(None, theme.APPLICATION, f"The app cannot start.\n\n{exc}")
                 return 1
+            if closed_while_opening:
+                services.close()
+                return 0
             window.attach(services)
             _install_excepthook(window)
             # Closing the window ends the app, even with the projector or a dialog still open.

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,34 @@ def test_the_window_answers_and_lists_the_sessions_while_the_store_opens(
     assert sorted(seen["listed"]) == sorted(ids)  # listed before the store was open
     assert seen["usable"] is False  # its actions wait for the store
     assert seen["after"] is True
+
+
+def test_quitting_while_the_store_opens_ends_the_app(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, qapp: QApplication
+) -> None:
+    from ui import app as app_module
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    real_open = app_module.open_store
+    release = threading.Event()
+
+    def slow_open(*args: Any) -> Any:
+        release.wait(10)
+        return real_open(*args)
+
+    monkeypatch.setattr(app_module, "open_store", slow_open)
+
+    def quit_now() -> None:
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        window.quit_action.trigger()  # Ctrl+Q while the store is still opening
+        release.set()
+
+    QTimer.singleShot(0, quit_now)
+    QTimer.singleShot(30_000, QApplication.quit)  # were the quit lost, the run would hang here
+    began = time.monotonic()
+    assert app_module.run_app(data_dir=tmp_path / "data") == 0
+    assert time.monotonic() - began < 20
 
 
 REPORT_MODULES = """
