@@ -26,6 +26,13 @@ HEAVY = ("reportlab", "aiohttp", "segno")
 EXPORTS = ("report_data", "session_data", "session_import", "certification_data")
 
 
+def shown_window() -> MainWindow:
+    """This run's window (an earlier test's may linger, closed, until deleted)."""
+    return next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+    )
+
+
 def two_sessions(data: Path) -> list[int]:
     services = open_services(None, data)
     try:
@@ -59,7 +66,7 @@ def test_the_window_answers_and_lists_the_sessions_while_the_store_opens(
     monkeypatch.setattr(app_module, "open_store", slow_open)
 
     def window() -> MainWindow:
-        return next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        return shown_window()
 
     def look() -> None:
         """Runs on the Qt loop: it can only turn while the store opens if that is elsewhere."""
@@ -112,8 +119,7 @@ def test_quitting_while_the_store_opens_ends_the_app(
     monkeypatch.setattr(app_module, "open_store", slow_open)
 
     def quit_now() -> None:
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
-        window.quit_action.trigger()  # Ctrl+Q while the store is still opening
+        shown_window().quit_action.trigger()  # Ctrl+Q while the store is still opening
         release.set()
 
     QTimer.singleShot(0, quit_now)
