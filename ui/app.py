@@ -145,6 +145,8 @@ def run_app(
     window.closed.connect(lambda: closed_while_opening.append(True))
     window.show()
     app.processEvents()
+    if glance is not None:
+        window.prepare_start()  # while the glance is read
     if glance is not None and glance.done() and glance.exception() is None:
         # Read already (it usually is by now): listed before the loop's imports, never waited for.
         sessions, glance = glance.result(), None

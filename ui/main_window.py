@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
 
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
-        self.opening = QLabel(OPENING, self)
+        self.opening: QLabel | None = QLabel(OPENING, self)
         self.opening.setProperty("role", "muted")
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.opening)
@@ -71,8 +71,8 @@ class MainWindow(QMainWindow):
         if services is not None:
             self.attach(services)
 
-    def _start_screen(self) -> StartScreen:
-        """The start screen, built on first need in place of the opening line."""
+    def prepare_start(self) -> StartScreen:
+        """The start screen, built on first need behind the opening line."""
         if self.start is not None:
             return self.start
         from ui.start_screen import StartScreen
@@ -84,10 +84,17 @@ class MainWindow(QMainWindow):
         start.peer_review_requested.connect(self.export_peer_review)
         start.import_requested.connect(self.import_session)
         self.stack.addWidget(start)
-        self.stack.setCurrentWidget(start)
-        self.stack.removeWidget(self.opening)
-        self.opening.deleteLater()
         self.start = start
+        return start
+
+    def _start_screen(self) -> StartScreen:
+        """The start screen in place of the opening line."""
+        start = self.prepare_start()
+        if self.opening is not None:
+            self.stack.setCurrentWidget(start)
+            self.stack.removeWidget(self.opening)
+            self.opening.deleteLater()
+            self.opening = None
         return start
 
     def show_glance(self, sessions: list[SessionGlance]) -> None:
