@@ -1,8 +1,8 @@
 """The real app in a child process, driven by a script that runs inside it (offscreen Qt).
 
 A driver script is PRELUDE plus its own code ending in `run_app_then(drive)`: `drive()` runs
-once the app's main window exists, on the app's loop; it talks to the test through `say()`
-(one line on stdout), which the test reads with `AppProcess.expect`."""
+once the app's main window has its store open, on the app's loop; it talks to the test
+through `say()` (one line on stdout), which the test reads with `AppProcess.expect`."""
 
 from __future__ import annotations
 
@@ -46,7 +46,8 @@ PRELUDE = textwrap.dedent(
 
         def patched():
             app = make_app()
-            QTimer.singleShot(delay_ms, drive)
+            # The store opens in the background: drive once it is open.
+            QTimer.singleShot(delay_ms, lambda: when(lambda: window().store_open, drive))
             return app
 
         ui.app.make_app = patched

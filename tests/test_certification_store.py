@@ -8,7 +8,7 @@ from sqlalchemy import inspect, text
 
 from hotdash_roleplay.certification.program import CertificationState
 from hotdash_roleplay.services import open_services
-from hotdash_roleplay.store.engine import resolve_url
+from hotdash_roleplay.store.location import resolve_url
 from hotdash_roleplay.store.migrate import HEAD_REVISION, current_revision
 from hotdash_roleplay.store.opening import open_store
 from tests.certification_data import TODAY, qualify

@@ -15,7 +15,7 @@ from hotdash_roleplay.names import MAX_NAME, name_key
 from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.services import open_services
 from hotdash_roleplay.status import RoundStatus, SessionStatus
-from hotdash_roleplay.store.engine import resolve_url
+from hotdash_roleplay.store.location import resolve_url
 from hotdash_roleplay.store.migrate import HEAD_REVISION, current_revision
 from hotdash_roleplay.store.models import Base, MentorshipRow, Person, RoleAssignment
 from hotdash_roleplay.store.opening import open_store

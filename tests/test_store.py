@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from hotdash_roleplay.errors import UserError
-from hotdash_roleplay.store.engine import DB_FILE_NAME, ENV_DB_URL, resolve_url
+from hotdash_roleplay.store.location import DB_FILE_NAME, ENV_DB_URL, resolve_url
 from hotdash_roleplay.store.migrate import current_revision, head_revision, upgrade
 from hotdash_roleplay.store.models import Person
 from hotdash_roleplay.store.opening import open_store

@@ -20,7 +20,7 @@ from hotdash_roleplay.cli import main
 from hotdash_roleplay.demo import create_demo_session
 from hotdash_roleplay.exports import files
 from hotdash_roleplay.services import open_services
-from hotdash_roleplay.store.engine import DB_FILE_NAME, resolve_url
+from hotdash_roleplay.store.location import DB_FILE_NAME, resolve_url
 from hotdash_roleplay.store.migrate import HEAD_REVISION
 from hotdash_roleplay.store.opening import open_store
 

@@ -8,6 +8,7 @@ import logging
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -26,8 +27,13 @@ log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import asyncio
+    from concurrent.futures import Future
 
     from hotdash_roleplay.services import Services
+    from hotdash_roleplay.services.glance import SessionGlance
+    from hotdash_roleplay.services.worker import StoreWorker
+
+Opened = tuple["Services", int | None, "tempfile.TemporaryDirectory[str] | None"]
 
 
 def make_app() -> QApplication:
@@ -45,10 +51,11 @@ def make_app() -> QApplication:
 
 
 def open_store(
-    db_url: str | None, data_dir: str | Path | None, demo: bool
-) -> tuple[Services, int | None, tempfile.TemporaryDirectory[str] | None]:
-    """Open the store; with demo, a throwaway one holding the demo session (whose id is
-    returned) that the caller removes on exit. Raises UserError when the store cannot be used."""
+    db_url: str | None, data_dir: str | Path | None, demo: bool, worker: StoreWorker | None = None
+) -> Opened:
+    """Open the store (on `worker`, whose thread it runs on, the services' worker from then
+    on); with demo, a throwaway one holding the demo session (whose id is returned) that the
+    caller removes on exit. Raises UserError when the store cannot be used."""
     from hotdash_roleplay.services import open_services
 
     scratch = tempfile.TemporaryDirectory(prefix="hotdash-demo-") if demo else None
@@ -56,9 +63,9 @@ def open_store(
         if scratch is not None:
             from hotdash_roleplay.demo import create_demo_session
 
-            services = open_services(None, scratch.name)
+            services = open_services(None, scratch.name, worker=worker)
             return services, create_demo_session(services), scratch
-        return open_services(db_url, data_dir), None, None
+        return open_services(db_url, data_dir, worker=worker), None, None
     except BaseException:
         if scratch is not None:
             scratch.cleanup()
@@ -104,16 +111,50 @@ async def _stop_serving(window: MainWindow) -> None:
     await wait_all_closed()  # servers of consoles closed earlier, still stopping
 
 
+async def _open(
+    window: MainWindow,
+    glance: Future[list[SessionGlance] | None] | None,
+    open_on_worker: Callable[[], Future[Opened]],
+) -> Opened:
+    """While the worker opens the store, the window stays responsive and says it is opening
+    the store; a first glance at the sessions is listed before that starts (the opening's
+    imports would otherwise compete with building the list for the interpreter)."""
+    import asyncio
+
+    if glance is not None:
+        sessions = await asyncio.wrap_future(glance)
+        if sessions is not None:
+            window.show_glance(sessions)
+    return await asyncio.wrap_future(open_on_worker())
+
+
 def run_app(
     db_url: str | None = None, data_dir: str | Path | None = None, demo: bool = False
 ) -> int:
+    from hotdash_roleplay.services.glance import first_glance
+    from hotdash_roleplay.services.worker import StoreWorker
+
+    # The store's work goes to the one store worker (the services' worker once open), off the
+    # GUI thread: a first glance at the sessions at once (sqlite3 reads without holding the
+    # interpreter), the full open (SQLAlchemy, checks, migrations) once that is listed.
+    worker = StoreWorker()
+    glance = None if demo else worker.submit(first_glance, db_url, data_dir)
     app = make_app()
-    # The window first, then the store: opening it costs most of the start-up time.
     window = MainWindow()
+    closed_while_opening: list[bool] = []  # the trainer may quit before the store is open
+    window.closed.connect(lambda: closed_while_opening.append(True))
     window.show()
     app.processEvents()
+    if glance is not None:
+        window.prepare_start()  # while the glance is read
+    if glance is not None and glance.done() and glance.exception() is None:
+        # Read already (it usually is by now): listed before the loop's imports, never waited for.
+        sessions, glance = glance.result(), None
+        if sessions is not None:
+            window.show_glance(sessions)
+            app.processEvents()
     scratch: tempfile.TemporaryDirectory[str] | None = None
-    # After the window shows: these imports are a noticeable part of start-up.
+    # Loaded while the worker reads: these imports are a noticeable part of start-up.
     import asyncio
 
     import qasync
@@ -123,11 +164,21 @@ def run_app(
         with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
             loop = runner.get_loop()  # current from here on: the console's server starts on it
             try:
-                services, session_id, scratch = open_store(db_url, data_dir, demo)
+                services, session_id, scratch = runner.run(
+                    _open(
+                        window,
+                        glance,
+                        lambda: worker.submit(open_store, db_url, data_dir, demo, worker),
+                    )
+                )
             except UserError as exc:
+                worker.close()
                 window.close()
                 QMessageBox.critical(None, theme.APPLICATION, f"The app cannot start.\n\n{exc}")
                 return 1
+            if closed_while_opening:
+                services.close()
+                return 0
             window.attach(services)
             _install_excepthook(window)
             # Closing the window ends the app, even with the projector or a dialog still open.

@@ -25,17 +25,22 @@ from ui.leave_question import LeaveQuestion
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
+    from hotdash_roleplay.services.glance import SessionGlance
     from ui.console.console_screen import ConsoleScreen
     from ui.session_lease import LeaseKeeper
     from ui.setup.screen import SetupScreen
+    from ui.start_screen import StartScreen
 
 APP_TITLE = theme.APPLICATION
+OPENING = "Opening the store…"
 STATUS_SECONDS = 8
 
 
 class MainWindow(QMainWindow):
     """Built without services first at start-up, so the window shows before the store opens
-    (opening it imports SQLAlchemy and reads the scenario library); `attach` completes it."""
+    (opening it imports SQLAlchemy, checks and migrates the store, off the GUI thread): it says
+    so, lists a first glance at the sessions when there is one (`show_glance`), and `attach`
+    completes it."""
 
     closed = Signal()  # the trainer closed the window (Quit, or the window manager): the app ends
 
@@ -48,10 +53,12 @@ class MainWindow(QMainWindow):
 
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
-        self.opening = QLabel("Opening your sessions…", self)
+        self.opening: QLabel | None = QLabel(OPENING, self)
         self.opening.setProperty("role", "muted")
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.opening)
+        self.start: StartScreen | None = None
+        self.store_open = False  # until attach()
         self.setup: SetupScreen | None = None
         self.console: ConsoleScreen | None = None
         self.lease: LeaseKeeper | None = None  # keeps the console's session ours
@@ -62,31 +69,54 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.statusBar().setSizeGripEnabled(False)
+        self.statusBar().showMessage(OPENING)
         if services is not None:
             self.attach(services)
 
-    def attach(self, services: Services) -> None:
-        """The store is open: build the start screen and enable what needs the store."""
-        from ui.session_watch import SessionListWatch
+    def prepare_start(self) -> StartScreen:
+        """The start screen, built on first need behind the opening line."""
+        if self.start is not None:
+            return self.start
         from ui.start_screen import StartScreen
 
+        start = StartScreen(self)
+        start.new_session_requested.connect(self.show_setup)
+        start.open_requested.connect(self.open_console)
+        start.export_requested.connect(self.export_session)
+        start.peer_review_requested.connect(self.export_peer_review)
+        start.import_requested.connect(self.import_session)
+        self.stack.addWidget(start)
+        self.start = start
+        return start
+
+    def _start_screen(self) -> StartScreen:
+        """The start screen in place of the opening line."""
+        start = self.prepare_start()
+        if self.opening is not None:
+            self.stack.setCurrentWidget(start)
+            self.stack.removeWidget(self.opening)
+            self.opening.deleteLater()
+            self.opening = None
+        return start
+
+    def show_glance(self, sessions: list[SessionGlance]) -> None:
+        """The sessions as read before the store is open: to look at while it opens."""
+        self._start_screen().show_sessions(sessions)
+
+    def attach(self, services: Services) -> None:
+        """The store is open: complete the start screen and enable what needs the store."""
         self.services = services
-        self.start = StartScreen(
-            services.sessions, services.people, services.history, services.certification, self
-        )
-        self.start.new_session_requested.connect(self.show_setup)
-        self.start.open_requested.connect(self.open_console)
-        self.start.export_requested.connect(self.export_session)
-        self.start.peer_review_requested.connect(self.export_peer_review)
-        self.start.import_requested.connect(self.import_session)
+        self.store_open = True
+        start = self._start_screen()
+        start.attach(services)
         # Other apps on a shared store: their new and changed sessions show up here.
-        self.watch = SessionListWatch(services.worker, services.sessions, self.start)
-        self.watch.changed.connect(self.start.refresh)
-        self.stack.addWidget(self.start)
-        self.stack.removeWidget(self.opening)
-        self.opening.deleteLater()
+        from ui.session_watch import SessionListWatch
+
+        self.watch = SessionListWatch(services.worker, services.sessions, start)
+        self.watch.changed.connect(start.refresh)
         for action in self._store_actions:
             action.setEnabled(True)
+        self.statusBar().clearMessage()
         self.show_start()
 
     def resume_last(self) -> None:
@@ -193,7 +223,7 @@ class MainWindow(QMainWindow):
         from ui import export_actions
 
         def done(_result: object) -> None:
-            if self.console is None:
+            if self.console is None and self.start is not None:
                 self.start.refresh()
 
         export_actions.import_session_file(self, self.services.session_data, on_done=done)
@@ -219,6 +249,7 @@ class MainWindow(QMainWindow):
     # -- screens -------------------------------------------------------------------------------
 
     def show_start(self) -> None:
+        assert self.start is not None, "the store is not open yet"
         if self.console is not None:  # the trainer left the session: don't reopen it at start
             settings.forget_last_session(self.services.store.url)
         self._drop_console()

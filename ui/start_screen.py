@@ -20,24 +20,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotdash_roleplay.clock import format_duration
 from hotdash_roleplay.errors import UserError
-from hotdash_roleplay.figures import roles_text
 from hotdash_roleplay.names import in_line, names_in_line
 from hotdash_roleplay.rotation import MAX_PEOPLE, MIN_PEOPLE
 from hotdash_roleplay.status import SessionStatus
-from ui.certification.windows import CertificationWindows
 from ui.widgets.labels import text_label
 from ui.widgets.steady import NoticeSlot
 
 if TYPE_CHECKING:
-    from hotdash_roleplay.services.certification import CertificationService
+    from hotdash_roleplay.services import Services
+    from hotdash_roleplay.services.glance import SessionGlance
     from hotdash_roleplay.services.history import HistoryService, PersonHistory
-    from hotdash_roleplay.services.people import PeopleService
-    from hotdash_roleplay.services.sessions import SessionService
-    from hotdash_roleplay.services.views import PersonView, SessionSummary
+    from hotdash_roleplay.services.views import PersonView
+    from ui.certification.windows import CertificationWindows
 
 SESSION_ID = Qt.ItemDataRole.UserRole
+SIZED_ROWS = 50
 NAME = Qt.ItemDataRole.UserRole + 1
 
 
@@ -45,7 +43,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def progress_text(s: SessionSummary) -> str:
+def progress_text(s: SessionGlance) -> str:
     if s.status == SessionStatus.PLANNED:
         return f"Not started · {_plural(s.round_count, 'round')}"
     if s.status == SessionStatus.FINISHED:
@@ -79,6 +77,9 @@ class SessionList(QGroupBox):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # Sized from the first rows, not all of them: with hundreds of past sessions measuring
+        # every row slows the start screen, and these columns' texts are alike in width.
+        header.setResizeContentsPrecision(SIZED_ROWS)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.tree.itemActivated.connect(lambda *_: self._act())
         self.tree.itemSelectionChanged.connect(self._sync_button)
@@ -91,6 +92,7 @@ class SessionList(QGroupBox):
             self.button.setProperty("role", "primary")
         self.button.setAccessibleName(f"{action} the selected session")
         self.button.clicked.connect(self._act)
+        self.ready = False  # the store is still opening: the list shows, its actions wait
         self.debrief_button = QPushButton("Debrief report…", self)
         self.debrief_button.setAccessibleName("Export the debrief report (PDF) of the session")
         self.debrief_button.setToolTip("The managers' debrief report of this session, as a PDF")
@@ -110,22 +112,20 @@ class SessionList(QGroupBox):
         row.addWidget(self.button)
         layout.addLayout(row)
 
-    def set_sessions(self, sessions: list[SessionSummary]) -> None:
+    def set_sessions(self, sessions: list[SessionGlance]) -> None:
         kept = self.selected_id()  # a refresh (another app changed the list) keeps the choice
         self.tree.clear()
+        items = []
         for s in sessions:
+            names = names_in_line(s.participants)
             item = QTreeWidgetItem(
-                [
-                    s.title,
-                    progress_text(s),
-                    s.created_at.astimezone().strftime("%Y-%m-%d"),
-                    names_in_line(s.participants),
-                ]
+                [s.title, progress_text(s), s.created_at.astimezone().strftime("%Y-%m-%d"), names]
             )
             item.setData(0, SESSION_ID, s.id)
             item.setToolTip(0, f"{s.title}\nPlan: {s.plan_title}")
-            item.setToolTip(3, names_in_line(s.participants))
-            self.tree.addTopLevelItem(item)
+            item.setToolTip(3, names)
+            items.append(item)
+        self.tree.addTopLevelItems(items)
         has_rows = bool(sessions)
         self.tree.setVisible(has_rows)
         self.empty.setVisible(not has_rows)
@@ -150,8 +150,12 @@ class SessionList(QGroupBox):
         found = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
         return [item for item in found if item is not None]
 
+    def set_ready(self) -> None:
+        self.ready = True
+        self._sync_button()
+
     def _sync_button(self) -> None:
-        selected = self.tree.currentItem() is not None
+        selected = self.ready and self.tree.currentItem() is not None
         for button in (self.button, self.debrief_button, self.data_button):
             button.setEnabled(selected)
 
@@ -161,7 +165,7 @@ class SessionList(QGroupBox):
 
     def _act(self) -> None:
         selected = self.selected_id()
-        if selected is not None:
+        if selected is not None and self.ready:
             self.activated.emit(selected)
 
     def _export(self, kind: str) -> None:
@@ -176,18 +180,15 @@ class PeoplePanel(QGroupBox):
     peer_review_requested = Signal(str)  # the person's name
     certification_requested = Signal(str)  # the person's name
 
-    def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, history: HistoryService | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__("People", parent)
-        self._history = history
+        self._history: HistoryService | None = None  # until the store is open
         self.list = QListWidget(self)
         self.list.setAccessibleName("People")
         self.list.currentItemChanged.connect(lambda *_: self._show_current())
-        self.empty = text_label(
-            "Nobody yet: people are remembered once they take part in a session.",
-            self,
-            role="muted",
-            wrap=False,
-        )
+        self.empty = text_label("", self, role="muted", wrap=False)  # said once the store is open
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.person = text_label("", self, role="heading", wrap=False)
@@ -223,6 +224,21 @@ class PeoplePanel(QGroupBox):
         row.addWidget(self.certification_button)
         row.addWidget(self.record_button)
         layout.addLayout(row)
+        # Until the store is open there is nobody to show, and nothing to act on.
+        for widget in (
+            self.list,
+            self.person,
+            self.summary,
+            self.record_button,
+            self.certification_button,
+        ):
+            widget.setVisible(False)
+        if history is not None:
+            self.set_history(history)
+
+    def set_history(self, history: HistoryService) -> None:
+        self._history = history
+        self.empty.setText("Nobody yet: people are remembered once they take part in a session.")
 
     def set_people(self, people: list[PersonView]) -> None:
         current = self.list.currentItem()
@@ -258,7 +274,7 @@ class PeoplePanel(QGroupBox):
     def _show_current(self) -> None:
         item = self.list.currentItem()
         self.person.setText(item.data(NAME) if item is not None else "")
-        if item is None:
+        if item is None or self._history is None:
             self.summary.clear()
             return
         try:
@@ -271,6 +287,11 @@ class PeoplePanel(QGroupBox):
 
 def history_text(h: PersonHistory) -> str:
     """A person's record in a few plain lines: the figures of their peer-review record."""
+    # Here, not at the top: they load pydantic, which the store's opening loads meanwhile,
+    # and the start screen must not wait for that to show the sessions.
+    from hotdash_roleplay.clock import format_duration
+    from hotdash_roleplay.figures import roles_text
+
     if not h.rounds_by_role:
         return "No rounds played yet."
     lines = [f"Sessions: {h.sessions}. Rounds played: {roles_text(h.rounds_by_role)}"]
@@ -300,17 +321,13 @@ class StartScreen(QWidget):
     peer_review_requested = Signal(str)
     import_requested = Signal()
 
-    def __init__(
-        self,
-        sessions: SessionService,
-        people: PeopleService,
-        history: HistoryService,
-        certification: CertificationService,
-        parent: QWidget | None = None,
-    ) -> None:
+    """Built before the store is open, listing a first glance at the sessions with their
+    actions waiting; `attach` gives it the services and makes it whole."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._sessions = sessions
-        self._people_service = people
+        self._services: Services | None = None
+        self._certification: CertificationWindows | None = None
         self.setObjectName("startScreen")
 
         title = text_label("HotDash Role-Play", self, role="title", wrap=False)
@@ -349,10 +366,11 @@ class StartScreen(QWidget):
         self.past.activated.connect(self.open_requested)
         for listing in (self.in_progress, self.past):
             listing.export_requested.connect(self.export_requested)
-        self.people = PeoplePanel(history, self)
+        self.people = PeoplePanel(None, self)
         self.people.peer_review_requested.connect(self.peer_review_requested)
-        self.certification = CertificationWindows(certification, self)
-        self.people.certification_requested.connect(self.certification.open_person)
+        self.people.certification_requested.connect(self._open_certification)
+        for button in (self.new_button, self.import_button, self.team_button):
+            button.setEnabled(False)
         # In the heading row, its place kept: a message never pushes the lists and buttons.
         self.message = NoticeSlot(self)
         self.message.setProperty("role", "error")
@@ -381,15 +399,39 @@ class StartScreen(QWidget):
         layout.addLayout(head)
         layout.addLayout(body, 1)
 
+    def attach(self, services: Services) -> None:
+        """The store is open: everything works from here."""
+        self._services = services
+        self.people.set_history(services.history)
+        for button in (self.new_button, self.import_button, self.team_button):
+            button.setEnabled(True)
+        for listing in (self.in_progress, self.past):
+            listing.set_ready()
+
+    @property
+    def certification(self) -> CertificationWindows:
+        """The certification pages (loaded on first use: they are not needed to start)."""
+        if self._certification is None:
+            from ui.certification.windows import CertificationWindows
+
+            assert self._services is not None, "the store is not open yet"
+            self._certification = CertificationWindows(self._services.certification, self)
+        return self._certification
+
     def refresh(self) -> None:
+        assert self._services is not None, "the store is not open yet"
         try:
-            sessions = self._sessions.list_sessions()
-            people = self._people_service.list_people()
+            sessions = self._services.sessions.glance_sessions()
+            people = self._services.people.list_people()
         except UserError as exc:
             self.message.setText(str(exc))
             self.message.show()
             return
         self.message.hide()
+        self.show_sessions(sessions)
+        self.people.set_people(people)
+
+    def show_sessions(self, sessions: list[SessionGlance]) -> None:
         # Live sessions first: a restarted app offers the one that was running at the top.
         order = {SessionStatus.LIVE: 0, SessionStatus.PLANNED: 1}
         running = sorted(
@@ -398,7 +440,9 @@ class StartScreen(QWidget):
         )
         self.in_progress.set_sessions(running)
         self.past.set_sessions([s for s in sessions if s.status == SessionStatus.FINISHED])
-        self.people.set_people(people)
+
+    def _open_certification(self, name: str) -> None:
+        self.certification.open_person(name)
 
     def open_team_overview(self) -> None:
         self.certification.open_overview()

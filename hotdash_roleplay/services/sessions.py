@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from hotdash_roleplay.errors import UserError
@@ -24,10 +24,12 @@ from hotdash_roleplay.rotation import (
 )
 from hotdash_roleplay.scenarios import Scenario, ScenarioLibrary
 from hotdash_roleplay.services.convert import round_roles, session_detail, session_summary
+from hotdash_roleplay.services.glance import SessionGlance, glances
 from hotdash_roleplay.services.people import find_person, get_or_create_person
 from hotdash_roleplay.services.views import SessionDetail, SessionListStamp, SessionSummary
 from hotdash_roleplay.status import RoundStatus
 from hotdash_roleplay.store.engine import Store
+from hotdash_roleplay.store.glance import SESSION_LIST_SQL
 from hotdash_roleplay.store.models import (
     Participant,
     RoleAssignment,
@@ -241,6 +243,11 @@ class SessionService:
                 select(func.count(TrainingSession.id), func.max(TrainingSession.updated_at))
             ).one()
         return SessionListStamp(count=count, latest=latest)
+
+    def glance_sessions(self) -> list[SessionGlance]:
+        """The start screen's list, newest first: one query, no ORM objects."""
+        with self._store.engine.connect() as conn:
+            return glances(tuple(row) for row in conn.execute(text(SESSION_LIST_SQL)))
 
     def get(self, session_id: int) -> SessionDetail:
         with self._store.session() as db:

@@ -7,7 +7,6 @@ waits on a disk or a network round trip."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
@@ -33,6 +32,8 @@ class StoreWorker:
 
     async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Await `fn` on the worker from a coroutine on the running loop."""
+        import asyncio  # here: the app starts the worker before it needs an event loop
+
         return await asyncio.wrap_future(self.submit(fn, *args, **kwargs))
 
     def flush(self, timeout: float | None = None) -> None:

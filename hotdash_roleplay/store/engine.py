@@ -1,11 +1,10 @@
 """The store: where it lives, the open handle, and how its failures read.
 
 Opening one (checks, pragmas, migrations) is in opening.py, above migrate.py that needs the
-handle defined here."""
+handle defined here; where it lives is in location.py."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,28 +17,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hotdash_roleplay.errors import UnusableStore
 from hotdash_roleplay.store.faults import failed
-
-APP_NAME = "hotdash-roleplay"
-DB_FILE_NAME = "hotdash-roleplay.sqlite3"
-ENV_DB_URL = "HOTDASH_DB_URL"
-
-
-def default_data_dir() -> Path:
-    """The per-user data folder, chosen once (platformdirs) and never moved."""
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, appauthor=False)
-
-
-def resolve_url(db_url: str | None = None, data_dir: str | Path | None = None) -> str:
-    """--db wins, then HOTDASH_DB_URL, then a SQLite file in --data-dir or the user data dir."""
-    if db_url:
-        return db_url
-    env = os.environ.get(ENV_DB_URL, "").strip()
-    if env:
-        return env
-    folder = Path(data_dir) if data_dir else default_data_dir()
-    return f"sqlite:///{folder / DB_FILE_NAME}"
 
 
 @dataclass

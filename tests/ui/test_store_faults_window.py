@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.demo import create_demo_session
 from hotdash_roleplay.services import open_services
-from hotdash_roleplay.store.engine import DB_FILE_NAME
+from hotdash_roleplay.store.location import DB_FILE_NAME
 from ui.main_window import MainWindow
 
 PAGE = 4096
