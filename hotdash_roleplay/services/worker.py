@@ -7,6 +7,7 @@ waits on a disk or a network round trip."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
@@ -24,11 +25,26 @@ class StoreWorker:
     """One thread, first in first out. Thread-safe to submit to from anywhere."""
 
     def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self._here = threading.local()
+        self._pool = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="store", initializer=self._mark_worker
+        )
+
+    def _mark_worker(self) -> None:
+        self._here.worker = True
 
     def submit(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> Future[R]:
-        """Queue `fn`; its result (or exception) arrives in the returned future."""
-        return self._pool.submit(fn, *args, **kwargs)
+        """Queue `fn`; its result (or exception) arrives in the returned future. Asked from
+        the worker itself (work that opens a live session, e.g. the demo's), `fn` runs at
+        once: queued behind the asker, a wait for it would never end."""
+        if not getattr(self._here, "worker", False):
+            return self._pool.submit(fn, *args, **kwargs)
+        done: Future[R] = Future()
+        try:
+            done.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed over in the future, as the pool would
+            done.set_exception(exc)
+        return done
 
     async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Await `fn` on the worker from a coroutine on the running loop."""

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
 from PySide6.QtCore import QCoreApplication, QEvent
 
 
@@ -12,3 +17,14 @@ def settle() -> None:
     going, hence the few passes)."""
     for _ in range(3):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+
+def shown_window() -> MainWindow:
+    """This run's main window (an earlier test's may linger, closed, until Qt deletes it)."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    return next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+    )

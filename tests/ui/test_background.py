@@ -64,3 +64,10 @@ def _alive(widget: QWidget) -> bool:
     import shiboken6
 
     return shiboken6.isValid(widget)
+
+
+def test_work_asked_from_the_worker_itself_runs_at_once_instead_of_waiting_forever() -> None:
+    worker = StoreWorker()
+    nested = worker.submit(lambda: worker.submit(lambda: 42).result(timeout=5))
+    assert nested.result(timeout=10) == 42
+    worker.close()

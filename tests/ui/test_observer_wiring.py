@@ -24,13 +24,12 @@ from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
 from hotdash_roleplay.services import Services
-from tests.ui.layout import settle
+from tests.ui.layout import settle, shown_window
 from tests.ui.qasync_support import COMPLETE, PEOPLE, http, run, until
 from tests.ui.stored import settle_store_async
 from ui import settings
 from ui.console.console_screen import ConsoleScreen
 from ui.join_panel import spaced_code
-from ui.main_window import MainWindow
 
 
 def serve_on_loopback() -> None:
@@ -253,7 +252,7 @@ def test_quitting_the_app_while_serving_stops_the_server_cleanly(
     browser: list[threading.Thread] = []
 
     def open_feedback() -> None:
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        window = shown_window()
         console = window.console
         if console is None:  # it opens in the loop's first turn
             QTimer.singleShot(50, open_feedback)

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.rotation import check_rotation
 from hotdash_roleplay.services import Services, open_services
-from tests.ui.layout import settle
+from tests.ui.layout import settle, shown_window
 from ui import settings, theme
 from ui.main_window import MainWindow
 from ui.setup.rules import WARN
@@ -339,7 +339,7 @@ def test_demo_opens_straight_into_a_session_on_the_qasync_loop(
     seen: dict[str, object] = {}
 
     def look() -> None:
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        window = shown_window()
         if window.console is None:  # it opens in the loop's first turn
             QTimer.singleShot(50, look)
             return

@@ -17,6 +17,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from hotdash_roleplay.services import open_services
+from tests.ui.layout import shown_window
 from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,13 +25,6 @@ PEOPLE = ["Ann", "Ben", "Cat", "Dev"]
 # Loaded only when a PDF is written, the observer page served or a file exported or imported.
 HEAVY = ("reportlab", "aiohttp", "segno")
 EXPORTS = ("report_data", "session_data", "session_import", "certification_data")
-
-
-def shown_window() -> MainWindow:
-    """This run's window (an earlier test's may linger, closed, until deleted)."""
-    return next(
-        w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
-    )
 
 
 def two_sessions(data: Path) -> list[int]:
