@@ -189,9 +189,15 @@ TAKES_OVER_AND_DECIDES = """
         console = window().console
         console.toggle_button.click()
         panel = console.decision
+        # The panel reads its round on the store worker: choose once it has.
+        when(lambda: panel.record_button.isEnabled() and panel._loaded is not None, choose)
+
+    def choose():
+        panel = window().console.decision
         panel.choices[next(d for d in panel.choices if d.value == "approve")].click()
         panel.record_button.click()
-        say("recorded", panel.message.text())
+        # Recorded on the store worker: the panel says so when the answer comes back.
+        when(lambda: panel.message.text(), lambda: say("recorded", panel.message.text()))
 
     run_app_then(drive)
 """

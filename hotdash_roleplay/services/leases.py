@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from hotdash_roleplay.dates import short_date_time
 from hotdash_roleplay.errors import UserError
@@ -165,7 +166,9 @@ class LeaseService:
         """Take the session's lease (or keep it); HeldElsewhere while another app has it."""
         try:
             return self._acquire_once(session_id)
-        except IntegrityError:  # another app inserted it at the same moment: judge theirs
+        except (IntegrityError, StaleDataError):
+            # Another app inserted it at the same moment, or the lease was released (deleted)
+            # while we updated it: judge what is stored now.
             return self._acquire_once(session_id)
 
     def _acquire_once(self, session_id: int) -> LeaseView:
