@@ -18,12 +18,13 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.checklist import ChecklistAnswers, Mark
 from hotdash_roleplay.services import Services
+from tests.ui.app_run import driving
 from tests.ui.layout import settle, shown_window
 from tests.ui.qasync_support import COMPLETE, PEOPLE, http, run, until
 from tests.ui.stored import settle_store_async
@@ -255,7 +256,7 @@ def test_quitting_the_app_while_serving_stops_the_server_cleanly(
         window = shown_window()
         console = window.console
         if console is None:  # it opens in the loop's first turn
-            QTimer.singleShot(50, open_feedback)
+            drive.after(50, open_feedback)
             return
         assert isinstance(console, ConsoleScreen)
         host = console.observers
@@ -270,16 +271,15 @@ def test_quitting_the_app_while_serving_stops_the_server_cleanly(
                     threading.Thread(target=open_page_and_wait_for_close, args=(host.url, seen))
                 )
                 browser[0].start()
-                QTimer.singleShot(500, QApplication.quit)
+                drive.after(500, QApplication.quit)
 
         host.serving_changed.connect(serving)
         host.error.connect(lambda message: seen.setdefault("error", message))
         console.checklists.toggle_button.click()  # "Open feedback" by hand
 
-    QTimer.singleShot(300, open_feedback)
     # If the server never starts the run would hang: give up after a while.
-    QTimer.singleShot(20_000, QApplication.quit)
-    with caplog.at_level(logging.WARNING):
+    with driving(60_000) as drive, caplog.at_level(logging.WARNING):
+        drive.after(300, open_feedback)
         assert app_module.run_app(demo=True) == 0
         gc.collect()  # a task left pending would be reported as destroyed here
     assert "error" not in seen, seen.get("error")

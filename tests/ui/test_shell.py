@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.rotation import check_rotation
 from hotdash_roleplay.services import Services, open_services
+from tests.ui.app_run import driving
 from tests.ui.layout import settle, shown_window
 from ui import settings, theme
 from ui.main_window import MainWindow
@@ -331,7 +332,6 @@ def test_demo_opens_straight_into_a_session_on_the_qasync_loop(
     import sys
 
     import qasync
-    from PySide6.QtCore import QTimer
 
     from ui import app as app_module
 
@@ -341,7 +341,7 @@ def test_demo_opens_straight_into_a_session_on_the_qasync_loop(
     def look() -> None:
         window = shown_window()
         if window.console is None:  # it opens in the loop's first turn
-            QTimer.singleShot(50, look)
+            drive.after(50, look)
             return
         seen["loop"] = type(asyncio.get_event_loop())
 
@@ -349,8 +349,9 @@ def test_demo_opens_straight_into_a_session_on_the_qasync_loop(
         seen["title"] = window.windowTitle()
         QApplication.quit()
 
-    QTimer.singleShot(300, look)
-    assert app_module.run_app(demo=True) == 0
+    with driving(60_000) as drive:
+        drive.after(300, look)
+        assert app_module.run_app(demo=True) == 0
     assert seen["loop"] is qasync.QEventLoop
     assert seen["console"] is True
     assert "HotDash Role-Play" in str(seen["title"])

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from hotdash_roleplay.services import open_services
+from tests.ui.app_run import driving
 from tests.ui.layout import shown_window
 from ui.main_window import MainWindow
 
@@ -67,11 +67,12 @@ def test_the_window_answers_and_lists_the_sessions_while_the_store_opens(
         win = window()
         start = getattr(win, "start", None)
         seen["turns"] += 1
-        if start is None and seen["turns"] < 200:
-            QTimer.singleShot(10, look)  # the first glance is on its way
+        listed = start.in_progress.session_ids() if start else []
+        if not listed and seen["turns"] < 1000:
+            drive.after(10, look)  # the start screen or its first glance is on its way
             return
         seen["message"] = win.statusBar().currentMessage()
-        seen["listed"] = start.in_progress.session_ids() if start else []
+        seen["listed"] = listed
         seen["usable"] = start.new_button.isEnabled() if start else None
         seen["store_open"] = getattr(win, "store_open", True)
         release.set()
@@ -82,11 +83,11 @@ def test_the_window_answers_and_lists_the_sessions_while_the_store_opens(
             seen["after"] = window().start.new_button.isEnabled()  # type: ignore[union-attr]
             QApplication.quit()
         else:
-            QTimer.singleShot(10, wait_for_open)
+            drive.after(10, wait_for_open)
 
-    QTimer.singleShot(0, look)
-    QTimer.singleShot(30_000, QApplication.quit)  # whatever happens, the run ends
-    assert app_module.run_app(data_dir=data) == 0
+    with driving(30_000) as drive:  # whatever happens, the run ends
+        drive.after(0, look)
+        assert app_module.run_app(data_dir=data) == 0
     assert seen["on_gui_thread"] is False
     assert seen["released"] is True  # the loop turned while the store was opening
     assert seen["store_open"] is False
@@ -116,10 +117,10 @@ def test_quitting_while_the_store_opens_ends_the_app(
         shown_window().quit_action.trigger()  # Ctrl+Q while the store is still opening
         release.set()
 
-    QTimer.singleShot(0, quit_now)
-    QTimer.singleShot(30_000, QApplication.quit)  # were the quit lost, the run would hang here
     began = time.monotonic()
-    assert app_module.run_app(data_dir=tmp_path / "data") == 0
+    with driving(30_000) as drive:  # were the quit lost, the run would hang here
+        drive.after(0, quit_now)
+        assert app_module.run_app(data_dir=tmp_path / "data") == 0
     assert time.monotonic() - began < 20
 
 

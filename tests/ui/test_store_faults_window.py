@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.demo import create_demo_session
 from hotdash_roleplay.services import open_services
 from hotdash_roleplay.store.location import DB_FILE_NAME
+from tests.ui.app_run import driving
 from ui.main_window import MainWindow
 
 PAGE = 4096
@@ -54,13 +54,14 @@ def test_a_damaged_store_is_one_clear_message_in_the_window(
             if next(polls, None) is None:
                 QApplication.quit()
             else:
-                QTimer.singleShot(20, read_and_close)
+                drive.after(20, read_and_close)
             return
         shown.append(box.text())
         box.button(QMessageBox.StandardButton.Ok).click()
 
-    QTimer.singleShot(0, read_and_close)
-    assert app_module.run_app(data_dir=db.parent) == 1
+    with driving(60_000) as drive:
+        drive.after(0, read_and_close)
+        assert app_module.run_app(data_dir=db.parent) == 1
     (text,) = shown
     assert f"The database {db} is damaged" in text and "it was left as it is" in text
     assert "Something went wrong" not in text
