@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,14 @@ def own_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The user data folder (platformdirs, XDG on Linux) of every test is a temporary one: a
     store opened by URL alone keeps its issuer key there, never in the user's own folder."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
+@pytest.fixture(autouse=True)
+def heap_unfrozen() -> Iterator[None]:
+    """What a test's app froze (ui/heap.py) is let go after it: the app keeps it for its whole
+    run, but one test process runs hundreds of apps."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

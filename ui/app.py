@@ -20,6 +20,7 @@ from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.paths import APP_ICON
 from ui import settings, theme
 from ui.fonts import register_fallback_fonts
+from ui.heap import freeze_long_lived
 from ui.main_window import MainWindow
 from ui.widgets.wheel_guard import install_wheel_guard
 
@@ -135,8 +136,8 @@ def run_app(
     from hotdash_roleplay.services.worker import StoreWorker
 
     # The store's work goes to the one store worker (the services' worker once open), off the
-    # GUI thread: a first glance at the sessions at once (sqlite3 reads without holding the
-    # interpreter), the full open (SQLAlchemy, checks, migrations) once that is listed.
+    # GUI thread: a first glance at the sessions at once (one sqlite3 read that does not hold
+    # the interpreter), the full open (SQLAlchemy, checks, migrations) once that is listed.
     worker = StoreWorker()
     glance = None if demo else worker.submit(first_glance, db_url, data_dir)
     app = make_app()
@@ -144,15 +145,15 @@ def run_app(
     closed_while_opening: list[bool] = []  # the trainer may quit before the store is open
     window.closed.connect(lambda: closed_while_opening.append(True))
     window.show()
-    app.processEvents()
     if glance is not None:
-        window.prepare_start()  # while the glance is read
+        window.prepare_start()
     if glance is not None and glance.done() and glance.exception() is None:
-        # Read already (it usually is by now): listed before the loop's imports, never waited for.
+        # Read already (it usually is by now): listed in the window's first paint, before the
+        # loop's imports, never waited for.
         sessions, glance = glance.result(), None
         if sessions is not None:
             window.show_glance(sessions)
-            app.processEvents()
+    app.processEvents()
     scratch: tempfile.TemporaryDirectory[str] | None = None
     # Loaded while the worker reads: these imports are a noticeable part of start-up.
     import asyncio
@@ -180,6 +181,7 @@ def run_app(
                 services.close()
                 return 0
             window.attach(services)
+            freeze_long_lived()  # the store's modules and the window: kept for the whole run
             _install_excepthook(window)
             # Closing the window ends the app, even with the projector or a dialog still open.
             window.closed.connect(app.quit)

@@ -40,7 +40,7 @@ def glances(rows: Iterable[Row]) -> list[SessionGlance]:
     """The listing query's rows (one per participant) folded into one glance per session."""
     found: dict[int, SessionGlance] = {}
     names: dict[int, list[str]] = {}
-    for sid, title, plan_id, plan, status, created_at, current, rounds, name in rows:
+    for sid, title, plan_id, plan, status, created_at, current, rounds, name, _n in rows:
         if sid not in found:
             snapshot = json.loads(plan) if isinstance(plan, str | bytes) else plan
             found[sid] = SessionGlance(

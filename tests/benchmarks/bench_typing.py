@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 TYPED = ("Checked the order date before quoting the policy, then named the defect. " * 3)[:200]
 KEY_MS = 50  # 20 characters a second

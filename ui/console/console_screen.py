@@ -50,6 +50,7 @@ from ui.console.roles_strip import PeoplePanel, RolesStrip
 from ui.console.scenario_card import ScenarioCard, round_scenario
 from ui.console.timeline import Timeline
 from ui.console.timer_widget import TimerWidget
+from ui.heap import freeze_long_lived
 from ui.observer_host import ObserverHost
 from ui.observer_status import ObserverStatusWidget
 from ui.tables import fit_columns
@@ -134,6 +135,7 @@ class ConsoleScreen(QWidget):
         self._timer.timeout.connect(self._tick)
         self._timer.start()
         self._on_round()
+        freeze_long_lived()  # its modules and the session, kept while it runs (ui/heap.py)
 
     # -- building -----------------------------------------------------------------------------
 
