@@ -7,8 +7,6 @@ registry on Windows) before; it is still read from there until it is next writte
 
 from __future__ import annotations
 
-import hashlib
-
 from PySide6.QtCore import QSettings
 
 from ui.theme import APPLICATION, ORGANIZATION
@@ -96,6 +94,8 @@ def set_observer_interface(address: str) -> None:
 
 def _session_key(store_url: str) -> str:
     # Per store: a session number means nothing in another store.
+    import hashlib  # here: it loads OpenSSL, which start-up need not wait for
+
     return LAST_SESSION + hashlib.sha1(store_url.encode()).hexdigest()[:16]
 
 
