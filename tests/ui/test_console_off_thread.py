@@ -6,11 +6,6 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-import threading
-import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -23,37 +18,10 @@ from hotdash_roleplay.clock import Status
 from hotdash_roleplay.demo import create_demo_session
 from hotdash_roleplay.services import Services
 from tests.conftest import FakeClock
+from tests.ui.gui_sql import gui_thread_statements
 from tests.ui.test_console import open_console, press
 from ui.console.console_screen import ConsoleScreen
 from ui.main_window import MainWindow
-
-
-@dataclass(frozen=True)
-class Statement:
-    sql: str
-    files: tuple[str, ...]  # the Python files on the stack that issued it
-
-    def from_any(self, names: tuple[str, ...]) -> bool:
-        return any(f.endswith(names) for f in self.files)
-
-
-@contextmanager
-def gui_thread_statements(services: Services) -> Iterator[list[Statement]]:
-    """Every SQL statement the store runs on the GUI thread while the block runs."""
-    gui = threading.main_thread()
-    seen: list[Statement] = []
-
-    def record(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        if threading.current_thread() is gui:
-            files = tuple(f.filename for f in traceback.extract_stack())
-            seen.append(Statement(sql, files))
-
-    engine = services.store.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def settle(services: Services) -> None:
