@@ -46,6 +46,9 @@ from enum import StrEnum
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.names import clean_name, name_key
 
+# Who takes a role's seat when no participant has it.
+TRAINER = "Trainer"
+
 MIN_PEOPLE = 3
 MAX_PEOPLE = 12
 MAX_ROUNDS = 100

@@ -13,7 +13,6 @@ from pathlib import Path
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak
 
 from hotdash_roleplay.exports.pdf_blocks import (
-    TRAINER,
     decision_block,
     feedback_lists,
     fits_table,
@@ -50,6 +49,7 @@ from hotdash_roleplay.exports.pdf_layout import (
 )
 from hotdash_roleplay.exports.report_data import Patterns, RoundReport, SessionReport
 from hotdash_roleplay.figures import roles_text
+from hotdash_roleplay.rotation import TRAINER
 from hotdash_roleplay.status import RoundStatus, SessionStatus
 
 KIND = "Debrief report"

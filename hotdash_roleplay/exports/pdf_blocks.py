@@ -41,9 +41,9 @@ from hotdash_roleplay.room_records import (
     previous_line,
     recorded_line,
 )
+from hotdash_roleplay.rotation import TRAINER
 from hotdash_roleplay.status import SubmissionStatus
 
-TRAINER = "Trainer"
 # Text longer than this goes below its table in flowing paragraphs: a table row cannot split
 # over pages, so a cell must stay well under a page tall.
 INLINE_NOTE = 400

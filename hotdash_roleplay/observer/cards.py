@@ -41,6 +41,7 @@ from hotdash_roleplay.observer.room_models import (
     TemplateBody,
 )
 from hotdash_roleplay.plans import PhaseKey
+from hotdash_roleplay.room_screen import debrief_question, room_screen
 from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.scenarios import Scenario
 from hotdash_roleplay.services.live import DECISION_PHASES
@@ -183,36 +184,11 @@ def templates() -> dict[str, TemplateBody]:
 
 def room_text(facts: CardFacts) -> RoomText:
     """What the projector shows now (for someone without a role this round)."""
-    rnd, clock, scenario = facts.rnd, facts.clock, facts.scenario
+    rnd, clock = facts.rnd, facts.clock
     if clock.status is Status.FINISHED:
         return RoomText(title=f"Round {rnd.number} complete", lines=[])
-    phase = clock.phase_key
-    if phase == PhaseKey.BRIEF:
-        roles = [f"{r.label}: {', '.join(r.names) or 'Trainer'}" for r in _roles(rnd)]
-        return RoomText(title=scenario.title, lines=[*scenario.setup, *roles])
-    if phase == PhaseKey.ROLEPLAY:
-        confidence = scenario.ai_draft.confidence
-        stated = f"{confidence}%" if confidence is not None else "not stated"
-        return RoomText(
-            title="The customer writes",
-            lines=[
-                f"“{scenario.customer_message}”",
-                f"AI draft (confidence {stated}):",
-                scenario.ai_draft.text,
-            ],
-        )
-    if phase == PhaseKey.DECISION:
-        operator = rnd.operator or "The trainer"
-        return RoomText(
-            title="Decision",
-            lines=[f"{operator} decides: approve, edit & approve, reject or escalate?"],
-        )
-    if phase == PhaseKey.FEEDBACK:
-        return RoomText(title="Observer feedback", lines=["Observers fill in their checklists."])
-    index, questions = _debrief_question(rnd, scenario)  # a scenario has at least one
-    return RoomText(
-        title="Debrief", lines=[f"Question {index + 1} of {len(questions)}", questions[index]]
-    )
+    screen = room_screen(rnd, facts.scenario, clock.phase_key)
+    return RoomText(title=screen.title, lines=screen.lines)
 
 
 # -- the role cards -----------------------------------------------------------------------------
@@ -264,7 +240,7 @@ def _observer(facts: CardFacts) -> ObserverCard:
 def _facilitator(facts: CardFacts) -> FacilitatorCard:
     debrief = None
     if facts.clock.phase_key == PhaseKey.DEBRIEF and facts.clock.status is not Status.FINISHED:
-        index, questions = _debrief_question(facts.rnd, facts.scenario)
+        index, questions = debrief_question(facts.rnd, facts.scenario)
         agenda = facts.summary.agenda if facts.summary else ()
         debrief = DebriefBody(
             index=index,
@@ -290,11 +266,6 @@ def _roles(rnd: RoundView) -> list[RoleNames]:
         Role.OBSERVER: list(rnd.observers),
     }
     return [RoleNames(role=r.value, label=r.label, names=n) for r, n in names.items()]
-
-
-def _debrief_question(rnd: RoundView, scenario: Scenario) -> tuple[int, list[str]]:
-    questions = list(scenario.debrief_questions)
-    return max(0, min(rnd.debrief_question, len(questions) - 1)), questions
 
 
 def _expert(scenario: Scenario) -> ExpertBody:

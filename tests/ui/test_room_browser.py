@@ -422,6 +422,13 @@ def test_someone_sitting_the_round_out_sees_what_the_room_sees(
             text, inputs = await devices.do(card)
             assert "You sit this round out" in text
             assert scenario.customer_message in text
+            # In the projector's words (one wording, hotdash_roleplay/room_screen.py).
+            console.toggle_projector()
+            projector = console.projector
+            assert projector is not None
+            shown = [projector.title_label, projector.body_label, projector.extra_label]
+            for line in "\n".join(label.text() for label in shown).splitlines():
+                assert line in text, line
             assert inputs == 0  # nothing to decide, note or fill in
             assert "How to play the AI" not in text
             await devices.do(devices.shoot, screens, "roleplay", ("observer",), "sitting_out")

@@ -23,14 +23,13 @@ from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 from hotdash_roleplay.clock import Status, Tone
 from hotdash_roleplay.plans import PhaseKey
 from hotdash_roleplay.played import rounds_played_text
-from hotdash_roleplay.scenarios import Scenario
+from hotdash_roleplay.room_screen import role_names, room_screen
 from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.room import ProjectorPlacement
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import RoundView
 from ui.console import follow
-from ui.console.roles_strip import role_names
-from ui.console.scenario_card import bullets, round_scenario
+from ui.console.scenario_card import round_scenario
 from ui.join_panel import JoinPanel
 from ui.observer_host import ObserverHost
 from ui.widgets.labels import text_label
@@ -258,51 +257,16 @@ class ProjectorWindow(QWidget):
         self._apply_sizes()
 
     def _phase_texts(self, rnd: RoundView, phase: str) -> dict[str, str]:
-        scenario = round_scenario(self._sessions, rnd)
-        title = scenario.title if scenario else rnd.scenario_title
-        if phase == "brief":
-            setup = bullets(scenario.setup) if scenario else ""
-            roles = "\n".join(f"{role}: {who}" for role, who in role_names(rnd))
-            return {"title": title, "body": setup, "extra": roles}
-        if phase == PhaseKey.ROLEPLAY:
-            if scenario is None:
-                return {"title": title}
-            confidence = scenario.ai_draft.confidence
-            stated = f"{confidence}%" if confidence is not None else "not stated"
-            return {
-                "title": "The customer writes",
-                "body": f"“{scenario.customer_message}”",
-                "extra": f"AI draft (confidence {stated}):\n{scenario.ai_draft.text}",
-            }
-        if phase == "decision":
-            operator = rnd.operator or "The trainer"
-            return {
-                "title": "Decision",
-                "body": f"{operator} decides: approve, edit & approve, reject or escalate?",
-            }
         if phase == PhaseKey.FEEDBACK:
             return {}  # the join panel says it all; never the checklists' content
-        if phase == PhaseKey.DEBRIEF:
-            return self._debrief_texts(rnd, scenario)
-        return {"title": title}
-
-    def _debrief_texts(self, rnd: RoundView, scenario: Scenario | None) -> dict[str, str]:
-        questions = list(scenario.debrief_questions) if scenario else []
-        texts = {"title": "Debrief"}
-        if questions:
-            index = max(0, min(rnd.debrief_question, len(questions) - 1))
-            texts["body"] = f"Question {index + 1} of {len(questions)}\n{questions[index]}"
-        if not rnd.expert_revealed or scenario is None:
-            return texts
-        # The expert decision is the debrief's last word: only once the trainer revealed it.
-        expert = scenario.expert
-        if expert is None:
-            texts["extra"] = "The program gives no expert decision for this scenario."
-            return texts
+        scenario = round_scenario(self._sessions, rnd)
+        if scenario is None:
+            return {"title": rnd.scenario_title}
+        screen = room_screen(rnd, scenario, phase)
         return {
-            "title": f"Expert decision: {expert.wording}",
-            "body": f"Approach: {expert.approach}",
-            "extra": f"Why: {expert.rationale}",
+            "title": screen.title,
+            "body": "\n".join(screen.body),
+            "extra": "\n".join(screen.extra),
         }
 
     def _next_round_text(self, rnd: RoundView) -> str:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.errors import UserError
-from hotdash_roleplay.names import names_in_line
+from hotdash_roleplay.room_screen import role_names
 from hotdash_roleplay.services.live import LiveSession
 from hotdash_roleplay.services.sessions import SessionChange, SessionService
 from hotdash_roleplay.services.views import RoundView
@@ -29,18 +29,7 @@ from hotdash_roleplay.status import RoundStatus
 from ui.background import report, run_in_background
 from ui.widgets.notices import show_notice
 
-TRAINER = "Trainer"
 ROLE_TITLES = ("Operator", "AI System", "Facilitator", "Observers")
-
-
-def role_names(rnd: RoundView) -> list[tuple[str, str]]:
-    """(role, who) for a round; an empty seat is taken by the trainer."""
-    return [
-        ("Operator", rnd.operator or TRAINER),
-        ("AI System", rnd.ai_system or TRAINER),
-        ("Facilitator", rnd.facilitator or TRAINER),
-        ("Observers", names_in_line(rnd.observers) or "—"),
-    ]
 
 
 class RolesStrip(QFrame):
