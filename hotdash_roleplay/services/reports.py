@@ -46,7 +46,7 @@ from hotdash_roleplay.room_records import DECISION_ENTRY, decision_moment
 from hotdash_roleplay.rotation import Role
 from hotdash_roleplay.scenarios import expert_of
 from hotdash_roleplay.services.people import find_person
-from hotdash_roleplay.services.room_notes import GENERAL, GENERAL_NAME
+from hotdash_roleplay.services.room_notes import note_topic
 from hotdash_roleplay.status import DebriefKind, RoundStatus, SubmissionStatus
 from hotdash_roleplay.store.engine import Store
 from hotdash_roleplay.store.models import (
@@ -304,7 +304,7 @@ class ReportService:
 
     def _note_entry(self, n: ObserverNote, author: str) -> TimelineEntry:
         names = {c.key: c.name for c in self._checklist.criteria}
-        topic = GENERAL_NAME if n.criterion == GENERAL else names.get(n.criterion, n.criterion)
+        topic = note_topic(n.criterion, names)
         return TimelineEntry(at_seconds=n.at_seconds, topic=topic, author=author, text=n.text)
 
     def _checklist_of(

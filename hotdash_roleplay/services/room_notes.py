@@ -9,7 +9,7 @@ checklist saved meanwhile on another device is left alone. General notes stay no
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +28,14 @@ from hotdash_roleplay.store.models import ObserverNote, Person, RoleAssignment, 
 
 GENERAL = "general"
 GENERAL_NAME = "General"
+
+
+def note_topic(criterion: str, names: Mapping[str, str]) -> str:
+    """What a note is about, as shown: "General", the criterion's name, or its key when the
+    checklist no longer has that criterion (a note kept from an older checklist)."""
+    return GENERAL_NAME if criterion == GENERAL else names.get(criterion, criterion)
+
+
 MAX_NOTE_CHARS = 500
 MAX_NOTES_PER_ROUND = 300  # per observer: a note every two seconds of a ten-minute role-play
 
@@ -81,7 +89,7 @@ class NoteService:
         return self._feedback.checklist
 
     def criterion_name(self, criterion: str) -> str:
-        return GENERAL_NAME if criterion == GENERAL else self._names[criterion]
+        return note_topic(criterion, self._names)
 
     def add(
         self, round_id: int, observer: str, criterion: str, text: str, at_seconds: float
@@ -203,9 +211,7 @@ class NoteService:
                     round_id=row.round_id,
                     observer=name,
                     criterion=row.criterion,
-                    criterion_name=self.criterion_name(row.criterion)
-                    if row.criterion == GENERAL or row.criterion in self._names
-                    else row.criterion,
+                    criterion_name=self.criterion_name(row.criterion),
                     text=row.text,
                     at_seconds=row.at_seconds,
                     created_at=row.created_at,
