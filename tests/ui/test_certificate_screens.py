@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -160,7 +161,22 @@ def test_save_then_revoke_the_certificate_from_the_page(
     assert not panel.revoke_button.isEnabled()
     verdict = svc.credentials.verify(target)
     assert [f.check for f in verdict.findings] == [Check.REVOKED]
+    # The page's header no longer says "Certified": revoked, with the date and reason.
+    assert page.state.text() == "Revoked"
+    assert page.state.property("role") == "error"
+    assert page.verdict.text() == (
+        "Certification revoked on 30 Nov 2026: Metrics were misreported <b>"
+    )
+    assert not page.recertification.isVisible()
+    assert all(s.done for s in svc.certification.person("Ann").steps)  # the steps stay
     shot(page, screens, "certificate-revoked")
+    # So does the team overview, in its Status column and its count of the certified.
+    overview = window.start.certification.open_overview()
+    qtbot.waitExposed(overview)
+    status = overview.proxy.index(overview.names().index("Ann"), 2)
+    assert status.data() == "Revoked 30 Nov 2026"
+    assert "Metrics were misreported" in status.data(Qt.ItemDataRole.ToolTipRole)
+    assert " · 0 certified · " in overview.summary.text()
 
 
 def test_the_issuer_key_exported_and_imported_from_its_form(

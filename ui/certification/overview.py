@@ -73,7 +73,10 @@ def row_items(row: OverviewRow) -> list[QStandardItem]:
     person = _item(row.name, row.name.casefold())
     person.setData(row.name, PERSON)
     ready = _item("Ready" if row.ready_for_nomination else "", 0 if row.ready_for_nomination else 1)
-    cells = [person, ready, _item(row.state.label, row.state.value)]
+    state = _item(row.status_text, row.state.value, row.revoked.verdict if row.revoked else "")
+    if row.revoked is not None:
+        state.setForeground(QBrush(theme.color("error_text")))
+    cells = [person, ready, state]
     for key in SHORT_LABELS:
         status = row.statuses[key]
         cell = _item(STATUS_MARK[status], STATUS_RANK[status], f"{key.label}: {status.label}")
@@ -167,7 +170,7 @@ class TeamOverviewWindow(QWidget):
         for row in ordered:
             self.model.appendRow(row_items(row))
         ready = sum(1 for r in overview.rows if r.ready_for_nomination)
-        certified = sum(1 for r in overview.rows if r.awarded_on is not None)
+        certified = sum(1 for r in overview.rows if r.certified)
         self.summary.setText(
             f"{len(overview.rows)} people · {ready} ready for nomination · {certified} certified"
             f" · as of {short_date(overview.today)}"

@@ -78,6 +78,7 @@ STATE_ROLE = {
     CertificationState.ELIGIBLE: "ok",
     CertificationState.RECERTIFICATION_DUE: "notice",
     CertificationState.RECERTIFICATION_OVERDUE: "error",
+    CertificationState.REVOKED: "error",
 }
 # Short headers so a week fits the window; each header's tooltip has the full label and rule.
 SHORT_METRICS = {
@@ -191,6 +192,8 @@ class CertificationPage(QWidget):
         self.state.setObjectName("certificationState")
         self.verdict = QLabel(self)
         self.verdict.setObjectName("verdict")
+        self.verdict.setTextFormat(Qt.TextFormat.PlainText)  # a revocation's reason is typed text
+        self.verdict.setWordWrap(True)
         self.verdict.setProperty("role", "heading")
         self.recertification = QLabel(self)
         self.recertification.setObjectName("recertificationNote")
