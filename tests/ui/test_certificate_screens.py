@@ -154,7 +154,7 @@ def test_save_then_revoke_the_certificate_from_the_page(
     assert Path(panel.dialog.directory().absolutePath()) == tmp_path
     target = tmp_path / "ann-certificate.json"
     answer_dialog(qtbot, target)
-    qtbot.waitUntil(target.exists, timeout=TIMEOUT)
+    settle_store(qtbot, page)  # written on the store worker, said when it is done
     assert f"Saved as {target}." in panel.message.full_text()
     assert svc.credentials.verify(target).valid
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.credentials.views import IssuedCredential
-from hotdash_roleplay.dates import short_date, short_date_time
+from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.credentials import MAX_REASON, CredentialService
 from hotdash_roleplay.services.worker import StoreWorker
@@ -130,16 +130,13 @@ class CertificatePanel(QFrame):
             f"Valid from {short_date(issued.awarded_on)} until {short_date(issued.valid_until)}"
             f" (annual recertification)\nDigest: {issued.digest}"
         )
-        if issued.revoked_at is not None:
-            self.status.setText(
-                f"Revoked {short_date_time(issued.revoked_at.astimezone())} by "
-                f"{issued.revoked_by}: {issued.revocation_reason}"
-            )
+        if issued.revoked:
+            self.status.setText(issued.revocation_line)
             set_role(self.status, "error")
         else:
             self.status.setText("Issued, not revoked. The certification record PDF carries it.")
             set_role(self.status, "ok")
-        self.revoke_button.setEnabled(issued.revoked_at is None)
+        self.revoke_button.setEnabled(not issued.revoked)
 
     def open_revoke_form(self) -> None:
         if self.issued is None:
