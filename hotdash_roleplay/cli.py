@@ -450,7 +450,7 @@ def _certification(args: argparse.Namespace) -> int:
         [
             str(r.person_id),
             r.name,
-            r.state.label,
+            r.status_text,
             f"{r.met_count}/{len(r.statuses)}",
             f"{r.current_run_weeks}/{r.longest_run_weeks}",
             r.next_step.label if r.next_step else "—",
@@ -463,6 +463,8 @@ def _certification(args: argparse.Namespace) -> int:
 
 def _print_certification(record: PersonCertification) -> None:
     print(f"{record.name}: {record.state.label}" + (" (eligible)" if record.eligible else ""))
+    if record.revoked is not None:
+        print(record.verdict)
     if record.recertification_note:
         print(record.recertification_note)
     print()

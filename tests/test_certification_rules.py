@@ -210,21 +210,33 @@ def test_recertification_due_within_30_days_and_overdue() -> None:
     assert recertification_due(date(2024, 2, 29)) == date(2025, 2, 28)
     met = [RequirementStatus.MET] * 6
     steps = set(Step)
-    assert state(steps, met, awarded, date(2026, 10, 31)) is CertificationState.CERTIFIED
-    assert state(steps, met, awarded, date(2026, 11, 1)) is CertificationState.RECERTIFICATION_DUE
-    assert state(steps, met, awarded, date(2026, 12, 1)) is CertificationState.RECERTIFICATION_DUE
-    assert (
-        state(steps, met, awarded, date(2026, 12, 2)) is CertificationState.RECERTIFICATION_OVERDUE
-    )
+
+    def on(day: date) -> CertificationState:
+        return state(steps, met, awarded, day, revoked=False)
+
+    assert on(date(2026, 10, 31)) is CertificationState.CERTIFIED
+    assert on(date(2026, 11, 1)) is CertificationState.RECERTIFICATION_DUE
+    assert on(date(2026, 12, 1)) is CertificationState.RECERTIFICATION_DUE
+    assert on(date(2026, 12, 2)) is CertificationState.RECERTIFICATION_OVERDUE
+
+
+def test_a_revoked_award_is_no_longer_certified_whatever_the_date() -> None:
+    awarded = date(2025, 12, 1)
+    met = [RequirementStatus.MET] * 6
+    for day in (date(2026, 1, 5), date(2026, 11, 15), date(2027, 1, 5)):
+        revoked = state(set(Step), met, awarded, day, revoked=True)
+        assert revoked is CertificationState.REVOKED
+        assert revoked.label == "Revoked"
 
 
 def test_overall_state_before_the_award() -> None:
     today = MON
     none = [RequirementStatus.NOT_STARTED] * 6
-    assert state(set(), none, None, today) is CertificationState.NOT_STARTED
     some = [RequirementStatus.IN_PROGRESS, *none[1:]]
-    assert state(set(), some, None, today) is CertificationState.IN_PROGRESS
-    assert state(set(), [RequirementStatus.MET] * 6, None, today) is CertificationState.ELIGIBLE
+    met = [RequirementStatus.MET] * 6
+    assert state(set(), none, None, today, revoked=False) is CertificationState.NOT_STARTED
+    assert state(set(), some, None, today, revoked=False) is CertificationState.IN_PROGRESS
+    assert state(set(), met, None, today, revoked=False) is CertificationState.ELIGIBLE
 
 
 def test_the_programs_module_titles() -> None:

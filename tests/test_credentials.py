@@ -295,6 +295,44 @@ def test_the_record_pdf_carries_the_credential_and_verifies(
     assert _checks(svc.credentials.verify(revoked_pdf)) == {Check.REVOKED}
 
 
+def test_a_revoked_certificate_ends_the_certification_everywhere_it_is_stated(
+    svc: Services, awarded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hotdash_roleplay.certification.program import CertificationState
+    from hotdash_roleplay.cli import main
+
+    doc = json.loads(awarded.read_text())
+    svc.credentials.revoke(doc["id"], "Metrics were misreported", "Rita Reviewer")
+    record = svc.certification.person(NAME)
+    assert record.state is CertificationState.REVOKED and not record.certified
+    assert record.verdict == "Certification revoked on 27 Nov 2026: Metrics were misreported"
+    assert record.awarded_on is not None  # the steps stay as recorded
+    assert all(s.done for s in record.steps)
+    assert record.recertification_due_on is None and record.recertification_note == ""
+    status = record.status_json()
+    assert status["status"] == "revoked"
+    assert status["revoked"]["reason"] == "Metrics were misreported"
+    assert status["revoked"]["by"] == "Rita Reviewer"
+    row = next(r for r in svc.certification.overview().rows if r.name == NAME)
+    assert row.state is CertificationState.REVOKED and not row.certified
+    assert row.status_text == "Revoked 27 Nov 2026"
+    assert row.as_json()["status"] == "revoked" and row.recertification_due_on is None
+    # The record PDF's headline says it too, not only its certificate block.
+    pdf = svc.certification.export_record(NAME, tmp_path / "revoked.pdf")
+    first = PdfReader(pdf).pages[0].extract_text()
+    assert "Revoked" in first.split("Verdict")[0]  # the Status line
+    assert "Certification revoked on 27 Nov 2026: Metrics were misreported" in first
+    assert "Certified on" not in first and "Annual recertification" not in first
+    # The command line's status and list.
+    data = str(svc.data_dir)
+    assert main(["--data-dir", data, "certification", "status", NAME]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{NAME}: Revoked")
+    assert "\nCertification revoked on 27 Nov 2026: Metrics were misreported\n" in out
+    assert main(["--data-dir", data, "certification", "list"]) == 0
+    assert "Revoked 27 Nov 2026" in capsys.readouterr().out
+
+
 def test_a_pdf_without_a_credential_or_a_stray_file_is_refused_plainly(
     svc: Services, tmp_path: Path
 ) -> None:

@@ -415,7 +415,9 @@ class StartScreen(QWidget):
             from ui.certification.windows import CertificationWindows
 
             assert self._services is not None, "the store is not open yet"
-            self._certification = CertificationWindows(self._services.certification, self)
+            self._certification = CertificationWindows(
+                self._services.certification, self._services.worker, self
+            )
         return self._certification
 
     def refresh(self) -> None:

@@ -76,7 +76,12 @@ def state(
     statuses: Collection[RequirementStatus],
     awarded_on: date | None,
     today: date,
+    *,
+    revoked: bool,
 ) -> CertificationState:
+    """Revoking the award's certificate ends the certification; the steps stay recorded."""
+    if awarded_on is not None and revoked:
+        return CertificationState.REVOKED
     if awarded_on is not None:
         due = recertification_due(awarded_on)
         if today > due:

@@ -224,6 +224,7 @@ class CertificationState(StrEnum):
     CERTIFIED = "certified"
     RECERTIFICATION_DUE = "recertification_due"  # within the warning days
     RECERTIFICATION_OVERDUE = "recertification_overdue"
+    REVOKED = "revoked"  # awarded, then its certificate revoked: no longer certified
 
     @property
     def label(self) -> str:

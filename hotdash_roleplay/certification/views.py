@@ -43,6 +43,24 @@ class StepView(View):
         return self.record is not None
 
 
+class AwardRevoked(View):
+    """The award's certificate revoked: when, by whom and why."""
+
+    revoked_at: datetime
+    revoked_by: str
+    reason: str
+
+    @property
+    def revoked_on(self) -> date:
+        """The day, on this machine's calendar."""
+        return self.revoked_at.astimezone().date()
+
+    @property
+    def verdict(self) -> str:
+        """ "Certification revoked on 28 Nov 2026: metrics were misreported" """
+        return f"Certification revoked on {short_date(self.revoked_on)}: {self.reason}"
+
+
 class MetricChange(View):
     """A stored week's figures replaced by later ones (typed or imported)."""
 
@@ -71,8 +89,13 @@ class PersonCertification(View):
     mentorships: tuple[Mentorship, ...]
     contributions: tuple[Contribution, ...]
     steps: tuple[StepView, ...]  # in the program's order
-    awarded_on: date | None
-    recertification_due_on: date | None
+    awarded_on: date | None  # kept after a revocation: the steps stay as recorded
+    recertification_due_on: date | None  # None once revoked
+    revoked: AwardRevoked | None
+
+    @property
+    def certified(self) -> bool:
+        return self.awarded_on is not None and self.revoked is None
 
     @property
     def eligible(self) -> bool:
@@ -88,8 +111,11 @@ class PersonCertification(View):
 
     @property
     def verdict(self) -> str:
-        """ "Certified on 9 Nov 2026", "Every requirement met: eligible for the award", "Not
-        eligible yet: 2 of 6 requirements not met" """
+        """ "Certified on 9 Nov 2026", "Certification revoked on 28 Nov 2026: <reason>", "Every
+        requirement met: eligible for the award", "Not eligible yet: 2 of 6 requirements not
+        met" """
+        if self.revoked is not None:
+            return self.revoked.verdict
         if self.awarded_on:
             return f"Certified on {short_date(self.awarded_on)}"
         if self.eligible:
@@ -148,7 +174,18 @@ class PersonCertification(View):
             "recertification_due_on": (
                 self.recertification_due_on.isoformat() if self.recertification_due_on else None
             ),
+            "revoked": _revoked_json(self.revoked),
         }
+
+
+def _revoked_json(revoked: AwardRevoked | None) -> dict[str, str] | None:
+    if revoked is None:
+        return None
+    return {
+        "at": revoked.revoked_at.isoformat(),
+        "by": revoked.revoked_by,
+        "reason": revoked.reason,
+    }
 
 
 class OverviewRow(View):
@@ -163,8 +200,20 @@ class OverviewRow(View):
     current_run_weeks: int
     longest_run_weeks: int
     awarded_on: date | None
-    recertification_due_on: date | None
+    recertification_due_on: date | None  # None once revoked
     next_step: Step | None
+    revoked: AwardRevoked | None
+
+    @property
+    def certified(self) -> bool:
+        return self.awarded_on is not None and self.revoked is None
+
+    @property
+    def status_text(self) -> str:
+        """The status as a list shows it: "Revoked 28 Nov 2026" once revoked."""
+        if self.revoked is not None:
+            return f"{self.state.label} {short_date(self.revoked.revoked_on)}"
+        return self.state.label
 
     @property
     def eligible(self) -> bool:
@@ -202,6 +251,7 @@ class OverviewRow(View):
             "recertification_due_on": (
                 self.recertification_due_on.isoformat() if self.recertification_due_on else None
             ),
+            "revoked": _revoked_json(self.revoked),
         }  # fmt: skip
 
 

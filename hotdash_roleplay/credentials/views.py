@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from hotdash_roleplay.dates import short_date_time
+
 
 class IssuedCredential(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -28,6 +30,15 @@ class IssuedCredential(BaseModel):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def revocation_line(self) -> str:
+        """ "Revoked 28 Nov 2026, 14:03 by Rita Reviewer: <reason>" ("" while valid); the
+        person's certification status says it in its own words (certification.views)."""
+        if self.revoked_at is None:
+            return ""
+        when = short_date_time(self.revoked_at.astimezone())
+        return f"Revoked {when} by {self.revoked_by}: {self.revocation_reason}"
 
     @property
     def credential(self) -> dict[str, Any]:

@@ -104,7 +104,7 @@ def _summary(record: PersonCertification) -> list[Flowable]:
                 ("Candidate", record.name),
                 ("Status", record.state.label),
                 ("Verdict", record.verdict),
-                ("Recertification", record.recertification_note or "After the award: annual"),
+                ("Recertification", _recertification(record)),
                 ("Record made", short_date(record.today)),
             ]
         ),
@@ -121,6 +121,12 @@ def _summary(record: PersonCertification) -> list[Flowable]:
             ]
         ),
     ]
+
+
+def _recertification(record: PersonCertification) -> str:
+    if record.revoked is not None:
+        return "None: the certificate is revoked"
+    return record.recertification_note or "After the award: annual"
 
 
 def _requirements(record: PersonCertification) -> list[Flowable]:

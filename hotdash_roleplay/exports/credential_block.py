@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, Image, Table, TableStyle
 
 from hotdash_roleplay.credentials.issued import ATTACHMENT_NAME, MEDIA_TYPE
 from hotdash_roleplay.credentials.views import IssuedCredential
-from hotdash_roleplay.dates import short_date, short_date_time
+from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.exports.pdf_attachment import AttachedFile
 from hotdash_roleplay.exports.pdf_layout import (
     BAD,
@@ -52,13 +52,8 @@ def credential_block(issued: IssuedCredential | None) -> list[Flowable]:
         return []
     s = styles()
     status = (
-        Plain(
-            f"Revoked {short_date_time(issued.revoked_at.astimezone())} by {issued.revoked_by}: "
-            f"{issued.revocation_reason}",
-            BAD,
-            bold=True,
-        )
-        if issued.revoked_at is not None
+        Plain(issued.revocation_line, BAD, bold=True)
+        if issued.revoked
         else Plain("Issued, not revoked", GOOD, bold=True)
     )
     fields = fields_table(

@@ -47,6 +47,7 @@ from hotdash_roleplay.certification.program import (
     Step,
 )
 from hotdash_roleplay.certification.views import (
+    AwardRevoked,
     MetricChange,
     MetricsImportResult,
     OverviewRow,
@@ -72,11 +73,13 @@ from hotdash_roleplay.store.models import (
     AIReportRow,
     CertificationStepRow,
     ContributionRow,
+    IssuedCredentialRow,
     MentorshipRow,
     MetricChangeRow,
     ModuleCompletionRow,
     OperatorDecision,
     Person,
+    RevocationRow,
     RoleAssignment,
     Round,
     TrainingSession,
@@ -212,6 +215,7 @@ class CertificationService:
                 )
             ):
                 steps[pid][step] = dated
+            revoked = _revocations(db)
         rows = []
         for pid, name in people:
             longest, current = run_lengths(weeks.get(pid, []))
@@ -229,20 +233,24 @@ class CertificationService:
             }
             done = steps.get(pid, {})
             awarded = done.get(Step.AWARDED)
+            revocation = revoked.get(pid)
             person_weeks = weeks.get(pid)
             rows.append(
                 OverviewRow(
                     person_id=pid,
                     name=name,
-                    state=state(done, statuses.values(), awarded, today),
+                    state=state(
+                        done, statuses.values(), awarded, today, revoked=revocation is not None
+                    ),
                     statuses=statuses,
                     weeks_on_record=len(person_weeks or ()),
                     latest_week=person_weeks[-1][0] if person_weeks else None,
                     current_run_weeks=current,
                     longest_run_weeks=longest,
                     awarded_on=awarded,
-                    recertification_due_on=recertification_due(awarded) if awarded else None,
+                    recertification_due_on=_due(awarded, revocation),
                     next_step=next((s for s in Step if s not in done), None),
+                    revoked=revocation,
                 )
             )
         return TeamOverview(today=today, rows=tuple(rows))
@@ -499,7 +507,7 @@ class CertificationService:
 
     def remove_record(self, kind: RecordKind, record_id: int) -> None:
         """Undo a report, contribution or mentorship recorded by mistake (refused once the
-        person is certified: the evidence is kept as awarded)."""
+        certification was awarded, even if revoked since: the evidence is kept as awarded)."""
         with self._store.session() as db:
             row = (
                 db.get(AIReportRow, record_id)
@@ -647,11 +655,14 @@ class CertificationService:
             for s in Step
         )
         awarded = dates.get(Step.AWARDED)
+        revoked = _revocations(db, person.id).get(person.id)
         return PersonCertification(
             person_id=person.id,
             name=person.name,
             today=today,
-            state=state(records, [r.status for r in results], awarded, today),
+            state=state(
+                records, [r.status for r in results], awarded, today, revoked=revoked is not None
+            ),
             requirements=results,
             modules=completions,
             played_sessions=played,
@@ -663,7 +674,8 @@ class CertificationService:
             contributions=contributions,
             steps=steps,
             awarded_on=awarded,
-            recertification_due_on=recertification_due(awarded) if awarded else None,
+            recertification_due_on=_due(awarded, revoked),
+            revoked=revoked,
         )
 
     def _played(self, person_id: int) -> list[PlayedSession]:
@@ -698,10 +710,38 @@ class CertificationService:
                 CertificationStepRow.step == Step.AWARDED,
             )
         ):
-            raise UserError(f"{person.name} is certified: the evidence is kept as awarded.")
+            raise UserError(
+                f"{person.name} was awarded the certification: the evidence is kept as awarded."
+            )
 
 
 # -- rows to records ------------------------------------------------------------------------
+
+
+def _revocations(db: Session, person_id: int | None = None) -> dict[int, AwardRevoked]:
+    """Each person whose latest certificate is revoked (everyone's, or one person's)."""
+    latest = select(
+        IssuedCredentialRow.person_id, func.max(IssuedCredentialRow.id).label("row_id")
+    ).group_by(IssuedCredentialRow.person_id)
+    if person_id is not None:
+        latest = latest.where(IssuedCredentialRow.person_id == person_id)
+    newest = latest.subquery()
+    return {
+        pid: AwardRevoked(revoked_at=at, revoked_by=by, reason=reason)
+        for pid, at, by, reason in db.execute(
+            select(
+                newest.c.person_id,
+                RevocationRow.revoked_at,
+                RevocationRow.revoked_by,
+                RevocationRow.reason,
+            ).join(RevocationRow, RevocationRow.credential_row_id == newest.c.row_id)
+        )
+    }
+
+
+def _due(awarded: date | None, revoked: AwardRevoked | None) -> date | None:
+    """The annual recertification date; none once the certificate is revoked."""
+    return recertification_due(awarded) if awarded and revoked is None else None
 
 
 def _module(r: ModuleCompletionRow) -> ModuleCompletion:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -21,7 +22,16 @@ from hotdash_roleplay.certification.program import CertificationState, Step
 from hotdash_roleplay.credentials.verify import Check
 from hotdash_roleplay.services import Services, open_services
 from tests.certification_data import ISSUER, TODAY, qualify
-from tests.ui.test_certification_screens import answer_dialog, click, open_page, shot, type_into
+from tests.ui.stored import settle_store
+from tests.ui.test_certification_screens import (
+    answer_dialog,
+    click,
+    closed,
+    open_page,
+    refreshed,
+    shot,
+    type_into,
+)
 from ui import export_actions, settings
 from ui.certification.certificate_panel import RevokeForm
 from ui.certification.issuer_form import IssuerForm
@@ -66,7 +76,7 @@ def _award_steps(qtbot: QtBot, svc: Services, window: MainWindow) -> Any:
         (Step.PEER_REVIEW, "Mia Mentee", "Patient and clear."),
     ):
         svc.certification.record_step("Ann", step, TODAY, by, note)
-    page.refresh()
+    refreshed(qtbot, page)
     return page
 
 
@@ -88,6 +98,7 @@ def test_the_award_needs_the_organisation_then_issues_the_certificate(
     row = steps.rows[Step.AWARDED]
     type_into(qtbot, row.by, "Rita Reviewer")
     click(qtbot, row.button)
+    settle_store(qtbot, page)
     assert "set the organisation's name first" in row.refusal.full_text()
     assert svc.certification.person("Ann").awarded_on is None  # nothing half-saved
 
@@ -96,11 +107,13 @@ def test_the_award_needs_the_organisation_then_issues_the_certificate(
     type_into(qtbot, form.name, ISSUER.name)
     type_into(qtbot, form.url, "academy.hotdash.example")
     click(qtbot, form.save_button)
+    settle_store(qtbot, page)
     assert "must start with https://" in form.message.full_text()
     assert settings.issuer_name() == ""  # refused: nothing kept
     type_into(qtbot, form.url, ISSUER.url)
     shot(form, screens, "certificate-issuer-form")
     click(qtbot, form.save_button)
+    settle_store(qtbot, page)
     qtbot.waitUntil(lambda: not form.isVisible(), timeout=TIMEOUT)
     assert (settings.issuer_name(), settings.issuer_url()) == (ISSUER.name, ISSUER.url)
     assert steps.issuer.text() == f"Certificates are issued by {ISSUER.name} ({ISSUER.url})."
@@ -110,6 +123,7 @@ def test_the_award_needs_the_organisation_then_issues_the_certificate(
     assert isinstance(row.email, QLineEdit)
     type_into(qtbot, row.email, "ann@example.com")
     click(qtbot, row.button)
+    settle_store(qtbot, page)
     qtbot.waitUntil(lambda: page.steps.certificate.isVisible(), timeout=TIMEOUT)
     record = svc.certification.person("Ann")
     assert record.state is CertificationState.CERTIFIED
@@ -140,7 +154,7 @@ def test_save_then_revoke_the_certificate_from_the_page(
     assert Path(panel.dialog.directory().absolutePath()) == tmp_path
     target = tmp_path / "ann-certificate.json"
     answer_dialog(qtbot, target)
-    qtbot.waitUntil(target.exists, timeout=TIMEOUT)
+    settle_store(qtbot, page)  # written on the store worker, said when it is done
     assert f"Saved as {target}." in panel.message.full_text()
     assert svc.credentials.verify(target).valid
 
@@ -149,18 +163,36 @@ def test_save_then_revoke_the_certificate_from_the_page(
     assert isinstance(form, RevokeForm)
     qtbot.waitExposed(form)
     click(qtbot, form.save_button)
+    settle_store(qtbot, page)
     assert "needs a reason" in form.message.full_text()
     form.reason.setFocus()
     qtbot.keyClicks(form.reason, "Metrics were misreported <b>")
     type_into(qtbot, form.by, "Rita Reviewer")
     shot(form, screens, "certificate-revoke-form")
     click(qtbot, form.save_button)
-    qtbot.waitUntil(lambda: not form.isVisible(), timeout=TIMEOUT)
+    settle_store(qtbot, page)
+    assert closed(form)
     assert "Metrics were misreported <b>" in panel.status.text()
     assert not panel.revoke_button.isEnabled()
     verdict = svc.credentials.verify(target)
     assert [f.check for f in verdict.findings] == [Check.REVOKED]
+    # The page's header no longer says "Certified": revoked, with the date and reason.
+    assert page.state.text() == "Revoked"
+    assert page.state.property("role") == "error"
+    assert page.verdict.text() == (
+        "Certification revoked on 30 Nov 2026: Metrics were misreported <b>"
+    )
+    assert not page.recertification.isVisible()
+    assert all(s.done for s in svc.certification.person("Ann").steps)  # the steps stay
     shot(page, screens, "certificate-revoked")
+    # So does the team overview, in its Status column and its count of the certified.
+    overview = window.start.certification.open_overview()
+    qtbot.waitExposed(overview)
+    settle_store(qtbot, overview)
+    status = overview.proxy.index(overview.names().index("Ann"), 2)
+    assert status.data() == "Revoked 30 Nov 2026"
+    assert "Metrics were misreported" in status.data(Qt.ItemDataRole.ToolTipRole)
+    assert " · 0 certified · " in overview.summary.text()
 
 
 def test_the_issuer_key_exported_and_imported_from_its_form(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QFileDialog, QLineEdit, QWidget
@@ -96,16 +97,29 @@ def type_figure(qtbot: QtBot, spin: QDoubleSpinBox, text: str) -> None:
 
 
 def open_page(qtbot: QtBot, window: MainWindow, person: str) -> CertificationPage:
-    """Through People on the start screen: select the person, click Certification…"""
+    """Through People on the start screen: select the person, click Certification…; the page
+    once it shows what the store worker read."""
     window.show_start()
     people = window.start.people
     row = next(i for i in range(people.list.count()) if people.list.item(i).data(NAME) == person)
     people.list.setCurrentRow(row)
     click(qtbot, people.certification_button)
-    pages = window.start.certification.pages.values()
-    page = next(p for p in pages if p.record is not None and p.record.name == person)
+    page = next(p for p in window.start.certification.pages.values() if p.asked == person)
     qtbot.waitExposed(page)
+    settle_store(qtbot, page)
+    assert page.record is not None and page.record.name == person
     return page
+
+
+def closed(form: QWidget) -> bool:
+    """Saved and closed (a form deletes itself once closed)."""
+    return not shiboken6.isValid(form) or not form.isVisible()
+
+
+def refreshed(qtbot: QtBot, page: CertificationPage) -> None:
+    """The page read again (after the test changed the store behind it)."""
+    page.refresh()
+    settle_store(qtbot, page)
 
 
 def shot(widget: QWidget, screens: Path, name: str) -> None:
@@ -221,6 +235,7 @@ def record_step(qtbot: QtBot, page: CertificationPage, step: Step, by: str, note
     if note:
         type_into(qtbot, row.note, note)
     click(qtbot, row.button)
+    settle_store(qtbot, page)
 
 
 def test_steps_recorded_with_clicks_in_order(
@@ -245,7 +260,7 @@ def test_steps_recorded_with_clicks_in_order(
     shot(page, screens, "certification-steps-refused")
 
     qualify(svc, "Ann")
-    page.refresh()
+    refreshed(qtbot, page)
     record_step(qtbot, page, Step.SELF_ASSESSMENT, "Ann")
     record_step(qtbot, page, Step.MANAGER_NOMINATION, "Mona Manager")
     record_step(qtbot, page, Step.CERTIFICATION_REVIEW, "Rita Reviewer")
@@ -258,7 +273,7 @@ def test_steps_recorded_with_clicks_in_order(
     # The report withdrawn: the award is refused with the reason, next to its button.
     report = svc.certification.person("Ann").reports[0]
     svc.certification.remove_record("report", report.id)
-    page.refresh()
+    refreshed(qtbot, page)
     record_step(qtbot, page, Step.AWARDED, "Rita Reviewer")
     refusal = page.steps.rows[Step.AWARDED].refusal
     assert refusal.isVisible()
@@ -275,7 +290,8 @@ def test_steps_recorded_with_clicks_in_order(
     type_into(qtbot, form.reviewer, "Rita Reviewer")
     shot(form, screens, "certification-form-report")
     click(qtbot, form.save_button)
-    assert not form.isVisible()
+    settle_store(qtbot, page)
+    assert closed(form)
     page.tabs.setCurrentIndex(3)
     settings.set_issuer(ISSUER.name, ISSUER.url)  # the certificate's issuer (its own test)
     record_step(qtbot, page, Step.AWARDED, "Rita Reviewer")
@@ -287,10 +303,10 @@ def test_steps_recorded_with_clicks_in_order(
     shot(page, screens, "certification-page-awarded")
 
     calendar[0] = TODAY + timedelta(days=345)
-    page.refresh()
+    refreshed(qtbot, page)
     assert page.recertification.text().startswith("Recertification due within 30 days")
     calendar[0] = TODAY + timedelta(days=370)
-    page.refresh()
+    refreshed(qtbot, page)
     assert page.recertification.text() == "Recertification overdue since 30 Nov 2027"
     assert page.recertification.property("role") == "error"
 
@@ -320,6 +336,7 @@ def test_a_week_typed_in_then_corrected(
     assert "Ensure you're not approving errors" in form.check.text()
     shot(form, screens, "certification-form-week")
     click(qtbot, form.save_button)
+    settle_store(qtbot, page)
     weeks = svc.certification.person("Ann").metrics.weeks
     assert [w.week_start for w in weeks] == [date(2026, 11, 9)]
     assert page.weeks.rowCount() == 1
@@ -335,6 +352,7 @@ def test_a_week_typed_in_then_corrected(
     assert spin.value() == pytest.approx(4.7)
     type_figure(qtbot, spin, "4.9")
     click(qtbot, form.save_button)
+    settle_store(qtbot, page)
     assert page.weeks.item(0, 7).text() == "Qualifies"
     assert page.changes_box.isVisible()
     assert "csat: 4.7 → 4.9" in page.changes.topLevelItem(0).text(4)
@@ -354,6 +372,7 @@ def test_a_metrics_csv_imported_from_the_app(
     type_into(qtbot, form.file.path, str(bad))
     type_into(qtbot, form.by, "Tess")
     click(qtbot, form.save_button)
+    settle_store(qtbot, page)
     assert form.isVisible() and form.message.isVisible()
     assert "row 3: csat must be between 1 and 5" in form.message.full_text()
     assert svc.certification.person("Ann").metrics.weeks == ()  # the whole file refused
@@ -363,7 +382,8 @@ def test_a_metrics_csv_imported_from_the_app(
     good.write_text(f"{HEADER}\nAnn,2026-11-02,86,75,4.9,92,99.5\nAnn,2026-11-09,86,75,4.8,92,99\n")
     type_into(qtbot, form.file.path, str(good))
     click(qtbot, form.save_button)
-    assert not form.isVisible()
+    settle_store(qtbot, page)
+    assert closed(form)
     assert "2 rows, 2 weeks added" in page.message.full_text()
     assert page.weeks.rowCount() == 2
     assert "longest run 2 · current run 2" in page.runs.text()
@@ -388,6 +408,7 @@ def test_evidence_forms_save_or_refuse_in_place(
     type_into(qtbot, form.confirmed, "Mona Manager")
     shot(form, screens, "certification-form-module")
     click(qtbot, form.save_button)
+    settle_store(qtbot, page)
     assert [m.module for m in svc.certification.person("Ann").modules] == [4]
 
     click(qtbot, page.cards[RequirementKey.MENTORING].button)
@@ -398,17 +419,20 @@ def test_evidence_forms_save_or_refuse_in_place(
     click(qtbot, form.graduated_check)
     form.graduated.setDate(QDate(2026, 11, 1))  # before the start
     click(qtbot, form.save_button)
+    settle_store(qtbot, page)
     assert "cannot graduate" in form.message.full_text()
     assert svc.certification.person("Ann").mentorships == ()  # nothing half-saved
     form.graduated.setDate(QDate(2026, 11, 20))
     shot(form, screens, "certification-form-mentoring")
     click(qtbot, form.save_button)
+    settle_store(qtbot, page)
     assert svc.certification.person("Ann").mentorships[0].graduated_on == date(2026, 11, 20)
 
     click(qtbot, page.cards[RequirementKey.CONTRIBUTION].button)
     form = page.dialog
     assert isinstance(form, ContributionForm)
     click(qtbot, form.save_button)
+    settle_store(qtbot, page)
     assert "needs a title" in form.message.full_text()
     form.kind.setCurrentIndex(1)
     type_into(qtbot, form.title, "Scenario: the double refund")
@@ -417,6 +441,7 @@ def test_evidence_forms_save_or_refuse_in_place(
     type_into(qtbot, form.file.path, str(attached))
     shot(form, screens, "certification-form-contribution")
     click(qtbot, form.save_button)
+    settle_store(qtbot, page)
     saved = svc.certification.person("Ann").contributions[0]
     assert saved.kind.value == "scenario" and saved.file_name == "scenario.md"
 
@@ -427,6 +452,7 @@ def test_evidence_forms_save_or_refuse_in_place(
     click(qtbot, page.contribution_file_button)
     copy = tmp_path / "copy.md"
     answer_dialog(qtbot, copy)
+    settle_store(qtbot, page)
     assert copy.read_text() == "# The double refund\n"
     assert page.cards[RequirementKey.CONTRIBUTION].status.text() == "Met"
     assert page.cards[RequirementKey.MENTORING].status.text() == "Met"
@@ -447,6 +473,7 @@ def test_team_overview_ready_first_and_sortable(
     overview = window.start.certification.overview
     assert overview is not None
     qtbot.waitExposed(overview)
+    settle_store(qtbot, overview)
     names = overview.names()
     assert names[0] == "Zed"
     assert overview.proxy.index(0, 1).data() == "Ready"
@@ -465,6 +492,7 @@ def test_team_overview_ready_first_and_sortable(
     overview.table.selectRow(0)
     click(qtbot, overview.open_button)
     pages = list(window.start.certification.pages.values())
+    settle_store(qtbot, *pages)
     assert [p.record.name for p in pages if p.record] == ["Zed"]
 
 

@@ -3,6 +3,8 @@ with Save certificate JSON… and Revoke certificate… (a reason is required)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -19,10 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.credentials.views import IssuedCredential
-from hotdash_roleplay.dates import short_date, short_date_time
+from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.credentials import MAX_REASON, CredentialService
+from hotdash_roleplay.services.worker import StoreWorker
 from ui import settings
+from ui.autosave import StoreLink
+from ui.background import report
 from ui.certification.forms import RecordForm, name_edit, remember_name, remembered_name
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot
@@ -31,13 +36,18 @@ from ui.widgets.style import set_role
 
 class RevokeForm(RecordForm):
     def __init__(
-        self, credentials: CredentialService, issued: IssuedCredential, parent: QWidget | None
+        self,
+        credentials: CredentialService,
+        worker: StoreWorker,
+        issued: IssuedCredential,
+        parent: QWidget | None,
     ) -> None:
         super().__init__(
             "Revoke the certificate",
             f"Revoking {issued.person}'s certificate ({issued.credential_id}) cannot be undone. "
-            "Verifiers using this store report it revoked, with the reason; export the "
-            "revocation list for verifiers elsewhere.",
+            "The person is no longer certified; verifiers using this store report it revoked, "
+            "with the reason; export the revocation list for verifiers elsewhere.",
+            worker,
             parent,
         )
         self.setObjectName("revokeForm")
@@ -52,25 +62,31 @@ class RevokeForm(RecordForm):
         self.save_button.setText("Revoke")
         self.save_button.setIcon(QIcon())  # not the Save icon
 
-    def save(self) -> object:
+    def job(self) -> Callable[[], IssuedCredential]:
         text = self.reason.toPlainText()
         if len(text) > MAX_REASON:
             raise UserError(f"The reason can be at most {MAX_REASON} characters long.")
-        issued = self._credentials.revoke(self._id, text, self.by.text())
+        return partial(self._credentials.revoke, self._id, text, self.by.text())
+
+    def stored(self, result: object) -> None:
         remember_name(self.by.text())
-        return issued
 
 
 class CertificatePanel(QFrame):
-    """Hidden until the award has issued a certificate."""
+    """Hidden until the award has issued a certificate. It shows the certificate the page read;
+    saving and revoking run on the store worker."""
 
     changed = Signal()
 
-    def __init__(self, credentials: CredentialService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, credentials: CredentialService, worker: StoreWorker, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setProperty("role", "card")
         self.setObjectName("certificatePanel")
         self._credentials = credentials
+        self._worker = worker
+        self._link = StoreLink(worker, self)
         self.issued: IssuedCredential | None = None
         self.dialog: QWidget | None = None  # the form or file dialog open now
         title = QLabel("Signed certificate (Open Badges 3.0)", self)
@@ -102,12 +118,9 @@ class CertificatePanel(QFrame):
         grid.setColumnStretch(2, 1)
         self.setVisible(False)
 
-    def show_person(self, person: str) -> None:
-        try:
-            self.issued = self._credentials.latest(person)
-        except UserError:
-            self.issued = None
-        issued = self.issued
+    def show_issued(self, issued: IssuedCredential | None) -> None:
+        """The person's latest certificate, or None before the award."""
+        self.issued = issued
         self.setVisible(issued is not None)
         if issued is None:
             return
@@ -117,30 +130,26 @@ class CertificatePanel(QFrame):
             f"Valid from {short_date(issued.awarded_on)} until {short_date(issued.valid_until)}"
             f" (annual recertification)\nDigest: {issued.digest}"
         )
-        if issued.revoked_at is not None:
-            self.status.setText(
-                f"Revoked {short_date_time(issued.revoked_at.astimezone())} by "
-                f"{issued.revoked_by}: {issued.revocation_reason}"
-            )
+        if issued.revoked:
+            self.status.setText(issued.revocation_line)
             set_role(self.status, "error")
         else:
             self.status.setText("Issued, not revoked. The certification record PDF carries it.")
             set_role(self.status, "ok")
-        self.revoke_button.setEnabled(issued.revoked_at is None)
+        self.revoke_button.setEnabled(not issued.revoked)
 
     def open_revoke_form(self) -> None:
         if self.issued is None:
             return
-        form = RevokeForm(self._credentials, self.issued, self)
-        form.saved.connect(lambda _issued: self._revoked())
+        form = RevokeForm(self._credentials, self._worker, self.issued, self)
+        form.saved.connect(self._revoked)
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = form
         form.open()  # window-modal, not exec(): the app's asyncio work keeps running
 
-    def _revoked(self) -> None:
-        if self.issued is not None:
-            self.show_person(self.issued.person)
-            show_notice(self.message, "The certificate is revoked.", "ok")
+    def _revoked(self, issued: IssuedCredential) -> None:
+        self.show_issued(issued)
+        show_notice(self.message, "The certificate is revoked.", "ok")
         self.changed.emit()
 
     def _ask_save(self) -> None:
@@ -160,9 +169,20 @@ class CertificatePanel(QFrame):
     def save_json(self, target: Path) -> None:
         if self.issued is None:
             return
-        try:
-            path = self._credentials.save_json(self.issued.credential_id, target)
-        except UserError as exc:
-            show_notice(self.message, str(exc))
-            return
+        self.save_button.setEnabled(False)
+        self._link.request(
+            partial(self._credentials.save_json, self.issued.credential_id, target),
+            self._saved,
+            self._not_saved,
+        )
+
+    def _saved(self, path: Path) -> None:
+        self.save_button.setEnabled(True)
         show_notice(self.message, f"Saved as {path}.", "ok")
+
+    def _not_saved(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(exc, UserError):
+            show_notice(self.message, str(exc))
+        else:
+            report(exc)

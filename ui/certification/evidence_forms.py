@@ -4,7 +4,9 @@ materials. Each saves through the certification service and shows its refusal in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 from hotdash_roleplay.certification.evidence import (
     AIReport,
     Attachment,
+    Contribution,
     Mentorship,
     ModuleCompletion,
     PlayedSession,
@@ -30,6 +33,7 @@ from hotdash_roleplay.certification.evidence import (
 from hotdash_roleplay.certification.program import MODULES, ROLE_PLAY_MODULE, ContributionKind
 from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.services.certification import MAX_TEXT, MAX_TITLE, CertificationService
+from hotdash_roleplay.services.worker import StoreWorker
 from ui.certification.forms import (
     RecordForm,
     date_edit,
@@ -87,6 +91,7 @@ class ModuleForm(RecordForm):
     def __init__(
         self,
         certification: CertificationService,
+        worker: StoreWorker,
         person: str,
         today: date,
         played: tuple[PlayedSession, ...],
@@ -97,6 +102,7 @@ class ModuleForm(RecordForm):
             f"Module completed — {person}",
             "Record a completed advanced module (recording it again corrects the date or the "
             "confirmer).",
+            worker,
             parent,
         )
         self._certification = certification
@@ -139,13 +145,14 @@ class ModuleForm(RecordForm):
             self.completed.setDate(QDate(day.year, day.month, day.day))
             self.confirmed.setText(known.confirmed_by)
 
-    def save(self) -> ModuleCompletion:
-        done = self._certification.record_module(
-            self._person, int(self.module.currentData()), picked(self.completed),
-            self.confirmed.text(),
+    def job(self) -> Callable[[], ModuleCompletion]:
+        return partial(
+            self._certification.record_module, self._person, int(self.module.currentData()),
+            picked(self.completed), self.confirmed.text(),
         )  # fmt: skip
+
+    def stored(self, result: object) -> None:
         remember_name(self.confirmed.text())
-        return done
 
 
 class ReportForm(RecordForm):
@@ -155,6 +162,7 @@ class ReportForm(RecordForm):
     def __init__(
         self,
         certification: CertificationService,
+        worker: StoreWorker,
         person: str,
         today: date,
         parent: QWidget | None = None,
@@ -163,6 +171,7 @@ class ReportForm(RecordForm):
             f"AI improvement report — {person}",
             "Document the patterns and recommendations: type the report, attach its file, or "
             "both. The reviewer can be added later.",
+            worker,
             parent,
         )
         self._certification = certification
@@ -180,8 +189,9 @@ class ReportForm(RecordForm):
         self.row("&File:", self.file)
         self.row("Te&xt:", holder)
 
-    def save(self) -> AIReport:
-        return self._certification.submit_ai_report(
+    def job(self) -> Callable[[], AIReport]:
+        return partial(
+            self._certification.submit_ai_report,
             self._person,
             self.title.text(),
             picked(self.submitted),
@@ -195,19 +205,23 @@ class ReviewerForm(RecordForm):
     def __init__(
         self,
         certification: CertificationService,
+        worker: StoreWorker,
         report: AIReport,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(f"Reviewer — {report.title}", "Who reviewed the report.", parent)
+        super().__init__(f"Reviewer — {report.title}", "Who reviewed the report.", worker, parent)
         self._certification = certification
         self._report = report
         self.reviewer = name_edit(self, "Reviewer", report.reviewer or remembered_name())
         self.row("&Reviewer:", self.reviewer)
 
-    def save(self) -> AIReport:
-        report = self._certification.set_report_reviewer(self._report.id, self.reviewer.text())
+    def job(self) -> Callable[[], AIReport]:
+        return partial(
+            self._certification.set_report_reviewer, self._report.id, self.reviewer.text()
+        )
+
+    def stored(self, result: object) -> None:
         remember_name(self.reviewer.text())
-        return report
 
 
 class MentorshipForm(RecordForm):
@@ -216,6 +230,7 @@ class MentorshipForm(RecordForm):
     def __init__(
         self,
         certification: CertificationService,
+        worker: StoreWorker,
         person: str,
         today: date,
         parent: QWidget | None = None,
@@ -224,6 +239,7 @@ class MentorshipForm(RecordForm):
             f"Mentoring — {person}",
             "A new operator mentored to independent operation. The mentee's feedback is the "
             "process's Peer Review step (on the Process tab).",
+            worker,
             parent,
         )
         self._certification = certification
@@ -238,10 +254,14 @@ class MentorshipForm(RecordForm):
         self.row("&Started on:", self.started)
         self.form.addRow(self.graduated_check, self.graduated)
 
-    def save(self) -> Mentorship:
+    def job(self) -> Callable[[], Mentorship]:
         graduated_on = picked(self.graduated) if self.graduated_check.isChecked() else None
-        return self._certification.add_mentorship(
-            self._person, self.mentee.text(), picked(self.started), graduated_on=graduated_on
+        return partial(
+            self._certification.add_mentorship,
+            self._person,
+            self.mentee.text(),
+            picked(self.started),
+            graduated_on=graduated_on,
         )
 
 
@@ -249,6 +269,7 @@ class GraduationForm(RecordForm):
     def __init__(
         self,
         certification: CertificationService,
+        worker: StoreWorker,
         mentorship: Mentorship,
         today: date,
         parent: QWidget | None = None,
@@ -257,6 +278,7 @@ class GraduationForm(RecordForm):
             f"Graduation — {mentorship.mentee}",
             f"{mentorship.mentee} (mentored from {short_date(mentorship.started_on)}) graduated "
             "to independent operation.",
+            worker,
             parent,
         )
         self._certification = certification
@@ -264,8 +286,10 @@ class GraduationForm(RecordForm):
         self.graduated = date_edit(today, self, "Graduated on", mentorship.graduated_on)
         self.row("&Graduated on:", self.graduated)
 
-    def save(self) -> Mentorship:
-        return self._certification.record_graduation(self._mentorship.id, picked(self.graduated))
+    def job(self) -> Callable[[], Mentorship]:
+        return partial(
+            self._certification.record_graduation, self._mentorship.id, picked(self.graduated)
+        )
 
 
 class ContributionForm(RecordForm):
@@ -274,6 +298,7 @@ class ContributionForm(RecordForm):
     def __init__(
         self,
         certification: CertificationService,
+        worker: StoreWorker,
         person: str,
         today: date,
         parent: QWidget | None = None,
@@ -281,6 +306,7 @@ class ContributionForm(RecordForm):
         super().__init__(
             f"Contribution to training materials — {person}",
             "An FAQ addition, a scenario or an improvement: its text, its file, or both.",
+            worker,
             parent,
         )
         self._certification = certification
@@ -302,8 +328,9 @@ class ContributionForm(RecordForm):
         self.row("Te&xt:", holder)
         self.kind.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def save(self) -> object:
-        return self._certification.add_contribution(
+    def job(self) -> Callable[[], Contribution]:
+        return partial(
+            self._certification.add_contribution,
             self._person,
             str(self.kind.currentData()),
             self.title.text(),

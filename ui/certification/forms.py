@@ -1,6 +1,7 @@
 """The base of the certification forms: fields in a form layout, a refusal line that keeps its
-place, Save and Cancel. Saving calls the service; a refusal stays in the form, next to what
-the person typed, and nothing is saved."""
+place, Save and Cancel. Saving reads the fields here and calls the service on the store worker
+(the form waits, its Save button disabled, and closes when the store has answered); a refusal
+stays in the form, next to what the person typed, and nothing is saved."""
 
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ from PySide6.QtWidgets import (
 
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.names import MAX_NAME
+from hotdash_roleplay.services.worker import StoreWorker
 from ui import settings
+from ui.autosave import StoreLink
+from ui.background import report
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot
 
@@ -68,8 +72,12 @@ class RecordForm(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, title: str, intro: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, intro: str, worker: StoreWorker | None, parent: QWidget | None = None
+    ) -> None:
+        """`worker` None: the form saves nothing in the store (it overrides `submit`)."""
         super().__init__(parent)
+        self._link = StoreLink(worker, self) if worker is not None else None
         self.setWindowTitle(title)
         self.setObjectName("certificationForm")
         self.setMinimumWidth(520)
@@ -99,14 +107,42 @@ class RecordForm(QDialog):
         self.form.addRow(label, field)
         return field
 
-    def save(self) -> object:
-        """Call the service with the fields; raise UserError to refuse."""
+    def job(self) -> Callable[[], object]:
+        """Read the fields (raise UserError to refuse) and return the service call that saves
+        them, run on the store worker."""
         raise NotImplementedError
 
+    def stored(self, result: object) -> None:
+        """The store took it (on the GUI thread, before `saved`): remember what helps next."""
+
     def submit(self) -> None:
-        self._attempt(self.save)
+        if self._link is None or self._link.busy:
+            return
+        try:
+            job = self.job()
+        except UserError as exc:
+            show_notice(self.message, str(exc))
+            return
+        self.save_button.setEnabled(False)
+        self._link.request(job, self._answered, self._refused)
+
+    def _answered(self, result: object) -> None:
+        self.save_button.setEnabled(True)
+        self.stored(result)
+        self.message.hide()
+        self.saved.emit(result)
+        self.accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(exc, UserError):
+            show_notice(self.message, str(exc))
+        else:  # a store failure: said in the main window, in the app's words
+            show_notice(self.message, "Not saved.")
+            report(exc)
 
     def _attempt(self, action: Callable[[], object]) -> None:
+        """Save at once, on this thread: for a form that keeps its fields outside the store."""
         try:
             result = action()
         except UserError as exc:

@@ -32,6 +32,7 @@ class IssuerForm(RecordForm):
             "Certificate issuer",
             "Every certificate awarded here is signed in this organisation's name and names "
             "its web address. The key that signs stays in this computer's data folder.",
+            None,  # its fields are the app's settings and a key file, not the store's rows
             parent,
         )
         self.setObjectName("issuerForm")
@@ -73,6 +74,9 @@ class IssuerForm(RecordForm):
         did = self._credentials.issuer_did()
         self.did.setText(did or "No key yet: it is made with the first certificate awarded.")
         self.export_button.setEnabled(did is not None)
+
+    def submit(self) -> None:
+        self._attempt(self.save)
 
     def save(self) -> object:
         details = issuer_details(self.name.text(), self.url.text())

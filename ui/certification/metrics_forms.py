@@ -3,7 +3,9 @@ change kept), or a CSV file from the support tool imported whole or not at all."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -26,6 +28,7 @@ from hotdash_roleplay.certification.views import MetricsImportResult
 from hotdash_roleplay.dates import short_date, week_start
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.certification import CertificationService
+from hotdash_roleplay.services.worker import StoreWorker
 from hotdash_roleplay.validation import first_problem
 from ui.certification.evidence_forms import FileField
 from ui.certification.forms import (
@@ -61,6 +64,7 @@ class WeekForm(RecordForm):
     def __init__(
         self,
         certification: CertificationService,
+        worker: StoreWorker,
         person: str,
         today: date,
         known: WeekFigures | None = None,
@@ -70,6 +74,7 @@ class WeekForm(RecordForm):
             f"Weekly metrics — {person}",
             "Any day of the week names it (weeks start on Monday). A week already on record "
             "is replaced by these figures and the change is kept in the history.",
+            worker,
             parent,
         )
         self._certification = certification
@@ -124,10 +129,13 @@ class WeekForm(RecordForm):
             return
         self.check.setText(week_text(result))
 
-    def save(self) -> WeekCheck:
-        result = self._certification.record_week(self._person, self.figures(), self.by.text())
+    def job(self) -> Callable[[], WeekCheck]:
+        return partial(
+            self._certification.record_week, self._person, self.figures(), self.by.text()
+        )
+
+    def stored(self, result: object) -> None:
         remember_name(self.by.text())
-        return result
 
 
 def week_text(check: WeekCheck) -> str:
@@ -144,12 +152,18 @@ def week_text(check: WeekCheck) -> str:
 class ImportForm(RecordForm):
     """A weekly metrics CSV from the support tool, for everyone in it, all or nothing."""
 
-    def __init__(self, certification: CertificationService, parent: QWidget | None = None):
+    def __init__(
+        self,
+        certification: CertificationService,
+        worker: StoreWorker,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(
             "Import weekly metrics",
             "A CSV exported by the support tool: person, week_start, approval_rate, "
             "avg_review_seconds, csat, first_contact_resolution, decision_accuracy and "
             "optionally escalation_rate. The file is imported whole or not at all.",
+            worker,
             parent,
         )
         self.save_button.setText("Import")
@@ -172,12 +186,16 @@ class ImportForm(RecordForm):
         self.file.dialog = dialog
         dialog.open()
 
-    def save(self) -> MetricsImportResult:
+    def job(self) -> Callable[[], MetricsImportResult]:
         path = self.file.path.text().strip()
         if not path:
             raise UserError("Choose the CSV file to import.")
-        result = self._certification.import_metrics(
-            Path(path), self.by.text(), create_people=self.create_people.isChecked()
+        return partial(
+            self._certification.import_metrics,
+            Path(path),
+            self.by.text(),
+            create_people=self.create_people.isChecked(),
         )
+
+    def stored(self, result: object) -> None:
         remember_name(self.by.text())
-        return result

@@ -1,5 +1,6 @@
 """The team overview: everyone × the six requirements, with runs, next step and
-recertification; sortable by any column, "ready for nomination" first by default."""
+recertification; sortable by any column, "ready for nomination" first by default. It is read
+on the store worker."""
 
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ from hotdash_roleplay.certification.views import OverviewRow, TeamOverview
 from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.certification import CertificationService
+from hotdash_roleplay.services.worker import StoreWorker
 from ui import theme
+from ui.autosave import StoreLink
+from ui.background import report
 from ui.certification.metrics_forms import ImportForm
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot
@@ -73,7 +77,10 @@ def row_items(row: OverviewRow) -> list[QStandardItem]:
     person = _item(row.name, row.name.casefold())
     person.setData(row.name, PERSON)
     ready = _item("Ready" if row.ready_for_nomination else "", 0 if row.ready_for_nomination else 1)
-    cells = [person, ready, _item(row.state.label, row.state.value)]
+    state = _item(row.status_text, row.state.value, row.revoked.verdict if row.revoked else "")
+    if row.revoked is not None:
+        state.setForeground(QBrush(theme.color("error_text")))
+    cells = [person, ready, state]
     for key in SHORT_LABELS:
         status = row.statuses[key]
         cell = _item(STATUS_MARK[status], STATUS_RANK[status], f"{key.label}: {status.label}")
@@ -96,12 +103,19 @@ def row_items(row: OverviewRow) -> list[QStandardItem]:
 class TeamOverviewWindow(QWidget):
     person_requested = Signal(str)
 
-    def __init__(self, certification: CertificationService, parent: QWidget | None = None):
+    def __init__(
+        self,
+        certification: CertificationService,
+        worker: StoreWorker,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("teamOverview")
         self.setWindowTitle(f"Certification — team overview — {theme.APPLICATION}")
         self.resize(1360, 700)
         self._certification = certification
+        self._worker = worker
+        self._link = StoreLink(worker, self)
         self.overview: TeamOverview | None = None
         self.dialog: QWidget | None = None
         title = QLabel("Expert Operator Certification — team overview", self)
@@ -156,18 +170,22 @@ class TeamOverviewWindow(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        try:
-            overview = self._certification.overview()
-        except UserError as exc:
+        self._link.request(self._certification.overview, self._show, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):
             show_notice(self.message, str(exc))
-            return
+        else:
+            report(exc)
+
+    def _show(self, overview: TeamOverview) -> None:
         self.overview = overview
         self.model.removeRows(0, self.model.rowCount())
         ordered = sorted(overview.rows, key=OverviewRow.readiness_order)
         for row in ordered:
             self.model.appendRow(row_items(row))
         ready = sum(1 for r in overview.rows if r.ready_for_nomination)
-        certified = sum(1 for r in overview.rows if r.awarded_on is not None)
+        certified = sum(1 for r in overview.rows if r.certified)
         self.summary.setText(
             f"{len(overview.rows)} people · {ready} ready for nomination · {certified} certified"
             f" · as of {short_date(overview.today)}"
@@ -193,7 +211,7 @@ class TeamOverviewWindow(QWidget):
             self.person_requested.emit(str(self.proxy.index(index.row(), 0).data(PERSON)))
 
     def open_import_form(self) -> None:
-        form = ImportForm(self._certification, self)
+        form = ImportForm(self._certification, self._worker, self)
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form.saved.connect(self._imported)
         self.dialog = form

@@ -1,11 +1,12 @@
 """A person's Certification page: the verdict and what is left, the six requirements with
 their status, evidence and what is missing, the weekly metrics (chart and week-by-week table),
 the evidence with its forms, and the process steps. Everything comes from, and goes through,
-the certification service."""
+the certification service, on the store worker: the page shows what the worker read last."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import shiboken6
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotdash_roleplay.certification.evidence import AIReport, Contribution, Mentorship
+from hotdash_roleplay.certification.evidence import AIReport, Attachment, Contribution, Mentorship
 from hotdash_roleplay.certification.metrics import WeekCheck
 from hotdash_roleplay.certification.program import (
     APPROVAL_CAUTION,
@@ -46,11 +47,15 @@ from hotdash_roleplay.certification.program import (
     number,
 )
 from hotdash_roleplay.certification.views import PersonCertification
+from hotdash_roleplay.credentials.views import IssuedCredential
 from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.decisions import Decision
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services.certification import CertificationService, EvidenceKind
+from hotdash_roleplay.services.worker import StoreWorker
 from ui import theme
+from ui.autosave import StoreLink
+from ui.background import report as report_failure
 from ui.certification.evidence_forms import (
     ContributionForm,
     GraduationForm,
@@ -78,6 +83,7 @@ STATE_ROLE = {
     CertificationState.ELIGIBLE: "ok",
     CertificationState.RECERTIFICATION_DUE: "notice",
     CertificationState.RECERTIFICATION_OVERDUE: "error",
+    CertificationState.REVOKED: "error",
 }
 # Short headers so a week fits the window; each header's tooltip has the full label and rule.
 SHORT_METRICS = {
@@ -161,6 +167,15 @@ class RequirementCard(QFrame):
         self.missing.setVisible(bool(result.missing))
 
 
+Read = tuple[PersonCertification, IssuedCredential | None]
+
+
+def read_page(certification: CertificationService, person: str) -> Read:
+    """What the page shows (run on the store worker): the record and the latest certificate."""
+    record = certification.person(person)
+    return record, certification.credentials.latest(str(record.person_id))
+
+
 class CertificationPage(QWidget):
     """The page in its own window, beside the start screen; it re-reads the service after
     every change it makes."""
@@ -171,6 +186,7 @@ class CertificationPage(QWidget):
     def __init__(
         self,
         certification: CertificationService,
+        worker: StoreWorker,
         person: str,
         export: Callable[[QWidget, str], None] | None = None,
         parent: QWidget | None = None,
@@ -178,6 +194,9 @@ class CertificationPage(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("certificationPage")
         self._certification = certification
+        self._worker = worker
+        self._link = StoreLink(worker, self)
+        self.asked = person  # as the start screen named the person (the record may rename)
         self._person = person
         self._export = export  # called with (page, person name) to write the record PDF
         self.record: PersonCertification | None = None
@@ -191,6 +210,8 @@ class CertificationPage(QWidget):
         self.state.setObjectName("certificationState")
         self.verdict = QLabel(self)
         self.verdict.setObjectName("verdict")
+        self.verdict.setTextFormat(Qt.TextFormat.PlainText)  # a revocation's reason is typed text
+        self.verdict.setWordWrap(True)
         self.verdict.setProperty("role", "heading")
         self.recertification = QLabel(self)
         self.recertification.setObjectName("recertificationNote")
@@ -218,7 +239,7 @@ class CertificationPage(QWidget):
         self.tabs.addTab(scrolled(self._requirements_page(), self), "Requirements")
         self.tabs.addTab(scrolled(self._metrics_page(), self), "Weekly metrics")
         self.tabs.addTab(scrolled(self._evidence_page(), self), "Evidence")
-        self.steps = StepsPanel(certification, self)
+        self.steps = StepsPanel(certification, worker, self)
         self.steps.changed.connect(lambda _record: self.refresh())
         self.tabs.addTab(scrolled(self.steps, self), "Process")
 
@@ -405,11 +426,19 @@ class CertificationPage(QWidget):
     # -- showing ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        try:
-            record = self._certification.person(self._person)
-        except UserError as exc:
+        """Read the person again on the store worker; the page shows it when it comes."""
+        self._link.request(
+            partial(read_page, self._certification, self._person), self._show, self._failed
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):
             show_notice(self.message, str(exc))
-            return
+        else:
+            report_failure(exc)
+
+    def _show(self, read: Read) -> None:
+        record, issued = read
         self.record = record
         self._person = record.name
         self.setWindowTitle(f"Certification — {record.name} — {theme.APPLICATION}")
@@ -426,7 +455,7 @@ class CertificationPage(QWidget):
             card.show_result(record)
         self._show_metrics(record)
         self._show_evidence(record)
-        self.steps.set_record(record)
+        self.steps.set_record(record, issued)
         self._sync_buttons()
 
     def _show_metrics(self, record: PersonCertification) -> None:
@@ -631,8 +660,8 @@ class CertificationPage(QWidget):
     def open_module_form(self) -> None:
         r = self.record
         if r is not None:
-            self._open(ModuleForm(self._certification, r.name, r.today, r.played_sessions,
-                                  r.modules, self))  # fmt: skip
+            self._open(ModuleForm(self._certification, self._worker, r.name, r.today,
+                                  r.played_sessions, r.modules, self))  # fmt: skip
 
     def open_week_form(self, selected: bool = False) -> None:
         r = self.record
@@ -642,35 +671,36 @@ class CertificationPage(QWidget):
         row = self.weeks.currentRow()
         if selected and row >= 0:
             known = list(reversed(r.metrics.weeks))[row].figures
-        self._open(WeekForm(self._certification, r.name, r.today, known, self))
+        self._open(WeekForm(self._certification, self._worker, r.name, r.today, known, self))
 
     def open_import_form(self) -> None:
-        self._open(ImportForm(self._certification, self))
+        self._open(ImportForm(self._certification, self._worker, self))
 
     def open_report_form(self) -> None:
         r = self.record
         if r is not None:
-            self._open(ReportForm(self._certification, r.name, r.today, self))
+            self._open(ReportForm(self._certification, self._worker, r.name, r.today, self))
 
     def open_reviewer_form(self) -> None:
         report = self._selected_report()
         if report is not None:
-            self._open(ReviewerForm(self._certification, report, self))
+            self._open(ReviewerForm(self._certification, self._worker, report, self))
 
     def open_mentorship_form(self) -> None:
         r = self.record
         if r is not None:
-            self._open(MentorshipForm(self._certification, r.name, r.today, self))
+            self._open(MentorshipForm(self._certification, self._worker, r.name, r.today, self))
 
     def open_graduation_form(self) -> None:
         m = self._selected_mentorship()
         if m is not None and self.record is not None:
-            self._open(GraduationForm(self._certification, m, self.record.today, self))
+            form = GraduationForm(self._certification, self._worker, m, self.record.today, self)
+            self._open(form)
 
     def open_contribution_form(self) -> None:
         r = self.record
         if r is not None:
-            self._open(ContributionForm(self._certification, r.name, r.today, self))
+            self._open(ContributionForm(self._certification, self._worker, r.name, r.today, self))
 
     def _save_file(self, kind: EvidenceKind) -> None:
         record = self._selected_report() if kind == "report" else self._selected_contribution()
@@ -687,16 +717,22 @@ class CertificationPage(QWidget):
         dialog.open()
 
     def save_attachment(self, kind: EvidenceKind, record_id: int, target: Path) -> None:
-        try:
-            attachment = self._certification.attachment(kind, record_id)
-            target.write_bytes(attachment.data)
-        except UserError as exc:
-            show_notice(self.message, str(exc))
-            return
-        except OSError as exc:
-            show_notice(self.message, f"{target}: cannot be written ({exc.strerror or exc}).")
-            return
-        show_notice(self.message, f"Saved {attachment.name} as {target}.", "ok")
+        """Read the file from the store and write it, on the store worker."""
+        certification = self._certification
+
+        def write() -> Attachment:
+            attachment = certification.attachment(kind, record_id)
+            try:
+                target.write_bytes(attachment.data)
+            except OSError as exc:
+                raise UserError(f"{target}: cannot be written ({exc.strerror or exc}).") from None
+            return attachment
+
+        self._link.request(
+            write,
+            lambda a: show_notice(self.message, f"Saved {a.name} as {target}.", "ok"),
+            self._failed,
+        )
 
     def _export_record(self) -> None:
         if self._export is not None and self.record is not None:

@@ -1,8 +1,12 @@
 """The certification process, step by step in the program's order: each recorded step with its
 date and name, each open one with its fields and a Record button; why a step cannot be recorded
-yet (the service's words) stays next to its button."""
+yet (the service's words) stays next to its button. Recording runs on the store worker: the
+button waits, disabled, until the store has answered."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,11 +24,15 @@ from PySide6.QtWidgets import (
 from hotdash_roleplay.certification.program import Step
 from hotdash_roleplay.certification.views import PersonCertification, StepView
 from hotdash_roleplay.credentials.badge import MAX_URL, IssuerDetails, issuer_details
+from hotdash_roleplay.credentials.views import IssuedCredential
 from hotdash_roleplay.dates import short_date
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.names import MAX_NAME
 from hotdash_roleplay.services.certification import MAX_NOTE, CertificationService
+from hotdash_roleplay.services.worker import StoreWorker
 from ui import settings
+from ui.autosave import StoreLink
+from ui.background import report
 from ui.certification.certificate_panel import CertificatePanel
 from ui.certification.forms import date_edit, picked, remember_name, remembered_name
 from ui.certification.issuer_form import IssuerForm
@@ -32,15 +40,17 @@ from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot
 from ui.widgets.style import set_role
 
+Job = Callable[[], PersonCertification]
+
 
 class StepRow(QFrame):
-    """One step: its record, or the fields to record it and what stands in the way."""
-
-    recorded = Signal(object)  # the updated PersonCertification
+    """One step: its record, or the fields to record it and what stands in the way. Its Record
+    button hands the service call to `submit` (the panel's, which outlives the row)."""
 
     def __init__(
         self,
         certification: CertificationService,
+        submit: Callable[[StepRow, Job], None],
         record: PersonCertification,
         view: StepView,
         parent: QWidget | None = None,
@@ -49,6 +59,7 @@ class StepRow(QFrame):
         self.setProperty("role", "card")
         self.setObjectName(f"step_{view.step.value}")
         self._certification = certification
+        self._submit = submit
         self._person = record.name
         self.step = view.step
         number = list(Step).index(view.step) + 1
@@ -91,7 +102,8 @@ class StepRow(QFrame):
             self.email.setMaxLength(MAX_URL)
             self.email.setPlaceholderText("Recipient's email (optional; hashed in the certificate)")
             self.email.setAccessibleName("Recipient's email for the certificate (optional)")
-        self.button = QPushButton(f"Record {view.step.label}", self)
+        self.label = f"Record {view.step.label}"
+        self.button = QPushButton(self.label, self)
         self.button.setAccessibleName(f"Record the step {view.step.label}")
         self.button.clicked.connect(self.record)
         # Below the button: showing it moves nothing the pointer is on.
@@ -138,26 +150,35 @@ class StepRow(QFrame):
         self.fields.setVisible(not done)
         self.refusal.setVisible(False)
 
-    def _by_text(self) -> str:
+    def by_text(self) -> str:
         return self.by.currentText() if isinstance(self.by, QComboBox) else self.by.text()
 
     def record(self) -> None:
-        try:
-            updated = self._certification.record_step(
-                self._person,
-                self.step,
-                picked(self.date),
-                self._by_text(),
-                self.note.text(),
-                issuer=saved_issuer() if self.step is Step.AWARDED else None,
-                email=self.email.text() if self.email is not None else "",
-            )
-        except UserError as exc:
+        job = partial(
+            self._certification.record_step,
+            self._person,
+            self.step,
+            picked(self.date),
+            self.by_text(),
+            self.note.text(),
+            issuer=saved_issuer() if self.step is Step.AWARDED else None,
+            email=self.email.text() if self.email is not None else "",
+        )
+        self.set_busy(True)
+        self._submit(self, job)
+
+    def set_busy(self, busy: bool) -> None:
+        """While the store records it: the button says so and takes no second click."""
+        self.button.setEnabled(not busy)
+        self.button.setText("Recording…" if busy else self.label)
+
+    def refused(self, exc: BaseException) -> None:
+        self.set_busy(False)
+        if isinstance(exc, UserError):
             show_notice(self.refusal, str(exc))
-            return
-        if self.step is not Step.SELF_ASSESSMENT:
-            remember_name(self._by_text())
-        self.recorded.emit(updated)
+        else:  # a store failure: said in the main window, in the app's words
+            show_notice(self.refusal, "Not recorded.")
+            report(exc)
 
 
 def saved_issuer() -> IssuerDetails | None:
@@ -179,9 +200,15 @@ class StepsPanel(QWidget):
 
     changed = Signal(object)  # PersonCertification
 
-    def __init__(self, certification: CertificationService, parent: QWidget | None = None):
+    def __init__(
+        self,
+        certification: CertificationService,
+        worker: StoreWorker,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._certification = certification
+        self._link = StoreLink(worker, self)
         self.rows: dict[Step, StepRow] = {}
         self.dialog: QWidget | None = None  # the issuer form open now (tests answer it)
         self.recertification = QLabel(self)
@@ -199,7 +226,7 @@ class StepsPanel(QWidget):
         issuer_row = QHBoxLayout()
         issuer_row.addWidget(self.issuer, 1)
         issuer_row.addWidget(self.issuer_button)
-        self.certificate = CertificatePanel(certification.credentials, self)
+        self.certificate = CertificatePanel(certification.credentials, worker, self)
         self.certificate.changed.connect(self._certificate_changed)
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(self.recertification)
@@ -219,17 +246,36 @@ class StepsPanel(QWidget):
         if self._record is not None:
             self.changed.emit(self._record)
 
-    def set_record(self, record: PersonCertification) -> None:
+    def _submit(self, row: StepRow, job: Job) -> None:
+        # The answer comes to the panel: the page may rebuild the rows while the store works.
+        step = row.step
+        by = row.by_text() if step is not Step.SELF_ASSESSMENT else ""  # the candidate's own
+        self._link.request(
+            job, lambda record: self._recorded(by, record), lambda e: self._refused(step, e)
+        )
+
+    def _recorded(self, by: str, record: PersonCertification) -> None:
+        remember_name(by)
+        self.changed.emit(record)
+
+    def _refused(self, step: Step, exc: BaseException) -> None:
+        row = self.rows.get(step)
+        if row is not None:
+            row.refused(exc)
+        elif not isinstance(exc, UserError):
+            report(exc)
+
+    def set_record(self, record: PersonCertification, issued: IssuedCredential | None) -> None:
+        """The page's latest read: the steps, and the certificate once awarded."""
         self._record = record
         self.issuer.setText(issuer_line())
-        self.certificate.show_person(record.name)
+        self.certificate.show_issued(issued)
         for row in self.rows.values():
             self._layout.removeWidget(row)
             row.deleteLater()
         self.rows = {}
         for view in record.steps:
-            row = StepRow(self._certification, record, view, self)
-            row.recorded.connect(self.changed)
+            row = StepRow(self._certification, self._submit, record, view, self)
             self.rows[view.step] = row
             self._layout.insertWidget(self._layout.count() - 1, row)
             row.show()  # now, not on the next turn of the loop: a click may come first

@@ -8,14 +8,18 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
 from hotdash_roleplay.services.certification import CertificationService
+from hotdash_roleplay.services.worker import StoreWorker
 from ui.certification.overview import TeamOverviewWindow
 from ui.certification.page import CertificationPage
 
 
 class CertificationWindows(QObject):
-    def __init__(self, certification: CertificationService, parent: QWidget) -> None:
+    def __init__(
+        self, certification: CertificationService, worker: StoreWorker, parent: QWidget
+    ) -> None:
         super().__init__(parent)
         self._certification = certification
+        self._worker = worker
         self._parent = parent
         self.pages: dict[int, CertificationPage] = {}
         self.overview: TeamOverviewWindow | None = None
@@ -25,12 +29,15 @@ class CertificationWindows(QObject):
             (
                 p
                 for p in self.pages.values()
-                if p.record and p.record.name.casefold() == person.casefold()
+                if person.casefold()
+                in {p.asked.casefold(), p.record.name.casefold() if p.record else ""}
             ),
             None,
         )
         if page is None:
-            page = CertificationPage(self._certification, person, self._export, self._parent)
+            page = CertificationPage(
+                self._certification, self._worker, person, self._export, self._parent
+            )
             page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             key = id(page)
             self.pages[key] = page
@@ -45,7 +52,7 @@ class CertificationWindows(QObject):
 
     def open_overview(self) -> TeamOverviewWindow:
         if self.overview is None:
-            self.overview = TeamOverviewWindow(self._certification, self._parent)
+            self.overview = TeamOverviewWindow(self._certification, self._worker, self._parent)
             self.overview.person_requested.connect(self.open_person)
         else:
             self.overview.refresh()
