@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from hotdash_roleplay.services import Services
 from tests.ui.gui_sql import Statement, gui_thread_statements
 from tests.ui.stored import idle
-from tests.ui.window_console import console_opened
+from tests.ui.window_console import console_opened, resumed
 from ui.main_window import MainWindow
 from ui.start_screen import NAME
 
@@ -196,4 +196,32 @@ def test_a_window_closed_while_a_session_opens_leaves_the_session_free(
     qtbot.waitUntil(lambda: idle(main_window))
     services.worker.flush()
     assert main_window.console is None
+    assert services.leases.holder_of(sid) is None
+
+
+def test_a_restart_reopens_the_last_session_with_no_sql_on_the_gui_thread(
+    qtbot: QtBot, services: Services, main_window: MainWindow
+) -> None:
+    sid = started(services)
+    console_opened(qtbot, main_window, sid)
+    main_window.close()  # the app quits with the console open
+    again = MainWindow(services)
+    qtbot.addWidget(again)
+    with gui_thread_statements(services) as statements:
+        assert resumed(qtbot, again) is not None
+        qtbot.waitUntil(lambda: idle(again))
+        QApplication.processEvents()
+    assert window_sql(statements) == []
+    assert again.session_id == sid and again.stack.currentWidget() is again.console
+
+
+def test_closing_the_app_releases_its_leases_off_the_gui_thread(
+    qtbot: QtBot, services: Services, main_window: MainWindow
+) -> None:
+    sid = started(services)
+    console_opened(qtbot, main_window, sid)
+    main_window.close()
+    with gui_thread_statements(services) as statements:
+        main_window.shutdown()
+    assert [s.sql for s in statements] == []
     assert services.leases.holder_of(sid) is None
