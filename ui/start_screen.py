@@ -120,6 +120,9 @@ class SessionList(QGroupBox):
 
     def set_sessions(self, sessions: list[SessionGlance]) -> None:
         kept = self.selected_id()  # a refresh (another app changed the list) keeps the choice
+        # Rebuilt quietly: emptied for a moment, the list would disable its buttons, and a
+        # focused Resume would hand the focus on.
+        self.tree.blockSignals(True)
         self.tree.clear()
         items = []
         for s in sessions:
@@ -142,6 +145,7 @@ class SessionList(QGroupBox):
             self.tree.setCurrentItem(first)
         if kept is not None:
             self.select(kept)
+        self.tree.blockSignals(False)
         self._sync_button()
 
     def session_ids(self) -> list[int]:

@@ -225,3 +225,19 @@ def test_closing_the_app_releases_its_leases_off_the_gui_thread(
         main_window.shutdown()
     assert [s.sql for s in statements] == []
     assert services.leases.holder_of(sid) is None
+
+
+def test_back_on_the_start_screen_the_focus_is_on_resume_once_the_list_is_in(
+    qtbot: QtBot, services: Services, main_window: MainWindow
+) -> None:
+    sid = services.sessions.create_session(PLAN, PEOPLE, title="Team North").id
+    start = main_window.start
+    assert start is not None and start.in_progress.session_ids() == []  # listed before it
+    main_window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is main_window)
+    for _ in range(2):  # the first time the list was empty when the trainer left it
+        console = console_opened(qtbot, main_window, sid)
+        qtbot.mouseClick(console.exit_button, Qt.MouseButton.LeftButton)  # "Sessions"
+        qtbot.waitUntil(lambda: idle(main_window))
+        assert start.in_progress.session_ids() == [sid]
+        assert QApplication.focusWidget() is start.in_progress.button  # Enter resumes it
