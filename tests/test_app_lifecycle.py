@@ -26,7 +26,7 @@ OPEN_AND_REPORT = """
 
     def drive():
         window().open_console(session_id)
-        report()
+        when(lambda: window().console is not None, report)  # opened on the store worker first
 
     def report():
         host = window().console.observers
@@ -70,6 +70,9 @@ PROJECTOR_THEN_CTRL_Q = """
 
     def drive():
         window().open_console(session_id)
+        when(lambda: window().console is not None, activate)  # opened on the store worker first
+
+    def activate():
         window().activateWindow()
         when(lambda: QApplication.activeWindow() is window(), projector)
 

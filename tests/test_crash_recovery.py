@@ -25,7 +25,10 @@ DRIVER = """
     def drive():
         win = window()
         win.open_console(session_id)
-        win.activateWindow()
+        when(lambda: win.console is not None, activate)  # opened on the store worker first
+
+    def activate():
+        window().activateWindow()
         QTimer.singleShot(200, keys)
 
     def keys():

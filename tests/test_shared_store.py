@@ -54,16 +54,24 @@ ON_SHARED_STORE = """
         timer.start(ms)
         return timer
 
-    def try_open(session_id):
-        # Session → Resume, as the trainer would; a refusal is a message box in the window.
+    def try_open(session_id, then):
+        # Session → Resume, as the trainer would; once the opening has ended (the lease and
+        # the first read run on the store worker), then(None) if the console shows, else
+        # then(refusal): a refusal is a message box in the window.
         win = window()
         if win.last_message is not None:
             win.last_message.close()
             win.last_message = None
         win.open_console(session_id)
-        if win.console is not None:
-            return None
-        return win.last_message.text() if win.last_message is not None else "(no message)"
+
+        def ended():
+            if win.console is not None:
+                then(None)
+            else:
+                box = win.last_message
+                then(box.text() if box is not None else "(no message)")
+
+        when(lambda: win.pending_open is None, ended)
 """.replace("{lease}", repr(LEASE_SECONDS))
 
 # The start screen, reporting the sessions it lists each time they change.
@@ -103,7 +111,7 @@ CREATES = """
 # Opens the session's console (Resume) and keeps it open.
 OPENS = """
     def drive():
-        when(attached, lambda: opened(try_open(int(ARGS[2]))))
+        when(attached, lambda: try_open(int(ARGS[2]), opened))
 
     def opened(refusal):
         say("opened") if refusal is None else say("refused", refusal)
@@ -124,15 +132,18 @@ KEEPS_TRYING = """
         refused = []
 
         def attempt():
-            refusal = try_open(int(ARGS[2]))
+            try_open(int(ARGS[2]), answered)
+
+        def answered(refusal):
             if refusal is None:
-                timer.stop()
                 say("opened")
-            elif not refused:
+                return
+            if not refused:
                 refused.append(refusal)
                 say("refused", refusal)
+            QTimer.singleShot(300, attempt)
 
-        timer = every(300, attempt)
+        attempt()
 
     run_app_then(drive)
 """
@@ -146,7 +157,9 @@ SLEEPS_THEN_ACTS = """
         when(attached, open_then_sleep)
 
     def open_then_sleep():
-        refusal = try_open(int(ARGS[2]))
+        try_open(int(ARGS[2]), sleep)
+
+    def sleep(refusal):
         assert refusal is None, refusal
         window().lease.timer.stop()
         say("opened")
@@ -183,7 +196,13 @@ SLEEPS_THEN_ACTS = """
 # Keeps trying to open the session; once it opens, starts the clock and records Approve.
 TAKES_OVER_AND_DECIDES = """
     def drive():
-        when(attached, lambda: when(lambda: try_open(int(ARGS[2])) is None, decide, 300))
+        when(attached, attempt)
+
+    def attempt():
+        try_open(
+            int(ARGS[2]),
+            lambda refusal: decide() if refusal is None else QTimer.singleShot(300, attempt),
+        )
 
     def decide():
         console = window().console

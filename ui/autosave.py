@@ -53,7 +53,11 @@ class StoreLink(QObject):
             self._in_flight -= 1
             on_error(exc)
 
-        run_in_background(self._worker, self._owner, fn, done, failed)
+        try:
+            run_in_background(self._worker, self._owner, fn, done, failed)
+        except RuntimeError:  # the worker has stopped (the app is closing): nothing is out
+            self._in_flight -= 1
+            raise
 
 
 class Autosave(StoreLink, Generic[R]):

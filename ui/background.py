@@ -7,9 +7,11 @@ asked is still alive. A failure goes to `on_error`, or by default to the app's e
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future
+from functools import partial
 from typing import Any, TypeVar
 
 import shiboken6
@@ -69,18 +71,28 @@ def run_in_background(
     `on_error`) on the GUI thread, unless `owner` has been deleted by then."""
     relay = _the_relay()
     future = worker.submit(fn)
+    key = next(_keys)
 
-    def answered(done: Future[R]) -> None:
-        def deliver() -> None:
-            if not shiboken6.isValid(owner):
-                return
-            exc = done.exception()
-            if exc is not None:
-                (on_error or report)(exc)
-            elif on_done is not None:
-                on_done(done.result())
+    def deliver() -> None:
+        if not shiboken6.isValid(owner):
+            return
+        exc = future.exception()
+        if exc is not None:
+            (on_error or report)(exc)
+        elif on_done is not None:
+            on_done(future.result())
 
-        relay.finished.emit(deliver)
-
-    future.add_done_callback(answered)
+    # The owner and the handlers stay here, on the GUI thread: the future, which the worker's
+    # thread may be the last to let go of, holds only the key. A widget's last reference
+    # dropped on the worker would delete it there (Qt objects must die on their own thread).
+    _waiting[key] = deliver
+    future.add_done_callback(lambda _done: relay.finished.emit(partial(_answer, key)))
     return future
+
+
+_keys = itertools.count()
+_waiting: dict[int, Callable[[], None]] = {}  # answers due, by key (GUI thread only)
+
+
+def _answer(key: int) -> None:
+    _waiting.pop(key)()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -21,11 +22,14 @@ from PySide6.QtWidgets import (
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.status import SessionStatus
 from ui import settings, theme
+from ui.autosave import StoreLink
+from ui.background import report
 from ui.leave_question import LeaveQuestion
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
     from hotdash_roleplay.services.glance import SessionGlance
+    from hotdash_roleplay.services.live import LiveSession
     from ui.console.console_screen import ConsoleScreen
     from ui.session_lease import LeaseKeeper
     from ui.setup.screen import SetupScreen
@@ -34,6 +38,11 @@ if TYPE_CHECKING:
 APP_TITLE = theme.APPLICATION
 OPENING = "Opening the store…"
 STATUS_SECONDS = 8
+
+
+def opening_text(title: str | None) -> str:
+    """Said while a session's console opens (its lease and first read on the store worker)."""
+    return f"Opening {title}…" if title else "Opening the session…"
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +72,8 @@ class MainWindow(QMainWindow):
         self.console: ConsoleScreen | None = None
         self.lease: LeaseKeeper | None = None  # keeps the console's session ours
         self.session_id: int | None = None  # the session the console shows
+        self.pending_open: int | None = None  # the session whose console is being opened
+        self.link: StoreLink | None = None  # the window's own store calls, once attached
         self.last_message: QMessageBox | None = None
         self.leave_question: LeaveQuestion | None = None  # open while the trainer decides
         self._quitting = False
@@ -106,6 +117,7 @@ class MainWindow(QMainWindow):
     def attach(self, services: Services) -> None:
         """The store is open: complete the start screen and enable what needs the store."""
         self.services = services
+        self.link = StoreLink(services.worker, self)
         self.store_open = True
         start = self._start_screen()
         start.attach(services)
@@ -125,12 +137,7 @@ class MainWindow(QMainWindow):
         session_id = settings.last_session(self.services.store.url)
         if not session_id or self.console is not None:
             return
-        try:
-            detail = self.services.sessions.get(session_id)
-        except UserError:
-            return
-        if detail.status == SessionStatus.LIVE:
-            self.open_console(session_id)
+        self._open(session_id, only_if_live=True)
 
     # -- menus ---------------------------------------------------------------------------------
 
@@ -253,7 +260,7 @@ class MainWindow(QMainWindow):
         if self.console is not None:  # the trainer left the session: don't reopen it at start
             settings.forget_last_session(self.services.store.url)
         self._drop_console()
-        self.start.refresh()
+        self.start.refresh(focus=True)
         self.stack.setCurrentWidget(self.start)
         self.setWindowTitle(APP_TITLE)
         self.start.focus_first()
@@ -276,14 +283,62 @@ class MainWindow(QMainWindow):
         self.setup.focus_first()
 
     def open_console(self, session_id: int) -> None:
+        """Open the session's console: its lease and first read on the store worker (another
+        app may have it: HeldElsewhere), the console built here once they are done."""
+        self._open(session_id, only_if_live=False)
+
+    def _open(self, session_id: int, only_if_live: bool) -> None:
+        """One opening at a time: a request while one is under way is ignored (the status line
+        says which session is opening)."""
+        if self.pending_open is not None or self.link is None:
+            return
+        services = self.services
+
+        def take() -> LiveSession | None:
+            if only_if_live:  # resuming: only a session still under way, if it still exists
+                try:
+                    status = services.sessions.get(session_id).status
+                except UserError:
+                    return None
+                if status != SessionStatus.LIVE:
+                    return None
+            return services.live(session_id)
+
+        try:
+            self.link.request(take, self._opened, self._open_failed)
+        except RuntimeError:  # the worker has stopped: the app is closing
+            return
+        self.pending_open = session_id
+        title = self.start.title_of(session_id) if self.start is not None else None
+        self.statusBar().showMessage(opening_text(title))
+        self.setCursor(Qt.CursorShape.BusyCursor)
+
+    def _opening_ended(self) -> None:
+        self.pending_open = None
+        self.statusBar().clearMessage()
+        self.unsetCursor()
+
+    def _open_failed(self, exc: BaseException) -> None:
+        self._opening_ended()
+        if self._quitting:
+            return
+        if isinstance(exc, UserError):  # another app has it open, or it is gone
+            self.show_error(str(exc))
+        else:
+            report(exc)
+
+    def _opened(self, live: LiveSession | None) -> None:
+        self._opening_ended()
+        if live is None:
+            return
+        session_id = live.session_id
+        if self._quitting:  # closed while it opened: the session stays free for other apps
+            with suppress(RuntimeError):  # the worker has stopped: closing released it
+                self.services.worker.submit(self.services.leases.release, session_id)
+            return
         from ui.console.console_screen import ConsoleScreen  # loads only when a session opens
         from ui.session_lease import LeaseKeeper
 
-        try:
-            live = self.services.live(session_id)
-        except UserError as exc:
-            self.show_error(str(exc))
-            return
         # The same session opened again keeps its lease; another one's is released.
         kept = self.lease if self.session_id == session_id else None
         if kept is not None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -24,6 +27,8 @@ from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.names import in_line, names_in_line
 from hotdash_roleplay.rotation import MAX_PEOPLE, MIN_PEOPLE
 from hotdash_roleplay.status import SessionStatus
+from ui.autosave import StoreLink
+from ui.background import report
 from ui.widgets.labels import text_label
 from ui.widgets.steady import NoticeSlot
 
@@ -32,6 +37,7 @@ if TYPE_CHECKING:
     from hotdash_roleplay.services.glance import SessionGlance
     from hotdash_roleplay.services.history import HistoryService, PersonHistory
     from hotdash_roleplay.services.views import PersonView
+    from hotdash_roleplay.services.worker import StoreWorker
     from ui.certification.windows import CertificationWindows
 
 SESSION_ID = Qt.ItemDataRole.UserRole
@@ -114,6 +120,9 @@ class SessionList(QGroupBox):
 
     def set_sessions(self, sessions: list[SessionGlance]) -> None:
         kept = self.selected_id()  # a refresh (another app changed the list) keeps the choice
+        # Rebuilt quietly: emptied for a moment, the list would disable its buttons, and a
+        # focused Resume would hand the focus on.
+        self.tree.blockSignals(True)
         self.tree.clear()
         items = []
         for s in sessions:
@@ -136,10 +145,16 @@ class SessionList(QGroupBox):
             self.tree.setCurrentItem(first)
         if kept is not None:
             self.select(kept)
+        self.tree.blockSignals(False)
         self._sync_button()
 
     def session_ids(self) -> list[int]:
         return [int(item.data(0, SESSION_ID)) for item in self._rows()]
+
+    def title_of(self, session_id: int) -> str | None:
+        """The listed title of the session, if it is listed."""
+        item = next((i for i in self._rows() if i.data(0, SESSION_ID) == session_id), None)
+        return item.text(0) if item is not None else None
 
     def select(self, session_id: int) -> None:
         for item in self._rows():
@@ -175,16 +190,22 @@ class SessionList(QGroupBox):
 
 
 class PeoplePanel(QGroupBox):
-    """Everyone remembered across sessions, and the selected person's record in brief."""
+    """Everyone remembered across sessions, and the selected person's record in brief (read on
+    the store worker: the name and the record show together once it answers)."""
 
     peer_review_requested = Signal(str)  # the person's name
     certification_requested = Signal(str)  # the person's name
 
     def __init__(
-        self, history: HistoryService | None = None, parent: QWidget | None = None
+        self,
+        worker: StoreWorker | None = None,
+        history: HistoryService | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__("People", parent)
         self._history: HistoryService | None = None  # until the store is open
+        self._link: StoreLink | None = None
+        self._asked: str | None = None  # the person whose record is being read
         self.list = QListWidget(self)
         self.list.setAccessibleName("People")
         self.list.currentItemChanged.connect(lambda *_: self._show_current())
@@ -233,16 +254,19 @@ class PeoplePanel(QGroupBox):
             self.certification_button,
         ):
             widget.setVisible(False)
-        if history is not None:
-            self.set_history(history)
+        if worker is not None and history is not None:
+            self.set_history(worker, history)
 
-    def set_history(self, history: HistoryService) -> None:
+    def set_history(self, worker: StoreWorker, history: HistoryService) -> None:
         self._history = history
+        self._link = StoreLink(worker, self)
         self.empty.setText("Nobody yet: people are remembered once they take part in a session.")
 
     def set_people(self, people: list[PersonView]) -> None:
         current = self.list.currentItem()
         kept = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+        # Rebuilt quietly, then the record read once: the panel never blanks in between.
+        self.list.blockSignals(True)
         self.list.clear()
         for p in people:
             item = QListWidgetItem(f"{in_line(p.name)}  ·  {_plural(p.sessions, 'session')}")
@@ -258,8 +282,8 @@ class PeoplePanel(QGroupBox):
         if people:
             ids = [p.id for p in people]
             self.list.setCurrentRow(ids.index(kept) if kept in ids else 0)
-        else:
-            self.summary.clear()
+        self.list.blockSignals(False)
+        self._show_current()
 
     def _request_record(self) -> None:
         item = self.list.currentItem()
@@ -271,18 +295,42 @@ class PeoplePanel(QGroupBox):
         if item is not None:
             self.certification_requested.emit(str(item.data(NAME)))
 
-    def _show_current(self) -> None:
+    def _current_id(self) -> str | None:
         item = self.list.currentItem()
-        self.person.setText(item.data(NAME) if item is not None else "")
-        if item is None or self._history is None:
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def _show_current(self) -> None:
+        """Read the selected person's record; one read at a time (moving through the list
+        with the arrow keys asks again only for whoever is selected when an answer comes)."""
+        person = self._current_id()
+        if person is None or self._history is None or self._link is None:
+            self.person.clear()
             self.summary.clear()
             return
-        try:
-            record = self._history.person_history(str(item.data(Qt.ItemDataRole.UserRole)))
-        except UserError as exc:
-            self.summary.setText(str(exc))
+        if self._asked is not None:
             return
-        self.summary.setText(history_text(record))
+        history = self._history
+        try:
+            self._link.request(
+                lambda: history.person_history(person),
+                partial(self._answered, person),
+                partial(self._answered, person),
+            )
+        except RuntimeError:  # the worker has stopped: the app is closing
+            return
+        self._asked = person
+
+    def _answered(self, person: str, answer: PersonHistory | BaseException) -> None:
+        self._asked = None
+        item = self.list.currentItem()
+        if item is None or self._current_id() != person:
+            self._show_current()  # selected someone else meanwhile
+            return
+        if isinstance(answer, BaseException) and not isinstance(answer, UserError):
+            report(answer)
+            return
+        self.person.setText(str(item.data(NAME)))
+        self.summary.setText(str(answer) if isinstance(answer, UserError) else history_text(answer))
 
 
 def history_text(h: PersonHistory) -> str:
@@ -327,6 +375,8 @@ class StartScreen(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services: Services | None = None
+        self._link: StoreLink | None = None  # the lists' reads, once the store is open
+        self._focused: QWidget | None = None  # where focus_first put the focus
         self._certification: CertificationWindows | None = None
         self.setObjectName("startScreen")
 
@@ -366,7 +416,7 @@ class StartScreen(QWidget):
         self.past.activated.connect(self.open_requested)
         for listing in (self.in_progress, self.past):
             listing.export_requested.connect(self.export_requested)
-        self.people = PeoplePanel(None, self)
+        self.people = PeoplePanel(parent=self)
         self.people.peer_review_requested.connect(self.peer_review_requested)
         self.people.certification_requested.connect(self._open_certification)
         for button in (self.new_button, self.import_button, self.team_button):
@@ -402,7 +452,8 @@ class StartScreen(QWidget):
     def attach(self, services: Services) -> None:
         """The store is open: everything works from here."""
         self._services = services
-        self.people.set_history(services.history)
+        self._link = StoreLink(services.worker, self)
+        self.people.set_history(services.worker, services.history)
         for button in (self.new_button, self.import_button, self.team_button):
             button.setEnabled(True)
         for listing in (self.in_progress, self.past):
@@ -420,18 +471,37 @@ class StartScreen(QWidget):
             )
         return self._certification
 
-    def refresh(self) -> None:
-        assert self._services is not None, "the store is not open yet"
-        try:
-            sessions = self._services.sessions.glance_sessions()
-            people = self._services.people.list_people()
-        except UserError as exc:
-            self.message.setText(str(exc))
-            self.message.show()
-            return
+    def refresh(self, focus: bool = False) -> None:
+        """Read the sessions and the people again on the store worker and list them when they
+        come (the lists show what they had meanwhile); with `focus`, the focus then goes to
+        the first thing to do, unless the trainer has moved it."""
+        assert self._services is not None and self._link is not None, "the store is not open"
+        sessions, people = self._services.sessions, self._services.people
+        with suppress(RuntimeError):  # the worker has stopped: the app is closing
+            self._link.request(
+                lambda: (sessions.glance_sessions(), people.list_people()),
+                partial(self._refreshed, focus),
+                self._refresh_failed,
+            )
+
+    def _refreshed(self, focus: bool, found: tuple[list[SessionGlance], list[PersonView]]) -> None:
         self.message.hide()
+        sessions, people = found
         self.show_sessions(sessions)
         self.people.set_people(people)
+        if focus and self._focused is not None and QApplication.focusWidget() is self._focused:
+            self.focus_first()
+
+    def _refresh_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, UserError):
+            report(exc)
+            return
+        self.message.setText(str(exc))
+        self.message.show()
+
+    def title_of(self, session_id: int) -> str | None:
+        """The session's title as listed here, if it is."""
+        return self.in_progress.title_of(session_id) or self.past.title_of(session_id)
 
     def show_sessions(self, sessions: list[SessionGlance]) -> None:
         # Live sessions first: a restarted app offers the one that was running at the top.
@@ -451,6 +521,7 @@ class StartScreen(QWidget):
 
     def focus_first(self) -> None:
         if self.in_progress.tree.topLevelItemCount():
-            self.in_progress.button.setFocus()
+            self._focused = self.in_progress.button
         else:
-            self.new_button.setFocus()
+            self._focused = self.new_button
+        self._focused.setFocus()

@@ -121,10 +121,18 @@ class Services:
         return store_failure(self.store, exc) if isinstance(exc, DBAPIError) else None
 
     def close(self) -> None:
-        self.worker.close()  # what is queued reaches the store first
+        """What is queued reaches the store first, then this app's leases are released (on
+        the worker too, behind the console's last writes), then the store closes."""
+        try:
+            self.worker.submit(self._release_leases)
+        except RuntimeError:  # the worker has stopped already
+            self._release_leases()
+        self.worker.close()
+        self.store.close()
+
+    def _release_leases(self) -> None:
         with suppress(DBAPIError):  # the server is gone: the leases lapse by themselves
             self.leases.release_all()
-        self.store.close()
 
 
 def open_services(

@@ -52,6 +52,7 @@ def screens(artifacts: Path) -> Path:
 
 @pytest.fixture
 def main_window(qtbot: QtBot, services: Services) -> MainWindow:
+    from tests.ui.stored import settle_store
     from ui.main_window import MainWindow
 
     window = MainWindow(services)
@@ -59,4 +60,5 @@ def main_window(qtbot: QtBot, services: Services) -> MainWindow:
     window.resize(1280, 860)
     window.show()
     qtbot.waitExposed(window)
+    settle_store(qtbot, window)  # the start screen as the trainer first sees it: filled
     return window

@@ -71,3 +71,31 @@ def test_work_asked_from_the_worker_itself_runs_at_once_instead_of_waiting_forev
     nested = worker.submit(lambda: worker.submit(lambda: 42).result(timeout=5))
     assert nested.result(timeout=10) == 42
     worker.close()
+
+
+def test_the_worker_holds_nothing_of_the_widget_once_it_has_answered(qtbot):
+    """The future stays with the worker's thread until that thread lets go of it: if it held
+    the answer's receiver, a window's last reference could be dropped there, and the window
+    deleted on the wrong thread."""
+    import gc
+    import weakref
+
+    worker = StoreWorker()
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    answers: list[int] = []
+
+    class Receiver:
+        def take(self, value: int) -> None:
+            answers.append(value)
+
+    receiver = Receiver()
+    gone = weakref.ref(receiver)
+    asked = threading.Event()  # answered once run_in_background has returned, as usual
+    future = run_in_background(worker, owner, lambda: asked.wait(5) and 7, receiver.take)
+    asked.set()
+    qtbot.waitUntil(lambda: answers == [7])
+    del receiver
+    gc.collect()
+    assert future.done() and gone() is None  # the future kept alive, the receiver not
+    worker.close()

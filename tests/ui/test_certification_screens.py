@@ -33,6 +33,7 @@ from tests.certification_data import (
     week,
 )
 from tests.ui.stored import settle_store
+from tests.ui.window_console import console_opened
 from ui import export_actions, settings
 from ui.certification.evidence_forms import (
     ContributionForm,
@@ -100,6 +101,7 @@ def open_page(qtbot: QtBot, window: MainWindow, person: str) -> CertificationPag
     """Through People on the start screen: select the person, click Certification…; the page
     once it shows what the store worker read."""
     window.show_start()
+    settle_store(qtbot, window)  # the people listed
     people = window.start.people
     row = next(i for i in range(people.list.count()) if people.list.item(i).data(NAME) == person)
     people.list.setCurrentRow(row)
@@ -148,9 +150,7 @@ def test_the_assessor_marks_eight_decisions_in_the_console(
 ) -> None:
     # Round 1's decision differs from the expert's: pre-filled "not correct", 7 of 8.
     session_id = play_assessment(svc, "Ann", wrong=1)
-    window.open_console(session_id)
-    console = window.console
-    assert console is not None
+    console = console_opened(qtbot, window, session_id)
     assert "assessment" in console._tab_index
     console.tabs.setCurrentIndex(console._tab_index["assessment"])
     panel = console.assessment
@@ -200,9 +200,7 @@ def test_a_decision_recorded_in_the_console_reaches_the_assessment_tab(
     qtbot: QtBot, window: MainWindow, svc: Services
 ) -> None:
     detail = svc.sessions.create_session("certification-assessment", ["Ann"], trainer="Asa")
-    window.open_console(detail.id)
-    console = window.console
-    assert console is not None
+    console = console_opened(qtbot, window, detail.id)
     panel = console.assessment
     settle_store(qtbot, console)
     assert panel.table.item(0, 2).text() == "not decided yet"
@@ -216,11 +214,10 @@ def test_a_decision_recorded_in_the_console_reaches_the_assessment_tab(
 
 
 def test_the_assessment_tab_is_only_in_certification_sessions(
-    window: MainWindow, svc: Services
+    qtbot: QtBot, window: MainWindow, svc: Services
 ) -> None:
-    window.open_console(play_practice(svc, "Ann"))
-    assert window.console is not None
-    assert "assessment" not in window.console._tab_index
+    console = console_opened(qtbot, window, play_practice(svc, "Ann"))
+    assert "assessment" not in console._tab_index
 
 
 # -- the process, step by step --------------------------------------------------------------

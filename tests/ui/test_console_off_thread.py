@@ -20,6 +20,7 @@ from hotdash_roleplay.services import Services
 from tests.conftest import FakeClock
 from tests.ui.gui_sql import gui_thread_statements
 from tests.ui.test_console import open_console, press
+from tests.ui.window_console import console_opened
 from ui.console.console_screen import ConsoleScreen
 from ui.main_window import MainWindow
 
@@ -138,9 +139,7 @@ def test_a_refused_write_is_said_and_the_screen_shows_what_is_stored(
     app_module._install_excepthook(main_window)
     services.now, services.wall = fake_clock.now, fake_clock.wall
     sid = services.sessions.create_session("module4-practice", ["Ann", "Ben", "Cat", "Dev"]).id
-    main_window.open_console(sid)
-    console = main_window.console
-    assert isinstance(console, ConsoleScreen)
+    console = console_opened(qtbot, main_window, sid)
     settle(services)
     failing = True
 

@@ -132,11 +132,13 @@ def test_unplayed_rounds_count_nowhere_and_every_count_agrees(
         roles = roles_text(expected)
 
         # The People panel on the start screen.
-        panel = PeoplePanel(services.history)
+        panel = PeoplePanel(services.worker, services.history)
         qtbot.addWidget(panel)
         panel.set_people(services.people.list_people())
         items = [panel.list.item(i).text() for i in range(panel.list.count())]
         panel.list.setCurrentRow(next(i for i, text in enumerate(items) if text.startswith(person)))
+        settle_store(qtbot, panel)  # the record read on the store worker
+        assert panel.person.text() == person
         summary = panel.summary.text()
         assert f"Sessions: 1. Rounds played: {roles}" in summary, (person, summary)
         operated = expected.get("operator", 0)

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from hotdash_roleplay.clock import Status
 from hotdash_roleplay.services import Services
 from tests.conftest import FakeClock
+from tests.ui.window_console import console_opened, resumed
 from ui.console.console_screen import ConsoleScreen
 from ui.main_window import MainWindow
 
@@ -29,8 +30,7 @@ def role_play_running(
     """A session on fake clocks, its Role-play started from the console with clicks."""
     services.now, services.wall = clock.now, clock.wall
     sid = int(services.sessions.create_session("module4-practice", PEOPLE).id)
-    window.open_console(sid)
-    console = console_of(window)
+    console = console_opened(qtbot, window, sid)
     qtbot.mouseClick(console.toggle_button, Qt.MouseButton.LeftButton)  # Start
     qtbot.mouseClick(console.skip_button, Qt.MouseButton.LeftButton)  # to the Role-play
     assert services.live(sid).view().phase_key == "roleplay"
@@ -68,7 +68,7 @@ def test_back_to_the_sessions_asks_and_paused_time_counts_nowhere(
     assert services.live(sid).view().status is Status.RUNNING
     assert services.live(sid).view().elapsed_seconds == 90
 
-    main_window.open_console(sid)
+    console_opened(qtbot, main_window, sid)
     qtbot.mouseClick(console_of(main_window).exit_button, Qt.MouseButton.LeftButton)
     answer(main_window, qtbot, "Pause")
     assert main_window.stack.currentWidget() is main_window.start
@@ -133,8 +133,7 @@ def test_the_projector_reopens_as_the_trainer_left_it(
 ) -> None:
     sid = int(services.sessions.create_session("module4-practice", PEOPLE).id)
     services.live(sid).toggle()  # under way, so a restart reopens it
-    main_window.open_console(sid)
-    console = console_of(main_window)
+    console = console_opened(qtbot, main_window, sid)
     qtbot.mouseClick(console.projector_button, Qt.MouseButton.LeftButton)  # F11: full-screen
     projector = console.projector
     assert projector is not None and projector.isFullScreen()
@@ -152,7 +151,7 @@ def test_the_projector_reopens_as_the_trainer_left_it(
     assert projector.isHidden() and services.room.projector(sid) is not None
     again = MainWindow(services)
     qtbot.addWidget(again)
-    again.resume_last()
+    assert resumed(qtbot, again) is not None
     reopened = console_of(again).projector
     assert reopened is not None and reopened.isVisible() and not reopened.isFullScreen()
 
@@ -163,7 +162,7 @@ def test_the_projector_reopens_as_the_trainer_left_it(
     again.close()
     third = MainWindow(services)
     qtbot.addWidget(third)
-    third.resume_last()
+    assert resumed(qtbot, third) is not None
     assert console_of(third).projector is None
 
 

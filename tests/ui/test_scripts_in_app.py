@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QListWidget, QTreeWidget
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.services import Services
+from tests.ui.stored import settle_store
 
 PEOPLE = ["שרה כהן", "محمد علي", "李雷", "Zoë Ødegård"]
 TITLE = "1 · שרה כהן session 👍"
@@ -59,6 +60,7 @@ def test_start_screen_lists_names_in_every_script_with_the_bundled_fonts(
     window.resize(1280, 700)
     window.show()
     qtbot.waitExposed(window)
+    settle_store(qtbot, window)  # listed from the store
     tree = next(t for t in window.start.findChildren(QTreeWidget) if t.topLevelItemCount())
     item = tree.topLevelItem(0)
     assert item.text(0) == TITLE  # nothing forced on it

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.services import Services
+from tests.ui.window_console import resumed
 from ui import settings, theme
 from ui.main_window import MainWindow
 
@@ -45,12 +46,12 @@ def test_a_restart_after_the_update_reopens_the_session_the_old_version_showed(
 
     window = MainWindow(services)
     qtbot.addWidget(window)
-    window.resume_last()
+    assert resumed(qtbot, window) is not None
     assert window.session_id == sid and window.stack.currentWidget() is window.console
 
     window.show_start()  # left on purpose: neither store offers it again
     assert settings.last_session(services.store.url) is None
     again = MainWindow(services)
     qtbot.addWidget(again)
-    again.resume_last()
+    assert resumed(qtbot, again) is None
     assert again.session_id is None

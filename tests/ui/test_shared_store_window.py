@@ -16,6 +16,8 @@ from hotdash_roleplay.services import Services, open_services
 from hotdash_roleplay.services.leases import Holder
 from hotdash_roleplay.store.models import SessionLease
 from tests.ui.layout import settle
+from tests.ui.stored import settle_store
+from tests.ui.window_console import console_opened, console_shown
 from ui.main_window import MainWindow
 from ui.start_screen import NAME
 
@@ -67,8 +69,7 @@ def test_the_watch_asks_only_while_the_list_is_shown(
 ) -> None:
     assert main_window.watch.timer.isActive()
     sid = services.sessions.create_session("module4-practice", PEOPLE).id
-    main_window.open_console(sid)
-    assert main_window.console is not None
+    console_opened(qtbot, main_window, sid)
     assert not main_window.watch.timer.isActive()
     main_window.show_start()
     assert main_window.watch.timer.isActive()
@@ -80,9 +81,11 @@ def test_a_session_open_in_another_app_is_refused_naming_it(
     sid = other_app.sessions.create_session("module4-practice", PEOPLE).id
     other_app.live(sid)  # open in the other app's console
     main_window.start.refresh()
+    settle_store(qtbot, main_window)
     main_window.start.in_progress.select(sid)
     main_window.start.in_progress.button.click()
-    assert main_window.console is None
+    qtbot.waitUntil(lambda: main_window.last_message is not None)
+    assert main_window.console is None and main_window.pending_open is None
     assert main_window.stack.currentWidget() is main_window.start
     box = main_window.last_message
     assert box is not None and box.isVisible()
@@ -92,14 +95,14 @@ def test_a_session_open_in_another_app_is_refused_naming_it(
 
     other_app.leases.release(sid)  # closed there
     main_window.start.in_progress.button.click()
-    assert main_window.console is not None
+    console_shown(qtbot, main_window, sid)
 
 
 def test_a_session_taken_over_while_this_app_slept_leaves_the_console_with_a_notice(
     qtbot: QtBot, main_window: MainWindow, services: Services, other_app: Services
 ) -> None:
     sid = services.sessions.create_session("module4-practice", PEOPLE).id
-    main_window.open_console(sid)
+    console_opened(qtbot, main_window, sid)
     keeper = main_window.lease
     assert keeper is not None
     # This laptop slept past its lease; the other app took the session over.
@@ -122,7 +125,7 @@ def test_leaving_the_console_frees_the_session_for_another_app(
     qtbot: QtBot, main_window: MainWindow, services: Services, other_app: Services
 ) -> None:
     sid = services.sessions.create_session("module4-practice", PEOPLE).id
-    main_window.open_console(sid)
+    console_opened(qtbot, main_window, sid)
     assert other_app.leases.holder_of(sid) is not None
     main_window.show_start()
     services.worker.flush()

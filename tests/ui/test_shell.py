@@ -13,6 +13,8 @@ from hotdash_roleplay.rotation import check_rotation
 from hotdash_roleplay.services import Services, open_services
 from tests.ui.app_run import driving
 from tests.ui.layout import settle, shown_window
+from tests.ui.stored import settle_store
+from tests.ui.window_console import console_opened, console_shown, resumed
 from ui import settings, theme
 from ui.main_window import MainWindow
 from ui.setup.rules import WARN
@@ -90,6 +92,7 @@ def test_start_screen_lists_sessions_people_and_resumes(
     qtbot.addWidget(window)
     window.resize(1280, 860)
     window.show()
+    settle_store(qtbot, window)  # listed from the store
     start = window.start
 
     # The running session is offered first, ready to resume; finished ones are listed apart.
@@ -123,11 +126,10 @@ def test_resume_opens_the_console_and_back_returns(
 ) -> None:
     ids = make_sessions(services)
     main_window.show_start()
+    settle_store(qtbot, main_window)  # the sessions listed
     start = main_window.start
     qtbot.mouseClick(start.in_progress.button, Qt.MouseButton.LeftButton)
-    console = main_window.console
-    assert console is not None
-    assert main_window.stack.currentWidget() is console
+    console = console_shown(qtbot, main_window, ids["live"])
     assert main_window.session_id == ids["live"]
     assert main_window.windowTitle().startswith("Team North")
 
@@ -140,8 +142,10 @@ def test_resume_opens_the_console_and_back_returns(
     assert main_window.windowTitle() == theme.APPLICATION
 
 
-def test_unknown_session_is_a_message_in_the_window(main_window: MainWindow) -> None:
+def test_unknown_session_is_a_message_in_the_window(qtbot: QtBot, main_window: MainWindow) -> None:
     main_window.open_console(9999)
+    qtbot.waitUntil(lambda: main_window.last_message is not None)
+    assert main_window.pending_open is None and main_window.console is None
     assert main_window.stack.currentWidget() is main_window.start
     assert main_window.last_message is not None
     assert "9999" in main_window.last_message.text()
@@ -232,8 +236,7 @@ def test_setup_create_stores_session_with_edited_rotation(
     assert [(r.operator, r.ai_system) for r in detail.rounds] == [
         (r.operator, r.ai_system) for r in edited
     ]
-    assert main_window.console is not None
-    assert main_window.stack.currentWidget() is main_window.console
+    console_shown(qtbot, main_window, detail.id)
     assert "Thursday cohort" in main_window.windowTitle()
 
 
@@ -377,20 +380,20 @@ def test_a_restarted_app_reopens_the_live_session_it_showed(
 
     sid = services.sessions.create_session("module4-practice", ["Ann", "Ben", "Cat", "Dev"]).id
     services.live(sid).toggle()  # the session is under way
-    main_window.open_console(sid)
+    console_opened(qtbot, main_window, sid)
     main_window.shutdown()  # the app quits (or dies) with the console open
 
     restarted = open_services(data_dir=tmp_path / "data")  # the same store, a new app
     try:
         again = MainWindow(restarted)
         qtbot.addWidget(again)
-        again.resume_last()
+        assert resumed(qtbot, again) is not None
         assert again.session_id == sid and again.stack.currentWidget() is again.console
 
         again.show_start()  # the trainer went back to the start screen: no reopening next time
         third = MainWindow(restarted)
         qtbot.addWidget(third)
-        third.resume_last()
+        assert resumed(qtbot, third) is None
         assert third.session_id is None
     finally:
         restarted.close()

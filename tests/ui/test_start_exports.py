@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.demo import create_demo_session
 from hotdash_roleplay.services import Services, open_services
+from tests.ui.stored import settle_store
 from ui import export_actions
 from ui.main_window import MainWindow
 from ui.start_screen import NAME
@@ -44,6 +45,7 @@ def test_debrief_and_peer_review_from_the_start_screen(
 ) -> None:
     create_demo_session(services)
     main_window.show_start()
+    settle_store(qtbot, main_window)  # listed
     start = main_window.start
     main_window.grab().save(str(screens / "start-with-exports.png"))
 
@@ -68,6 +70,7 @@ def test_session_data_export_then_import_into_another_store(
 ) -> None:
     create_demo_session(services)
     main_window.show_start()
+    settle_store(qtbot, main_window)  # listed
     qtbot.mouseClick(main_window.start.in_progress.data_button, Qt.MouseButton.LeftButton)
     data = tmp_path / "session.json"
     answer_dialog(qtbot, data)
