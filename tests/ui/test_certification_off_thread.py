@@ -47,6 +47,7 @@ def test_award_and_revoke_with_clicks_run_no_sql_on_the_gui_thread(
 ) -> None:
     _before_the_award(svc)
     window.show_start()  # the start screen's own reads are not this page's
+    settle_store(qtbot, window)  # the people are listed once the worker has read them
     people = window.start.people
     with gui_thread_statements(svc) as statements:
         people.list.setCurrentRow(
