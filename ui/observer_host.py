@@ -412,10 +412,10 @@ class ObserverHost(QObject):
             self._busy = None
             if not t.cancelled() and t.exception() is not None:
                 log.error("Observer server task failed", exc_info=t.exception())
-            # The round may have changed meanwhile. A start that failed is not retried at once
-            # (it would fail again, over and over): the trainer's next change or choice of
-            # network retries it.
-            if self._server.running or self._last_error is None:
+            # The round may have changed meanwhile, or the trainer chose another network. A
+            # start that failed is not retried at once (it would fail again, over and over):
+            # the trainer's next change or choice of network retries it.
+            if self._server.running or self._last_error is None or self._move_to is not None:
                 self._sync()
 
         task.add_done_callback(done)
