@@ -9,7 +9,10 @@ does it move, and then the console and the projector say so.
 
 The server runs on the app's own asyncio loop (qasync); this object only starts and stops it
 and turns its change callbacks into Qt signals. Without a running loop (a plain widget test)
-it stays stopped and says why through `error`."""
+it stays stopped and says why through `error`. What it reads and writes in the store (who
+joined, the session's address, a released name) goes to the store worker: until the first
+answers land, `rows_known` and `endpoint_known` are False (docs/architecture.md, "One event
+loop")."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +32,7 @@ from hotdash_roleplay.services.live import Change
 from hotdash_roleplay.services.room import ObserverEndpoint
 from hotdash_roleplay.status import ChecklistState
 from ui import settings
-from ui.background import run_in_background
+from ui.background import report, run_in_background
 
 if TYPE_CHECKING:
     from hotdash_roleplay.observer.server import ObserverServer
@@ -66,6 +69,7 @@ class ObserverHost(QObject):
     submissions_changed = Signal(list)
     feedback_changed = Signal(bool)  # the round's feedback opened or closed
     decision_arrived = Signal(str)  # the operator (their name) recorded the decision on a device
+    interface_changed = Signal()  # `interface` changed: the session's address was read or chosen
     error = Signal(str)  # a message for the trainer (e.g. the interface is gone)
 
     def __init__(
@@ -86,6 +90,15 @@ class ObserverHost(QObject):
         self._busy: asyncio.Task[None] | None = None  # a start or stop in progress
         self._rows: list[ObserverRow] = []
         self._devices: tuple[str, ...] = ()  # everyone whose name a device holds now
+        self._rows_known = False  # the first read of them has landed
+        # The session's address and port as stored, once read. Every read or write of it is
+        # numbered when asked; an answer older than what is shown is dropped (the trainer's
+        # choice shows at once, before the worker writes it).
+        self._endpoint: ObserverEndpoint | None = None
+        self._endpoint_known = False
+        self._endpoint_asked = 0
+        self._endpoint_shown = 0
+        self._move_to: str | None = None  # the trainer chose this network while serving
         self._round_id: int | None = None
         self._feedback_open = self.feedback_open
         self._qr: QImage | None = None
@@ -100,7 +113,8 @@ class ObserverHost(QObject):
         self._stop_timer.timeout.connect(self._grace_ended)
         self._grace_over = False
         live.subscribe(self._live_changed)
-        self.refresh()
+        self.refresh_in_background()
+        self._ask_endpoint(self._read_endpoint)
         self._sync()
 
     # -- what the console and projector show --------------------------------------------------
@@ -143,6 +157,11 @@ class ObserverHost(QObject):
     def rows(self) -> list[ObserverRow]:
         return list(self._rows)
 
+    @property
+    def rows_known(self) -> bool:
+        """Who joined has been read at least once (until then `rows` is empty)."""
+        return self._rows_known
+
     def on_devices(self) -> tuple[str, ...]:
         """Everyone in the session whose name a device holds now, whatever their role."""
         return self._devices
@@ -156,11 +175,32 @@ class ObserverHost(QObject):
         """(submitted, observers) of the current round, for the projector's "3 of 4 in"."""
         return sum(r.status == ChecklistState.SUBMITTED for r in self._rows), len(self._rows)
 
-    def release(self, name: str) -> None:
-        """Free `name` for another device: its token is dropped and refused from now on."""
-        self._services.observer_access.release(self._live.session_id, name)
-        self._server.invalidate()  # the server's cached tokens go too
-        self.refresh()
+    def release(self, name: str, on_error: Callable[[BaseException], Any] | None = None) -> None:
+        """Free `name` for another device: its token is dropped and refused from now on. Shown
+        free at once; the store follows on the worker (a failure goes to `on_error`, and the
+        rows are read back)."""
+        self._show_rows(
+            (
+                [replace(r, joined=False) if r.name == name else r for r in self._rows],
+                tuple(d for d in self._devices if d.casefold() != name.casefold()),
+            )
+        )
+        # The server forgets its cached tokens now and again once the token is gone: a request
+        # asking the store meanwhile is answered behind the release, on the same worker.
+        self._server.invalidate()
+
+        def released(_dropped: int) -> None:
+            self._server.invalidate()
+            self.refresh_in_background()
+
+        def failed(exc: BaseException) -> None:
+            self.refresh_in_background()
+            (on_error or report)(exc)
+
+        access, session_id = self._services.observer_access, self._live.session_id
+        run_in_background(
+            self._services.worker, self, partial(access.release, session_id, name), released, failed
+        )
 
     # -- the network interface setting --------------------------------------------------------
 
@@ -170,8 +210,14 @@ class ObserverHost(QObject):
     @property
     def interface(self) -> str:
         """The session's address if this machine still has it, else the trainer's saved choice
-        (for a new session), else the sensible default."""
-        return self._interface(self._endpoint())
+        (for a new session), else the sensible default. Until the session's address is read
+        (`endpoint_known`), the saved choice or the default."""
+        return self._interface(self._endpoint)
+
+    @property
+    def endpoint_known(self) -> bool:
+        """The session's stored address has been read (or the trainer chose one since)."""
+        return self._endpoint_known
 
     def _interface(self, stored: ObserverEndpoint | None) -> str:
         saved = settings.observer_interface()
@@ -182,25 +228,50 @@ class ObserverHost(QObject):
         return network.default_interface(candidates).address
 
     def set_interface(self, address: str) -> None:
+        """Serve on `address` from now on, for this session and (as the saved choice) for new
+        ones. Shown at once; stored on the worker; a page served elsewhere moves to it."""
         settings.set_observer_interface(address)
-        stored = self._endpoint()
-        port = stored.port if stored else None  # the port stays the session's
-        self._services.room.set_observer_endpoint(
-            self._live.session_id, ObserverEndpoint(address=address, port=port)
+        port = self._endpoint.port if self._endpoint else None
+        self._ask_endpoint(partial(self._store_address, address))
+        self._show_endpoint(self._endpoint_asked, ObserverEndpoint(address=address, port=port))
+        self._move_to = address
+        self._sync()
+
+    def _store_address(self, address: str) -> ObserverEndpoint:
+        """On the worker: the session's address becomes `address`; its port stays."""
+        room, session_id = self._services.room, self._live.session_id
+        stored = room.observer_endpoint(session_id)
+        chosen = ObserverEndpoint(address=address, port=stored.port if stored else None)
+        room.set_observer_endpoint(session_id, chosen)
+        return chosen
+
+    def _ask_endpoint(self, fn: Callable[[], ObserverEndpoint | None]) -> None:
+        """Read or write the session's address on the worker; show the answer unless a newer
+        one was asked for since."""
+        self._endpoint_asked += 1
+        asked = self._endpoint_asked
+
+        def failed(exc: BaseException) -> None:
+            self._endpoint_known = True  # the choice stays open to the trainer
+            self.interface_changed.emit()
+            report(exc)
+
+        run_in_background(
+            self._services.worker, self, fn, partial(self._show_endpoint, asked), failed
         )
-        if not self._closed and self._server.running and self._server.host != address:
-            self._spawn(self._restart())
+
+    def _show_endpoint(self, asked: int, endpoint: ObserverEndpoint | None) -> None:
+        if asked < self._endpoint_shown:
+            return  # older than what is shown (e.g. read before the trainer chose)
+        self._endpoint_shown = asked
+        self._endpoint, self._endpoint_known = endpoint, True
+        self.interface_changed.emit()
 
     # -- life cycle ---------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Re-read who joined / drafted / submitted now (one small query each)."""
-        rnd = self._live.round
-        self._show_rows(self._read_rows(rnd.id) if rnd else ([], ()))
-
     def refresh_in_background(self, then: Callable[[], None] | None = None) -> None:
-        """The same, read on the store worker (behind the writes queued so far); `then` runs
-        once the rows are shown."""
+        """Re-read who joined / drafted / submitted on the store worker (behind the writes
+        queued so far; one small query each); `then` runs once the rows are shown."""
         rnd = self._live.round
         if rnd is None:
             self._show_rows(([], ()))
@@ -209,6 +280,8 @@ class ObserverHost(QObject):
             return
 
         def shown(seen: tuple[list[ObserverRow], tuple[str, ...]]) -> None:
+            if self._closed:
+                return  # the console closed while it was read
             self._show_rows(seen)
             if then is not None:
                 then()
@@ -228,8 +301,8 @@ class ObserverHost(QObject):
 
     def _show_rows(self, seen: tuple[list[ObserverRow], tuple[str, ...]]) -> None:
         rows, devices = seen
-        if rows != self._rows or devices != self._devices:
-            self._rows, self._devices = rows, devices
+        if rows != self._rows or devices != self._devices or not self._rows_known:
+            self._rows, self._devices, self._rows_known = rows, devices, True
             self.statuses_changed.emit()
 
     def refresh_soon(self) -> None:
@@ -307,11 +380,14 @@ class ObserverHost(QObject):
         if self._closed or self._busy is not None:
             return
         wanted = self._live.round is not None and not self._live.finished
+        move_to, self._move_to = self._move_to, None
         if wanted:
             self._stop_timer.stop()
             self._grace_over = False
             if not self._server.running:
                 self._spawn(self._start())
+            elif move_to is not None and move_to != self._server.host:
+                self._spawn(self._restart())
         elif self._server.running:
             if self._grace_over:
                 self._spawn(self._stop())
@@ -336,16 +412,27 @@ class ObserverHost(QObject):
             self._busy = None
             if not t.cancelled() and t.exception() is not None:
                 log.error("Observer server task failed", exc_info=t.exception())
-            self._sync()  # the round may have changed meanwhile
+            # The round may have changed meanwhile, or the trainer chose another network. A
+            # start that failed is not retried at once (it would fail again, over and over):
+            # the trainer's next change or choice of network retries it.
+            if self._server.running or self._last_error is None or self._move_to is not None:
+                self._sync()
 
         task.add_done_callback(done)
 
-    def _endpoint(self) -> ObserverEndpoint | None:
+    def _read_endpoint(self) -> ObserverEndpoint | None:
         return self._services.room.observer_endpoint(self._live.session_id)
 
     async def _start(self) -> None:
         worker = self._services.worker
-        stored = await worker.run(self._endpoint)
+        self._endpoint_asked += 1
+        asked = self._endpoint_asked
+        try:
+            stored = await worker.run(self._read_endpoint)
+        except Exception as exc:
+            self._fail(f"The observer page is not served: {self._store_failure(exc)}")
+            return
+        self._show_endpoint(asked, stored)
         address = self._interface(stored)
         port = stored.port if stored else None
         self._moved_from = None
@@ -367,14 +454,35 @@ class ObserverHost(QObject):
             return
         served = ObserverEndpoint(address=address, port=self._server.port)
         if served != stored:
-            await worker.run(
-                self._services.room.set_observer_endpoint, self._live.session_id, served
-            )
+            self._endpoint_asked += 1
+            asked = self._endpoint_asked
+            try:
+                kept = await worker.run(self._keep_served, stored, served)
+            except Exception as exc:  # served all the same; the next start tries again
+                report(exc)
+            else:
+                self._show_endpoint(asked, kept)
         if self._moved_from is not None:
             log.warning("Port %s is taken: the observer page moved to %s", port, self._server.url)
         self._grace_over = False
         self._last_error = None
         self._changed_serving()
+
+    def _keep_served(
+        self, read: ObserverEndpoint | None, served: ObserverEndpoint
+    ) -> ObserverEndpoint | None:
+        """On the worker: store where the page is served (a restart serves it there again),
+        unless the trainer chose another network since it was read (the page moves there
+        next); returns what is stored."""
+        room, session_id = self._services.room, self._live.session_id
+        now = room.observer_endpoint(session_id)
+        if now is not None and now != read and now.address != served.address:
+            return now
+        room.set_observer_endpoint(session_id, served)
+        return served
+
+    def _store_failure(self, exc: BaseException) -> str:
+        return str(self._services.failure(exc) or exc)
 
     async def _stop(self) -> None:
         await self._server.stop()

@@ -1,7 +1,9 @@
 """The console's view of observers on their own laptops: where the page is served, the join
 code, the network it listens on (a setting), and per observer: not joined / joined / draft /
 submitted, updated live. A name a device has claimed shows as taken, with Release to free it
-for another device (the observer's laptop died, or they picked the wrong name)."""
+for another device (the observer's laptop died, or they picked the wrong name). All of it is
+read on the store worker: until the first answers land it says it is looking, and the network
+choice waits for the session's stored address."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotdash_roleplay.errors import UserError
+from ui.background import report
 from ui.join_panel import spaced_code
 from ui.observer_host import ObserverHost, ObserverRow
 from ui.tables import cell_text
@@ -28,6 +31,7 @@ from ui.widgets.labels import text_label
 from ui.widgets.notices import show_notice
 
 TAKEN_TEXT = "taken by a device"
+LOOKING_TEXT = "Looking up who has joined…"
 
 
 def moved_text(port: int, url: str) -> str:
@@ -90,6 +94,7 @@ class ObserverStatusWidget(QWidget):
 
         self._fill_interfaces()
         self.interface_box.activated.connect(self._interface_chosen)
+        host.interface_changed.connect(self._show_interface)
         host.serving_changed.connect(self.refresh)
         host.statuses_changed.connect(self.refresh)
         host.feedback_changed.connect(self.refresh)
@@ -98,11 +103,16 @@ class ObserverStatusWidget(QWidget):
 
     def _fill_interfaces(self) -> None:
         self.interface_box.clear()
-        current = self._host.interface
         for iface in self._host.interfaces():
             self.interface_box.addItem(iface.label, iface.address)
-            if iface.address == current:
-                self.interface_box.setCurrentIndex(self.interface_box.count() - 1)
+        self._show_interface()
+
+    def _show_interface(self) -> None:
+        """The session's network, once its stored address is known (chosen only then)."""
+        index = self.interface_box.findData(self._host.interface)
+        if index >= 0:
+            self.interface_box.setCurrentIndex(index)
+        self.interface_box.setEnabled(self._host.endpoint_known)
 
     def _interface_chosen(self, index: int) -> None:
         address = self.interface_box.itemData(index)
@@ -139,7 +149,12 @@ class ObserverStatusWidget(QWidget):
         counts = f"{joined} of {total} observers joined · {submitted} of {total} submitted"
         devices = self._host.on_devices()
         on_devices = f"On their own devices: {', '.join(devices)}" if devices else ""
-        self.count_label.setText("\n".join(t for t in (counts if total else "", on_devices) if t))
+        if self._host.rows_known:
+            self.count_label.setText(
+                "\n".join(t for t in (counts if total else "", on_devices) if t)
+            )
+        else:
+            self.count_label.setText(LOOKING_TEXT)
         self.table.setRowCount(len(rows))
         self.release_buttons = {}
         for index, row in enumerate(rows):
@@ -172,10 +187,13 @@ class ObserverStatusWidget(QWidget):
         return cell
 
     def _release(self, name: str) -> None:
-        try:
-            self._host.release(name)
-        except UserError as exc:
+        self._host.release(name, on_error=self._release_failed)
+
+    def _release_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):
             show_notice(self.error_label, str(exc))
+        else:
+            report(exc)
 
     def _fit_table(self) -> None:
         """As tall as its rows (a round has a few observers): no empty box, no inner scroll."""

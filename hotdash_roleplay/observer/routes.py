@@ -118,9 +118,9 @@ class ObserverApi:
     ) -> None:
         self._services = services
         self._live = live
-        self._session_id = session_id = live.session_id
+        self._session_id = live.session_id
         self._access = services.observer_access
-        self._code = self._access.join_code(session_id)
+        self._code = live.detail.join_code  # fixed when the session is made: no store read
         self.hub = hub or EventHub()  # the open pages' event streams
         self._throttle = throttle
         self._on_change = on_change

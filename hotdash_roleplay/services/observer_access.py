@@ -76,15 +76,6 @@ class ObserverAccessService:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def join_code(self, session_id: int) -> str:
-        with self._store.session() as db:
-            code = db.scalar(
-                select(TrainingSession.join_code).where(TrainingSession.id == session_id)
-            )
-        if code is None:
-            raise UserError(f"There is no session {session_id}.")
-        return code
-
     def current_round(self, session_id: int) -> ObserverRound | None:
         """The round being played (None when the session has none left). One column query,
         a row per role: this runs whenever the server's short round cache misses."""

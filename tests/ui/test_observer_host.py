@@ -40,6 +40,7 @@ def test_the_page_is_served_while_the_console_is_open_and_the_console_follows_li
 
     async def scenario() -> None:
         host = loopback_host(services, live, grace_seconds=0.3)
+        listed = until(host.statuses_changed, lambda: host.rows_known)  # read on the worker
         status = ObserverStatusWidget(host)
         panel = JoinPanel(host)
         for widget in (status, panel):
@@ -48,6 +49,7 @@ def test_the_page_is_served_while_the_console_is_open_and_the_console_follows_li
         panel.resize(1280, 720)
         status.show()
         panel.show()
+        await listed
         assert status.row_texts() == [(name, "not joined") for name in observers]
         # The console opened: the page is served from the Brief on, feedback still closed.
         await until(host.serving_changed, lambda: host.serving)

@@ -54,7 +54,16 @@ def make_projector(qtbot: QtBot, services: Services, live: LiveSession) -> Proje
     projector.show()
     projector.resize(1280, 720)
     qtbot.waitExposed(projector)
+    qtbot.waitUntil(lambda: projector.observers.rows_known)  # read on the store worker
     return projector
+
+
+def reread_statuses(qtbot: QtBot, projector: ProjectorWindow) -> None:
+    """As the console does after a save, the server after a request: who submitted is read
+    again on the store worker, and shown once it lands."""
+    shown: list[bool] = []
+    projector.observers.refresh_in_background(lambda: shown.append(True))
+    qtbot.waitUntil(lambda: bool(shown))
 
 
 def answers(services: Services) -> ChecklistAnswers:
@@ -125,10 +134,10 @@ def test_each_phase_shows_its_content_and_no_secret_early(
     assert join.count_label.text() == "Checklists in: 0 of 1"
     observer = rnd.observers[0]
     services.feedback.save_draft(rnd.id, observer, answers(services))
-    projector.observers.refresh()  # as the console does after a save, the server after a request
+    reread_statuses(qtbot, projector)
     assert join.count_label.text() == "Checklists in: 0 of 1"  # a draft is not in
     services.feedback.submit(rnd.id, observer)
-    projector.observers.refresh()
+    reread_statuses(qtbot, projector)
     assert join.count_label.text() == "Checklists in: 1 of 1"
     secret_free()
     shot(projector, screens, "projector-4-feedback")
