@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from hotdash_roleplay.services.worker import StoreWorker
 
@@ -84,3 +85,12 @@ def run_in_background(
 
     future.add_done_callback(answered)
     return future
+
+
+def window_worker(widget: QWidget) -> StoreWorker:
+    """The store worker of the window `widget` is in: its `services`' (the main window's), for
+    a caller that was not handed the worker."""
+    worker = getattr(getattr(widget.window(), "services", None), "worker", None)
+    if not isinstance(worker, StoreWorker):
+        raise TypeError(f"{widget.window()!r} holds no services with a store worker")
+    return worker
