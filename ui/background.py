@@ -87,10 +87,13 @@ def run_in_background(
     return future
 
 
-def window_worker(widget: QWidget) -> StoreWorker:
-    """The store worker of the window `widget` is in: its `services`' (the main window's), for
-    a caller that was not handed the worker."""
-    worker = getattr(getattr(widget.window(), "services", None), "worker", None)
-    if not isinstance(worker, StoreWorker):
-        raise TypeError(f"{widget.window()!r} holds no services with a store worker")
-    return worker
+def worker_of(widget: QWidget) -> StoreWorker:
+    """The store worker of the app `widget` belongs to: that of the nearest widget up its
+    parents holding the `services` (the main window), for a caller not handed the worker."""
+    node: QWidget | None = widget
+    while node is not None:
+        worker = getattr(getattr(node, "services", None), "worker", None)
+        if isinstance(worker, StoreWorker):
+            return worker
+        node = node.parentWidget()
+    raise TypeError(f"{widget!r} is in no window holding the app's services")

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from hotdash_roleplay.errors import UserError
 from ui import settings, theme
-from ui.background import report, run_in_background, window_worker
+from ui.background import report, run_in_background, worker_of
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services.certification import CertificationService
@@ -178,7 +178,7 @@ def export_debrief(
     worker: StoreWorker | None = None,
 ) -> None:
     """Write the debrief report (PDF) of a session."""
-    store = worker or window_worker(parent)
+    store = worker or worker_of(parent)
 
     def ask(title: str) -> None:
         _export_pdf(
@@ -207,7 +207,7 @@ def export_peer_review(
     worker: StoreWorker | None = None,
 ) -> None:
     """Write the peer-review record (PDF) of a person (name or id), optionally for a period."""
-    store = worker or window_worker(parent)
+    store = worker or worker_of(parent)
 
     def ask(name: str) -> None:
         _export_pdf(
@@ -233,7 +233,7 @@ def export_certification(
 ) -> None:
     """Write the certification record (PDF) of a person (name or id). The record is read, its
     certificate checked and attached in one go: all of it runs on the store worker."""
-    store = worker or window_worker(parent)
+    store = worker or worker_of(parent)
     _export_pdf(
         parent,
         document="certification record",
@@ -253,7 +253,7 @@ def export_session_data(
     worker: StoreWorker | None = None,
 ) -> None:
     """Write a session's data as JSON (importable elsewhere) or CSV, by the chosen name."""
-    store = worker or window_worker(parent)
+    store = worker or worker_of(parent)
 
     def ask(title: str) -> None:
         _ask_then_run(
@@ -282,7 +282,7 @@ def import_session_file(
 ) -> None:
     """Import a session exported as JSON (from a colleague's store). `on_done` gets the
     ImportResult on the UI thread, e.g. to refresh a session list."""
-    store = worker or window_worker(parent)
+    store = worker or worker_of(parent)
 
     def run(source: Path) -> None:
         job = ExportJob(

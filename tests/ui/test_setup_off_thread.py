@@ -5,6 +5,7 @@ worker, and Create stores the session there, the button held while it does
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services import Services
 from tests.ui.gui_sql import gui_thread_statements
-from tests.ui.test_shell import FOUR, PLAN, setup_screen, type_names
+from tests.ui.test_shell import FOUR, PLAN, setup_screen, shoot, type_names
 from ui.main_window import MainWindow
 
 # Opening the console is the main window's work, not the set-up screen's.
@@ -27,7 +28,7 @@ def settle(services: Services) -> None:
 
 
 def test_opening_the_setup_screen_runs_no_sql_on_the_gui_thread(
-    qtbot: QtBot, main_window: MainWindow, services: Services
+    qtbot: QtBot, main_window: MainWindow, services: Services, screens: Path
 ) -> None:
     services.people.add_person("Priya Nair")
     held = threading.Event()
@@ -40,6 +41,7 @@ def test_opening_the_setup_screen_runs_no_sql_on_the_gui_thread(
         assert not known.isEnabled() and not setup.roster.add_known_button.isEnabled()
         type_names(qtbot, setup, ", ".join(FOUR))
         assert setup.roster.names() == FOUR and setup.table.rowCount() > 0
+        shoot(main_window, screens, "setup-people-loading")
         held.set()
         qtbot.waitUntil(lambda: known.findText("Priya Nair") > 0)
         assert known.isEnabled()
@@ -49,7 +51,7 @@ def test_opening_the_setup_screen_runs_no_sql_on_the_gui_thread(
 
 
 def test_creating_a_session_by_clicks_runs_no_sql_on_the_gui_thread(
-    qtbot: QtBot, main_window: MainWindow, services: Services
+    qtbot: QtBot, main_window: MainWindow, services: Services, screens: Path
 ) -> None:
     setup = setup_screen(qtbot, main_window)
     settle(services)
@@ -64,6 +66,7 @@ def test_creating_a_session_by_clicks_runs_no_sql_on_the_gui_thread(
         assert setup.create_button.text() == "Creating…"
         assert not setup.create_button.isEnabled() and not setup.cancel_button.isEnabled()
         setup.create_session()  # a second press while it is stored makes no second session
+        shoot(main_window, screens, "setup-creating")
         held.set()
         qtbot.waitUntil(lambda: main_window.console is not None)
     assert [s.sql for s in statements if not s.from_any(CONSOLE)] == []
@@ -72,7 +75,11 @@ def test_creating_a_session_by_clicks_runs_no_sql_on_the_gui_thread(
 
 
 def test_a_refused_session_is_said_and_create_can_be_pressed_again(
-    qtbot: QtBot, main_window: MainWindow, services: Services, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    main_window: MainWindow,
+    services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    screens: Path,
 ) -> None:
     setup = setup_screen(qtbot, main_window)
     settle(services)
@@ -93,6 +100,7 @@ def test_a_refused_session_is_said_and_create_can_be_pressed_again(
     assert setup.create_button.isEnabled() and setup.create_button.text() == "Create session"
     assert setup.cancel_button.isEnabled()
     assert main_window.stack.currentWidget() is setup and main_window.console is None
+    shoot(main_window, screens, "setup-refused")
     assert services.sessions.list_sessions() == []
 
     monkeypatch.setattr(services.sessions, "create_session", create)

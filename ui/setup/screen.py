@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.plans import PRACTICE_SESSION_MINUTES, PlanMode
 from hotdash_roleplay.rotation import RULES, RoundRoles, Violation, check_rotation, swap
-from ui.background import report, run_in_background, window_worker
+from ui.background import report, run_in_background, worker_of
 from ui.setup.phases_panel import PhasesPanel
 from ui.setup.plan_panel import PlanPanel
 from ui.setup.roster_editor import RosterEditor
@@ -57,7 +57,7 @@ class SetupScreen(QWidget):
     ) -> None:
         """The store is read and written on `worker`, by default the window's (`parent`'s)."""
         super().__init__(parent)
-        self._worker = worker or window_worker(self)
+        self._worker = worker or worker_of(self)
         self._sessions = sessions
         self._library = library
         self.setObjectName("setupScreen")
