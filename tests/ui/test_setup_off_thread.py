@@ -61,9 +61,12 @@ def test_creating_a_session_by_clicks_runs_no_sql_on_the_gui_thread(
     qtbot.keyClicks(setup.plan_panel.title_edit, "Friday cohort")
     held = threading.Event()
     services.worker.submit(held.wait, 10)
+    buttons = (setup.create_button.geometry(), setup.cancel_button.geometry())
     with gui_thread_statements(services) as statements:
         qtbot.mouseClick(setup.create_button, Qt.MouseButton.LeftButton)
         assert setup.create_button.text() == "Creating…"
+        QApplication.processEvents()
+        assert (setup.create_button.geometry(), setup.cancel_button.geometry()) == buttons
         assert not setup.create_button.isEnabled() and not setup.cancel_button.isEnabled()
         setup.create_session()  # a second press while it is stored makes no second session
         shoot(main_window, screens, "setup-creating")

@@ -42,6 +42,10 @@ if TYPE_CHECKING:
     from hotdash_roleplay.services.worker import StoreWorker
 
 
+CREATE = "Create session"
+CREATING = "Creating…"  # while the store stores it
+
+
 class SetupScreen(QWidget):
     created = Signal(int)
     cancelled = Signal()
@@ -72,7 +76,7 @@ class SetupScreen(QWidget):
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setAccessibleName("Cancel and go back to the start screen")
         self.cancel_button.clicked.connect(self.cancelled)
-        self.create_button = QPushButton("Create session", self)
+        self.create_button = QPushButton(CREATE, self)
         self.create_button.setProperty("role", "primary")
         self.create_button.setAccessibleName("Create the session and open the console")
         self.create_button.clicked.connect(self.create_session)
@@ -413,7 +417,9 @@ class SetupScreen(QWidget):
         """While the store creates the session, neither Create nor Cancel can be pressed."""
         self.creating = creating
         self.message.hide()
-        self.create_button.setText("Creating…" if creating else "Create session")
+        # As wide as it was while it says "Creating…": the buttons beside it do not move.
+        self.create_button.setMinimumWidth(self.create_button.width() if creating else 0)
+        self.create_button.setText(CREATING if creating else CREATE)
         self.create_button.setEnabled(not creating)
         self.cancel_button.setEnabled(not creating)
 
