@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Signal
-from PySide6.QtWidgets import QWidget
 
 from hotdash_roleplay.services.worker import StoreWorker
 
@@ -85,15 +84,3 @@ def run_in_background(
 
     future.add_done_callback(answered)
     return future
-
-
-def worker_of(widget: QWidget) -> StoreWorker:
-    """The store worker of the app `widget` belongs to: that of the nearest widget up its
-    parents holding the `services` (the main window), for a caller not handed the worker."""
-    node: QWidget | None = widget
-    while node is not None:
-        worker = getattr(getattr(node, "services", None), "worker", None)
-        if isinstance(worker, StoreWorker):
-            return worker
-        node = node.parentWidget()
-    raise TypeError(f"{widget!r} is in no window holding the app's services")

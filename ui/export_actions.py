@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 
 from hotdash_roleplay.errors import UserError
 from ui import settings, theme
-from ui.background import report, run_in_background, worker_of
+from ui.background import report, run_in_background
+from ui.window_worker import worker_of
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services.certification import CertificationService

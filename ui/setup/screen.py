@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.plans import PRACTICE_SESSION_MINUTES, PlanMode
 from hotdash_roleplay.rotation import RULES, RoundRoles, Violation, check_rotation, swap
-from ui.background import report, run_in_background, worker_of
+from ui.background import report, run_in_background
 from ui.setup.phases_panel import PhasesPanel
 from ui.setup.plan_panel import PlanPanel
 from ui.setup.roster_editor import RosterEditor
@@ -33,6 +33,7 @@ from ui.widgets.labels import text_label
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot
 from ui.widgets.style import set_role
+from ui.window_worker import worker_of
 
 if TYPE_CHECKING:
     from hotdash_roleplay.scenarios import ScenarioLibrary
