@@ -2,9 +2,10 @@
 record, a session's data, and importing a colleague's session.
 
 Each action asks for the file with a non-blocking QFileDialog (`open()`, never `exec()`, so
-it is safe from an async slot on the qasync loop), runs the work on a worker thread (a PDF
-takes up to a second: the Qt loop must keep running), shows a non-modal busy indicator, and
-when done offers to open the file or its folder. Errors are shown as messages.
+it is safe from an async slot on the qasync loop), runs the work on a thread of its own (a
+PDF takes up to a second: the Qt loop must keep running) with its store reads on the store
+worker, shows a non-modal busy indicator, and when done offers to open the file or its folder.
+Errors are shown as messages.
 
 Pass `path=` to skip the file dialog (tests, or a caller that already knows the target)."""
 
@@ -16,7 +17,7 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -32,6 +33,8 @@ from PySide6.QtWidgets import (
 
 from hotdash_roleplay.errors import UserError
 from ui import settings, theme
+from ui.background import report, run_in_background
+from ui.window_worker import worker_of
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services.certification import CertificationService
@@ -39,8 +42,10 @@ if TYPE_CHECKING:
     from hotdash_roleplay.services.reports import ReportService
     from hotdash_roleplay.services.session_data import SessionDataService
     from hotdash_roleplay.services.sessions import SessionService
+    from hotdash_roleplay.services.worker import StoreWorker
 
 log = logging.getLogger(__name__)
+R = TypeVar("R")
 
 PDF_FILTER = "PDF documents (*.pdf)"
 JSON_FILTER = "Session data, importable (*.json)"
@@ -48,7 +53,8 @@ CSV_FILTER = "Spreadsheet (*.csv)"
 
 
 class ExportJob(QObject):
-    """One export on a worker thread; its signals arrive on the UI thread (queued)."""
+    """One export on a thread of its own (building a PDF is no store work: what it reads, it
+    reads on the store worker); its signals arrive on the UI thread (queued)."""
 
     succeeded = Signal(object)  # the result of the work (a Path, or an ImportResult)
     failed = Signal(str)
@@ -158,6 +164,9 @@ class ExportJob(QObject):
 
 
 # -- the actions ----------------------------------------------------------------------------
+# What an action reads from the store, it reads on the store worker (by default the window's):
+# a look-up before the file dialog is answered on the GUI thread, and the export's own thread
+# waits for its data there, then builds the file itself.
 
 
 def export_debrief(
@@ -166,19 +175,25 @@ def export_debrief(
     reports: ReportService,
     session_id: int,
     path: Path | None = None,
+    *,
+    worker: StoreWorker | None = None,
 ) -> None:
     """Write the debrief report (PDF) of a session."""
-    title = _looked_up(parent, lambda: sessions.get(session_id).title)
-    if title is None:
-        return
-    _export_pdf(
-        parent,
-        document="debrief report",
-        subject=title,
-        path=path,
-        work=lambda target: reports.export_debrief(session_id, target),
-        saved="The debrief report",
-    )
+    store = worker or worker_of(parent)
+
+    def ask(title: str) -> None:
+        _export_pdf(
+            parent,
+            document="debrief report",
+            subject=title,
+            path=path,
+            work=lambda target: reports.write_debrief(
+                _read(store, lambda: reports.session_report(session_id)), target
+            ),
+            saved="The debrief report",
+        )
+
+    _look_up(parent, store, lambda: sessions.get(session_id).title, ask)
 
 
 def export_peer_review(
@@ -189,30 +204,43 @@ def export_peer_review(
     date_from: date | None = None,
     date_to: date | None = None,
     path: Path | None = None,
+    *,
+    worker: StoreWorker | None = None,
 ) -> None:
     """Write the peer-review record (PDF) of a person (name or id), optionally for a period."""
-    name = _looked_up(parent, lambda: people.get(person).name)
-    if name is None:
-        return
-    _export_pdf(
-        parent,
-        document="peer-review record",
-        subject=name,
-        path=path,
-        work=lambda target: reports.export_peer_review(name, target, date_from, date_to),
-    )
+    store = worker or worker_of(parent)
+
+    def ask(name: str) -> None:
+        _export_pdf(
+            parent,
+            document="peer-review record",
+            subject=name,
+            path=path,
+            work=lambda target: reports.write_peer_review(
+                _read(store, lambda: reports.person_record(name, date_from, date_to)), target
+            ),
+        )
+
+    _look_up(parent, store, lambda: people.get(person).name, ask)
 
 
 def export_certification(
-    parent: QWidget, certification: CertificationService, person: str, path: Path | None = None
+    parent: QWidget,
+    certification: CertificationService,
+    person: str,
+    path: Path | None = None,
+    *,
+    worker: StoreWorker | None = None,
 ) -> None:
-    """Write the certification record (PDF) of a person (name or id)."""
+    """Write the certification record (PDF) of a person (name or id). The record is read, its
+    certificate checked and attached in one go: all of it runs on the store worker."""
+    store = worker or worker_of(parent)
     _export_pdf(
         parent,
         document="certification record",
         subject=person,
         path=path,
-        work=lambda target: certification.export_record(person, target),
+        work=lambda target: _read(store, lambda: certification.export_record(person, target)),
     )
 
 
@@ -222,21 +250,27 @@ def export_session_data(
     session_data: SessionDataService,
     session_id: int,
     path: Path | None = None,
+    *,
+    worker: StoreWorker | None = None,
 ) -> None:
     """Write a session's data as JSON (importable elsewhere) or CSV, by the chosen name."""
-    title = _looked_up(parent, lambda: sessions.get(session_id).title)
-    if title is None:
-        return
-    _ask_then_run(
-        parent,
-        caption="Export the session's data",
-        suggested=_file_name("Session", title, "json"),
-        filters=[JSON_FILTER, CSV_FILTER],
-        path=path,
-        label=f"Writing the data of {title}…",
-        work=lambda target: session_data.export(session_id, target),
-        describe=lambda p: f"The session's data is saved as {p}.",
-    )
+    store = worker or worker_of(parent)
+
+    def ask(title: str) -> None:
+        _ask_then_run(
+            parent,
+            caption="Export the session's data",
+            suggested=_file_name("Session", title, "json"),
+            filters=[JSON_FILTER, CSV_FILTER],
+            path=path,
+            label=f"Writing the data of {title}…",
+            work=lambda target: session_data.write(
+                _read(store, lambda: session_data.session_file(session_id)), target
+            ),
+            describe=lambda p: f"The session's data is saved as {p}.",
+        )
+
+    _look_up(parent, store, lambda: sessions.get(session_id).title, ask)
 
 
 def import_session_file(
@@ -244,15 +278,18 @@ def import_session_file(
     session_data: SessionDataService,
     on_done: Callable[[Any], None] | None = None,
     path: Path | None = None,
+    *,
+    worker: StoreWorker | None = None,
 ) -> None:
     """Import a session exported as JSON (from a colleague's store). `on_done` gets the
     ImportResult on the UI thread, e.g. to refresh a session list."""
+    store = worker or worker_of(parent)
 
     def run(source: Path) -> None:
         job = ExportJob(
             parent,
             f"Importing {source.name}…",
-            lambda: session_data.import_file(source),
+            lambda: _read(store, lambda: session_data.import_file(source)),
             lambda result: str(result.message),
             target=None,
             on_done=on_done,
@@ -273,13 +310,23 @@ def import_session_file(
 # -- internals ------------------------------------------------------------------------------
 
 
-def _looked_up(parent: QWidget, look_up: Callable[[], str]) -> str | None:
-    """What `look_up` finds, or None once its refusal (a UserError) is shown."""
-    try:
-        return look_up()
-    except UserError as exc:
-        _error(parent, str(exc))
-        return None
+def _look_up(
+    parent: QWidget, worker: StoreWorker, look_up: Callable[[], str], then: Callable[[str], None]
+) -> None:
+    """`then` what `look_up` finds on the store worker; its refusal (a UserError) is shown."""
+
+    def refused(exc: BaseException) -> None:
+        if isinstance(exc, UserError):
+            _error(parent, str(exc))
+        else:
+            report(exc)
+
+    run_in_background(worker, parent, look_up, then, refused)
+
+
+def _read(worker: StoreWorker, read: Callable[[], R]) -> R:
+    """On an export's thread: `read` run on the store worker, waited for here."""
+    return worker.submit(read).result()
 
 
 def _export_pdf(

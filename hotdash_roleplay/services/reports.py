@@ -168,10 +168,8 @@ class ReportService:
     def export_debrief(self, session_id: int, path: Path | str) -> Path:
         """The session's debrief report as a PDF; a target that cannot be written is refused
         before anything is read."""
-        from hotdash_roleplay.exports.debrief_pdf import build_debrief_pdf  # reportlab
-
         target = check_target(path)
-        return build_debrief_pdf(self.session_report(session_id), target)
+        return self.write_debrief(self.session_report(session_id), target)
 
     def export_peer_review(
         self,
@@ -181,10 +179,25 @@ class ReportService:
         date_to: date | None = None,
     ) -> Path:
         """The person's peer-review record (optionally within a period) as a PDF."""
+        target = check_target(path)
+        return self.write_peer_review(self.person_record(ref, date_from, date_to), target)
+
+    # Building a PDF from what was read is no store work: the app reads on its store worker
+    # and builds off it, so a second-long PDF does not hold up the store's other work.
+
+    @staticmethod
+    def write_debrief(report: SessionReport, path: Path | str) -> Path:
+        """The debrief report PDF of a session report already read."""
+        from hotdash_roleplay.exports.debrief_pdf import build_debrief_pdf  # reportlab
+
+        return build_debrief_pdf(report, check_target(path))
+
+    @staticmethod
+    def write_peer_review(record: PersonRecord, path: Path | str) -> Path:
+        """The peer-review record PDF of a person's record already read."""
         from hotdash_roleplay.exports.peer_review_pdf import build_peer_review_pdf  # reportlab
 
-        target = check_target(path)
-        return build_peer_review_pdf(self.person_record(ref, date_from, date_to), target)
+        return build_peer_review_pdf(record, check_target(path))
 
     # -- internals ----------------------------------------------------------------------------
 

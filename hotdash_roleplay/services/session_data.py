@@ -70,7 +70,13 @@ class SessionDataService:
 
     def export(self, session_id: int, path: Path | str) -> Path:
         """JSON or CSV, by the file name's extension."""
-        return write_session_file(self.session_file(session_id), path)
+        return self.write(self.session_file(session_id), path)
+
+    @staticmethod
+    def write(file: SessionFile, path: Path | str) -> Path:
+        """A session file already read, as JSON or CSV by the name's extension (no store work:
+        the app reads on its store worker and writes off it)."""
+        return write_session_file(file, path)
 
     def session_file(self, session_id: int) -> SessionFile:
         with self._store.session() as db:

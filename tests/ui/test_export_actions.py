@@ -43,6 +43,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[QUrl]:
 
 
 def _job(window: QWidget, qtbot: QtBot) -> ExportJob:
+    qtbot.waitUntil(lambda: window.findChild(ExportJob) is not None)  # after the look-up
     job = window.findChild(ExportJob)
     assert job is not None
     qtbot.waitUntil(lambda: job.state != "running", timeout=TIMEOUT)
@@ -58,7 +59,10 @@ def test_debrief_export_runs_off_the_ui_thread_and_offers_to_open(
     timer.start(5)
     target = tmp_path / "debrief.pdf"
 
-    export_actions.export_debrief(window, services.sessions, services.reports, demo, path=target)
+    export_actions.export_debrief(
+        window, services.sessions, services.reports, demo, path=target, worker=services.worker
+    )
+    qtbot.waitUntil(lambda: window.findChild(ExportJob) is not None)  # the title looked up
     job = window.findChild(ExportJob)
     assert job is not None and job.state == "running"  # returned before the PDF was built
     progress = window.findChild(QProgressDialog, "exportProgress")
@@ -84,7 +88,7 @@ def test_open_folder_button(
 ) -> None:
     target = tmp_path / "data.csv"
     export_actions.export_session_data(
-        window, services.sessions, services.session_data, demo, path=target
+        window, services.sessions, services.session_data, demo, path=target, worker=services.worker
     )
     job = _job(window, qtbot)
     assert job.state == "done" and target.read_text(encoding="utf-8-sig").startswith("record_type")
@@ -97,7 +101,12 @@ def test_export_to_a_missing_folder_shows_a_message(
     window: QWidget, services: Services, demo: int, tmp_path: Path, qtbot: QtBot
 ) -> None:
     export_actions.export_debrief(
-        window, services.sessions, services.reports, demo, path=tmp_path / "nope" / "d.pdf"
+        window,
+        services.sessions,
+        services.reports,
+        demo,
+        path=tmp_path / "nope" / "d.pdf",
+        worker=services.worker,
     )
     job = _job(window, qtbot)
     assert job.state == "failed" and "does not exist" in job.error
@@ -106,7 +115,10 @@ def test_export_to_a_missing_folder_shows_a_message(
 
 
 def test_unknown_session_is_a_message(window: QWidget, services: Services, qtbot: QtBot) -> None:
-    export_actions.export_debrief(window, services.sessions, services.reports, 999)
+    export_actions.export_debrief(
+        window, services.sessions, services.reports, 999, worker=services.worker
+    )
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "exportFailed") is not None)
     box = window.findChild(QMessageBox, "exportFailed")
     assert box is not None and "no session 999" in box.text()
 
@@ -116,8 +128,9 @@ def test_file_dialog_is_non_blocking_and_starts_the_export(
 ) -> None:
     person = services.sessions.get(demo).rounds[0].operator
     export_actions.export_peer_review(
-        window, services.people, services.reports, person
+        window, services.people, services.reports, person, worker=services.worker
     )  # returns at once
+    qtbot.waitUntil(lambda: window.findChild(QFileDialog, "exportDialog") is not None)
     dialog = window.findChild(QFileDialog, "exportDialog")
     assert dialog is not None and dialog.isVisible()
     assert dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave
@@ -138,7 +151,9 @@ def test_import_from_the_app(
     other = open_services(data_dir=tmp_path / "other")
     try:
         results: list[Any] = []
-        export_actions.import_session_file(window, other.session_data, results.append, path=source)
+        export_actions.import_session_file(
+            window, other.session_data, results.append, path=source, worker=other.worker
+        )
         job = _job(window, qtbot)
         assert job.state == "done" and results and results[0].imported
         assert job.message is not None and "Imported session" in job.message.text()

@@ -228,6 +228,9 @@ def test_setup_create_stores_session_with_edited_rotation(
     qtbot.mouseClick(setup.swap_button, Qt.MouseButton.LeftButton)
     edited = list(setup.rounds)
     qtbot.mouseClick(setup.create_button, Qt.MouseButton.LeftButton)
+    # The store creates it in the background; meanwhile Create cannot be pressed again.
+    assert not setup.create_button.isEnabled() and setup.create_button.text() == "Creating…"
+    qtbot.waitUntil(lambda: main_window.console is not None)
 
     stored = services.sessions.list_sessions()
     assert [s.title for s in stored] == ["Thursday cohort"]
@@ -284,6 +287,7 @@ def test_remembered_people_can_be_picked(
     services.people.add_person("Priya Nair")
     setup = setup_screen(qtbot, main_window)
     known = setup.roster.known
+    qtbot.waitUntil(lambda: known.findText("Priya Nair") > 0)  # read in the background
     known.setCurrentIndex(known.findText("Priya Nair"))
     qtbot.mouseClick(setup.roster.add_known_button, Qt.MouseButton.LeftButton)
     assert setup.roster.names() == ["Priya Nair"]

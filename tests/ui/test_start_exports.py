@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from hotdash_roleplay.demo import create_demo_session
@@ -36,7 +36,10 @@ def answer_dialog(qtbot: QtBot, path: Path) -> None:
 
     qtbot.waitUntil(shown, timeout=TIMEOUT)
     dialog = next(d for d in dialogs if d.isVisible())
-    dialog.selectFile(str(path))
+    # Typed as the trainer would: selectFile() leaves the name field alone once it has focus.
+    name = dialog.findChild(QLineEdit, "fileNameEdit")
+    assert name is not None
+    name.setText(str(path))
     dialog.accept()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,18 +35,19 @@ class RosterEditor(QGroupBox):
 
     changed = Signal()
 
-    def __init__(self, remembered: Sequence[str], parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Participants", parent)
-        self.remembered = list(remembered)
+        # Read from the store in the background: None until it lands (typing works meanwhile).
+        self.remembered: list[str] | None = None
         self.limits = (MIN_PEOPLE, MAX_PEOPLE)
 
         self.name_edit = QLineEdit(self)
         self.name_edit.setPlaceholderText("Type a name (or several, separated by commas)")
         self.name_edit.setAccessibleName("Participant name")
         self.name_edit.setMaxLength(2000)
-        completer = QCompleter(self.remembered, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.name_edit.setCompleter(completer)
+        self.completer = QCompleter([], self)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.name_edit.setCompleter(self.completer)
         self.name_edit.returnPressed.connect(self.add_typed)
         name_label = QLabel("&Name", self)
         name_label.setBuddy(self.name_edit)
@@ -128,6 +129,12 @@ class RosterEditor(QGroupBox):
         self._insisting = True
         self._sync()
 
+    def set_remembered(self, names: Sequence[str]) -> None:
+        """The people the store remembers, offered to pick and to complete typed names."""
+        self.remembered = list(names)
+        self.completer.setModel(QStringListModel(self.remembered, self.completer))  # drops the old
+        self._sync()
+
     def set_limits(self, low: int, high: int) -> None:
         self.limits = (low, high)
         self._sync()
@@ -190,8 +197,11 @@ class RosterEditor(QGroupBox):
         names = self.names()
         taken = {n.casefold() for n in names}
         self.known.clear()
-        self.known.addItem("Pick a person…")
-        self.known.addItems([n for n in self.remembered if n.casefold() not in taken])
+        if self.remembered is None:
+            self.known.addItem("Loading the people remembered…")
+        else:
+            self.known.addItem("Pick a person…")
+            self.known.addItems([n for n in self.remembered if n.casefold() not in taken])
         self.known.setEnabled(self.known.count() > 1)
         self.add_known_button.setEnabled(self.known.count() > 1)
         low, high = self.limits

@@ -4,6 +4,7 @@ place), a scenario per round, then Create."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.plans import PRACTICE_SESSION_MINUTES, PlanMode
 from hotdash_roleplay.rotation import RULES, RoundRoles, Violation, check_rotation, swap
+from ui.background import report, run_in_background
 from ui.setup.phases_panel import PhasesPanel
 from ui.setup.plan_panel import PlanPanel
 from ui.setup.roster_editor import RosterEditor
@@ -31,11 +33,18 @@ from ui.widgets.labels import text_label
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot
 from ui.widgets.style import set_role
+from ui.window_worker import worker_of
 
 if TYPE_CHECKING:
     from hotdash_roleplay.scenarios import ScenarioLibrary
     from hotdash_roleplay.services.people import PeopleService
     from hotdash_roleplay.services.sessions import SessionService
+    from hotdash_roleplay.services.views import SessionDetail
+    from hotdash_roleplay.services.worker import StoreWorker
+
+
+CREATE = "Create session"
+CREATING = "Creating…"  # while the store stores it
 
 
 class SetupScreen(QWidget):
@@ -48,8 +57,12 @@ class SetupScreen(QWidget):
         people: PeopleService,
         library: ScenarioLibrary,
         parent: QWidget | None = None,
+        *,
+        worker: StoreWorker | None = None,
     ) -> None:
+        """The store is read and written on `worker`, by default the window's (`parent`'s)."""
         super().__init__(parent)
+        self._worker = worker or worker_of(self)
         self._sessions = sessions
         self._library = library
         self.setObjectName("setupScreen")
@@ -58,12 +71,13 @@ class SetupScreen(QWidget):
         self.violations: list[Violation] = []
         self.scenario_boxes: list[QComboBox] = []
         self.edited = False  # hand swaps since the last generation
+        self.creating = False  # Create was pressed and the store has not answered yet
 
         title = text_label("New session", self, role="title", wrap=False)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setAccessibleName("Cancel and go back to the start screen")
         self.cancel_button.clicked.connect(self.cancelled)
-        self.create_button = QPushButton("Create session", self)
+        self.create_button = QPushButton(CREATE, self)
         self.create_button.setProperty("role", "primary")
         self.create_button.setAccessibleName("Create the session and open the console")
         self.create_button.clicked.connect(self.create_session)
@@ -74,8 +88,7 @@ class SetupScreen(QWidget):
 
         self.plan_panel = PlanPanel(sessions.plans, self)
         self.phases = PhasesPanel(self)
-        remembered = [p.name for p in people.list_people()]
-        self.roster = RosterEditor(remembered, self)
+        self.roster = RosterEditor(self)
         self.rotation_box = self._build_rotation()
         self.scenario_box = QGroupBox("Scenario per round", self)
         self.scenario_grid = QGridLayout(self.scenario_box)
@@ -122,6 +135,12 @@ class SetupScreen(QWidget):
         self.roster.changed.connect(self.generate)
         self.phases.changed_minutes.connect(self._show_total)
         self._plan_changed()
+        run_in_background(
+            self._worker,
+            self,
+            lambda: [p.name for p in people.list_people()],
+            self.roster.set_remembered,
+        )
 
     def _build_rotation(self) -> QGroupBox:
         box = QGroupBox("Rotation", self)
@@ -368,6 +387,8 @@ class SetupScreen(QWidget):
     # -- creating ------------------------------------------------------------------------------
 
     def create_session(self) -> None:
+        if self.creating:
+            return
         if self.roster.problem():
             self.message.hide()
             self.roster.insist()  # said under the list, and gone once the list is right
@@ -378,22 +399,41 @@ class SetupScreen(QWidget):
             show_notice(self.message, "There is no rotation yet.")
             return
         panel = self.plan_panel
-        try:
-            detail = self._sessions.create_session(
-                panel.plan.id,
-                self.roster.names(),
-                trainer=panel.trainer_edit.text(),
-                title=panel.title_edit.text(),
-                seed=self.seed,
-                rotation=self.rounds,
-                scenario_ids=self.scenario_ids(),
-                anonymous_feedback=panel.anonymous.isChecked(),
-                phase_seconds=self.phases.seconds() if self.phases.changed() else None,
-            )
-        except UserError as exc:
-            show_notice(self.message, str(exc))
-            return
+        create = partial(
+            self._sessions.create_session,
+            panel.plan.id,
+            self.roster.names(),
+            trainer=panel.trainer_edit.text(),
+            title=panel.title_edit.text(),
+            seed=self.seed,
+            rotation=list(self.rounds),
+            scenario_ids=self.scenario_ids(),
+            anonymous_feedback=panel.anonymous.isChecked(),
+            phase_seconds=self.phases.seconds() if self.phases.changed() else None,
+        )
+        self._set_creating(True)
+        run_in_background(self._worker, self, create, self._on_created, self._on_refused)
+
+    def _set_creating(self, creating: bool) -> None:
+        """While the store creates the session, neither Create nor Cancel can be pressed."""
+        self.creating = creating
+        self.message.hide()
+        # As wide as it was while it says "Creating…": the buttons beside it do not move.
+        self.create_button.setMinimumWidth(self.create_button.width() if creating else 0)
+        self.create_button.setText(CREATING if creating else CREATE)
+        self.create_button.setEnabled(not creating)
+        self.cancel_button.setEnabled(not creating)
+
+    def _on_created(self, detail: SessionDetail) -> None:
+        self._set_creating(False)
         self.created.emit(detail.id)
+
+    def _on_refused(self, exc: BaseException) -> None:
+        self._set_creating(False)
+        if isinstance(exc, UserError):
+            show_notice(self.message, str(exc))
+        else:
+            report(exc)
 
     def focus_first(self) -> None:
         self.roster.name_edit.setFocus()
