@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 from hotdash_roleplay.errors import UserError
 from ui import settings, theme
 from ui.background import report, run_in_background
-from ui.window_worker import worker_of
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services.certification import CertificationService
@@ -176,10 +175,10 @@ def export_debrief(
     session_id: int,
     path: Path | None = None,
     *,
-    worker: StoreWorker | None = None,
+    worker: StoreWorker,
 ) -> None:
     """Write the debrief report (PDF) of a session."""
-    store = worker or worker_of(parent)
+    store = worker
 
     def ask(title: str) -> None:
         _export_pdf(
@@ -205,10 +204,10 @@ def export_peer_review(
     date_to: date | None = None,
     path: Path | None = None,
     *,
-    worker: StoreWorker | None = None,
+    worker: StoreWorker,
 ) -> None:
     """Write the peer-review record (PDF) of a person (name or id), optionally for a period."""
-    store = worker or worker_of(parent)
+    store = worker
 
     def ask(name: str) -> None:
         _export_pdf(
@@ -230,11 +229,11 @@ def export_certification(
     person: str,
     path: Path | None = None,
     *,
-    worker: StoreWorker | None = None,
+    worker: StoreWorker,
 ) -> None:
     """Write the certification record (PDF) of a person (name or id). The record is read, its
     certificate checked and attached in one go: all of it runs on the store worker."""
-    store = worker or worker_of(parent)
+    store = worker
     _export_pdf(
         parent,
         document="certification record",
@@ -251,10 +250,10 @@ def export_session_data(
     session_id: int,
     path: Path | None = None,
     *,
-    worker: StoreWorker | None = None,
+    worker: StoreWorker,
 ) -> None:
     """Write a session's data as JSON (importable elsewhere) or CSV, by the chosen name."""
-    store = worker or worker_of(parent)
+    store = worker
 
     def ask(title: str) -> None:
         _ask_then_run(
@@ -279,11 +278,11 @@ def import_session_file(
     on_done: Callable[[Any], None] | None = None,
     path: Path | None = None,
     *,
-    worker: StoreWorker | None = None,
+    worker: StoreWorker,
 ) -> None:
     """Import a session exported as JSON (from a colleague's store). `on_done` gets the
     ImportResult on the UI thread, e.g. to refresh a session list."""
-    store = worker or worker_of(parent)
+    store = worker
 
     def run(source: Path) -> None:
         job = ExportJob(

@@ -214,17 +214,28 @@ class MainWindow(QMainWindow):
 
         if kind == "debrief":
             export_actions.export_debrief(
-                self, self.services.sessions, self.services.reports, session_id
+                self,
+                self.services.sessions,
+                self.services.reports,
+                session_id,
+                worker=self.services.worker,
             )
         else:
             export_actions.export_session_data(
-                self, self.services.sessions, self.services.session_data, session_id
+                self,
+                self.services.sessions,
+                self.services.session_data,
+                session_id,
+                worker=self.services.worker,
             )
 
     def export_peer_review(self, person: str) -> None:
         from ui import export_actions
 
-        export_actions.export_peer_review(self, self.services.people, self.services.reports, person)
+        services = self.services
+        export_actions.export_peer_review(
+            self, services.people, services.reports, person, worker=services.worker
+        )
 
     def import_session(self) -> None:
         from ui import export_actions
@@ -233,7 +244,9 @@ class MainWindow(QMainWindow):
             if self.console is None and self.start is not None:
                 self.start.refresh()
 
-        export_actions.import_session_file(self, self.services.session_data, on_done=done)
+        export_actions.import_session_file(
+            self, self.services.session_data, on_done=done, worker=self.services.worker
+        )
 
     def _export_open(self, kind: str) -> None:
         if self.session_id is None:
@@ -272,8 +285,9 @@ class MainWindow(QMainWindow):
         from ui.setup.screen import SetupScreen
 
         # A fresh form each time: a half-typed roster from earlier must not leak into a new one.
+        services = self.services
         self.setup = SetupScreen(
-            self.services.sessions, self.services.people, self.services.library, self
+            services.sessions, services.people, services.library, self, worker=services.worker
         )
         self.setup.cancelled.connect(self.show_start)
         self.setup.created.connect(self.open_console)

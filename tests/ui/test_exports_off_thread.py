@@ -122,7 +122,9 @@ def test_certification_record(
     person = services.people.list_people()[0].name
     record = tmp_path / "certification.pdf"
     with gui_thread_statements(services) as statements, store_threads(services) as threads:
-        export_actions.export_certification(start, services.certification, person, path=record)
+        export_actions.export_certification(
+            start, services.certification, person, path=record, worker=services.worker
+        )
         qtbot.waitUntil(record.exists, timeout=TIMEOUT)
     assert exports_sql(statements) == []
     assert on_the_worker(threads), threads

@@ -64,7 +64,9 @@ class CertificationWindows(QObject):
     def _export(self, parent: QWidget, person: str) -> None:
         from ui import export_actions  # loads reportlab's callers only when first used
 
-        export_actions.export_certification(parent, self._certification, person)
+        export_actions.export_certification(
+            parent, self._certification, person, worker=self._worker
+        )
 
     def _changed(self) -> None:
         if self.overview is not None and self.overview.isVisible():

@@ -33,7 +33,6 @@ from ui.widgets.labels import text_label
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot
 from ui.widgets.style import set_role
-from ui.window_worker import worker_of
 
 if TYPE_CHECKING:
     from hotdash_roleplay.scenarios import ScenarioLibrary
@@ -58,11 +57,11 @@ class SetupScreen(QWidget):
         library: ScenarioLibrary,
         parent: QWidget | None = None,
         *,
-        worker: StoreWorker | None = None,
+        worker: StoreWorker,
     ) -> None:
         """The store is read and written on `worker`, by default the window's (`parent`'s)."""
         super().__init__(parent)
-        self._worker = worker or worker_of(self)
+        self._worker = worker
         self._sessions = sessions
         self._library = library
         self.setObjectName("setupScreen")
