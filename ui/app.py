@@ -129,6 +129,17 @@ async def _open(
     return await asyncio.wrap_future(open_on_worker())
 
 
+def _list_if_read(
+    window: MainWindow, glance: Future[list[SessionGlance] | None] | None
+) -> Future[list[SessionGlance] | None] | None:
+    """The first glance listed if it has been read (then None), else the glance still to come."""
+    if glance is None or not glance.done():
+        return glance
+    if glance.exception() is None and (sessions := glance.result()) is not None:
+        window.show_glance(sessions)
+    return None
+
+
 def run_app(
     db_url: str | None = None, data_dir: str | Path | None = None, demo: bool = False
 ) -> int:
@@ -147,13 +158,13 @@ def run_app(
     window.show()
     if glance is not None:
         window.prepare_start()
-    if glance is not None and glance.done() and glance.exception() is None:
-        # Read already (it usually is by now): listed in the window's first paint, before the
-        # loop's imports, never waited for.
-        sessions, glance = glance.result(), None
-        if sessions is not None:
-            window.show_glance(sessions)
+    # Listed as soon as it is read, never waited for: usually in the window's first paint,
+    # else once that paint is done, and at the latest once the loop runs (`_open`).
+    glance = _list_if_read(window, glance)
     app.processEvents()
+    if glance is not None and _list_if_read(window, glance) is None:
+        app.processEvents()
+        glance = None
     scratch: tempfile.TemporaryDirectory[str] | None = None
     # Loaded while the worker reads: these imports are a noticeable part of start-up.
     import asyncio
