@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from hotdash_roleplay import __version__
 from hotdash_roleplay.errors import InvalidFile, UserError
@@ -42,6 +42,35 @@ def _store_options() -> argparse.ArgumentParser:
     return common
 
 
+class _NotTheApp(Exception):
+    """The command line is more than opening the app: the full parser reads it."""
+
+
+class _AppOnlyParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotTheApp(message)
+
+
+def _app_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--demo", action="store_true", help="open the app on a ready demo session")
+    return parser
+
+
+def _app_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The app's own options (no command, no --help or --version), read without building
+    every command's parser, a few milliseconds of the app's start; None for anything else,
+    which the full parser reads (and words any mistake of)."""
+    parser = _app_options(_AppOnlyParser(add_help=False, parents=[_store_options()]))
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except _NotTheApp:
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _store_options()
     parser = argparse.ArgumentParser(
@@ -50,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--demo", action="store_true", help="open the app on a ready demo session")
+    _app_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     scenarios = sub.add_parser("scenarios", help="list or validate scenario files")
@@ -201,7 +230,8 @@ AppOpener = Callable[[AppArgs], int]
 def main(argv: Sequence[str] | None = None, open_app: AppOpener | None = None) -> int:
     """Run a command. `open_app` starts the desktop app; the `ui` package passes it in, since
     the core never imports the UI."""
-    args = build_parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    args = _app_args(given) or build_parser().parse_args(given)
 
     def _open_app(args: argparse.Namespace) -> int:
         if open_app is None:

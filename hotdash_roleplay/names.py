@@ -41,6 +41,8 @@ def in_line(name: str) -> str:
     isolated in its own direction (FSI ... PDI), else "שרה כהן · 1 session" shows as
     "1 · שרה כהן session" (the number joins the Hebrew run) and a list of Hebrew and Arabic
     names shows them in reverse order. Other names are returned as they are."""
+    if name.isascii():  # no right-to-left letter is ASCII; most names are, and lists are long
+        return name
     if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in name):
         return f"\u2068{name}\u2069"
     return name

@@ -39,15 +39,15 @@ Opened = tuple["Services", int | None, "tempfile.TemporaryDirectory[str] | None"
 
 def make_app() -> QApplication:
     app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        app = QApplication(sys.argv[:1])
+    made = not isinstance(app, QApplication)
+    if not isinstance(app, QApplication):  # (the test above, for the type checker)
+        app = QApplication([*sys.argv[:1], *theme.STYLE_ARGUMENTS])
     app.setOrganizationName(theme.ORGANIZATION)
     app.setApplicationName(theme.APPLICATION)
     app.setApplicationDisplayName(theme.APPLICATION)
     app.setWindowIcon(QIcon(str(APP_ICON)))
     register_fallback_fonts(app)
-    theme.apply_theme(app, settings.dark())
-    install_wheel_guard(app)
+    theme.apply_theme(app, settings.dark(), set_style=not made)
     return app
 
 
@@ -113,6 +113,7 @@ async def _stop_serving(window: MainWindow) -> None:
 
 
 async def _open(
+    app: QApplication,
     window: MainWindow,
     glance: Future[list[SessionGlance] | None] | None,
     open_on_worker: Callable[[], Future[Opened]],
@@ -126,6 +127,10 @@ async def _open(
         sessions = await asyncio.wrap_future(glance)
         if sessions is not None:
             window.show_glance(sessions)
+    # Once the first screen is up: while an application-wide event filter is installed, Qt
+    # finds the Python type of each object an event reaches, and the first such searches load
+    # most of Qt's Python types (some 30 ms), which would delay the list on the screen.
+    install_wheel_guard(app)
     return await asyncio.wrap_future(open_on_worker())
 
 
@@ -178,6 +183,7 @@ def run_app(
             try:
                 services, session_id, scratch = runner.run(
                     _open(
+                        app,
                         window,
                         glance,
                         lambda: worker.submit(open_store, db_url, data_dir, demo, worker),

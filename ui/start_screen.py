@@ -128,7 +128,7 @@ class SessionList(QGroupBox):
         for s in sessions:
             names = names_in_line(s.participants)
             item = QTreeWidgetItem(
-                [s.title, progress_text(s), s.created_at.astimezone().strftime("%Y-%m-%d"), names]
+                [s.title, progress_text(s), s.created_at.astimezone().date().isoformat(), names]
             )
             item.setData(0, SESSION_ID, s.id)
             item.setToolTip(0, f"{s.title}\nPlan: {s.plan_title}")

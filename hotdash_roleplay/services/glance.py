@@ -8,14 +8,13 @@ store, not from outside."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from hotdash_roleplay.status import SessionStatus
-from hotdash_roleplay.store.glance import Row, glance_sqlite
+from hotdash_roleplay.store.glance import Listing, glance_sqlite
 from hotdash_roleplay.store.location import plain_sqlite_file, resolve_url
 
 
@@ -36,27 +35,27 @@ def _aware(value: Any) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
-def glances(rows: Iterable[Row]) -> list[SessionGlance]:
-    """The listing query's rows (one per participant) folded into one glance per session."""
-    found: dict[int, SessionGlance] = {}
+def glances(listing: Listing) -> list[SessionGlance]:
+    """One glance per session of the listing, in its order, each with its people's names."""
     names: dict[int, list[str]] = {}
-    for sid, title, plan_id, plan, status, created_at, current, rounds, name, _n in rows:
-        if sid not in found:
-            snapshot = json.loads(plan) if isinstance(plan, str | bytes) else plan
-            found[sid] = SessionGlance(
+    for sid, _position, name in listing.names:
+        names.setdefault(sid, []).append(name)
+    found = []
+    for sid, title, plan_id, plan, status, created_at, current, rounds, _n in listing.sessions:
+        snapshot = json.loads(plan) if isinstance(plan, str | bytes) else plan
+        found.append(
+            SessionGlance(
                 id=sid,
                 title=title,
                 plan_title=str((snapshot or {}).get("title", plan_id)),
                 status=SessionStatus(status),
                 created_at=_aware(created_at),
-                participants=(),
+                participants=tuple(names.get(sid, ())),
                 round_count=int(rounds),
                 current_round=int(current),
             )
-            names[sid] = []
-        if name is not None:
-            names[sid].append(name)
-    return [replace(glance, participants=tuple(names[sid])) for sid, glance in found.items()]
+        )
+    return found
 
 
 def first_glance(
@@ -65,10 +64,10 @@ def first_glance(
     """The sessions of a SQLite store read before the store is opened (which loads SQLAlchemy
     and checks and migrates it), or None when only the full open can tell."""
     path = plain_sqlite_file(resolve_url(db_url, data_dir))
-    rows = glance_sqlite(path) if path is not None else None
-    if rows is None:
+    listing = glance_sqlite(path) if path is not None else None
+    if listing is None:
         return None
     try:
-        return glances(rows)
+        return glances(listing)
     except (ValueError, TypeError, KeyError, AttributeError):
         return None  # rows of an unexpected shape: the full open will say what is wrong

@@ -29,7 +29,7 @@ from hotdash_roleplay.services.people import find_person, get_or_create_person
 from hotdash_roleplay.services.views import SessionDetail, SessionListStamp, SessionSummary
 from hotdash_roleplay.status import RoundStatus
 from hotdash_roleplay.store.engine import Store
-from hotdash_roleplay.store.glance import SESSION_LIST_SQL
+from hotdash_roleplay.store.glance import NAMES_SQL, SESSIONS_SQL, Listing
 from hotdash_roleplay.store.models import (
     Participant,
     RoleAssignment,
@@ -245,9 +245,11 @@ class SessionService:
         return SessionListStamp(count=count, latest=latest)
 
     def glance_sessions(self) -> list[SessionGlance]:
-        """The start screen's list, newest first: one query, no ORM objects."""
+        """The start screen's list, newest first: two light queries, no ORM objects."""
         with self._store.engine.connect() as conn:
-            return glances(tuple(row) for row in conn.execute(text(SESSION_LIST_SQL)))
+            sessions = [tuple(row) for row in conn.execute(text(SESSIONS_SQL))]
+            names = [tuple(row) for row in conn.execute(text(NAMES_SQL))]
+        return glances(Listing(sessions, names))
 
     def get(self, session_id: int) -> SessionDetail:
         with self._store.session() as db:

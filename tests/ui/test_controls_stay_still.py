@@ -295,8 +295,9 @@ def test_swap_offers_only_two_different_people(qtbot: QtBot, main_window: MainWi
 
 def test_wheel_over_the_setup_page_changes_no_field(qtbot: QtBot, main_window: MainWindow) -> None:
     from ui.app import make_app
+    from ui.widgets.wheel_guard import install_wheel_guard
 
-    make_app()  # the application as the app starts it
+    install_wheel_guard(make_app())  # the application as it runs once its first screen shows
     setup = setup_screen(qtbot, main_window)
     setup.plan_panel.combo.setCurrentIndex(setup.plan_panel.combo.findData(PLAN))
     type_names(qtbot, setup, "Ann, Ben, Cat, Dev")

@@ -19,6 +19,7 @@ from hotdash_roleplay.services import open_services
 from tests.ui.app_run import driving
 from tests.ui.layout import shown_window
 from ui.main_window import MainWindow
+from ui.widgets.wheel_guard import WheelGuard
 
 ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = ["Ann", "Ben", "Cat", "Dev"]
@@ -58,6 +59,9 @@ def test_the_window_answers_and_lists_the_sessions_while_the_store_opens(
         return real_open(*args)
 
     monkeypatch.setattr(app_module, "open_store", slow_open)
+    for guard in qapp.findChildren(WheelGuard):  # an earlier test's: this run installs its own
+        qapp.removeEventFilter(guard)
+        guard.setParent(None)
 
     def window() -> MainWindow:
         return shown_window()
@@ -81,6 +85,7 @@ def test_the_window_answers_and_lists_the_sessions_while_the_store_opens(
     def wait_for_open() -> None:
         if getattr(window(), "store_open", True):
             seen["after"] = window().start.new_button.isEnabled()  # type: ignore[union-attr]
+            seen["guarded"] = qapp.findChild(WheelGuard) is not None
             QApplication.quit()
         else:
             drive.after(10, wait_for_open)
@@ -95,6 +100,7 @@ def test_the_window_answers_and_lists_the_sessions_while_the_store_opens(
     assert sorted(seen["listed"]) == sorted(ids)  # listed before the store was open
     assert seen["usable"] is False  # its actions wait for the store
     assert seen["after"] is True
+    assert seen["guarded"] is True  # the wheel guard, installed once the first screen showed
 
 
 def test_quitting_while_the_store_opens_ends_the_app(
@@ -130,6 +136,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 import ui.app
 from ui.main_window import MainWindow
+from ui.widgets.wheel_guard import WheelGuard
 
 def report():
     win = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
