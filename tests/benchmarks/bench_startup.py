@@ -133,6 +133,11 @@ def main() -> None:
             "BENCH_DATA_DIR": data_dir,
             "XDG_CONFIG_HOME": home,  # no last session to resume: the start screen shows
         }
+        # An installed app starts from compiled bytecode (pip compiles on install); with
+        # PYTHONDONTWRITEBYTECODE a checkout would compile every module of the app at each
+        # start, which the bare window, all in PySide6's compiled files, never does. The
+        # uncounted first start writes the bytecode.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         _seed(data_dir)
         _time_once(APP, env)  # a first start warms the file cache; not counted
         bares, apps, listed, usable = [], [], [], []
