@@ -129,3 +129,28 @@ def test_a_held_enter_presses_once(
         QApplication.sendEvent(button, QKeyEvent(press, Qt.Key.Key_Return, nothing, "\r", repeat))
     qtbot.keyRelease(button, Qt.Key.Key_Return)
     assert live.view().planned_seconds == planned + 60
+
+
+def test_back_through_the_pause_question_enter_resumes_the_session(
+    qtbot: QtBot, services: Services, main_window: MainWindow
+) -> None:
+    """The question over the window still had the keyboard when the list came in: the focus
+    stayed on New session, and Enter planned a new session instead of resuming."""
+    sid = services.sessions.create_session(PLAN, FOUR, title="Team North").id
+    active(qtbot, main_window)
+    console = console_opened(qtbot, main_window, sid)
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)  # Start
+    assert console.running_phase is not None
+    qtbot.keyClick(focused(), Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)  # Start screen
+    question = main_window.leave_question
+    assert question is not None
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is question)
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)  # its default: Pause
+    start = main_window.start
+    assert start is not None and main_window.stack.currentWidget() is start
+    qtbot.waitUntil(lambda: start.in_progress.session_ids() == [sid] and idle(main_window))
+    active(qtbot, main_window)  # as the window manager does once the question is gone
+    assert focused() is start.in_progress.button
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    console = console_shown(qtbot, main_window, sid)
+    assert console.running_phase is None  # paused on the way out
