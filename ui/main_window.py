@@ -7,7 +7,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -25,6 +25,7 @@ from ui import settings, theme
 from ui.autosave import StoreLink
 from ui.background import report
 from ui.leave_question import LeaveQuestion
+from ui.widgets.enter_key import press_focused_button
 
 if TYPE_CHECKING:
     from hotdash_roleplay.services import Services
@@ -278,7 +279,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.start.focus_first()
 
+    def _switching(self) -> bool:
+        """A session is being created, or a console opened: the window is about to show it, so
+        New session and Start screen wait (as the set-up screen holds Cancel meanwhile); a
+        fresh set-up screen would drop the one whose session is being stored."""
+        creating = self.setup is not None and self.setup.creating
+        return creating or self.pending_open is not None
+
     def show_setup(self) -> None:
+        if self._switching():
+            return
         if self.setup is not None:
             self.stack.removeWidget(self.setup)
             self.setup.deleteLater()
@@ -380,6 +390,8 @@ class MainWindow(QMainWindow):
 
     def leave_to_start(self) -> None:
         """The trainer leaves the console for the sessions (asked first while a phase runs)."""
+        if self._switching():
+            return
         self._leave_console(self.show_start, quitting=False)
 
     def _leave_console(self, then: Callable[[], None], quitting: bool) -> None:
@@ -456,6 +468,13 @@ class MainWindow(QMainWindow):
         console, whose changes would no longer be saved, and say so."""
         self.show_start()
         self.show_error(message)
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter on a focused button presses it, on every screen: one place for all of them."""
+        if not press_focused_button(event, self.focusWidget()):
+            super().keyPressEvent(event)
 
     # -- messages ------------------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -489,7 +488,8 @@ class StartScreen(QWidget):
         sessions, people = found
         self.show_sessions(sessions)
         self.people.set_people(people)
-        if focus and self._focused is not None and QApplication.focusWidget() is self._focused:
+        # The window's focus, not the app's: the pause question may still hold the keyboard.
+        if focus and self._focused is not None and self.window().focusWidget() is self._focused:
             self.focus_first()
 
     def _refresh_failed(self, exc: BaseException) -> None:

@@ -16,6 +16,7 @@ from hotdash_roleplay.errors import UserError
 from hotdash_roleplay.services import Services
 from tests.ui.gui_sql import gui_thread_statements
 from tests.ui.test_shell import FOUR, PLAN, setup_screen, shoot, type_names
+from tests.ui.window_console import console_shown
 from ui.main_window import MainWindow
 
 # Opening the console is the main window's work, not the set-up screen's.
@@ -110,3 +111,58 @@ def test_a_refused_session_is_said_and_create_can_be_pressed_again(
     qtbot.mouseClick(setup.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: main_window.console is not None)
     assert len(services.sessions.list_sessions()) == 1
+
+
+def test_new_session_while_create_is_stored_waits_and_the_console_opens(
+    qtbot: QtBot, main_window: MainWindow, services: Services, screens: Path
+) -> None:
+    """Ctrl+N (or Ctrl+H) pressed while "Creating…" is ignored, as Cancel is: the session
+    being stored opens in its console when the store answers."""
+    setup = setup_screen(qtbot, main_window)
+    settle(services)
+    type_names(qtbot, setup, ", ".join(FOUR))
+    setup.plan_panel.title_edit.setFocus()
+    qtbot.keyClicks(setup.plan_panel.title_edit, "Friday cohort")
+    main_window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is main_window)
+    held = threading.Event()
+    services.worker.submit(held.wait, 10)  # a slow store: Create waits behind this
+    try:
+        qtbot.mouseClick(setup.create_button, Qt.MouseButton.LeftButton)
+        assert setup.create_button.text() == "Creating…"
+        focus = QApplication.focusWidget()
+        assert focus is not None
+        ctrl = Qt.KeyboardModifier.ControlModifier
+        qtbot.keyClick(focus, Qt.Key.Key_N, ctrl)  # New session
+        qtbot.keyClick(focus, Qt.Key.Key_H, ctrl)  # Start screen
+        assert main_window.setup is setup and main_window.stack.currentWidget() is setup
+        assert setup.create_button.text() == "Creating…"
+        shoot(main_window, screens, "setup-creating-new-ignored")
+    finally:
+        held.set()
+    qtbot.waitUntil(lambda: main_window.console is not None)
+    (created,) = services.sessions.list_sessions()
+    console_shown(qtbot, main_window, created.id)
+    assert created.title == "Friday cohort"
+    # The console is open: New session works again.
+    qtbot.keyClick(main_window.console, Qt.Key.Key_N, ctrl)
+    assert main_window.setup is not None and main_window.setup is not setup
+    assert main_window.stack.currentWidget() is main_window.setup
+
+
+def test_new_session_while_a_console_opens_waits_for_it(
+    qtbot: QtBot, main_window: MainWindow, services: Services
+) -> None:
+    sid = services.sessions.create_session(PLAN, FOUR, title="Team North").id
+    start = main_window.start
+    start.refresh()
+    qtbot.waitUntil(lambda: start.in_progress.session_ids() == [sid])
+    held = threading.Event()
+    services.worker.submit(held.wait, 10)
+    try:
+        qtbot.mouseClick(start.in_progress.button, Qt.MouseButton.LeftButton)  # Resume
+        qtbot.mouseClick(start.new_button, Qt.MouseButton.LeftButton)  # New session: waits
+        assert main_window.setup is None and main_window.stack.currentWidget() is start
+    finally:
+        held.set()
+    console_shown(qtbot, main_window, sid)
