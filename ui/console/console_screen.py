@@ -47,7 +47,8 @@ from ui.console.checklist_panel import ChecklistPanel
 from ui.console.decision_panel import DecisionPanel
 from ui.console.projector import ProjectorWindow
 from ui.console.roles_strip import PeoplePanel, RolesStrip
-from ui.console.scenario_card import ScenarioCard, round_scenario
+from ui.console.round_scenario import RoundScenario
+from ui.console.scenario_card import ScenarioCard
 from ui.console.timeline import Timeline
 from ui.console.timer_widget import TimerWidget
 from ui.heap import freeze_long_lived
@@ -124,6 +125,9 @@ class ConsoleScreen(QWidget):
         # Refused writes are told in the window; the session then shows what is stored.
         live.answer_on(gui_thread_caller(), report)
         self._build()
+        self._scenario = RoundScenario(
+            services.worker, services.sessions, live, self, self._show_scenario
+        )
         follow(live, self, self._on_round, (Change.ROUND, Change.PEOPLE))
         follow(live, self, self._tick, (Change.CLOCK,))
         app = QGuiApplication.instance()
@@ -422,7 +426,10 @@ class ConsoleScreen(QWidget):
 
     def ensure_projector(self) -> ProjectorWindow:
         if self.projector is None:
-            self.projector = ProjectorWindow(self._services.sessions, self._live, self.observers)
+            services = self._services
+            self.projector = ProjectorWindow(
+                services.worker, services.sessions, self._live, self.observers
+            )
             self.projector.command.connect(self._projector_command)
             self.projector.installEventFilter(self)
             self.projector.placement_changed.connect(self._remember_projector)
@@ -505,7 +512,7 @@ class ConsoleScreen(QWidget):
         if rnd is None or rnd.id != self._round_id:
             self._round_id = rnd.id if rnd else None
             self._phase_key = None
-            self.card.set_scenario(round_scenario(self._services.sessions, rnd))
+            self._show_scenario()
             if rnd is not None:
                 self._switch_tab("decision")  # a new round starts on its decision
         self._load_scenarios()
@@ -524,6 +531,9 @@ class ConsoleScreen(QWidget):
         last = rnd is not None and rnd.index == detail.round_count - 1
         self.next_round_button.setText("Finish session" if last else "Next round")
         self._tick()
+
+    def _show_scenario(self) -> None:
+        self.card.show_round(self._live.round, self._scenario.now())
 
     def _load_scenarios(self) -> None:
         """Read the rounds' scenarios on the worker now, so the next round shows its card
