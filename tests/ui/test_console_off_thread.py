@@ -23,6 +23,7 @@ from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from tests.conftest import FakeClock
 from tests.ui.gui_sql import gui_thread_statements
+from tests.ui.stored import settle_store
 from tests.ui.test_console import open_console, press, start_session
 from tests.ui.window_console import console_opened
 from ui.console.console_screen import ConsoleScreen
@@ -256,8 +257,8 @@ def test_each_rounds_scenario_is_read_on_the_worker_for_the_card_and_the_project
         assert console.card.findChild(QLabel, "scenarioReading") is not None
         assert projector.title_label.text() == first.title
         answer.set()
-        qtbot.waitUntil(lambda: card_read(console))
-        assert card_title(console) == first.title
+        settle_store(qtbot, console, projector)  # the rest once read on the worker
+        assert card_read(console) and card_title(console) == first.title
         assert projector.title_label.text() == first.title  # the Brief's title and setup
         assert f"• {first.setup[0]}" in projector.body_label.text()
         press(qtbot, console, Qt.Key.Key_Space)
@@ -307,8 +308,8 @@ def test_a_scenario_read_for_a_round_gone_by_is_not_shown(
             ),
         )
         answer.set()
-        qtbot.waitUntil(lambda: card_read(console))
-        settle(services)
+        settle_store(qtbot, console, projector)
+        assert card_read(console)
         assert shown == [(2, second.title)]  # the first round's answer came first: not shown
         assert card_title(console) == second.title
         assert projector.title_label.text() == second.title
