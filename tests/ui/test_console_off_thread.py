@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
@@ -21,6 +22,7 @@ from hotdash_roleplay.clock import Status
 from hotdash_roleplay.demo import create_demo_session
 from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.room import ProjectorPlacement
 from tests.conftest import FakeClock
 from tests.ui.gui_sql import gui_thread_statements
 from tests.ui.stored import settle_store
@@ -314,4 +316,33 @@ def test_a_scenario_read_for_a_round_gone_by_is_not_shown(
         assert card_title(console) == second.title
         assert projector.title_label.text() == second.title
         assert f"• {second.setup[0]}" in projector.body_label.text()
+    assert [s.sql for s in statements] == []
+
+
+def test_the_projector_reopens_without_the_console_waiting_on_the_store(
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
+) -> None:
+    """Where the trainer left the projector is read on the store worker: the console opens
+    while the store is still busy, and the projector comes back with the round's scenario."""
+    live = start_session(services, fake_clock)
+    first = services.library.get(live.detail.rounds[0].scenario_id)
+    assert first is not None
+    screen = QGuiApplication.primaryScreen()
+    services.room.set_projector(
+        live.session_id, ProjectorPlacement(screen=screen.name(), full_screen=True)
+    )
+    answer = threading.Event()
+    busy = services.worker.submit(answer.wait, 5)  # the store answers when the test says so
+    with gui_thread_statements(services) as statements:
+        console = ConsoleScreen(services, live)
+        qtbot.addWidget(console)
+        console.show()
+        console.restore_projector()
+        assert not busy.done()  # it returned without waiting for the store
+        answer.set()
+        qtbot.waitUntil(lambda: console.projector is not None and console.projector.isVisible())
+        assert console.projector is not None
+        settle_store(qtbot, console, console.projector)
+        assert console.projector.isFullScreen()
+        assert console.projector.title_label.text() == first.title
     assert [s.sql for s in statements] == []

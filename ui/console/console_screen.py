@@ -448,10 +448,12 @@ class ConsoleScreen(QWidget):
         """Reopen the projector as the trainer left it in this session (after a restart too):
         on the same screen when it is still there, full-screen if it was."""
         # On the worker, behind a placement still being stored (the console reopened at once).
-        room, worker = self._services.room, self._services.worker
-        placement = worker.submit(room.projector, self._live.session_id).result()
-        if placement is None:
-            return
+        read = partial(self._services.room.projector, self._live.session_id)
+        run_in_background(self._services.worker, self, read, self._reopen_projector)
+
+    def _reopen_projector(self, placement: ProjectorPlacement | None) -> None:
+        if placement is None or self.projector is not None:
+            return  # not left open, or the trainer opened it meanwhile
         names = [self.screen_box.itemData(i).name() for i in range(self.screen_box.count())]
         if placement.screen in names:
             self.screen_box.blockSignals(True)
