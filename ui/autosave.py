@@ -25,9 +25,10 @@ class StoreLink(QObject):
     """A widget's store calls, on the worker in the order asked; `busy` while any is out."""
 
     def __init__(self, worker: StoreWorker, owner: QWidget) -> None:
+        # The owner is its Qt parent, not held here: a widget that keeps its link must not be
+        # kept alive by it once Qt has deleted the widget.
         super().__init__(owner)
         self._worker = worker
-        self._owner = owner
         self._in_flight = 0
 
     @property
@@ -42,6 +43,8 @@ class StoreLink(QObject):
     ) -> None:
         """Run `fn` on the worker; its answer (or failure) comes back on the GUI thread while
         the widget lives."""
+        owner = self.parent()
+        assert owner is not None, "a link lives as its widget's child"
         self._in_flight += 1
 
         def done(value: T) -> None:
@@ -54,7 +57,7 @@ class StoreLink(QObject):
             on_error(exc)
 
         try:
-            run_in_background(self._worker, self._owner, fn, done, failed)
+            run_in_background(self._worker, owner, fn, done, failed)
         except RuntimeError:  # the worker has stopped (the app is closing): nothing is out
             self._in_flight -= 1
             raise

@@ -284,6 +284,11 @@ class SessionService:
                 self._snapshots[round_id] = Scenario.model_validate(rnd.scenario)
         return self._snapshots[round_id]
 
+    def known_scenario(self, round_id: int) -> Scenario | None:
+        """The round's scenario if `round_scenario` has read it already; never the store (so a
+        window may ask on its own thread, and have it read on the store worker when not)."""
+        return self._snapshots.get(round_id)
+
     # -- changing the rotation ----------------------------------------------------------------
 
     def swap_people(self, session_id: int, round_index: int, a: str, b: str) -> SessionChange:

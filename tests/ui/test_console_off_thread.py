@@ -6,22 +6,30 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 
 from hotdash_roleplay.clock import Status
 from hotdash_roleplay.demo import create_demo_session
 from hotdash_roleplay.services import Services
+from hotdash_roleplay.services.live import LiveSession
+from hotdash_roleplay.services.room import ProjectorPlacement
 from tests.conftest import FakeClock
 from tests.ui.gui_sql import gui_thread_statements
-from tests.ui.test_console import open_console, press
+from tests.ui.stored import settle_store
+from tests.ui.test_console import open_console, press, start_session
 from tests.ui.window_console import console_opened
 from ui.console.console_screen import ConsoleScreen
+from ui.console.projector import ProjectorWindow
 from ui.main_window import MainWindow
 
 
@@ -106,7 +114,7 @@ def test_a_clock_key_repaints_only_the_clock(
     calls: list[str] = []
     for name, widget, method in (
         ("roles", console.roles, "set_round"),
-        ("card", console.card, "set_scenario"),
+        ("card", console.card, "show_round"),
         ("people", console.people, "refresh"),
         ("projector", projector, "refresh"),
     ):
@@ -182,3 +190,159 @@ def test_what_an_open_console_holds_is_left_out_of_full_collections(
     # Among them the console itself and the session it shows.
     tracked = {id(o) for o in gc.get_objects()}  # only what full passes still walk
     assert id(console.__dict__) not in tracked and id(console._live) not in tracked
+
+
+def card_title(console: ConsoleScreen) -> str:
+    label = console.card.findChild(QLabel, "scenarioTitle")
+    assert label is not None
+    return label.text()
+
+
+def card_read(console: ConsoleScreen) -> bool:
+    """The whole card is shown, not only the round's title while its scenario is read."""
+    return console.card.expert_label is not None
+
+
+@contextmanager
+def store_held(services: Services) -> Iterator[threading.Event]:
+    """The store worker busy (a slow team server) until the test sets the event, or the block
+    ends."""
+    answer = threading.Event()
+    services.worker.submit(answer.wait)
+    try:
+        yield answer
+    finally:
+        answer.set()
+
+
+def open_with_projector(
+    qtbot: QtBot, services: Services, live: LiveSession
+) -> tuple[ConsoleScreen, ProjectorWindow]:
+    """The console and its projector as the trainer opens them, without waiting for the store."""
+    console = ConsoleScreen(services, live)
+    qtbot.addWidget(console)
+    console.resize(1280, 860)
+    console.show()
+    qtbot.waitExposed(console)
+    console.toggle_projector()
+    assert console.projector is not None
+    console.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is console)
+    console.toggle_button.setFocus()
+    return console, console.projector
+
+
+def play_round(qtbot: QtBot, console: ConsoleScreen) -> None:
+    """Start, N through every phase, then Next round (twice: the first click warns that no
+    decision was recorded)."""
+    press(qtbot, console, Qt.Key.Key_Space)
+    for _ in range(5):  # Role-play, Decision, Observer feedback, Debrief, finished
+        press(qtbot, console, Qt.Key.Key_N)
+    assert console._live.view().status is Status.FINISHED
+    for _ in range(2):
+        qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+
+
+def test_each_rounds_scenario_is_read_on_the_worker_for_the_card_and_the_projector(
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
+) -> None:
+    """A store slow to answer (a team server): the console and the projector open on the
+    round's title at once, show its scenario once read on the store worker, and play on into
+    the next round from memory; not one statement runs on the GUI thread."""
+    live = start_session(services, fake_clock)
+    first, second = (services.library.get(r.scenario_id) for r in live.detail.rounds[:2])
+    assert first is not None and second is not None and first.title != second.title
+    with store_held(services) as answer, gui_thread_statements(services) as statements:
+        console, projector = open_with_projector(qtbot, services, live)
+        assert [s.sql for s in statements] == []  # nothing read for the windows to show
+        assert card_title(console) == first.title and not card_read(console)
+        assert console.card.findChild(QLabel, "scenarioReading") is not None
+        assert projector.title_label.text() == first.title
+        answer.set()
+        settle_store(qtbot, console, projector)  # the rest once read on the worker
+        assert card_read(console) and card_title(console) == first.title
+        assert projector.title_label.text() == first.title  # the Brief's title and setup
+        assert f"• {first.setup[0]}" in projector.body_label.text()
+        press(qtbot, console, Qt.Key.Key_Space)
+        press(qtbot, console, Qt.Key.Key_N)  # the Role-play: the customer's message
+        assert projector.body_label.text() == f"“{first.customer_message}”"
+        press(qtbot, console, Qt.Key.Key_N)
+        assert projector.title_label.text() == "Decision"
+        for _ in range(3):  # Observer feedback, Debrief, finished
+            press(qtbot, console, Qt.Key.Key_N)
+        assert projector.title_label.text() == "Round 1 complete"
+        for _ in range(2):
+            qtbot.mouseClick(console.next_round_button, Qt.MouseButton.LeftButton)
+        # The next round's scenario was read while the first was played: shown at once.
+        assert console.heading.text().startswith("Round 2 of")
+        assert card_title(console) == second.title and card_read(console)
+        assert projector.title_label.text() == second.title
+        press(qtbot, console, Qt.Key.Key_Space)
+        press(qtbot, console, Qt.Key.Key_N)
+        assert projector.body_label.text() == f"“{second.customer_message}”"
+        settle(services)
+    assert [s.sql for s in statements] == []
+
+
+def test_a_scenario_read_for_a_round_gone_by_is_not_shown(
+    qtbot: QtBot, services: Services, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first round is played through before the store has answered anything: its
+    scenario's late answer never replaces the second round on the card or the projector."""
+    live = start_session(services, fake_clock)
+    first, second = (services.library.get(r.scenario_id) for r in live.detail.rounds[:2])
+    assert first is not None and second is not None
+    with store_held(services) as answer, gui_thread_statements(services) as statements:
+        console, projector = open_with_projector(qtbot, services, live)
+        play_round(qtbot, console)
+        assert [s.sql for s in statements] == []
+        assert console.heading.text().startswith("Round 2 of")
+        assert card_title(console) == second.title and not card_read(console)
+        assert projector.title_label.text() == second.title
+        shown: list[tuple[int | None, str | None]] = []
+        show_round = console.card.show_round
+        monkeypatch.setattr(
+            console.card,
+            "show_round",
+            lambda rnd, scenario: (
+                shown.append((rnd and rnd.number, scenario and scenario.title)),
+                show_round(rnd, scenario),
+            ),
+        )
+        answer.set()
+        settle_store(qtbot, console, projector)
+        assert card_read(console)
+        assert shown == [(2, second.title)]  # the first round's answer came first: not shown
+        assert card_title(console) == second.title
+        assert projector.title_label.text() == second.title
+        assert f"• {second.setup[0]}" in projector.body_label.text()
+    assert [s.sql for s in statements] == []
+
+
+def test_the_projector_reopens_without_the_console_waiting_on_the_store(
+    qtbot: QtBot, services: Services, fake_clock: FakeClock
+) -> None:
+    """Where the trainer left the projector is read on the store worker: the console opens
+    while the store is still busy, and the projector comes back with the round's scenario."""
+    live = start_session(services, fake_clock)
+    first = services.library.get(live.detail.rounds[0].scenario_id)
+    assert first is not None
+    screen = QGuiApplication.primaryScreen()
+    services.room.set_projector(
+        live.session_id, ProjectorPlacement(screen=screen.name(), full_screen=True)
+    )
+    answer = threading.Event()
+    busy = services.worker.submit(answer.wait, 5)  # the store answers when the test says so
+    with gui_thread_statements(services) as statements:
+        console = ConsoleScreen(services, live)
+        qtbot.addWidget(console)
+        console.show()
+        console.restore_projector()
+        assert not busy.done()  # it returned without waiting for the store
+        answer.set()
+        qtbot.waitUntil(lambda: console.projector is not None and console.projector.isVisible())
+        assert console.projector is not None
+        settle_store(qtbot, console, console.projector)
+        assert console.projector.isFullScreen()
+        assert console.projector.title_label.text() == first.title
+    assert [s.sql for s in statements] == []

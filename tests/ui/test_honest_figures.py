@@ -243,7 +243,9 @@ def test_expert_decision_worded_and_matched_one_way_everywhere(
     )
     qtbot.addWidget(panel)
     panel.show()
-    projector = ProjectorWindow(services.sessions, live, ObserverHost(services, live))
+    projector = ProjectorWindow(
+        services.worker, services.sessions, live, ObserverHost(services, live)
+    )
     qtbot.addWidget(projector)
     projector.show()
     for _ in range(4):

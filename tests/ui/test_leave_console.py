@@ -152,6 +152,7 @@ def test_the_projector_reopens_as_the_trainer_left_it(
     again = MainWindow(services)
     qtbot.addWidget(again)
     assert resumed(qtbot, again) is not None
+    qtbot.waitUntil(lambda: console_of(again).projector is not None)  # read on the worker
     reopened = console_of(again).projector
     assert reopened is not None and reopened.isVisible() and not reopened.isFullScreen()
 
@@ -163,6 +164,8 @@ def test_the_projector_reopens_as_the_trainer_left_it(
     third = MainWindow(services)
     qtbot.addWidget(third)
     assert resumed(qtbot, third) is not None
+    services.worker.flush()  # where it was left is read: nowhere
+    QApplication.processEvents()
     assert console_of(third).projector is None
 
 

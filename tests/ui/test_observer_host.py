@@ -236,7 +236,7 @@ def test_the_first_brief_invites_everyone_and_an_operators_decision_reaches_the_
         host = loopback_host(services, live)
         arrivals: list[str] = []
         host.decision_arrived.connect(arrivals.append)
-        projector = ProjectorWindow(services.sessions, live, host)
+        projector = ProjectorWindow(services.worker, services.sessions, live, host)
         qtbot.addWidget(projector)
         projector.resize(1280, 720)
         projector.show()

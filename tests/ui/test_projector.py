@@ -20,6 +20,7 @@ from hotdash_roleplay.services import Services
 from hotdash_roleplay.services.live import LiveSession
 from tests.conftest import FakeClock
 from tests.ui.layout import settle
+from tests.ui.stored import settle_store
 from ui.console.console_screen import ConsoleScreen
 from ui.console.projector import ProjectorWindow
 from ui.join_panel import UNAVAILABLE
@@ -49,12 +50,15 @@ def shot(projector: ProjectorWindow, screens: Path, name: str) -> None:
 
 def make_projector(qtbot: QtBot, services: Services, live: LiveSession) -> ProjectorWindow:
     # No asyncio loop here: the host never serves, as when the page cannot be served.
-    projector = ProjectorWindow(services.sessions, live, ObserverHost(services, live))
+    projector = ProjectorWindow(
+        services.worker, services.sessions, live, ObserverHost(services, live)
+    )
     qtbot.addWidget(projector)
     projector.show()
     projector.resize(1280, 720)
     qtbot.waitExposed(projector)
     qtbot.waitUntil(lambda: projector.observers.rows_known)  # read on the store worker
+    settle_store(qtbot, projector)  # and the round's scenario
     return projector
 
 
@@ -173,11 +177,14 @@ def test_full_screen_text_sized_from_the_screen(
     live = start(services, fake_clock)
     live.toggle()
     live.next_phase()
-    projector = ProjectorWindow(services.sessions, live, ObserverHost(services, live))
+    projector = ProjectorWindow(
+        services.worker, services.sessions, live, ObserverHost(services, live)
+    )
     qtbot.addWidget(projector)
     screen = QGuiApplication.primaryScreen()
     projector.show_on(screen, full_screen=True)
     qtbot.waitExposed(projector)
+    settle_store(qtbot, projector)
     assert projector.isFullScreen()
     assert projector.geometry() == screen.geometry()
     height = screen.geometry().height()

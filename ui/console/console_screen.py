@@ -47,7 +47,8 @@ from ui.console.checklist_panel import ChecklistPanel
 from ui.console.decision_panel import DecisionPanel
 from ui.console.projector import ProjectorWindow
 from ui.console.roles_strip import PeoplePanel, RolesStrip
-from ui.console.scenario_card import ScenarioCard, round_scenario
+from ui.console.round_scenario import RoundScenario
+from ui.console.scenario_card import ScenarioCard
 from ui.console.timeline import Timeline
 from ui.console.timer_widget import TimerWidget
 from ui.heap import freeze_long_lived
@@ -124,6 +125,9 @@ class ConsoleScreen(QWidget):
         # Refused writes are told in the window; the session then shows what is stored.
         live.answer_on(gui_thread_caller(), report)
         self._build()
+        self._scenario = RoundScenario(
+            services.worker, services.sessions, live, self, self._show_scenario
+        )
         follow(live, self, self._on_round, (Change.ROUND, Change.PEOPLE))
         follow(live, self, self._tick, (Change.CLOCK,))
         app = QGuiApplication.instance()
@@ -422,7 +426,10 @@ class ConsoleScreen(QWidget):
 
     def ensure_projector(self) -> ProjectorWindow:
         if self.projector is None:
-            self.projector = ProjectorWindow(self._services.sessions, self._live, self.observers)
+            services = self._services
+            self.projector = ProjectorWindow(
+                services.worker, services.sessions, self._live, self.observers
+            )
             self.projector.command.connect(self._projector_command)
             self.projector.installEventFilter(self)
             self.projector.placement_changed.connect(self._remember_projector)
@@ -441,10 +448,12 @@ class ConsoleScreen(QWidget):
         """Reopen the projector as the trainer left it in this session (after a restart too):
         on the same screen when it is still there, full-screen if it was."""
         # On the worker, behind a placement still being stored (the console reopened at once).
-        room, worker = self._services.room, self._services.worker
-        placement = worker.submit(room.projector, self._live.session_id).result()
-        if placement is None:
-            return
+        read = partial(self._services.room.projector, self._live.session_id)
+        run_in_background(self._services.worker, self, read, self._reopen_projector)
+
+    def _reopen_projector(self, placement: ProjectorPlacement | None) -> None:
+        if placement is None or self.projector is not None:
+            return  # not left open, or the trainer opened it meanwhile
         names = [self.screen_box.itemData(i).name() for i in range(self.screen_box.count())]
         if placement.screen in names:
             self.screen_box.blockSignals(True)
@@ -505,7 +514,7 @@ class ConsoleScreen(QWidget):
         if rnd is None or rnd.id != self._round_id:
             self._round_id = rnd.id if rnd else None
             self._phase_key = None
-            self.card.set_scenario(round_scenario(self._services.sessions, rnd))
+            self._show_scenario()
             if rnd is not None:
                 self._switch_tab("decision")  # a new round starts on its decision
         self._load_scenarios()
@@ -524,6 +533,9 @@ class ConsoleScreen(QWidget):
         last = rnd is not None and rnd.index == detail.round_count - 1
         self.next_round_button.setText("Finish session" if last else "Next round")
         self._tick()
+
+    def _show_scenario(self) -> None:
+        self.card.show_round(self._live.round, self._scenario.now())
 
     def _load_scenarios(self) -> None:
         """Read the rounds' scenarios on the worker now, so the next round shows its card

@@ -28,8 +28,9 @@ from hotdash_roleplay.services.live import Change, LiveSession
 from hotdash_roleplay.services.room import ProjectorPlacement
 from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import RoundView
+from hotdash_roleplay.services.worker import StoreWorker
 from ui.console import follow
-from ui.console.scenario_card import round_scenario
+from ui.console.round_scenario import RoundScenario
 from ui.join_panel import JoinPanel
 from ui.observer_host import ObserverHost
 from ui.widgets.labels import text_label
@@ -65,6 +66,7 @@ class ProjectorWindow(QWidget):
 
     def __init__(
         self,
+        worker: StoreWorker,
         sessions: SessionService,
         live: LiveSession,
         observers: ObserverHost,
@@ -75,8 +77,8 @@ class ProjectorWindow(QWidget):
         self.setWindowTitle("HotDash Role-Play — projector")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(STYLE)
-        self._sessions = sessions
         self._live = live
+        self._scenario = RoundScenario(worker, sessions, live, self, self.refresh)
         self._target: QScreen | None = None
         self.observers = observers  # the console's host; the projector never starts a server
         self._show_timer = False
@@ -109,8 +111,8 @@ class ProjectorWindow(QWidget):
         layout.addWidget(self.state_label)
         self._add_keys()
 
-        # Everything it shows comes from memory (the live session, the round's scenario as
-        # read when the console opened): a change never waits on the store.
+        # Everything it shows comes from memory (the live session, the round's scenario once
+        # read on the store worker): a change never waits on the store.
         follow(live, self, self._clock_changed, (Change.CLOCK,))
         others = (Change.ROUND, Change.PEOPLE, Change.DECISION, Change.DEBRIEF, Change.FEEDBACK)
         follow(live, self, self.refresh, others)
@@ -259,8 +261,8 @@ class ProjectorWindow(QWidget):
     def _phase_texts(self, rnd: RoundView, phase: str) -> dict[str, str]:
         if phase == PhaseKey.FEEDBACK:
             return {}  # the join panel says it all; never the checklists' content
-        scenario = round_scenario(self._sessions, rnd)
-        if scenario is None:
+        scenario = self._scenario.now()
+        if scenario is None:  # still being read: the round's title until it lands
             return {"title": rnd.scenario_title}
         screen = room_screen(rnd, scenario, phase)
         return {

@@ -7,16 +7,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from hotdash_roleplay.scenarios import Scenario
-from hotdash_roleplay.services.sessions import SessionService
 from hotdash_roleplay.services.views import RoundView
 from ui.widgets.labels import text_label
 
 SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse  # the trainer may copy a line
-
-
-def round_scenario(sessions: SessionService, rnd: RoundView | None) -> Scenario | None:
-    # The round's stored snapshot: later edits of the scenario file don't rewrite history.
-    return sessions.round_scenario(rnd.id) if rnd is not None else None
 
 
 def confidence_text(scenario: Scenario) -> str:
@@ -52,23 +46,36 @@ class ScenarioCard(QScrollArea):
         self._layout = QVBoxLayout(self._body)
         self.expert_frame: QFrame | None = None
         self.expert_label: QLabel | None = None
-        self._scenario_id: str | None = "(none yet)"
+        self._shown: tuple[str, str] | None = None  # what the body holds, to build it once
 
-    def set_scenario(self, scenario: Scenario | None) -> None:
-        scenario_id = scenario.id if scenario else None
-        if scenario_id == self._scenario_id:
+    def show_round(self, rnd: RoundView | None, scenario: Scenario | None) -> None:
+        """The round's scenario; while it is still being read (None), the round's scenario
+        title alone, never the previous round's card."""
+        if rnd is None:
+            shown = ("none", "")
+        elif scenario is None:
+            shown = ("reading", rnd.scenario_title)
+        else:
+            shown = ("scenario", scenario.id)
+        if shown == self._shown:
             return
-        self._scenario_id = scenario_id
+        self._shown = shown
         # A fresh body: setWidget deletes the old one at once, so two scenarios never overlap.
         self._body = QWidget(self)
         self._layout = QVBoxLayout(self._body)
         self._layout.setContentsMargins(4, 4, 8, 4)
         self.setWidget(self._body)
         self.expert_frame = self.expert_label = None
-        if scenario is None:
+        if rnd is None:
             self._add("No round in progress.", "muted")
-            self._layout.addStretch(1)
-            return
+        elif scenario is None:
+            self._add(rnd.scenario_title, "title", "scenarioTitle")
+            self._add("Reading the scenario…", "muted", "scenarioReading")
+        else:
+            self._fill(scenario)
+        self._layout.addStretch(1)
+
+    def _fill(self, scenario: Scenario) -> None:
         self._add(scenario.title, "title", "scenarioTitle")
         meta = f"Module {scenario.module} · {scenario.difficulty.label}"
         if scenario.program_section:
@@ -80,7 +87,6 @@ class ScenarioCard(QScrollArea):
         self._add(confidence_text(scenario), "", "scenarioConfidence")
         self._section("Operator challenges", bullets(scenario.operator_challenges))
         self._add_expert(scenario)
-        self._layout.addStretch(1)
 
     def _add(self, text: str, role: str = "", name: str = "") -> QLabel:
         label = text_label(text, self._body, role=role, name=name, interaction=SELECTABLE)
