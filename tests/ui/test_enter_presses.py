@@ -13,6 +13,7 @@ from hotdash_roleplay.services import Services
 from tests.ui.stored import idle, settle_store
 from tests.ui.test_shell import FOUR, PLAN, type_names
 from tests.ui.window_console import console_opened, console_shown
+from ui.certification.forms import RecordForm
 from ui.main_window import MainWindow
 
 KEYPAD = Qt.KeyboardModifier.KeypadModifier
@@ -154,3 +155,33 @@ def test_back_through_the_pause_question_enter_resumes_the_session(
     qtbot.keyClick(focused(), Qt.Key.Key_Return)
     console = console_shown(qtbot, main_window, sid)
     assert console.running_phase is None  # paused on the way out
+
+
+def test_enter_on_a_certification_windows_focused_button_presses_it(
+    qtbot: QtBot, services: Services, main_window: MainWindow
+) -> None:
+    services.people.add_person("Ann")
+    start = main_window.start
+    assert start is not None
+    qtbot.mouseClick(start.team_button, Qt.MouseButton.LeftButton)
+    overview = start.certification.overview
+    assert overview is not None
+    qtbot.waitExposed(overview)
+    settle_store(qtbot, overview)
+    overview.table.selectRow(0)
+    overview.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is overview)
+    overview.open_button.setFocus()
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)  # "Open certification…"
+    pages = start.certification.pages
+    qtbot.waitUntil(lambda: [p.asked for p in pages.values()] == ["Ann"])
+    (page,) = pages.values()
+    qtbot.waitExposed(page)
+    settle_store(qtbot, page)
+    page.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
+    page.tabs.setCurrentIndex(1)  # the weekly metrics
+    page.add_week_button.setFocus()
+    qtbot.keyClick(focused(), Qt.Key.Key_Enter, KEYPAD)  # "Type a week…"
+    qtbot.waitUntil(lambda: isinstance(page.dialog, RecordForm) and page.dialog.isVisible())
+    page.dialog.close()

@@ -5,7 +5,7 @@ on the store worker."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,6 +27,7 @@ from ui import theme
 from ui.autosave import StoreLink
 from ui.background import report
 from ui.certification.metrics_forms import ImportForm
+from ui.widgets.enter_key import press_focused_button
 from ui.widgets.notices import show_notice
 from ui.widgets.steady import NoticeSlot
 
@@ -171,6 +172,11 @@ class TeamOverviewWindow(QWidget):
 
     def refresh(self) -> None:
         self._link.request(self._certification.overview, self._show, self._failed)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter on a focused button presses it, as in the main window."""
+        if not press_focused_button(event, self.focusWidget()):
+            super().keyPressEvent(event)
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, UserError):

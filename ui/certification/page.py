@@ -11,7 +11,7 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QCloseEvent
+from PySide6.QtGui import QBrush, QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -68,6 +68,7 @@ from ui.certification.forms import RecordForm
 from ui.certification.metrics_chart import MetricsChart
 from ui.certification.metrics_forms import ImportForm, WeekForm
 from ui.certification.steps_panel import StepsPanel
+from ui.widgets.enter_key import press_focused_button
 from ui.widgets.notices import show_notice
 from ui.widgets.scroll import scrolled
 from ui.widgets.steady import NoticeSlot
@@ -737,6 +738,11 @@ class CertificationPage(QWidget):
     def _export_record(self) -> None:
         if self._export is not None and self.record is not None:
             self._export(self, self.record.name)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter on a focused button presses it, as in the main window."""
+        if not press_focused_button(event, self.focusWidget()):
+            super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.dialog is not None and shiboken6.isValid(self.dialog):
