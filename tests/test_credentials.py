@@ -323,6 +323,7 @@ def test_a_revoked_certificate_ends_the_certification_everywhere_it_is_stated(
     assert "Revoked" in first.split("Verdict")[0]  # the Status line
     assert "Certification revoked on 27 Nov 2026: Metrics were misreported" in first
     assert "Certified on" not in first and "Annual recertification" not in first
+    assert text_colours(PdfReader(pdf).pages[0])["Revoked"] == BAD_RGB  # in red, as a warning
     # The command line's status and list.
     data = str(svc.data_dir)
     assert main(["--data-dir", data, "certification", "status", NAME]) == 0
@@ -331,6 +332,26 @@ def test_a_revoked_certificate_ends_the_certification_everywhere_it_is_stated(
     assert "\nCertification revoked on 27 Nov 2026: Metrics were misreported\n" in out
     assert main(["--data-dir", data, "certification", "list"]) == 0
     assert "Revoked 27 Nov 2026" in capsys.readouterr().out
+
+
+BAD_RGB = (0.639, 0.149, 0.106)  # pdf_layout.BAD, #a3261b
+
+
+def text_colours(page: Any) -> dict[str, tuple[float, ...] | None]:
+    """Each piece of text on the page with the fill colour it was drawn in (its first time)."""
+    colour: list[tuple[float, ...] | None] = [None]
+    found: dict[str, tuple[float, ...] | None] = {}
+
+    def operand(op: bytes, args: list[Any], *_: Any) -> None:
+        if op == b"rg":
+            colour[0] = tuple(round(float(a), 3) for a in args)
+
+    def text(t: str, *_: Any) -> None:
+        if t.strip():
+            found.setdefault(t.strip(), colour[0])
+
+    page.extract_text(visitor_operand_before=operand, visitor_text=text)
+    return found
 
 
 def test_a_pdf_without_a_credential_or_a_stray_file_is_refused_plainly(

@@ -102,7 +102,7 @@ def _summary(record: PersonCertification) -> list[Flowable]:
         fields_table(
             [
                 ("Candidate", record.name),
-                ("Status", record.state.label),
+                ("Status", _state_cell(record)),
                 ("Verdict", record.verdict),
                 ("Recertification", _recertification(record)),
                 ("Record made", short_date(record.today)),
@@ -121,6 +121,12 @@ def _summary(record: PersonCertification) -> list[Flowable]:
             ]
         ),
     ]
+
+
+def _state_cell(record: PersonCertification) -> str:
+    """A revoked certification reads in red, as the certificate block's status does."""
+    label = record.state.label
+    return Plain(label, BAD, bold=True) if record.revoked is not None else label
 
 
 def _recertification(record: PersonCertification) -> str:
