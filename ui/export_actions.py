@@ -178,7 +178,6 @@ def export_debrief(
     worker: StoreWorker,
 ) -> None:
     """Write the debrief report (PDF) of a session."""
-    store = worker
 
     def ask(title: str) -> None:
         _export_pdf(
@@ -187,12 +186,12 @@ def export_debrief(
             subject=title,
             path=path,
             work=lambda target: reports.write_debrief(
-                _read(store, lambda: reports.session_report(session_id)), target
+                _read(worker, lambda: reports.session_report(session_id)), target
             ),
             saved="The debrief report",
         )
 
-    _look_up(parent, store, lambda: sessions.get(session_id).title, ask)
+    _look_up(parent, worker, lambda: sessions.get(session_id).title, ask)
 
 
 def export_peer_review(
@@ -207,7 +206,6 @@ def export_peer_review(
     worker: StoreWorker,
 ) -> None:
     """Write the peer-review record (PDF) of a person (name or id), optionally for a period."""
-    store = worker
 
     def ask(name: str) -> None:
         _export_pdf(
@@ -216,11 +214,11 @@ def export_peer_review(
             subject=name,
             path=path,
             work=lambda target: reports.write_peer_review(
-                _read(store, lambda: reports.person_record(name, date_from, date_to)), target
+                _read(worker, lambda: reports.person_record(name, date_from, date_to)), target
             ),
         )
 
-    _look_up(parent, store, lambda: people.get(person).name, ask)
+    _look_up(parent, worker, lambda: people.get(person).name, ask)
 
 
 def export_certification(
@@ -233,13 +231,12 @@ def export_certification(
 ) -> None:
     """Write the certification record (PDF) of a person (name or id). The record is read, its
     certificate checked and attached in one go: all of it runs on the store worker."""
-    store = worker
     _export_pdf(
         parent,
         document="certification record",
         subject=person,
         path=path,
-        work=lambda target: _read(store, lambda: certification.export_record(person, target)),
+        work=lambda target: _read(worker, lambda: certification.export_record(person, target)),
     )
 
 
@@ -253,7 +250,6 @@ def export_session_data(
     worker: StoreWorker,
 ) -> None:
     """Write a session's data as JSON (importable elsewhere) or CSV, by the chosen name."""
-    store = worker
 
     def ask(title: str) -> None:
         _ask_then_run(
@@ -264,12 +260,12 @@ def export_session_data(
             path=path,
             label=f"Writing the data of {title}…",
             work=lambda target: session_data.write(
-                _read(store, lambda: session_data.session_file(session_id)), target
+                _read(worker, lambda: session_data.session_file(session_id)), target
             ),
             describe=lambda p: f"The session's data is saved as {p}.",
         )
 
-    _look_up(parent, store, lambda: sessions.get(session_id).title, ask)
+    _look_up(parent, worker, lambda: sessions.get(session_id).title, ask)
 
 
 def import_session_file(
@@ -282,13 +278,12 @@ def import_session_file(
 ) -> None:
     """Import a session exported as JSON (from a colleague's store). `on_done` gets the
     ImportResult on the UI thread, e.g. to refresh a session list."""
-    store = worker
 
     def run(source: Path) -> None:
         job = ExportJob(
             parent,
             f"Importing {source.name}…",
-            lambda: _read(store, lambda: session_data.import_file(source)),
+            lambda: _read(worker, lambda: session_data.import_file(source)),
             lambda result: str(result.message),
             target=None,
             on_done=on_done,
