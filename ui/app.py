@@ -39,9 +39,10 @@ Opened = tuple["Services", int | None, "tempfile.TemporaryDirectory[str] | None"
 
 def make_app() -> QApplication:
     app = QApplication.instance()
-    made = not isinstance(app, QApplication)
-    if not isinstance(app, QApplication):  # (the test above, for the type checker)
+    made = False
+    if not isinstance(app, QApplication):
         app = QApplication([*sys.argv[:1], *theme.STYLE_ARGUMENTS])
+        made = True
     app.setOrganizationName(theme.ORGANIZATION)
     app.setApplicationName(theme.APPLICATION)
     app.setApplicationDisplayName(theme.APPLICATION)
