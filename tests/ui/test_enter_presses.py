@@ -100,7 +100,9 @@ def test_enter_in_the_console_presses_its_buttons_and_not_from_a_text_field(
     debrief_tab = bar.tabRect(console._tab_index["debrief"]).center()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=debrief_tab)
     debrief = console.debrief
+    qtbot.waitUntil(debrief.next_button.isEnabled)  # the debrief is read on the store worker
     debrief.next_button.setFocus()
+    assert focused() is debrief.next_button
     qtbot.keyClick(focused(), Qt.Key.Key_Return)  # "Next question ▶"
     qtbot.waitUntil(lambda: idle(main_window))
     assert live.round is not None and live.round.debrief_question == 1
